@@ -1,0 +1,149 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Janus API error codes (from the server's apierror.h).
+const (
+	CodeUnauthorized            = 403
+	CodeUnauthorizedPlugin      = 405
+	CodeTransportSpecific       = 450
+	CodeMissingRequest          = 452
+	CodeUnknownRequest          = 453
+	CodeInvalidJSON             = 454
+	CodeInvalidJSONObject       = 455
+	CodeMissingMandatoryElement = 456
+	CodeInvalidRequestPath      = 457
+	CodeSessionNotFound         = 458
+	CodeHandleNotFound          = 459
+	CodePluginNotFound          = 460
+	CodePluginAttach            = 461
+	CodePluginMessage           = 462
+	CodePluginDetach            = 463
+	CodeJSEPUnknownType         = 464
+	CodeJSEPInvalidSDP          = 465
+	CodeTrickleInvalidStream    = 466
+	CodeInvalidElementType      = 467
+	CodeSessionConflict         = 468
+	CodeUnexpectedAnswer        = 469
+	CodeTokenNotFound           = 470
+	CodeWebRTCState             = 471
+	CodeNotAcceptingSessions    = 472
+	CodeUnknown                 = 490
+)
+
+// Error is an error answer from the Janus core ({"janus":"error"}).
+type Error struct {
+	// Code is the Janus error code, one of the Code constants.
+	Code int
+	// Reason is the server's explanation.
+	Reason string
+	// Request is the request type that failed ("create", "attach", ...);
+	// empty for sentinels and unsolicited errors.
+	Request string
+}
+
+// Error formats the error as "janus: REQUEST: CODE REASON".
+func (e *Error) Error() string {
+	s := "janus: "
+	if e.Request != "" {
+		s += e.Request + ": "
+	}
+	s += "error " + strconv.Itoa(e.Code)
+	if e.Reason != "" {
+		s += " " + e.Reason
+	}
+	return s
+}
+
+// Is reports whether target is an *Error with the same code, so that
+// errors.Is(err, core.ErrSessionNotFound) matches any 458 error.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
+// Sentinels for errors.Is. Each matches every *Error with its code.
+var (
+	ErrUnauthorized         error = &Error{Code: CodeUnauthorized, Reason: "unauthorized"}
+	ErrUnauthorizedPlugin   error = &Error{Code: CodeUnauthorizedPlugin, Reason: "unauthorized access to plugin"}
+	ErrUnknownRequest       error = &Error{Code: CodeUnknownRequest, Reason: "unknown request"}
+	ErrMissingElement       error = &Error{Code: CodeMissingMandatoryElement, Reason: "missing mandatory element"}
+	ErrInvalidRequestPath   error = &Error{Code: CodeInvalidRequestPath, Reason: "invalid path for this request"}
+	ErrSessionNotFound      error = &Error{Code: CodeSessionNotFound, Reason: "session not found"}
+	ErrHandleNotFound       error = &Error{Code: CodeHandleNotFound, Reason: "handle not found"}
+	ErrPluginNotFound       error = &Error{Code: CodePluginNotFound, Reason: "plugin not found"}
+	ErrInvalidElementType   error = &Error{Code: CodeInvalidElementType, Reason: "invalid element type"}
+	ErrTokenNotFound        error = &Error{Code: CodeTokenNotFound, Reason: "token not found"}
+	ErrNotAcceptingSessions error = &Error{Code: CodeNotAcceptingSessions, Reason: "not accepting new sessions"}
+)
+
+// PluginError is an error reported by a plugin inside its answer
+// (plugindata.data.error_code and error).
+type PluginError struct {
+	// Plugin is the plugin package name, e.g. "janus.plugin.videoroom".
+	Plugin string
+	// Code is the plugin's own error code (plugin specific).
+	Code int
+	// Reason is the plugin's explanation.
+	Reason string
+}
+
+// Error formats the error as "janus.plugin.x: error CODE REASON".
+func (e *PluginError) Error() string {
+	p := e.Plugin
+	if p == "" {
+		p = "janus plugin"
+	}
+	return p + ": error " + strconv.Itoa(e.Code) + " " + e.Reason
+}
+
+// Is reports whether target is a *PluginError with the same code (and the
+// same plugin, when the target names one).
+func (e *PluginError) Is(target error) bool {
+	t, ok := target.(*PluginError)
+	return ok && t.Code == e.Code && (t.Plugin == "" || t.Plugin == e.Plugin)
+}
+
+// ErrTimeout matches errors of requests that got no answer in time (the
+// transaction timeout or the caller's deadline).
+var ErrTimeout = errors.New("janus: request timed out")
+
+// ErrClosed is returned by calls on a Client or Admin after Close.
+var ErrClosed = errors.New("janus: client closed")
+
+// ErrDisconnected is returned by calls that were waiting when the
+// connection to the server was lost, and by calls made after that.
+var ErrDisconnected = errors.New("janus: connection lost")
+
+// ErrSessionTimeout is the Err of a session the server expired (the
+// "timeout" event: no keepalive within session_timeout).
+var ErrSessionTimeout = errors.New("janus: session timed out on the server")
+
+// ErrSessionDestroyed is the Err of a handle whose session was destroyed.
+var ErrSessionDestroyed = errors.New("janus: session destroyed")
+
+// timeoutError is a request that ran out of time.
+type timeoutError struct{ request string }
+
+func (e *timeoutError) Error() string {
+	return "janus: " + e.request + ": request timed out"
+}
+
+// Is makes errors.Is(err, ErrTimeout) true.
+func (e *timeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// Unwrap makes errors.Is(err, context.DeadlineExceeded) true.
+func (e *timeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// ctxError turns the end of a request's context into the error returned.
+func ctxError(request string, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &timeoutError{request: request}
+	}
+	return fmt.Errorf("janus: %s: %w", request, err)
+}

@@ -1,0 +1,199 @@
+package core
+
+import (
+	"crypto/tls"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Defaults of the client options.
+const (
+	// DefaultKeepalive is the keepalive period: well under Janus's default
+	// session_timeout of 60 s, as janus.js does.
+	DefaultKeepalive = 25 * time.Second
+	// DefaultTransactionTimeout bounds the wait for any answer.
+	DefaultTransactionTimeout = 30 * time.Second
+	// DefaultEventBuffer is the channel size of each event stream.
+	DefaultEventBuffer = 64
+	// DefaultMaxQueuedEvents is how many events a stream queues beyond its
+	// channel before it drops the oldest.
+	DefaultMaxQueuedEvents = 4096
+	// DefaultDetachGrace is how long a detached handle waits for the
+	// server's "detached" event (and any plugin events before it) before
+	// its stream is closed anyway.
+	DefaultDetachGrace = 3 * time.Second
+)
+
+type options struct {
+	apiSecret   string
+	token       string
+	adminSecret string
+	tlsConfig   *tls.Config
+	httpClient  *http.Client
+	header      http.Header
+	logger      *slog.Logger
+	keepalive   time.Duration
+	txTimeout   time.Duration
+	eventBuffer int
+	maxQueued   int
+	readLimit   int64
+	maxEvents   int
+	detachGrace time.Duration
+}
+
+func defaultOptions() options {
+	return options{
+		keepalive:   DefaultKeepalive,
+		txTimeout:   DefaultTransactionTimeout,
+		eventBuffer: DefaultEventBuffer,
+		maxQueued:   DefaultMaxQueuedEvents,
+		detachGrace: DefaultDetachGrace,
+	}
+}
+
+func buildOptions(opts []Option) options {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.Default()
+	}
+	return o
+}
+
+// Option configures a Client or an Admin client.
+type Option func(*options)
+
+// WithAPISecret sets the API secret (Janus "api_secret") sent with every
+// request.
+func WithAPISecret(secret string) Option { return func(o *options) { o.apiSecret = secret } }
+
+// WithToken sets the auth token (Janus "token_auth") sent with every
+// request.
+func WithToken(token string) Option { return func(o *options) { o.token = token } }
+
+// WithAdminSecret sets the admin secret for the admin API.
+func WithAdminSecret(secret string) Option { return func(o *options) { o.adminSecret = secret } }
+
+// WithTLSConfig sets the TLS configuration for wss:// and https:// (for a
+// custom CA or client certificates). Native builds only.
+func WithTLSConfig(cfg *tls.Config) Option { return func(o *options) { o.tlsConfig = cfg } }
+
+// WithHTTPClient sets the HTTP client for the HTTP transport and the
+// WebSocket handshake. Native builds only.
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
+
+// WithHeader adds HTTP headers to the WebSocket handshake or to every HTTP
+// request (for a proxy in front of Janus).
+func WithHeader(h http.Header) Option { return func(o *options) { o.header = h } }
+
+// WithLogger sets the logger (default slog.Default()). Debug level logs
+// every message sent and received, with credentials redacted.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithKeepalive sets the keepalive period for every session; zero or
+// negative turns keepalives off. The default is DefaultKeepalive.
+func WithKeepalive(d time.Duration) Option { return func(o *options) { o.keepalive = d } }
+
+// WithTransactionTimeout bounds how long any request waits for its answer
+// (default DefaultTransactionTimeout). A shorter context deadline wins.
+func WithTransactionTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.txTimeout = d
+		}
+	}
+}
+
+// WithEventBuffer sets the channel size of every event stream.
+func WithEventBuffer(n int) Option {
+	return func(o *options) {
+		if n >= 0 {
+			o.eventBuffer = n
+		}
+	}
+}
+
+// WithMaxQueuedEvents sets how many events a stream queues beyond its
+// channel before it drops the oldest (see the package documentation).
+func WithMaxQueuedEvents(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.maxQueued = n
+		}
+	}
+}
+
+// WithReadLimit sets the largest incoming message accepted, in bytes.
+// Larger messages end the connection with an error instead of being
+// buffered without bound.
+func WithReadLimit(n int64) Option { return func(o *options) { o.readLimit = n } }
+
+// WithMaxEventsPerPoll sets how many events one HTTP long poll may return.
+func WithMaxEventsPerPoll(n int) Option { return func(o *options) { o.maxEvents = n } }
+
+// WithDetachGrace sets how long Detach waits for the server's "detached"
+// event before closing the handle's stream (default DefaultDetachGrace).
+func WithDetachGrace(d time.Duration) Option { return func(o *options) { o.detachGrace = d } }
+
+// CallOption changes one request.
+type CallOption func(*callOptions)
+
+type callOptions struct {
+	apiSecret *string
+	token     *string
+	jsep      *JSEP
+	opaqueID  string
+}
+
+func buildCallOptions(opts []CallOption) callOptions {
+	var c callOptions
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// WithCallAPISecret overrides the client's API secret for one request. On
+// CreateSession and ClaimSession it becomes the session's secret, used by
+// all its requests and keepalives.
+func WithCallAPISecret(secret string) CallOption {
+	return func(c *callOptions) { c.apiSecret = &secret }
+}
+
+// WithCallToken overrides the client's token for one request. On
+// CreateSession and ClaimSession it becomes the session's token, used by
+// all its requests and keepalives.
+func WithCallToken(token string) CallOption {
+	return func(c *callOptions) { c.token = &token }
+}
+
+// WithJSEP attaches a session description to a plugin message.
+func WithJSEP(j *JSEP) CallOption { return func(c *callOptions) { c.jsep = j } }
+
+// WithOpaqueID sets the opaque id of a handle on Attach (visible in the
+// admin API and event handlers).
+func WithOpaqueID(id string) CallOption { return func(c *callOptions) { c.opaqueID = id } }
+
+// credentials is the API secret and token of a session or request.
+type credentials struct {
+	apiSecret string
+	token     string
+}
+
+func (cr credentials) with(c callOptions) credentials {
+	if c.apiSecret != nil {
+		cr.apiSecret = *c.apiSecret
+	}
+	if c.token != nil {
+		cr.token = *c.token
+	}
+	return cr
+}
+
+func (cr credentials) apply(r *request) {
+	r.APISecret = cr.apiSecret
+	r.Token = cr.token
+}

@@ -1,0 +1,183 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Session is a Janus session: the owner of plugin handles, kept alive by
+// the client's keepalives. It is safe for concurrent use.
+type Session struct {
+	c    *Client
+	id   uint64
+	cred credentials
+
+	events *stream
+	done   chan struct{}
+
+	mu      sync.Mutex
+	handles map[uint64]*Handle
+	ended   bool
+	err     error
+}
+
+func newSession(c *Client, id uint64, cred credentials) *Session {
+	src := Source{Session: id}
+	return &Session{
+		c:       c,
+		id:      id,
+		cred:    cred,
+		events:  newStream(c.opts.eventBuffer, c.opts.maxQueued, c.quit, c.log, src),
+		done:    make(chan struct{}),
+		handles: make(map[uint64]*Handle),
+	}
+}
+
+// ID returns the session id the server assigned.
+func (s *Session) ID() uint64 { return s.id }
+
+// Client returns the client the session belongs to.
+func (s *Session) Client() *Client { return s.c }
+
+// Events returns the session's own event stream: [*Timeout] when the
+// server expires the session and [*KeepaliveFailed] when a keepalive gets
+// no good answer. Handle events go to each handle's stream. The channel is
+// closed when the session ends.
+func (s *Session) Events() <-chan Event { return s.events.ch }
+
+// Done is closed when the session has ended (destroyed, expired, or its
+// client closed).
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Err returns why the session ended: nil after Destroy, ErrSessionTimeout,
+// ErrClosed, an error matching ErrDisconnected or ErrSessionNotFound. It
+// is nil while the session is live.
+func (s *Session) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Attach attaches a handle to plugin ("janus.plugin.videoroom", ...).
+// WithOpaqueID sets the handle's opaque id.
+func (s *Session) Attach(ctx context.Context, plugin string, opts ...CallOption) (*Handle, error) {
+	co := buildCallOptions(opts)
+	r := &request{Janus: "attach", SessionID: s.id, Plugin: plugin, OpaqueID: co.opaqueID}
+	s.cred.with(co).apply(r)
+	var h *Handle
+	_, err := s.c.e.do(ctx, r, waitReply, func(f *frame) {
+		var d struct {
+			ID uint64 `json:"id"`
+		}
+		if json.Unmarshal(f.Data, &d) == nil && d.ID != 0 {
+			h = s.addHandle(d.ID, plugin, co.opaqueID)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if h == nil {
+		return nil, fmt.Errorf("janus: attach: answer has no handle id")
+	}
+	return h, nil
+}
+
+// AdoptHandle returns a Handle for an existing handle id of this session,
+// for example one created before the session was claimed on a new
+// connection. It does not contact the server.
+func (s *Session) AdoptHandle(id uint64, plugin string) *Handle {
+	return s.addHandle(id, plugin, "")
+}
+
+// Handle returns the live handle with the given id, or nil.
+func (s *Session) Handle(id uint64) *Handle {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.handles[id]
+}
+
+// Handles returns the session's live handles.
+func (s *Session) Handles() []*Handle {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*Handle, 0, len(s.handles))
+	for _, h := range s.handles {
+		out = append(out, h)
+	}
+	return out
+}
+
+// Keepalive sends one keepalive now and waits for its answer. The client
+// already sends them periodically; this is for callers that turned that
+// off or want to probe the session.
+func (s *Session) Keepalive(ctx context.Context) error {
+	_, err := s.c.e.do(ctx, s.keepaliveRequest(), waitReply, nil)
+	return err
+}
+
+func (s *Session) keepaliveRequest() *request {
+	r := &request{Janus: "keepalive", SessionID: s.id}
+	s.cred.apply(r)
+	return r
+}
+
+// Destroy destroys the session on the server. Its handles end with
+// ErrSessionDestroyed. If the server no longer knows the session, the
+// session ends anyway and the error matching ErrSessionNotFound is
+// returned.
+func (s *Session) Destroy(ctx context.Context) error {
+	r := &request{Janus: "destroy", SessionID: s.id}
+	s.cred.apply(r)
+	_, err := s.c.e.do(ctx, r, waitReply, func(*frame) { s.end(nil) })
+	if errors.Is(err, ErrSessionNotFound) {
+		s.end(err)
+	}
+	return err
+}
+
+func (s *Session) addHandle(id uint64, plugin, opaqueID string) *Handle {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.handles[id]
+	if h == nil {
+		h = newHandle(s, id, plugin, opaqueID)
+		s.handles[id] = h
+	}
+	return h
+}
+
+func (s *Session) removeHandle(h *Handle) {
+	s.mu.Lock()
+	if s.handles[h.id] == h {
+		delete(s.handles, h.id)
+	}
+	s.mu.Unlock()
+}
+
+// end marks the session ended: its handles end, its stream closes and the
+// client forgets it. err is nil for a normal destroy.
+func (s *Session) end(err error) {
+	s.mu.Lock()
+	if s.ended {
+		s.mu.Unlock()
+		return
+	}
+	s.ended = true
+	s.err = err
+	handles := s.handles
+	s.handles = make(map[uint64]*Handle)
+	s.mu.Unlock()
+	herr := err
+	if herr == nil {
+		herr = ErrSessionDestroyed
+	}
+	for _, h := range handles {
+		h.end(herr)
+	}
+	s.c.removeSession(s)
+	s.events.close()
+	close(s.done)
+}

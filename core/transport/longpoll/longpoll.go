@@ -1,0 +1,321 @@
+// Package longpoll is the HTTP transport for the Janus API and the admin
+// API: requests are POSTed to /janus[/session[/handle]] and the events of
+// each live session are fetched by long polls (GET /janus/<session>).
+//
+// Every answer to a POST and every polled event is handed to Recv, so the
+// core sees one stream of messages, exactly as over a WebSocket. A poll
+// that fails (network error, server restart) is retried with a growing
+// delay until the session is closed; a poll answered with "no such
+// session" (458) ends polling and is passed on so the core can end the
+// session.
+package longpoll
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gojanus/gojanus/core/transport"
+)
+
+// Transport talks to Janus over HTTP.
+type Transport struct {
+	base      string // e.g. http://127.0.0.1:8088/janus, no trailing slash
+	client    *http.Client
+	header    http.Header
+	readLimit int64
+	maxEvents int
+
+	in     chan []byte
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu    sync.Mutex
+	polls map[uint64]context.CancelFunc
+	wg    sync.WaitGroup
+}
+
+var (
+	_ transport.Transport       = (*Transport)(nil)
+	_ transport.SessionObserver = (*Transport)(nil)
+)
+
+// DefaultMaxEvents is the default number of events one long poll returns.
+const DefaultMaxEvents = 10
+
+// New returns a transport for base, the URL of the Janus API endpoint
+// ("http://host:8088/janus") or of the admin endpoint
+// ("http://host:7088/admin"). It does not contact the server.
+func New(base string, opts transport.Options) (*Transport, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("longpoll: bad URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("longpoll: URL scheme must be http or https, got %q", u.Scheme)
+	}
+	client := opts.HTTPClient
+	if client == nil {
+		client = &http.Client{Transport: newHTTPTransport(opts)}
+	}
+	limit := opts.ReadLimit
+	if limit <= 0 {
+		limit = transport.DefaultReadLimit
+	}
+	maxev := opts.MaxEvents
+	if maxev <= 0 {
+		maxev = DefaultMaxEvents
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Transport{
+		base:      strings.TrimRight(base, "/"),
+		client:    client,
+		header:    http.Header(opts.Header),
+		readLimit: limit,
+		maxEvents: maxev,
+		in:        make(chan []byte, 256),
+		ctx:       ctx,
+		cancel:    cancel,
+		polls:     make(map[uint64]context.CancelFunc),
+	}, nil
+}
+
+// Send POSTs the request and queues the server's answer for Recv.
+func (t *Transport) Send(ctx context.Context, req transport.Request) error {
+	if t.ctx.Err() != nil {
+		return transport.ErrClosed
+	}
+	path := t.base
+	if req.Session != 0 {
+		path += "/" + strconv.FormatUint(req.Session, 10)
+		if req.Handle != 0 {
+			path += "/" + strconv.FormatUint(req.Handle, 10)
+		}
+	}
+	// Stop the request when either the caller or the transport gives up.
+	ctx, stop := mergeCancel(ctx, t.ctx)
+	defer stop()
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, path, bytes.NewReader(req.Body))
+	if err != nil {
+		return err
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	t.addHeaders(hr)
+	body, err := t.do(hr)
+	if err != nil {
+		return err
+	}
+	return t.deliver(ctx, body)
+}
+
+// Recv returns the next answer or event.
+func (t *Transport) Recv(ctx context.Context) ([]byte, error) {
+	select {
+	case b := <-t.in:
+		return b, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-t.ctx.Done():
+		return nil, transport.ErrClosed
+	}
+}
+
+// Close stops every poll and in-flight request and waits for the pollers.
+func (t *Transport) Close() error {
+	t.cancel()
+	t.wg.Wait()
+	return nil
+}
+
+// SessionOpened starts long-polling the session's events.
+func (t *Transport) SessionOpened(s transport.Session) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ctx.Err() != nil {
+		return
+	}
+	if _, ok := t.polls[s.ID]; ok {
+		return
+	}
+	ctx, cancel := context.WithCancel(t.ctx)
+	t.polls[s.ID] = cancel
+	t.wg.Add(1)
+	go t.poll(ctx, s)
+}
+
+// SessionClosed stops long-polling the session.
+func (t *Transport) SessionClosed(id uint64) {
+	t.mu.Lock()
+	cancel := t.polls[id]
+	delete(t.polls, id)
+	t.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// poll runs one session's long-poll loop.
+func (t *Transport) poll(ctx context.Context, s transport.Session) {
+	defer t.wg.Done()
+	defer t.SessionClosed(s.ID)
+	q := url.Values{}
+	q.Set("maxev", strconv.Itoa(t.maxEvents))
+	if s.APISecret != "" {
+		q.Set("apisecret", s.APISecret)
+	}
+	if s.Token != "" {
+		q.Set("token", s.Token)
+	}
+	endpoint := t.base + "/" + strconv.FormatUint(s.ID, 10)
+	failures := 0
+	for ctx.Err() == nil {
+		q.Set("rid", strconv.FormatInt(time.Now().UnixMilli(), 10))
+		hr, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"?"+q.Encode(), nil)
+		if err != nil {
+			return
+		}
+		t.addHeaders(hr)
+		body, err := t.do(hr)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			if !sleep(ctx, backoff(failures)) {
+				return
+			}
+			continue
+		}
+		failures = 0
+		if gone := sessionGone(body); gone {
+			// Tell the core, which ends the session, then stop.
+			_ = t.deliver(ctx, annotate(body, s.ID))
+			return
+		}
+		if err := t.deliver(ctx, body); err != nil {
+			return
+		}
+	}
+}
+
+func (t *Transport) do(hr *http.Request) ([]byte, error) {
+	resp, err := t.client.Do(hr)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, t.readLimit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(body)) > t.readLimit {
+		return nil, fmt.Errorf("%w: more than %d bytes from %s", transport.ErrFrameTooLarge, t.readLimit, hr.URL.Path)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, &StatusError{Code: resp.StatusCode, Status: resp.Status, Body: snippet(body)}
+	}
+	return body, nil
+}
+
+func (t *Transport) deliver(ctx context.Context, body []byte) error {
+	select {
+	case t.in <- body:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.ctx.Done():
+		return transport.ErrClosed
+	}
+}
+
+func (t *Transport) addHeaders(hr *http.Request) {
+	for k, vs := range t.header {
+		for _, v := range vs {
+			hr.Header.Add(k, v)
+		}
+	}
+}
+
+// StatusError is an HTTP answer other than 200 OK (Janus itself answers
+// 200 even for API errors, so this means a proxy or a wrong URL).
+type StatusError struct {
+	Code   int
+	Status string
+	Body   string
+}
+
+func (e *StatusError) Error() string {
+	if e.Body == "" {
+		return "janus http: " + e.Status
+	}
+	return "janus http: " + e.Status + ": " + e.Body
+}
+
+func snippet(b []byte) string {
+	const max = 200
+	s := strings.TrimSpace(string(b))
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	return s
+}
+
+// sessionGone reports whether a poll answer is the "no such session" error.
+func sessionGone(body []byte) bool {
+	if !bytes.Contains(body, []byte(`458`)) {
+		return false
+	}
+	var m struct {
+		Janus string `json:"janus"`
+		Error struct {
+			Code int `json:"code"`
+		} `json:"error"`
+	}
+	return json.Unmarshal(body, &m) == nil && m.Janus == "error" && m.Error.Code == 458
+}
+
+// annotate adds session_id to an error answer so the core knows which
+// session it is about.
+func annotate(body []byte, id uint64) []byte {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return body
+	}
+	m["session_id"] = id
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+func backoff(failures int) time.Duration {
+	d := 250 * time.Millisecond << min(failures-1, 5)
+	return min(d, 5*time.Second)
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// mergeCancel returns a context done when a or b is done.
+func mergeCancel(a, b context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(a)
+	stop := context.AfterFunc(b, cancel)
+	return ctx, func() { stop(); cancel() }
+}

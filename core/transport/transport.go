@@ -1,0 +1,98 @@
+// Package transport defines how the gojanus core exchanges Janus API
+// messages with a server. Implementations live in sub-packages: ws
+// (WebSocket), longpoll (HTTP with long polling) and mem (an in-memory pair
+// for tests).
+//
+// A Transport only moves bytes. It does not interpret transactions,
+// sessions or events; the core does. The one exception is HTTP, where the
+// transport must poll for events of each live session, which is why
+// transports may implement [SessionObserver].
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net/http"
+)
+
+// Request is one outgoing Janus API message.
+type Request struct {
+	// Janus is the request type ("create", "attach", "message", ...).
+	Janus string
+	// Session and Handle are the ids the request addresses (0 when absent).
+	// HTTP uses them to build the URL path; WebSocket ignores them because
+	// they are also present in Body.
+	Session uint64
+	Handle  uint64
+	// Body is the complete JSON message.
+	Body []byte
+}
+
+// Transport sends requests to a Janus server and receives its messages.
+//
+// Send and Close may be called concurrently from many goroutines. Recv is
+// called from a single goroutine (the client's read loop). Recv returns one
+// JSON object per call; a transport that receives JSON arrays (HTTP long
+// poll with maxev > 1) may return the array and the core splits it.
+type Transport interface {
+	// Send delivers one request. It returns when the request has been
+	// handed to the network, not when the server has answered.
+	Send(ctx context.Context, req Request) error
+	// Recv blocks until the next message arrives, ctx is done or the
+	// transport is closed. After Close it returns an error wrapping
+	// ErrClosed.
+	Recv(ctx context.Context) ([]byte, error)
+	// Close releases the transport. It is safe to call more than once.
+	Close() error
+}
+
+// SessionObserver is implemented by transports that need to know which
+// sessions are alive, such as HTTP long-poll, which polls for the events of
+// each session.
+type SessionObserver interface {
+	// SessionOpened is called after a session was created or claimed.
+	SessionOpened(s Session)
+	// SessionClosed is called after a session was destroyed or expired.
+	SessionClosed(id uint64)
+}
+
+// Session identifies a live session and the credentials needed to read its
+// events.
+type Session struct {
+	ID        uint64
+	APISecret string
+	Token     string
+}
+
+// ErrClosed is returned (wrapped) by transports used after Close.
+var ErrClosed = errors.New("transport closed")
+
+// ErrFrameTooLarge is returned (wrapped) when an incoming message exceeds
+// the configured read limit.
+var ErrFrameTooLarge = errors.New("frame exceeds read limit")
+
+// Options are the settings shared by the network transports.
+type Options struct {
+	// Subprotocol is the WebSocket subprotocol: "janus-protocol" for the
+	// Janus API, "janus-admin-protocol" for the admin API.
+	Subprotocol string
+	// ReadLimit is the largest message accepted, in bytes. Zero means the
+	// default (DefaultReadLimit).
+	ReadLimit int64
+	// TLSConfig configures TLS for wss:// and https:// (native builds only;
+	// in a browser or Node, the runtime verifies certificates). Nil means
+	// the system roots with full verification.
+	TLSConfig *tls.Config
+	// HTTPClient, if set, is used for HTTP requests and the WebSocket
+	// handshake (native builds only).
+	HTTPClient *http.Client
+	// Header holds extra HTTP headers for the handshake or requests.
+	Header map[string][]string
+	// MaxEvents is the maxev parameter of HTTP long polls (events per poll).
+	MaxEvents int
+}
+
+// DefaultReadLimit is the default limit for one incoming message: 8 MiB,
+// well above the largest Janus message (SDP, admin handle_info).
+const DefaultReadLimit = 8 << 20
