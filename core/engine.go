@@ -207,7 +207,10 @@ func (e *engine) send(ctx context.Context, tx string, msg outgoing) error {
 	if errors.Is(err, transport.ErrClosed) {
 		return e.closedErr(msg.kind())
 	}
-	return fmt.Errorf("janus: %s: %w: %v", msg.kind(), ErrDisconnected, err)
+	if errors.Is(err, transport.ErrFrameTooLarge) {
+		return fmt.Errorf("janus: %s: %w", msg.kind(), err)
+	}
+	return fmt.Errorf("janus: %s: %w: %w", msg.kind(), ErrDisconnected, err)
 }
 
 // result turns an answer into the value or error a call returns.
@@ -322,7 +325,7 @@ func (e *engine) shutdown(cause error) {
 	if e.stopping.Load() {
 		err = ErrClosed
 	} else {
-		err = fmt.Errorf("%w: %v", ErrDisconnected, cause)
+		err = fmt.Errorf("%w: %w", ErrDisconnected, cause)
 		e.log.Warn("janus: connection lost", "err", cause)
 	}
 	e.mu.Lock()

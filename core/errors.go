@@ -80,6 +80,7 @@ var (
 	ErrInvalidElementType   error = &Error{Code: CodeInvalidElementType, Reason: "invalid element type"}
 	ErrTokenNotFound        error = &Error{Code: CodeTokenNotFound, Reason: "token not found"}
 	ErrNotAcceptingSessions error = &Error{Code: CodeNotAcceptingSessions, Reason: "not accepting new sessions"}
+	ErrUnknown              error = &Error{Code: CodeUnknown, Reason: "unknown error"}
 )
 
 // PluginError is an error reported by a plugin inside its answer
