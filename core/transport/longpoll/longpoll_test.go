@@ -1,0 +1,153 @@
+package longpoll
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/gojanus/gojanus/core/transport"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func recv(t *testing.T, tr *Transport) map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	b, err := tr.Recv(ctx)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	return m
+}
+
+func TestSendPostsToSessionAndHandlePathsAndQueuesAnswer(t *testing.T) {
+	var paths []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		paths = append(paths, r.Method+" "+r.URL.Path+" "+r.Header.Get("X-Test"))
+		mu.Unlock()
+		var m map[string]any
+		_ = json.Unmarshal(body, &m)
+		_ = json.NewEncoder(w).Encode(map[string]any{"janus": "success", "transaction": m["transaction"]})
+	}))
+	defer srv.Close()
+	tr, err := New(srv.URL+"/janus/", transport.Options{Header: http.Header{"X-Test": {"yes"}}})
+	require.NoError(t, err)
+	defer tr.Close()
+	ctx := context.Background()
+	require.NoError(t, tr.Send(ctx, transport.Request{Janus: "create", Body: []byte(`{"janus":"create","transaction":"a"}`)}))
+	require.NoError(t, tr.Send(ctx, transport.Request{Janus: "attach", Session: 7, Body: []byte(`{"janus":"attach","transaction":"b"}`)}))
+	require.NoError(t, tr.Send(ctx, transport.Request{Janus: "message", Session: 7, Handle: 9, Body: []byte(`{"janus":"message","transaction":"c"}`)}))
+	for _, tx := range []string{"a", "b", "c"} {
+		assert.Equal(t, tx, recv(t, tr)["transaction"])
+	}
+	assert.Equal(t, []string{"POST /janus yes", "POST /janus/7 yes", "POST /janus/7/9 yes"}, paths)
+}
+
+func TestPollDeliversEventsWithCredentialsAndStopsOnSessionGone(t *testing.T) {
+	var polls atomic.Int32
+	var query atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		require.Equal(t, http.MethodGet, r.Method)
+		query.Store(r.URL.RawQuery)
+		switch polls.Add(1) {
+		case 1:
+			http.Error(w, "boom", http.StatusBadGateway) // a failed poll is retried
+		case 2:
+			_, _ = io.WriteString(w, `[{"janus":"webrtcup","session_id":5,"sender":6},{"janus":"hangup","session_id":5,"sender":6}]`)
+		case 3:
+			_, _ = io.WriteString(w, `{"janus":"keepalive"}`)
+		default:
+			_, _ = io.WriteString(w, `{"janus":"error","error":{"code":458,"reason":"No such session 5"}}`)
+		}
+	}))
+	defer srv.Close()
+	tr, err := New(srv.URL+"/janus", transport.Options{MaxEvents: 5})
+	require.NoError(t, err)
+	defer tr.Close()
+	tr.SessionOpened(transport.Session{ID: 5, APISecret: "sec", Token: "tok"})
+	tr.SessionOpened(transport.Session{ID: 5}) // twice: one poller
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	b, err := tr.Recv(ctx)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(b), "["), "arrays are passed on whole")
+	assert.Equal(t, "keepalive", recv(t, tr)["janus"])
+	gone := recv(t, tr)
+	assert.Equal(t, "error", gone["janus"])
+	assert.Equal(t, float64(5), gone["session_id"], "annotated with the session")
+	q := query.Load().(string)
+	for _, want := range []string{"maxev=5", "apisecret=sec", "token=tok", "rid="} {
+		assert.Contains(t, q, want)
+	}
+	// The poller stopped by itself.
+	require.Eventually(t, func() bool {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		return len(tr.polls) == 0
+	}, 2*time.Second, 10*time.Millisecond)
+	assert.Equal(t, int32(4), polls.Load())
+}
+
+func TestErrorsStatusReadLimitAndClose(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big":
+			_, _ = io.WriteString(w, `{"janus":"success","pad":"`+strings.Repeat("x", 500)+`"}`)
+		case "/wait/1":
+			<-r.Context().Done()
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+
+	tr, err := New(srv.URL+"/nope", transport.Options{})
+	require.NoError(t, err)
+	err = tr.Send(ctx, transport.Request{Body: []byte(`{}`)})
+	var se *StatusError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 404, se.Code)
+	require.NoError(t, tr.Close())
+	assert.ErrorIs(t, tr.Send(ctx, transport.Request{Body: []byte(`{}`)}), transport.ErrClosed)
+	_, err = tr.Recv(ctx)
+	assert.ErrorIs(t, err, transport.ErrClosed)
+
+	tr, err = New(srv.URL+"/big", transport.Options{ReadLimit: 100})
+	require.NoError(t, err)
+	assert.ErrorIs(t, tr.Send(ctx, transport.Request{Body: []byte(`{}`)}), transport.ErrFrameTooLarge)
+	require.NoError(t, tr.Close())
+
+	// Close ends a hanging poll promptly.
+	tr, err = New(srv.URL+"/wait", transport.Options{})
+	require.NoError(t, err)
+	tr.SessionOpened(transport.Session{ID: 1})
+	time.Sleep(50 * time.Millisecond)
+	done := make(chan struct{})
+	go func() { _ = tr.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close hung")
+	}
+
+	_, err = New("ws://x", transport.Options{})
+	assert.Error(t, err)
+	assert.False(t, errors.Is(err, transport.ErrClosed))
+}
