@@ -73,4 +73,3 @@ func TestRealTLSWithCustomCA(t *testing.T) {
 		})
 	}
 }
-
