@@ -252,6 +252,7 @@ type StatusError struct {
 	Body   string
 }
 
+// Error formats the HTTP status and the start of the body.
 func (e *StatusError) Error() string {
 	if e.Body == "" {
 		return "janus http: " + e.Status
