@@ -265,7 +265,7 @@ func (c *Client) route(f *frame) {
 		if f.PluginData != nil {
 			ev.Plugin, ev.Data = f.PluginData.Plugin, f.PluginData.Data
 		}
-		h.events.push(ev)
+		h.events.push(h.decode(ev))
 	case "webrtcup":
 		h.events.push(&WebRTCUp{src})
 	case "media":

@@ -567,3 +567,43 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+type typedEvent struct {
+	Source
+	What string
+}
+
+func TestEventDecoderTypesPluginEvents(t *testing.T) {
+	c, f := newFake(t)
+	s, _ := f.session(c)
+	decoder := func(ev *PluginEvent) Event {
+		var d struct{ What string }
+		_ = ev.Decode(&d)
+		switch d.What {
+		case "panic":
+			panic("bad decoder")
+		case "":
+			return nil
+		}
+		return &typedEvent{Source: ev.Source, What: d.What}
+	}
+	hc := make(chan *Handle, 1)
+	go func() {
+		h, err := s.Attach(context.Background(), "p", WithEventDecoder(decoder))
+		assert.NoError(t, err)
+		hc <- h
+	}()
+	f.success(f.expect("attach"), 3)
+	h := wait(t, hc)
+	for _, what := range []string{"joined", "panic", ""} {
+		f.send(map[string]any{"janus": "event", "session_id": 1, "sender": 3,
+			"plugindata": map[string]any{"plugin": "p", "data": map[string]any{"what": what}}})
+	}
+	assert.Equal(t, &typedEvent{Source: Source{1, 3}, What: "joined"}, nextEvent(t, h.Events()))
+	assert.IsType(t, &PluginEvent{}, nextEvent(t, h.Events()), "a panicking decoder falls back to the raw event")
+	assert.IsType(t, &PluginEvent{}, nextEvent(t, h.Events()), "nil falls back to the raw event")
+	adopted := s.AdoptHandle(4, "p", WithEventDecoder(decoder))
+	f.send(map[string]any{"janus": "event", "session_id": 1, "sender": 4,
+		"plugindata": map[string]any{"plugin": "p", "data": map[string]any{"what": "x"}}})
+	assert.Equal(t, &typedEvent{Source: Source{1, 4}, What: "x"}, nextEvent(t, adopted.Events()))
+}

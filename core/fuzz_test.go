@@ -33,7 +33,7 @@ func FuzzIncomingMessage(f *testing.F) {
 		c := NewClient(tr, WithKeepalive(0), WithDetachGrace(time.Millisecond))
 		defer c.Close()
 		s := c.addSession(1, credentials{})
-		s.addHandle(2, "p", "")
+		s.addHandle(2, "p", "", nil)
 		if err := srv.Send(msg); err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ type Handle struct {
 	id       uint64
 	plugin   string
 	opaqueID string
+	decoder  EventDecoder
 
 	events *stream
 	done   chan struct{}
@@ -25,13 +26,14 @@ type Handle struct {
 	detaching *time.Timer
 }
 
-func newHandle(s *Session, id uint64, plugin, opaqueID string) *Handle {
+func newHandle(s *Session, id uint64, plugin, opaqueID string, decoder EventDecoder) *Handle {
 	c := s.c
 	return &Handle{
 		s:        s,
 		id:       id,
 		plugin:   plugin,
 		opaqueID: opaqueID,
+		decoder:  decoder,
 		events:   newStream(c.opts.eventBuffer, c.opts.maxQueued, c.quit, c.log, Source{Session: s.id, Handle: id}),
 		done:     make(chan struct{}),
 	}
@@ -209,4 +211,21 @@ func (h *Handle) end(err error) {
 	h.s.removeHandle(h)
 	h.events.close()
 	close(h.done)
+}
+
+// decode applies the handle's event decoder, if any.
+func (h *Handle) decode(ev *PluginEvent) (out Event) {
+	if h.decoder == nil {
+		return ev
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			h.s.c.log.Error("janus: event decoder panicked", "plugin", h.plugin, "panic", r)
+			out = ev
+		}
+	}()
+	if out = h.decoder(ev); out == nil {
+		out = ev
+	}
+	return out
 }

@@ -146,6 +146,7 @@ type callOptions struct {
 	token     *string
 	jsep      *JSEP
 	opaqueID  string
+	decoder   EventDecoder
 }
 
 func buildCallOptions(opts []CallOption) callOptions {
@@ -176,6 +177,17 @@ func WithJSEP(j *JSEP) CallOption { return func(c *callOptions) { c.jsep = j } }
 // WithOpaqueID sets the opaque id of a handle on Attach (visible in the
 // admin API and event handlers).
 func WithOpaqueID(id string) CallOption { return func(c *callOptions) { c.opaqueID = id } }
+
+// WithEventDecoder sets, on Attach or AdoptHandle, the function that turns
+// the handle's plugin events into typed values before they reach its
+// stream (see EventDecoder). Plugin packages use it.
+func WithEventDecoder(d EventDecoder) CallOption { return func(c *callOptions) { c.decoder = d } }
+
+// EventDecoder turns a plugin event into a typed event. It runs in the
+// connection's read loop, so it must be quick and must not block; it may
+// return ev itself when it has nothing better. A panic in a decoder is
+// recovered and the raw event delivered.
+type EventDecoder func(ev *PluginEvent) Event
 
 // credentials is the API secret and token of a session or request.
 type credentials struct {

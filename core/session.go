@@ -73,7 +73,7 @@ func (s *Session) Attach(ctx context.Context, plugin string, opts ...CallOption)
 			ID uint64 `json:"id"`
 		}
 		if json.Unmarshal(f.Data, &d) == nil && d.ID != 0 {
-			h = s.addHandle(d.ID, plugin, co.opaqueID)
+			h = s.addHandle(d.ID, plugin, co.opaqueID, co.decoder)
 		}
 	})
 	if err != nil {
@@ -87,9 +87,9 @@ func (s *Session) Attach(ctx context.Context, plugin string, opts ...CallOption)
 
 // AdoptHandle returns a Handle for an existing handle id of this session,
 // for example one created before the session was claimed on a new
-// connection. It does not contact the server.
-func (s *Session) AdoptHandle(id uint64, plugin string) *Handle {
-	return s.addHandle(id, plugin, "")
+// connection. It does not contact the server. WithEventDecoder applies.
+func (s *Session) AdoptHandle(id uint64, plugin string, opts ...CallOption) *Handle {
+	return s.addHandle(id, plugin, "", buildCallOptions(opts).decoder)
 }
 
 // Handle returns the live handle with the given id, or nil.
@@ -138,12 +138,12 @@ func (s *Session) Destroy(ctx context.Context) error {
 	return err
 }
 
-func (s *Session) addHandle(id uint64, plugin, opaqueID string) *Handle {
+func (s *Session) addHandle(id uint64, plugin, opaqueID string, decoder EventDecoder) *Handle {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	h := s.handles[id]
 	if h == nil {
-		h = newHandle(s, id, plugin, opaqueID)
+		h = newHandle(s, id, plugin, opaqueID, decoder)
 		s.handles[id] = h
 	}
 	return h

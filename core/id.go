@@ -1,0 +1,72 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// ID is a room, participant, feed or mountpoint id of a plugin. Plugins
+// use numbers by default and strings when they run with string_ids; an ID
+// holds either, marshals to the right JSON type and unmarshals from both,
+// so callers never juggle JSON types. The zero ID is "no id".
+type ID struct {
+	n     uint64
+	s     string
+	isStr bool
+}
+
+// NumID returns a numeric id.
+func NumID(n uint64) ID { return ID{n: n} }
+
+// StrID returns a string id (for plugins configured with string_ids).
+func StrID(s string) ID { return ID{s: s, isStr: true} }
+
+// IsZero reports whether the id is unset (0 or "").
+func (id ID) IsZero() bool { return id.n == 0 && id.s == "" }
+
+// IsString reports whether the id is a string id.
+func (id ID) IsString() bool { return id.isStr }
+
+// Num returns the numeric value (0 for string ids).
+func (id ID) Num() uint64 { return id.n }
+
+// String returns the id as text: the string, or the number in decimal.
+func (id ID) String() string {
+	if id.isStr {
+		return id.s
+	}
+	return strconv.FormatUint(id.n, 10)
+}
+
+// MarshalJSON writes a number or a string.
+func (id ID) MarshalJSON() ([]byte, error) {
+	if id.isStr {
+		return json.Marshal(id.s)
+	}
+	return strconv.AppendUint(nil, id.n, 10), nil
+}
+
+// UnmarshalJSON reads a number or a string.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*id = StrID(s)
+		return nil
+	}
+	if string(b) == "null" {
+		*id = ID{}
+		return nil
+	}
+	n, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("janus id: %s is neither a string nor an unsigned integer", b)
+	}
+	*id = NumID(n)
+	return nil
+}
