@@ -115,11 +115,11 @@ func (e *PluginError) Is(target error) bool {
 var ErrTimeout = errors.New("janus: request timed out")
 
 // ErrClosed is returned by calls on a Client or Admin after Close.
-var ErrClosed = errors.New("janus: client closed")
+var ErrClosed = errors.New("client closed")
 
 // ErrDisconnected is returned by calls that were waiting when the
 // connection to the server was lost, and by calls made after that.
-var ErrDisconnected = errors.New("janus: connection lost")
+var ErrDisconnected = errors.New("connection lost")
 
 // ErrSessionTimeout is the Err of a session the server expired (the
 // "timeout" event: no keepalive within session_timeout).

@@ -1,0 +1,371 @@
+//go:build mage
+
+// Build, check and demo targets of gojanus. Mage is a tool of this module:
+// run "go tool mage -l" to list the targets and "go tool mage <target>" to run
+// one.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/magefile/mage/mg"
+	"github.com/magefile/mage/sh"
+
+	"github.com/gojanus/gojanus/internal/janusserver"
+)
+
+// requirement is an external program the targets need, and the Debian
+// packages that provide it.
+type requirement struct {
+	// Check is a command line that exits 0 when the program is installed and
+	// works. Its first word is looked up in PATH, unless Env is set.
+	Check []string
+	// Env, if set, names an environment variable that may hold the path of
+	// the program to use instead (e.g. JANUS_BINARY).
+	Env string
+	// Apt are the Debian packages to install when Check fails.
+	Apt []string
+}
+
+// requirements lists what Deps installs. Add media tools (ffmpeg, GStreamer),
+// Chromium and Node/npm here as rows; npm packages then get their own step
+// after the apt packages, in Deps.
+var requirements = []requirement{
+	// janus 1.1.2 has no --version: it prints its version and exits 1 on any
+	// unknown option, but exits 0 for --help.
+	{Check: []string{"janus", "--help"}, Env: janusserver.BinaryEnv, Apt: []string{"janus"}},
+}
+
+// checkTimeout bounds one requirement check.
+const checkTimeout = 20 * time.Second
+
+// Standard ports and admin secret of the Janus target (those of the stock
+// Janus configuration and of janus.js examples).
+const (
+	janusWSPort        = 8188
+	janusHTTPPort      = 8088
+	janusAdminWSPort   = 7188
+	janusAdminHTTPPort = 7088
+	janusAdminSecret   = "janusoverlord"
+)
+
+// startTimeout bounds the startup of a local Janus.
+const startTimeout = time.Minute
+
+// Deps installs what is missing: the Debian packages of the external programs
+// (janus, with apt-get, through sudo when not root) and the Go modules (so
+// that later steps work offline). It does nothing slow when all is present.
+func Deps(ctx context.Context) error {
+	var missing []requirement
+	for _, r := range requirements {
+		if err := r.present(ctx); err != nil {
+			if r.Env != "" && os.Getenv(r.Env) != "" {
+				// Installing packages cannot fix what the variable names.
+				return fmt.Errorf("deps: %s=%s: %w", r.Env, os.Getenv(r.Env), err)
+			}
+			fmt.Printf("deps: %s: %v\n", r.name(), err)
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) > 0 {
+		var pkgs []string
+		for _, r := range missing {
+			for _, p := range r.Apt {
+				if !slices.Contains(pkgs, p) {
+					pkgs = append(pkgs, p)
+				}
+			}
+		}
+		if err := aptInstall(pkgs); err != nil {
+			return err
+		}
+		for _, r := range missing {
+			if err := r.present(ctx); err != nil {
+				return fmt.Errorf("deps: %s is still missing after installing %s: %w", r.name(), strings.Join(r.Apt, " "), err)
+			}
+		}
+	}
+	return run(nil, mg.GoCmd(), "mod", "download")
+}
+
+func (r requirement) name() string { return r.Check[0] }
+
+// present checks that the requirement is installed and works.
+func (r requirement) present(ctx context.Context) error {
+	bin := ""
+	if r.Env != "" {
+		bin = os.Getenv(r.Env)
+	}
+	if bin == "" {
+		p, err := exec.LookPath(r.Check[0])
+		if err != nil {
+			return errors.New("not found in PATH")
+		}
+		bin = p
+	}
+	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, r.Check[1:]...).CombinedOutput()
+	if err != nil {
+		err = fmt.Errorf("%s failed: %w", strings.Join(append([]string{bin}, r.Check[1:]...), " "), err)
+		if last := lastLine(out); last != "" {
+			err = fmt.Errorf("%w: %s", err, last)
+		}
+		return err
+	}
+	return nil
+}
+
+// lastLine returns the last non-empty line of a command's output.
+func lastLine(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	return s[strings.LastIndexByte(s, '\n')+1:]
+}
+
+// aptInstall installs Debian packages: apt-get update once, then apt-get
+// install, as root or through sudo.
+func aptInstall(pkgs []string) error {
+	if _, err := exec.LookPath("apt-get"); err != nil {
+		return fmt.Errorf("deps: install the packages %s (no apt-get on this machine)", strings.Join(pkgs, " "))
+	}
+	var prefix []string
+	if os.Geteuid() != 0 {
+		if _, err := exec.LookPath("sudo"); err != nil {
+			return fmt.Errorf("deps: installing %s needs root, and there is no sudo", strings.Join(pkgs, " "))
+		}
+		prefix = []string{"sudo"}
+	}
+	apt := func(args ...string) error {
+		cmd := slices.Concat(prefix, []string{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get"}, args)
+		return run(nil, cmd[0], cmd[1:]...)
+	}
+	if err := apt("update"); err != nil {
+		// Install may still work from the package lists already there.
+		fmt.Printf("deps: apt-get update failed (%v); trying to install anyway\n", err)
+	}
+	return apt(slices.Concat([]string{"install", "-y", "--no-install-recommends"}, pkgs)...)
+}
+
+// Vet runs go vet natively, and go vet and go build of core for
+// GOOS=js GOARCH=wasm (core must stay free of platform code).
+func Vet() error {
+	gocmd := mg.GoCmd()
+	if err := run(nil, gocmd, "vet", "./..."); err != nil {
+		return err
+	}
+	if err := run(wasmEnv(), gocmd, "vet", "./core/..."); err != nil {
+		return err
+	}
+	return run(wasmEnv(), gocmd, "build", "./core/...")
+}
+
+// Fmt fails, listing the files, if gofmt would change any Go file of the
+// repository (tracked or untracked, outside node_modules).
+func Fmt() error {
+	files, err := goFiles()
+	if err != nil {
+		return err
+	}
+	var bad []string
+	for chunk := range slices.Chunk(files, 200) {
+		out, err := sh.Output("gofmt", append([]string{"-l"}, chunk...)...)
+		if err != nil {
+			return fmt.Errorf("gofmt: %w", err)
+		}
+		if out != "" {
+			bad = append(bad, strings.Split(out, "\n")...)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("gofmt: these files are not formatted (run gofmt -w on them):\n\t%s", strings.Join(bad, "\n\t"))
+	}
+	fmt.Printf("gofmt: %d files ok\n", len(files))
+	return nil
+}
+
+// goFiles lists the Go files of the repository: those git tracks or would
+// track (from git), or all of them outside hidden folders (without git).
+// node_modules is always left out.
+func goFiles() ([]string, error) {
+	var files []string
+	out, err := sh.Output("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.go")
+	if err == nil {
+		for f := range strings.SplitSeq(out, "\x00") {
+			if f == "" || slices.Contains(strings.Split(filepath.ToSlash(f), "/"), "node_modules") {
+				continue
+			}
+			if _, err := os.Stat(f); err != nil {
+				continue // deleted in the work tree
+			}
+			files = append(files, f)
+		}
+		return files, nil
+	}
+	err = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != "." && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(path, ".go") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	return files, err
+}
+
+// Test installs the dependencies, runs Vet and Fmt, then all tests with the
+// race detector against real Janus servers. CI runs this target.
+func Test() error {
+	mg.Deps(Deps)
+	mg.SerialDeps(Vet, Fmt)
+	return run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-timeout", "15m", "./...")
+}
+
+// Build builds every package natively, core for GOOS=js GOARCH=wasm, and the
+// command-line tool as bin/gojanus.
+func Build() error {
+	gocmd := mg.GoCmd()
+	if err := run(nil, gocmd, "build", "./..."); err != nil {
+		return err
+	}
+	if err := run(wasmEnv(), gocmd, "build", "./core/..."); err != nil {
+		return err
+	}
+	return run(nil, gocmd, "build", "-o", filepath.Join("bin", "gojanus"), "./native/cmd/gojanus")
+}
+
+// Janus runs a local Janus in the foreground with the test configuration, on
+// the standard ports (WS 8188, HTTP 8088, admin WS 7188, admin HTTP 7088,
+// admin secret "janusoverlord"), showing its log, until Ctrl-C.
+func Janus(ctx context.Context) error {
+	mg.CtxDeps(ctx, Deps)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	fmt.Printf("Janus API:   ws://127.0.0.1:%d  http://127.0.0.1:%d/janus\n", janusWSPort, janusHTTPPort)
+	fmt.Printf("Admin API:   ws://127.0.0.1:%d  http://127.0.0.1:%d/admin  (admin secret %q)\n", janusAdminWSPort, janusAdminHTTPPort, janusAdminSecret)
+	fmt.Printf("Starting Janus; Ctrl-C stops it.\n\n")
+
+	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
+	srv, err := janusserver.Start(startCtx, janusserver.Options{
+		WSPort:        janusWSPort,
+		HTTPPort:      janusHTTPPort,
+		AdminWSPort:   janusAdminWSPort,
+		AdminHTTPPort: janusAdminHTTPPort,
+		AdminSecret:   janusAdminSecret,
+		Stdout:        os.Stdout,
+	})
+	cancel()
+	if err != nil {
+		return fmt.Errorf("%w\n(is something else, another Janus perhaps, using the standard ports?)", err)
+	}
+	fmt.Printf("\nJanus %s is up (pid %d, configuration in %s). Ctrl-C stops it.\n\n", srv.Version, srv.Pid(), srv.Dir)
+
+	select {
+	case <-ctx.Done():
+		fmt.Println("\nStopping Janus...")
+		// Ctrl-C in a terminal reaches Janus too, which then stops on its
+		// own; Stop waits for it either way.
+		if err := srv.Stop(); err != nil {
+			return err
+		}
+		fmt.Println("Janus stopped.")
+		return nil
+	case <-srv.Done():
+		err := srv.Stop()
+		if ctx.Err() != nil { // a signal raced with the exit
+			return err
+		}
+		return fmt.Errorf("janus exited on its own: %v", err)
+	}
+}
+
+// Demo starts a local Janus on free ports and runs "gojanus demo" against
+// it, with the admin API: the visible walk through a session.
+func Demo(ctx context.Context) error {
+	mg.CtxDeps(ctx, Deps)
+
+	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
+	srv, err := janusserver.Start(startCtx, janusserver.Options{})
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	fmt.Printf("Started Janus %s: API %s, admin API %s\n", srv.Version, srv.WSURL, srv.AdminWSURL)
+
+	args := []string{"run", "./native/cmd/gojanus", "demo",
+		"--server", srv.WSURL, "--admin-server", srv.AdminWSURL, "--admin-secret", srv.AdminSecret}
+	echo(nil, mg.GoCmd(), redact(args, srv.AdminSecret))
+	cmd := exec.CommandContext(ctx, mg.GoCmd(), args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "tail of the Janus log (%s):\n%s\n", srv.LogPath, srv.LogTail(30))
+		code := 1
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ee.ExitCode() > 0 {
+			code = ee.ExitCode()
+		}
+		return mg.Fatalf(code, "demo failed: %v", err)
+	}
+	if err := srv.Stop(); err != nil {
+		return fmt.Errorf("stopping janus: %w", err)
+	}
+	fmt.Println("Stopped Janus.")
+	return nil
+}
+
+// run prints a command line and runs it with stdout and stderr attached; env
+// is added to the environment. Its error carries the exit code, which mage
+// exits with.
+func run(env map[string]string, name string, args ...string) error {
+	echo(env, name, args)
+	return sh.RunWithV(env, name, args...)
+}
+
+// echo prints a command line as a shell would run it.
+func echo(env map[string]string, name string, args []string) {
+	var b strings.Builder
+	b.WriteString("+ ")
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		fmt.Fprintf(&b, "%s=%s ", k, env[k])
+	}
+	b.WriteString(name)
+	for _, a := range args {
+		b.WriteString(" " + a)
+	}
+	fmt.Println(b.String())
+}
+
+// redact returns args with every occurrence of secret hidden.
+func redact(args []string, secret string) []string {
+	out := slices.Clone(args)
+	for i, a := range out {
+		if secret != "" && a == secret {
+			out[i] = "***"
+		}
+	}
+	return out
+}
+
+func wasmEnv() map[string]string {
+	return map[string]string{"GOOS": "js", "GOARCH": "wasm"}
+}
