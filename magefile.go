@@ -232,11 +232,19 @@ func goFiles() ([]string, error) {
 }
 
 // Test installs the dependencies, runs Vet and Fmt, then all tests with the
-// race detector against real Janus servers. CI runs this target.
+// race detector against real Janus servers. CI runs this target. The output
+// is verbose so that it shows each test and the Janus version it ran
+// against.
 func Test() error {
 	mg.Deps(Deps)
 	mg.SerialDeps(Vet, Fmt)
-	return run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-timeout", "15m", "./...")
+	return run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-v", "-timeout", "15m", "./...")
+}
+
+// Bench runs the Go benchmarks (the client's cost per request over the
+// in-memory transport, frame decoding) with allocation counts.
+func Bench() error {
+	return run(nil, mg.GoCmd(), "test", "-run", "^$", "-bench", ".", "-benchmem", "-count=1", "./core/...")
 }
 
 // Build builds every package natively, core for GOOS=js GOARCH=wasm, and the

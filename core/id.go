@@ -70,3 +70,8 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	*id = NumID(n)
 	return nil
 }
+
+// Ptr returns a pointer to v, for optional request fields (*bool, *int)
+// where the zero value is meaningful: Ptr(false) sends false, nil sends
+// nothing.
+func Ptr[T any](v T) *T { return &v }
