@@ -607,3 +607,15 @@ func TestEventDecoderTypesPluginEvents(t *testing.T) {
 		"plugindata": map[string]any{"plugin": "p", "data": map[string]any{"what": "x"}}})
 	assert.Equal(t, &typedEvent{Source: Source{1, 4}, What: "x"}, nextEvent(t, adopted.Events()))
 }
+
+func TestAdoptHandleOnEndedSessionIsEnded(t *testing.T) {
+	c, f := newFake(t)
+	s, _ := f.session(c)
+	f.send(map[string]any{"janus": "timeout", "session_id": 1})
+	wait(t, s.Done())
+	h := s.AdoptHandle(9, "p")
+	wait(t, h.Done())
+	assert.ErrorIs(t, h.Err(), ErrSessionTimeout)
+	_, open := <-h.Events()
+	assert.False(t, open)
+}

@@ -140,6 +140,18 @@ func (s *Session) Destroy(ctx context.Context) error {
 
 func (s *Session) addHandle(id uint64, plugin, opaqueID string, decoder EventDecoder) *Handle {
 	s.mu.Lock()
+	if s.ended {
+		// The session ended while the attach was answered: the handle is
+		// born ended, so that its stream is closed too.
+		err := s.err
+		s.mu.Unlock()
+		if err == nil {
+			err = ErrSessionDestroyed
+		}
+		h := newHandle(s, id, plugin, opaqueID, decoder)
+		h.end(err)
+		return h
+	}
 	defer s.mu.Unlock()
 	h := s.handles[id]
 	if h == nil {
