@@ -46,6 +46,9 @@ var requirements = []requirement{
 	// janus 1.1.2 has no --version: it prints its version and exits 1 on any
 	// unknown option, but exits 0 for --help.
 	{Check: []string{"janus", "--help"}, Env: janusserver.BinaryEnv, Apt: []string{"janus"}},
+	// Media tests run inside a private network namespace (internal/netns).
+	{Check: []string{"ip", "-V"}, Apt: []string{"iproute2"}},
+	{Check: []string{"unshare", "--version"}, Apt: []string{"util-linux"}},
 }
 
 // checkTimeout bounds one requirement check.

@@ -1,0 +1,118 @@
+package native_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/echotest"
+	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/native"
+)
+
+// namespacePeer returns a Peer that gathers only on the namespace's
+// interface, IPv4 UDP, without mDNS.
+func namespacePeer(t *testing.T) *native.Peer {
+	t.Helper()
+	se := &webrtc.SettingEngine{}
+	se.SetInterfaceFilter(func(name string) bool { return name == netns.Interface })
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	p, err := native.NewPeer(native.PeerConfig{SettingEngine: se})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
+// TestEchoTestRTPRoundTrip sends real RTP through Janus's EchoTest over
+// WebRTC and counts the packets that come back.
+func TestEchoTestRTPRoundTrip(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := core.Dial(ctx, srv.WSURL)
+	require.NoError(t, err)
+	defer c.Close()
+	s, err := c.CreateSession(ctx)
+	require.NoError(t, err)
+	h, err := echotest.Attach(ctx, s)
+	require.NoError(t, err)
+
+	peer := namespacePeer(t)
+	pc := peer.PeerConnection()
+	track, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "gojanus")
+	require.NoError(t, err)
+	_, err = pc.AddTrack(track)
+	require.NoError(t, err)
+	var echoed atomic.Int64
+	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		for {
+			if _, _, err := tr.ReadRTP(); err != nil {
+				return
+			}
+			echoed.Add(1)
+		}
+	})
+	connected := make(chan struct{})
+	var once atomic.Bool
+	peer.OnStateChange(func(st string) {
+		if st == "connected" && once.CompareAndSwap(false, true) {
+			close(connected)
+		}
+	})
+	core.LinkCandidates(ctx, h.Handle, peer, func(err error) { t.Logf("trickle: %v", err) })
+
+	offer, err := peer.CreateOffer(ctx)
+	require.NoError(t, err)
+	answer, err := h.Configure(ctx, echotest.Settings{Audio: core.Ptr(true)}, offer)
+	require.NoError(t, err)
+	require.NoError(t, peer.SetRemoteDescription(ctx, answer))
+
+	select {
+	case <-connected:
+	case <-ctx.Done():
+		t.Fatal("PeerConnection did not connect")
+	}
+	const sent = 150 // 3 s of 20 ms packets
+	payload := make([]byte, 60)
+	for i := range sent {
+		pkt := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 111, SequenceNumber: uint16(i), Timestamp: uint32(i * 960), Marker: i == 0}, Payload: payload}
+		require.NoError(t, track.WriteRTP(pkt))
+		time.Sleep(20 * time.Millisecond)
+	}
+	require.Eventually(t, func() bool { return echoed.Load() >= sent*9/10 }, 5*time.Second, 50*time.Millisecond,
+		"echoed %d of %d", echoed.Load(), sent)
+	t.Logf("sent %d RTP packets, %d echoed back through Janus", sent, echoed.Load())
+
+	// Janus reported the PeerConnection up and audio flowing.
+	var up, media bool
+	deadline := time.After(5 * time.Second)
+	for !(up && media) {
+		select {
+		case ev := <-h.Events():
+			switch ev := ev.(type) {
+			case *core.WebRTCUp:
+				up = true
+			case *core.Media:
+				media = media || (ev.Type == "audio" && ev.Receiving)
+			}
+		case <-deadline:
+			t.Fatalf("events: webrtcup=%v media=%v", up, media)
+		}
+	}
+	assert.NoError(t, peer.Close())
+	require.NoError(t, s.Destroy(ctx))
+}

@@ -1,0 +1,174 @@
+// Package native adds real media to gojanus on top of pion/webrtc: a
+// core.Peer implementation with sensible defaults, and (as it grows)
+// media sources and sinks.
+package native
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// PeerConfig configures a Peer.
+type PeerConfig struct {
+	// ICEServers are STUN/TURN servers; none are needed on a LAN.
+	ICEServers []webrtc.ICEServer
+	// SettingEngine, if set, tunes pion (interfaces, ports, mDNS...).
+	SettingEngine *webrtc.SettingEngine
+	// MediaEngine, if set, replaces the default codecs (VP8, VP9, H.264,
+	// AV1, Opus...) and the default interceptors (NACK, RTCP reports,
+	// TWCC) are registered on it.
+	MediaEngine *webrtc.MediaEngine
+}
+
+// Peer is a core.Peer on a pion PeerConnection.
+type Peer struct {
+	pc *webrtc.PeerConnection
+
+	mu        sync.Mutex
+	onCand    func(core.Candidate)
+	onState   func(string)
+	gathering bool
+}
+
+var _ core.Peer = (*Peer)(nil)
+
+// NewPeer creates a PeerConnection with the default codecs and
+// interceptors.
+func NewPeer(cfg PeerConfig) (*Peer, error) {
+	me := cfg.MediaEngine
+	if me == nil {
+		me = &webrtc.MediaEngine{}
+		if err := me.RegisterDefaultCodecs(); err != nil {
+			return nil, err
+		}
+	}
+	var opts []func(*webrtc.API)
+	opts = append(opts, webrtc.WithMediaEngine(me))
+	ir, err := defaultInterceptors(me)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, webrtc.WithInterceptorRegistry(ir))
+	if cfg.SettingEngine != nil {
+		opts = append(opts, webrtc.WithSettingEngine(*cfg.SettingEngine))
+	}
+	api := webrtc.NewAPI(opts...)
+	pc, err := api.NewPeerConnection(webrtc.Configuration{ICEServers: cfg.ICEServers})
+	if err != nil {
+		return nil, err
+	}
+	p := &Peer{pc: pc}
+	pc.OnICECandidate(p.candidate)
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		p.mu.Lock()
+		fn := p.onState
+		p.mu.Unlock()
+		if fn != nil {
+			fn(s.String())
+		}
+	})
+	return p, nil
+}
+
+// PeerConnection returns the underlying pion PeerConnection, to add
+// tracks, transceivers and data channels or read stats.
+func (p *Peer) PeerConnection() *webrtc.PeerConnection { return p.pc }
+
+func (p *Peer) candidate(c *webrtc.ICECandidate) {
+	p.mu.Lock()
+	fn := p.onCand
+	p.mu.Unlock()
+	if fn == nil {
+		return
+	}
+	if c == nil {
+		fn(core.Candidate{Completed: true})
+		return
+	}
+	init := c.ToJSON()
+	cand := core.Candidate{Candidate: init.Candidate, SDPMLineIndex: init.SDPMLineIndex}
+	if init.SDPMid != nil {
+		cand.SDPMid = *init.SDPMid
+	}
+	fn(cand)
+}
+
+// CreateOffer creates an offer and sets it as the local description.
+func (p *Peer) CreateOffer(ctx context.Context) (*core.JSEP, error) {
+	offer, err := p.pc.CreateOffer(nil)
+	if err != nil {
+		return nil, fmt.Errorf("native: create offer: %w", err)
+	}
+	if err := p.pc.SetLocalDescription(offer); err != nil {
+		return nil, fmt.Errorf("native: set local offer: %w", err)
+	}
+	return &core.JSEP{Type: "offer", SDP: offer.SDP}, nil
+}
+
+// CreateAnswer creates an answer and sets it as the local description.
+func (p *Peer) CreateAnswer(ctx context.Context) (*core.JSEP, error) {
+	answer, err := p.pc.CreateAnswer(nil)
+	if err != nil {
+		return nil, fmt.Errorf("native: create answer: %w", err)
+	}
+	if err := p.pc.SetLocalDescription(answer); err != nil {
+		return nil, fmt.Errorf("native: set local answer: %w", err)
+	}
+	return &core.JSEP{Type: "answer", SDP: answer.SDP}, nil
+}
+
+// SetRemoteDescription applies the server's offer or answer.
+func (p *Peer) SetRemoteDescription(ctx context.Context, j *core.JSEP) error {
+	if j == nil {
+		return errors.New("native: no remote description")
+	}
+	var typ webrtc.SDPType
+	switch j.Type {
+	case "offer":
+		typ = webrtc.SDPTypeOffer
+	case "answer":
+		typ = webrtc.SDPTypeAnswer
+	default:
+		return fmt.Errorf("native: unknown SDP type %q", j.Type)
+	}
+	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: typ, SDP: j.SDP}); err != nil {
+		return fmt.Errorf("native: set remote %s: %w", j.Type, err)
+	}
+	return nil
+}
+
+// AddRemoteCandidate adds a server candidate (end-of-candidates is a
+// no-op).
+func (p *Peer) AddRemoteCandidate(c core.Candidate) error {
+	if c.Completed {
+		return nil
+	}
+	init := webrtc.ICECandidateInit{Candidate: c.Candidate, SDPMLineIndex: c.SDPMLineIndex}
+	if c.SDPMid != "" {
+		init.SDPMid = &c.SDPMid
+	}
+	return p.pc.AddICECandidate(init)
+}
+
+// OnLocalCandidate registers the local candidate callback.
+func (p *Peer) OnLocalCandidate(fn func(core.Candidate)) {
+	p.mu.Lock()
+	p.onCand = fn
+	p.mu.Unlock()
+}
+
+// OnStateChange registers the connection state callback.
+func (p *Peer) OnStateChange(fn func(string)) {
+	p.mu.Lock()
+	p.onState = fn
+	p.mu.Unlock()
+}
+
+// Close closes the PeerConnection.
+func (p *Peer) Close() error { return p.pc.Close() }
