@@ -49,6 +49,8 @@ var requirements = []requirement{
 	// Media tests run inside a private network namespace (internal/netns).
 	{Check: []string{"ip", "-V"}, Apt: []string{"iproute2"}},
 	{Check: []string{"unshare", "--version"}, Apt: []string{"util-linux"}},
+	// Media sources, and ffprobe to decode recordings in tests.
+	{Check: []string{"ffmpeg", "-version"}, Apt: []string{"ffmpeg"}},
 }
 
 // checkTimeout bounds one requirement check.

@@ -1,0 +1,172 @@
+package native
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/media/h264writer"
+	"github.com/pion/webrtc/v4/pkg/media/ivfwriter"
+	"github.com/pion/webrtc/v4/pkg/media/oggwriter"
+)
+
+// rtpWriter is what pion's container writers have in common.
+type rtpWriter interface {
+	WriteRTP(*rtp.Packet) error
+	Close() error
+}
+
+// TrackRecorder writes one remote track to a file.
+type TrackRecorder struct {
+	track *webrtc.TrackRemote
+	w     rtpWriter
+	c     *counter
+	done  chan struct{}
+	err   error
+	once  sync.Once
+}
+
+// RecordTrack writes a received track to path until the track ends or
+// Close is called: VP8, VP9 and AV1 to IVF (.ivf), Opus to Ogg (.ogg,
+// .opus), H.264 to Annex B (.h264). For video it asks the sender for a
+// keyframe (PLI) at the start and then every pliInterval (0: only at the
+// start), so a recording starts with a decodable frame.
+func RecordTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, path string, pliInterval time.Duration) (*TrackRecorder, error) {
+	mime := tr.Codec().MimeType
+	ext := strings.ToLower(filepath.Ext(path))
+	var w rtpWriter
+	var err error
+	switch {
+	case strings.EqualFold(mime, webrtc.MimeTypeOpus) && (ext == ".ogg" || ext == ".opus"):
+		ch := tr.Codec().Channels
+		if ch == 0 {
+			ch = 2
+		}
+		w, err = oggwriter.New(path, tr.Codec().ClockRate, ch)
+	case (strings.EqualFold(mime, webrtc.MimeTypeVP8) || strings.EqualFold(mime, webrtc.MimeTypeVP9) || strings.EqualFold(mime, webrtc.MimeTypeAV1)) && ext == ".ivf":
+		w, err = ivfwriter.New(path, ivfwriter.WithCodec(canonicalMime(mime)))
+	case strings.EqualFold(mime, webrtc.MimeTypeH264) && (ext == ".h264" || ext == ".264"):
+		w, err = h264writer.New(path)
+	default:
+		return nil, fmt.Errorf("native: cannot record %s into a %q file", mime, ext)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("native: %w", err)
+	}
+	r := &TrackRecorder{track: tr, w: w, done: make(chan struct{}),
+		c: &counter{id: tr.ID(), kind: tr.Kind().String(), codec: mime}}
+	stopPLI := func() {}
+	if tr.Kind() == webrtc.RTPCodecTypeVideo && pc != nil {
+		stopPLI = keyframes(pc, tr, pliInterval)
+	}
+	go r.loop(stopPLI)
+	return r, nil
+}
+
+func (r *TrackRecorder) loop(stopPLI func()) {
+	defer close(r.done)
+	defer stopPLI()
+	video := r.track.Kind() == webrtc.RTPCodecTypeVideo
+	for {
+		pkt, _, err := r.track.ReadRTP()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				r.err = err
+			}
+			break
+		}
+		frames := 0
+		if !video || pkt.Marker {
+			frames = 1
+		}
+		r.c.add(1, len(pkt.Payload), frames)
+		if err := r.w.WriteRTP(pkt); err != nil {
+			r.err = err
+			break
+		}
+	}
+	if err := r.w.Close(); err != nil && r.err == nil {
+		r.err = err
+	}
+}
+
+// Stats returns what was received so far.
+func (r *TrackRecorder) Stats() TrackStats { return r.c.stats() }
+
+// Done is closed when the recording has ended and the file is closed.
+func (r *TrackRecorder) Done() <-chan struct{} { return r.done }
+
+// Wait waits for the end of the track (or Close) and returns the first
+// error.
+func (r *TrackRecorder) Wait(ctx context.Context) error {
+	select {
+	case <-r.done:
+		return r.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops reading the track, closes the file and waits for both.
+// Closing the PeerConnection also ends the recording.
+func (r *TrackRecorder) Close() error {
+	r.once.Do(func() { _ = r.track.SetReadDeadline(time.Now()) })
+	<-r.done
+	if r.err != nil && isTimeout(r.err) {
+		return nil
+	}
+	return r.err
+}
+
+func isTimeout(err error) bool {
+	var te interface{ Timeout() bool }
+	return errors.As(err, &te) && te.Timeout()
+}
+
+// RequestKeyframe asks the sender of a video track for a keyframe (PLI).
+func RequestKeyframe(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote) error {
+	return pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(tr.SSRC())}})
+}
+
+// keyframes sends a PLI now and every interval (if > 0) until stopped.
+func keyframes(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, interval time.Duration) func() {
+	_ = RequestKeyframe(pc, tr)
+	if interval <= 0 {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				_ = RequestKeyframe(pc, tr)
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(stop) }) }
+}
+
+func canonicalMime(m string) string {
+	switch strings.ToLower(m) {
+	case "video/vp8":
+		return webrtc.MimeTypeVP8
+	case "video/vp9":
+		return webrtc.MimeTypeVP9
+	case "video/av1":
+		return webrtc.MimeTypeAV1
+	}
+	return m
+}
