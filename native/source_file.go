@@ -145,7 +145,7 @@ func newFileTrack(path string, opts FileOptions, index int) (*fileTrack, error) 
 }
 
 func (ft *fileTrack) Tracks() []webrtc.TrackLocal { return []webrtc.TrackLocal{ft.track} }
-func (ft *fileTrack) Stats() []TrackStats        { return []TrackStats{ft.c.stats()} }
+func (ft *fileTrack) Stats() []TrackStats         { return []TrackStats{ft.c.stats()} }
 
 // Run plays the file once, or in a loop.
 func (ft *fileTrack) Run(ctx context.Context) error {
