@@ -44,14 +44,43 @@ func ffprobeFrames(t *testing.T, path string) int {
 	return n
 }
 
-// TestEchoTestFileSourceRecorded publishes a VP8 IVF and an Opus Ogg file
-// into the EchoTest, records what comes back and decodes the recordings.
-func TestEchoTestFileSourceRecorded(t *testing.T) {
+// TestEchoTestSourcesRecorded publishes each kind of source into the
+// EchoTest, records what comes back and decodes the recordings.
+func TestEchoTestSourcesRecorded(t *testing.T) {
 	requireTool(t, "ffprobe")
+	requireTool(t, "ffmpeg")
 	if !netns.Run(t) {
 		return
 	}
 	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	cases := []struct {
+		name string
+		src  func() (native.Source, error)
+	}{
+		{"file", func() (native.Source, error) {
+			return native.FileSource(native.FileOptions{},
+				"../testdata/media/vp8-320x240-30fps-3s.ivf", "../testdata/media/opus-440hz-3s.ogg")
+		}},
+		{"ffmpeg", func() (native.Source, error) {
+			return native.FFmpegSource([]string{
+				"-t", "3", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30",
+				"-t", "3", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"},
+				native.FFmpegOptions{VideoBitrate: "500k"})
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src, err := tc.src()
+			require.NoError(t, err)
+			echoAndRecord(t, srv, src)
+		})
+	}
+}
+
+// echoAndRecord runs src through the EchoTest, records the echoed tracks
+// and checks that at least 90% of the frames sent decode from the
+// recordings.
+func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	c, err := core.Dial(ctx, srv.WSURL)
@@ -62,9 +91,6 @@ func TestEchoTestFileSourceRecorded(t *testing.T) {
 	h, err := echotest.Attach(ctx, s)
 	require.NoError(t, err)
 
-	src, err := native.FileSource(native.FileOptions{},
-		"../testdata/media/vp8-320x240-30fps-3s.ivf", "../testdata/media/opus-440hz-3s.ogg")
-	require.NoError(t, err)
 	peer := namespacePeer(t)
 	pc := peer.PeerConnection()
 	for _, tr := range src.Tracks() {
@@ -107,7 +133,10 @@ func TestEchoTestFileSourceRecorded(t *testing.T) {
 	}
 	require.NoError(t, src.Run(ctx))
 	time.Sleep(500 * time.Millisecond) // the last packets come back
-	sent := src.Stats()
+	sent := map[string]native.TrackStats{}
+	for _, st := range src.Stats() {
+		sent[st.Kind] = st
+	}
 	require.NoError(t, peer.Close()) // ends the recordings
 	mu.Lock()
 	defer mu.Unlock()
@@ -117,13 +146,13 @@ func TestEchoTestFileSourceRecorded(t *testing.T) {
 		t.Logf("%s: received %+v", name, r.Stats())
 	}
 	t.Logf("sent %+v", sent)
-	assert.Equal(t, uint64(90), sent[0].Frames, "3 s of 30 fps video")
-	assert.InDelta(t, 150, sent[1].Frames, 2, "3 s of 20 ms Opus frames")
+	assert.InDelta(t, 90, sent["video"].Frames, 3, "3 s of 30 fps video")
+	assert.InDelta(t, 150, sent["audio"].Frames, 3, "3 s of 20 ms Opus frames")
 
 	videoFrames := ffprobeFrames(t, filepath.Join(dir, "video.ivf"))
 	audioFrames := ffprobeFrames(t, filepath.Join(dir, "audio.ogg"))
 	t.Logf("decoded: %d video frames, %d audio frames", videoFrames, audioFrames)
-	assert.GreaterOrEqual(t, videoFrames, 81, "at least 90%% of 90 frames decode")
-	assert.GreaterOrEqual(t, audioFrames, int(sent[1].Frames)*9/10, "at least 90%% of the Opus frames")
+	assert.GreaterOrEqual(t, videoFrames, int(sent["video"].Frames)*9/10, "at least 90%% of the video frames decode")
+	assert.GreaterOrEqual(t, audioFrames, int(sent["audio"].Frames)*9/10, "at least 90%% of the Opus frames decode")
 	require.NoError(t, s.Destroy(ctx))
 }
