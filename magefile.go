@@ -51,6 +51,9 @@ var requirements = []requirement{
 	{Check: []string{"unshare", "--version"}, Apt: []string{"util-linux"}},
 	// Media sources, and ffprobe to decode recordings in tests.
 	{Check: []string{"ffmpeg", "-version"}, Apt: []string{"ffmpeg"}},
+	// GStreamer sources: the launcher, the test sources, VP8/VP9/Opus
+	// encoders and RTP payloaders.
+	{Check: []string{"gst-inspect-1.0", "--exists", "vp8enc"}, Apt: []string{"gstreamer1.0-tools", "gstreamer1.0-plugins-base", "gstreamer1.0-plugins-good", "gstreamer1.0-plugins-bad"}},
 }
 
 // checkTimeout bounds one requirement check.

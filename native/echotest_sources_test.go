@@ -49,6 +49,7 @@ func ffprobeFrames(t *testing.T, path string) int {
 func TestEchoTestSourcesRecorded(t *testing.T) {
 	requireTool(t, "ffprobe")
 	requireTool(t, "ffmpeg")
+	requireTool(t, "gst-launch-1.0")
 	if !netns.Run(t) {
 		return
 	}
@@ -66,6 +67,11 @@ func TestEchoTestSourcesRecorded(t *testing.T) {
 				"-t", "3", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30",
 				"-t", "3", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"},
 				native.FFmpegOptions{VideoBitrate: "500k"})
+		}},
+		{"gstreamer", func() (native.Source, error) {
+			return native.GStreamerSource(native.GStreamerOptions{},
+				"videotestsrc is-live=true num-buffers=90 ! video/x-raw,width=320,height=240,framerate=30/1 ! vp8enc deadline=1 ! rtpvp8pay",
+				"audiotestsrc is-live=true num-buffers=150 samplesperbuffer=960 ! audio/x-raw,rate=48000,channels=2 ! opusenc frame-size=20 ! rtpopuspay")
 		}},
 	}
 	for _, tc := range cases {
