@@ -12,6 +12,8 @@ type JSEP struct {
 	Trickle *bool `json:"trickle,omitempty"`
 	// E2EE marks the media as end-to-end encrypted (insertable streams).
 	E2EE bool `json:"e2ee,omitempty"`
+	// Restart marks an offer that restarts ICE.
+	Restart bool `json:"restart,omitempty"`
 }
 
 // Candidate is one ICE candidate for trickle, or the end-of-candidates

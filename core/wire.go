@@ -109,6 +109,11 @@ func (e decodeError) Error() string { return string(e) }
 
 const errNoJanusField = decodeError(`message has no "janus" field`)
 
+// PluginErrorFrom returns the *PluginError carried by a plugin's answer
+// data (error_code/error), or nil. Handle.Message already applies it; it is
+// for answers obtained elsewhere, such as the admin API's message_plugin.
+func PluginErrorFrom(plugin string, data json.RawMessage) error { return pluginError(plugin, data) }
+
 // pluginError extracts error_code/error from plugin data, if present.
 func pluginError(plugin string, data json.RawMessage) error {
 	if len(data) == 0 || !bytes.Contains(data, []byte(`"error`)) {

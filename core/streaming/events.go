@@ -1,0 +1,117 @@
+package streaming
+
+import "github.com/gojanus/gojanus/core"
+
+// Status is the state of a viewer's subscription that the plugin reports
+// in answers and StatusChanged events.
+type Status string
+
+// Statuses the plugin reports.
+const (
+	// StatusPreparing answers Watch: the offer is attached.
+	StatusPreparing Status = "preparing"
+	// StatusUpdating answers Watch with Restart: a new offer is attached.
+	StatusUpdating Status = "updating"
+	// StatusStarting answers Start before the PeerConnection is up.
+	StatusStarting Status = "starting"
+	// StatusStarted is sent when the PeerConnection is up and media is
+	// relayed (and answers Start when it already was).
+	StatusStarted Status = "started"
+	// StatusPausing answers Pause.
+	StatusPausing Status = "pausing"
+	// StatusStopping answers Stop.
+	StatusStopping Status = "stopping"
+	// StatusStopped is sent when the mountpoint was destroyed or its
+	// source ended.
+	StatusStopped Status = "stopped"
+	// StatusKickedAll is sent to every viewer of a mountpoint on KickAll.
+	StatusKickedAll Status = "kicked_all"
+)
+
+// StatusChanged reports a new Status of the handle's subscription. The
+// plugin sends "started", "stopped" and "kicked_all" unsolicited; the
+// other statuses reach the stream only as answers to requests whose caller
+// stopped waiting (or to Stop, which does not wait).
+type StatusChanged struct {
+	*core.PluginEvent
+	Status Status
+}
+
+// Configured answers a Configure whose caller stopped waiting.
+type Configured struct {
+	*core.PluginEvent
+}
+
+// Switched answers a Switch whose caller stopped waiting: the
+// subscription moved to mountpoint ID.
+type Switched struct {
+	*core.PluginEvent
+	ID core.ID
+}
+
+// Edited reports to the viewers that the mountpoint's metadata changed
+// (an Edit with EditedEvent).
+type Edited struct {
+	*core.PluginEvent
+	ID       core.ID
+	Metadata string
+}
+
+// LayerChanged reports the simulcast substream or temporal layer, or the
+// VP9-SVC spatial or temporal layer, now relayed for a video stream (Mid
+// is empty when the event answers a Configure that asked for the layer
+// already relayed). Only the fields that changed are set.
+type LayerChanged struct {
+	*core.PluginEvent
+	Mid           string
+	Substream     *int
+	Temporal      *int
+	SpatialLayer  *int
+	TemporalLayer *int
+}
+
+// DecodeEvent turns a Streaming plugin event into *StatusChanged,
+// *Configured, *Switched, *Edited or *LayerChanged. Error events, and
+// anything it does not know, stay *core.PluginEvent (check its Err
+// method). It is the decoder Attach installs; pass it to
+// core.WithEventDecoder for adopted handles.
+func DecodeEvent(ev *core.PluginEvent) core.Event {
+	var d struct {
+		Event     string  `json:"event"`
+		ID        core.ID `json:"id"`
+		Metadata  string  `json:"metadata"`
+		ErrorCode int     `json:"error_code"`
+		Result    *struct {
+			Status        Status  `json:"status"`
+			Event         string  `json:"event"`
+			Switched      string  `json:"switched"`
+			ID            core.ID `json:"id"`
+			Mid           string  `json:"mid"`
+			Substream     *int    `json:"substream"`
+			Temporal      *int    `json:"temporal"`
+			SpatialLayer  *int    `json:"spatial_layer"`
+			TemporalLayer *int    `json:"temporal_layer"`
+		} `json:"result"`
+	}
+	if ev.Decode(&d) != nil || d.ErrorCode != 0 {
+		return ev
+	}
+	if r := d.Result; r != nil {
+		switch {
+		case r.Status != "":
+			return &StatusChanged{PluginEvent: ev, Status: r.Status}
+		case r.Switched != "":
+			return &Switched{PluginEvent: ev, ID: r.ID}
+		case r.Event == "configured":
+			return &Configured{PluginEvent: ev}
+		case r.Substream != nil || r.Temporal != nil || r.SpatialLayer != nil || r.TemporalLayer != nil:
+			return &LayerChanged{PluginEvent: ev, Mid: r.Mid, Substream: r.Substream, Temporal: r.Temporal,
+				SpatialLayer: r.SpatialLayer, TemporalLayer: r.TemporalLayer}
+		}
+		return ev
+	}
+	if d.Event == "edited" {
+		return &Edited{PluginEvent: ev, ID: d.ID, Metadata: d.Metadata}
+	}
+	return ev
+}
