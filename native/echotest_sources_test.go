@@ -36,7 +36,14 @@ func requireTool(t *testing.T, name string) {
 // ffprobeFrames counts the decodable frames of the first stream of a file.
 func ffprobeFrames(t *testing.T, path string) int {
 	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "0",
+	return ffprobeStreamFrames(t, path, "0")
+}
+
+// ffprobeStreamFrames counts the decodable frames of one stream ("v:0",
+// "a:0", "0") of a file.
+func ffprobeStreamFrames(t *testing.T, path, stream string) int {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", stream,
 		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path).CombinedOutput()
 	require.NoError(t, err, "ffprobe %s: %s", path, out)
 	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(string(out)), ",")))
@@ -78,15 +85,20 @@ func TestEchoTestSourcesRecorded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src, err := tc.src()
 			require.NoError(t, err)
-			echoAndRecord(t, srv, src)
+			echoAndRecord(t, srv, src, false)
 		})
 	}
+	t.Run("file to webm", func(t *testing.T) {
+		src, err := cases[0].src()
+		require.NoError(t, err)
+		echoAndRecord(t, srv, src, true)
+	})
 }
 
 // echoAndRecord runs src through the EchoTest, records the echoed tracks
 // and checks that at least 90% of the frames sent decode from the
 // recordings.
-func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source) {
+func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, toWebM bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	c, err := core.Dial(ctx, srv.WSURL)
@@ -106,7 +118,14 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source) {
 	dir := t.TempDir()
 	var mu sync.Mutex
 	recs := map[string]*native.TrackRecorder{}
+	webmPath := filepath.Join(dir, "echo.webm")
+	wr, err := native.NewWebMRecorder(webmPath, true, true)
+	require.NoError(t, err)
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		if toWebM {
+			assert.NoError(t, wr.AddTrack(pc, tr, time.Second))
+			return
+		}
 		name := "audio.ogg"
 		if tr.Kind() == webrtc.RTPCodecTypeVideo {
 			name = "video.ivf"
@@ -144,6 +163,18 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source) {
 		sent[st.Kind] = st
 	}
 	require.NoError(t, peer.Close()) // ends the recordings
+	if toWebM {
+		require.NoError(t, wr.Close())
+		t.Logf("webm: %+v", wr.Stats())
+		video := ffprobeStreamFrames(t, webmPath, "v:0")
+		audio := ffprobeStreamFrames(t, webmPath, "a:0")
+		t.Logf("decoded from one WebM: %d video frames, %d audio frames", video, audio)
+		// The file starts at the first keyframe echoed back.
+		assert.GreaterOrEqual(t, video, int(sent["video"].Frames)*8/10)
+		assert.GreaterOrEqual(t, audio, int(sent["audio"].Frames)*8/10)
+		require.NoError(t, s.Destroy(ctx))
+		return
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	require.Len(t, recs, 2)
