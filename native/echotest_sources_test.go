@@ -2,6 +2,9 @@ package native_test
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -85,20 +88,25 @@ func TestEchoTestSourcesRecorded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src, err := tc.src()
 			require.NoError(t, err)
-			echoAndRecord(t, srv, src, false)
+			echoAndRecord(t, srv, src, "files")
 		})
 	}
 	t.Run("file to webm", func(t *testing.T) {
 		src, err := cases[0].src()
 		require.NoError(t, err)
-		echoAndRecord(t, srv, src, true)
+		echoAndRecord(t, srv, src, "webm")
+	})
+	t.Run("file to ffmpeg over RTP", func(t *testing.T) {
+		src, err := cases[0].src()
+		require.NoError(t, err)
+		echoAndRecord(t, srv, src, "ffmpeg")
 	})
 }
 
 // echoAndRecord runs src through the EchoTest, records the echoed tracks
 // and checks that at least 90% of the frames sent decode from the
 // recordings.
-func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, toWebM bool) {
+func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mode string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	c, err := core.Dial(ctx, srv.WSURL)
@@ -121,9 +129,30 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, toW
 	webmPath := filepath.Join(dir, "echo.webm")
 	wr, err := native.NewWebMRecorder(webmPath, true, true)
 	require.NoError(t, err)
+	var fwds []*native.RTPForwarder
+	var ffmpeg *exec.Cmd
+	ffmpegOut := filepath.Join(dir, "forwarded.mkv")
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		if toWebM {
+		switch mode {
+		case "webm":
 			assert.NoError(t, wr.AddTrack(pc, tr, time.Second))
+			return
+		case "ffmpeg":
+			// Frequent keyframe requests: ffmpeg starts after both tracks arrived.
+			f, err := native.ForwardTrack(pc, tr, fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 250*time.Millisecond)
+			if !assert.NoError(t, err) {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			fwds = append(fwds, f)
+			if len(fwds) == 2 {
+				sdp := filepath.Join(dir, "stream.sdp")
+				assert.NoError(t, os.WriteFile(sdp, []byte(native.SDP(fwds...)), 0o644))
+				ffmpeg = exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", "file,udp,rtp",
+					"-i", sdp, "-c", "copy", "-y", ffmpegOut)
+				assert.NoError(t, ffmpeg.Start())
+			}
 			return
 		}
 		name := "audio.ogg"
@@ -163,7 +192,28 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, toW
 		sent[st.Kind] = st
 	}
 	require.NoError(t, peer.Close()) // ends the recordings
-	if toWebM {
+	if mode == "ffmpeg" {
+		mu.Lock()
+		defer mu.Unlock()
+		require.NotNil(t, ffmpeg, "ffmpeg started once both tracks arrived")
+		require.NoError(t, ffmpeg.Process.Signal(os.Interrupt))
+		_ = ffmpeg.Wait()
+		for _, f := range fwds {
+			require.NoError(t, f.Close())
+			t.Logf("forwarded %+v", f.Stats())
+		}
+		video := ffprobeStreamFrames(t, ffmpegOut, "v:0")
+		audio := ffprobeStreamFrames(t, ffmpegOut, "a:0")
+		t.Logf("decoded from ffmpeg's copy of the forwarded RTP: %d video frames, %d audio frames", video, audio)
+		// ffmpeg starts listening only once both tracks arrived, and a
+		// file source cannot answer keyframe requests: the fixture has a
+		// keyframe every 30 frames, so up to the first 30 are lost.
+		assert.GreaterOrEqual(t, video, int(sent["video"].Frames-30)*9/10)
+		assert.GreaterOrEqual(t, audio, int(sent["audio"].Frames)*8/10)
+		require.NoError(t, s.Destroy(ctx))
+		return
+	}
+	if mode == "webm" {
 		require.NoError(t, wr.Close())
 		t.Logf("webm: %+v", wr.Stats())
 		video := ffprobeStreamFrames(t, webmPath, "v:0")
@@ -192,4 +242,13 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, toW
 	assert.GreaterOrEqual(t, videoFrames, int(sent["video"].Frames)*9/10, "at least 90%% of the video frames decode")
 	assert.GreaterOrEqual(t, audioFrames, int(sent["audio"].Frames)*9/10, "at least 90%% of the Opus frames decode")
 	require.NoError(t, s.Destroy(ctx))
+}
+
+// freeUDPPort returns a UDP port on 127.0.0.1 that was free a moment ago.
+func freeUDPPort(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
 }

@@ -1,0 +1,625 @@
+// Package audiobridge is the typed API of the Janus AudioBridge plugin
+// (janus.plugin.audiobridge): an audio conference bridge that decodes the
+// Opus (or G.711) stream of every participant, mixes them and sends each
+// participant the mix of the others.
+//
+// A room is managed with synchronous requests (Create, Edit, Destroy,
+// Exists, List, Allowed, Kick, Mute, RTPForward, PlayFile, ...), from any
+// handle. A participant joins with Join, negotiates its PeerConnection
+// with Configure (or passes the offer to Join directly), and follows the
+// room through typed events:
+//
+//	h, err := audiobridge.Attach(ctx, session)
+//	joined, err := h.Join(ctx, audiobridge.JoinRequest{Room: core.NumID(1234), Display: "alice"}, offer)
+//	// joined.JSEP is the SDP answer; joined.Participants are the others.
+//	for ev := range h.Events() {
+//		switch ev := ev.(type) {
+//		case *audiobridge.ParticipantsJoined:  // someone joined
+//		case *audiobridge.ParticipantsUpdated: // someone (un)muted, renamed, set up media
+//		case *audiobridge.Leaving:             // someone left
+//		case *audiobridge.Talking:             // someone started talking (audio levels)
+//		case *audiobridge.Destroyed:           // the room is gone
+//		}
+//	}
+//
+// Room and participant ids are core.ID values: numbers by default, strings
+// when the plugin runs with string_ids. The package has no media code: the
+// offer comes from a core.Peer (native or browser).
+package audiobridge
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// Plugin is the plugin's package name.
+const Plugin = "janus.plugin.audiobridge"
+
+// Error codes of the plugin (the error_code of a *core.PluginError).
+const (
+	ErrNoMessage      = 480
+	ErrInvalidJSON    = 481
+	ErrInvalidRequest = 482
+	ErrMissingElement = 483
+	ErrInvalidElement = 484
+	ErrNoSuchRoom     = 485
+	ErrRoomExists     = 486
+	ErrNotJoined      = 487
+	ErrLibopus        = 488
+	ErrUnauthorized   = 489
+	ErrIDExists       = 490
+	ErrAlreadyJoined  = 491
+	ErrNoSuchUser     = 492
+	ErrInvalidSDP     = 493
+	ErrNoSuchGroup    = 494
+	ErrUnknown        = 499
+)
+
+// Handle is a handle attached to the AudioBridge plugin. The embedded
+// core.Handle gives Events, Trickle, Hangup, Detach and the raw Message.
+// Every request can be sent from any handle; Join, Configure, ChangeRoom,
+// Leave, ResetDecoder and PluginHangup act on the handle's own
+// participant.
+type Handle struct {
+	*core.Handle
+}
+
+// Attach attaches a new AudioBridge handle to s; its events are typed (see
+// DecodeEvent).
+func Attach(ctx context.Context, s *core.Session, opts ...core.CallOption) (*Handle, error) {
+	h, err := s.Attach(ctx, Plugin, append(opts, core.WithEventDecoder(DecodeEvent))...)
+	if err != nil {
+		return nil, err
+	}
+	return &Handle{Handle: h}, nil
+}
+
+// body returns the JSON object of req with "request": name added first.
+func body(name string, req any) (json.RawMessage, error) {
+	head, _ := json.Marshal(name)
+	head = append([]byte(`{"request":`), head...)
+	if req == nil {
+		return append(head, '}'), nil
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("audiobridge: %s: %w", name, err)
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '{' {
+		return nil, fmt.Errorf("audiobridge: %s: request is not a JSON object", name)
+	}
+	if string(b) == "{}" {
+		return append(head, '}'), nil
+	}
+	return append(append(head, ','), b[1:]...), nil
+}
+
+// call sends request name with the fields of req, checks that the answer's
+// "audiobridge" member is want (when want is not empty) and decodes the
+// answer into out (when out is not nil). Plugin errors are
+// *core.PluginError, returned as they are.
+func (h *Handle) call(ctx context.Context, name, want string, req, out any, opts ...core.CallOption) (*core.PluginResult, error) {
+	b, err := body(name, req)
+	if err != nil {
+		return nil, err
+	}
+	res, err := h.Message(ctx, b, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if want != "" {
+		var kind struct {
+			AudioBridge string `json:"audiobridge"`
+		}
+		if err := res.Decode(&kind); err != nil {
+			return nil, fmt.Errorf("audiobridge: %s: %w", name, err)
+		}
+		if kind.AudioBridge != want {
+			return nil, fmt.Errorf("audiobridge: %s: unexpected answer %q", name, kind.AudioBridge)
+		}
+	}
+	if out != nil {
+		if err := res.Decode(out); err != nil {
+			return nil, fmt.Errorf("audiobridge: %s: %w", name, err)
+		}
+	}
+	return res, nil
+}
+
+// CreateRequest creates a room. Every field is optional; zero values are
+// not sent and leave the plugin's defaults.
+type CreateRequest struct {
+	// Room is the id of the new room; the plugin picks one when zero.
+	Room core.ID `json:"room,omitzero"`
+	// Permanent also saves the room in the plugin's configuration file.
+	Permanent bool `json:"permanent,omitempty"`
+	// Description is the room's pretty name ("Room <id>" when empty).
+	Description string `json:"description,omitempty"`
+	// Secret is the password needed to edit, destroy and moderate the room.
+	Secret string `json:"secret,omitempty"`
+	// Pin is the password needed to join the room.
+	Pin string `json:"pin,omitempty"`
+	// IsPrivate hides the room from List.
+	IsPrivate bool `json:"is_private,omitempty"`
+	// Allowed, when not nil, turns on the token ACL with these tokens (an
+	// empty, non-nil slice lets nobody in until tokens are added).
+	Allowed []string `json:"allowed,omitzero"`
+	// SamplingRate is the mixer's rate: 8000, 12000, 16000 (default),
+	// 24000 or 48000.
+	SamplingRate int `json:"sampling_rate,omitempty"`
+	// SpatialAudio makes the mix stereo, with participants placed by
+	// their spatial position.
+	SpatialAudio bool `json:"spatial_audio,omitempty"`
+	// AudioLevelExt negotiates the ssrc-audio-level RTP extension for new
+	// joins (the plugin's default is true).
+	AudioLevelExt *bool `json:"audiolevel_ext,omitempty"`
+	// AudioLevelEvent sends talking and stopped-talking events.
+	AudioLevelEvent bool `json:"audiolevel_event,omitempty"`
+	// AudioActivePackets is how many packets are averaged to decide who
+	// is talking (default 100, 2 s); used with AudioLevelEvent.
+	AudioActivePackets int `json:"audio_active_packets,omitempty"`
+	// AudioLevelAverage is the average level (127 muted, 0 loudest) below
+	// which a participant is talking (default 25); used with
+	// AudioLevelEvent.
+	AudioLevelAverage int `json:"audio_level_average,omitempty"`
+	// DefaultPrebuffering is how many packets to buffer before decoding
+	// a participant (the plugin's default is 6).
+	DefaultPrebuffering *int `json:"default_prebuffering,omitempty"`
+	// DefaultExpectedLoss is the expected packet loss percentage (0-20)
+	// used for Opus FEC, for participants and forwarders.
+	DefaultExpectedLoss int `json:"default_expectedloss,omitempty"`
+	// DefaultBitrate is the Opus bitrate in bps for participants and
+	// forwarders (0: libopus decides).
+	DefaultBitrate int `json:"default_bitrate,omitempty"`
+	// Record records the mix to a .wav file; RecordFile names it
+	// (relative to RecordDir when that is set).
+	Record     bool   `json:"record,omitempty"`
+	RecordFile string `json:"record_file,omitempty"`
+	RecordDir  string `json:"record_dir,omitempty"`
+	// MJRs records every participant to its own .mjr file, in MJRsDir.
+	MJRs    bool   `json:"mjrs,omitempty"`
+	MJRsDir string `json:"mjrs_dir,omitempty"`
+	// AllowRTPParticipants lets participants join with plain RTP (see
+	// JoinRequest.RTP).
+	AllowRTPParticipants bool `json:"allow_rtp_participants,omitempty"`
+	// Groups tags participants for forwarding; when set, every join must
+	// name one of them.
+	Groups []string `json:"groups,omitempty"`
+	// AdminKey is the plugin's admin_key, when it is configured.
+	AdminKey string `json:"admin_key,omitempty"`
+}
+
+// CreateResult is the answer to Create.
+type CreateResult struct {
+	// Room is the id of the new room (chosen by the plugin if not given).
+	Room core.ID `json:"room"`
+	// Permanent tells whether the room was saved to the configuration
+	// file; false after asking for it means the plugin could not save it.
+	Permanent bool `json:"permanent"`
+}
+
+// Create creates a room.
+func (h *Handle) Create(ctx context.Context, req CreateRequest) (*CreateResult, error) {
+	var r CreateResult
+	if _, err := h.call(ctx, "create", "created", req, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// EditRequest changes the editable properties of a room; nil and empty
+// fields are left unchanged.
+type EditRequest struct {
+	Room core.ID `json:"room"`
+	// Secret is the room's current secret, if it has one.
+	Secret         string `json:"secret,omitempty"`
+	NewDescription string `json:"new_description,omitempty"`
+	NewSecret      string `json:"new_secret,omitempty"`
+	// NewPin sets the PIN; a pointer to "" removes it.
+	NewPin       *string `json:"new_pin,omitempty"`
+	NewIsPrivate *bool   `json:"new_is_private,omitempty"`
+	NewRecordDir string  `json:"new_record_dir,omitempty"`
+	NewMJRsDir   string  `json:"new_mjrs_dir,omitempty"`
+	// Permanent also updates the configuration file.
+	Permanent bool `json:"permanent,omitempty"`
+}
+
+// EditResult is the answer to Edit.
+type EditResult struct {
+	Room core.ID `json:"room"`
+	// Permanent tells whether the configuration file was updated.
+	Permanent bool `json:"permanent"`
+}
+
+// Edit changes a room's description, secret, PIN, privacy or recording
+// folders.
+func (h *Handle) Edit(ctx context.Context, req EditRequest) (*EditResult, error) {
+	var r EditResult
+	if _, err := h.call(ctx, "edit", "edited", req, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// DestroyRequest destroys a room.
+type DestroyRequest struct {
+	Room   core.ID `json:"room"`
+	Secret string  `json:"secret,omitempty"`
+	// Permanent also removes the room from the configuration file.
+	Permanent bool `json:"permanent,omitempty"`
+}
+
+// DestroyResult is the answer to Destroy.
+type DestroyResult struct {
+	Room core.ID `json:"room"`
+	// Permanent tells whether the configuration file was updated.
+	Permanent bool `json:"permanent"`
+}
+
+// Destroy destroys a room; its participants get a *Destroyed event and
+// their PeerConnections are closed.
+func (h *Handle) Destroy(ctx context.Context, req DestroyRequest) (*DestroyResult, error) {
+	var r DestroyResult
+	if _, err := h.call(ctx, "destroy", "destroyed", req, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Exists reports whether a room exists.
+func (h *Handle) Exists(ctx context.Context, room core.ID) (bool, error) {
+	var r struct {
+		Exists bool `json:"exists"`
+	}
+	if _, err := h.call(ctx, "exists", "success", struct {
+		Room core.ID `json:"room"`
+	}{room}, &r); err != nil {
+		return false, err
+	}
+	return r.Exists, nil
+}
+
+// ListRequest lists the rooms. With the plugin's admin_key, private rooms
+// are listed too.
+type ListRequest struct {
+	AdminKey string `json:"admin_key,omitempty"`
+}
+
+// Room describes a room in the answer to List.
+type Room struct {
+	Room        core.ID `json:"room"`
+	Description string  `json:"description"`
+	// PinRequired tells whether joining needs a PIN.
+	PinRequired  bool `json:"pin_required"`
+	SamplingRate int  `json:"sampling_rate"`
+	SpatialAudio bool `json:"spatial_audio"`
+	// Record tells whether the mix is being recorded.
+	Record bool `json:"record"`
+	// Muted tells whether the whole room is muted (MuteRoom).
+	Muted           bool `json:"muted"`
+	NumParticipants int  `json:"num_participants"`
+}
+
+// List returns the rooms (without the private ones, unless the request has
+// the admin key).
+func (h *Handle) List(ctx context.Context, req ListRequest) ([]Room, error) {
+	var r struct {
+		List []Room `json:"list"`
+	}
+	if _, err := h.call(ctx, "list", "success", req, &r); err != nil {
+		return nil, err
+	}
+	return r.List, nil
+}
+
+// AllowedAction is the action of an Allowed request.
+type AllowedAction string
+
+// The actions of an Allowed request.
+const (
+	// AllowedEnable turns the token check on.
+	AllowedEnable AllowedAction = "enable"
+	// AllowedDisable turns it off: anybody may join.
+	AllowedDisable AllowedAction = "disable"
+	// AllowedAdd adds tokens to the list.
+	AllowedAdd AllowedAction = "add"
+	// AllowedRemove removes tokens from the list.
+	AllowedRemove AllowedAction = "remove"
+)
+
+// AllowedRequest edits the list of tokens that may join a room (the token
+// of JoinRequest).
+type AllowedRequest struct {
+	Room    core.ID       `json:"room"`
+	Secret  string        `json:"secret,omitempty"`
+	Action  AllowedAction `json:"action"`
+	Allowed []string      `json:"allowed,omitempty"`
+}
+
+// Allowed changes a room's token ACL and returns the complete list of
+// tokens (nil after AllowedDisable, which does not report it).
+func (h *Handle) Allowed(ctx context.Context, req AllowedRequest) ([]string, error) {
+	var r struct {
+		Allowed []string `json:"allowed"`
+	}
+	if _, err := h.call(ctx, "allowed", "success", req, &r); err != nil {
+		return nil, err
+	}
+	return r.Allowed, nil
+}
+
+// ParticipantRequest names a participant of a room, for Kick, Mute and
+// Unmute. Secret is the room's secret, if it has one.
+type ParticipantRequest struct {
+	Room   core.ID `json:"room"`
+	Secret string  `json:"secret,omitempty"`
+	ID     core.ID `json:"id"`
+}
+
+// RoomRequest names a room, for KickAll, MuteRoom, UnmuteRoom and
+// ListForwarders. Secret is the room's secret, if it has one.
+type RoomRequest struct {
+	Room   core.ID `json:"room"`
+	Secret string  `json:"secret,omitempty"`
+}
+
+// Kick removes a participant from a room: every participant (the kicked
+// one too) gets a *Kicked event, and the kicked participant's
+// PeerConnection is closed, which makes it leave the room.
+func (h *Handle) Kick(ctx context.Context, req ParticipantRequest) error {
+	_, err := h.call(ctx, "kick", "success", req, nil)
+	return err
+}
+
+// KickAll removes every participant from a room; each one gets a
+// *KickedAll event and its PeerConnection is closed.
+func (h *Handle) KickAll(ctx context.Context, req RoomRequest) error {
+	_, err := h.call(ctx, "kick_all", "success", req, nil)
+	return err
+}
+
+// Mute mutes a participant (moderation); every participant gets a
+// *ParticipantsUpdated event, unless it was muted already.
+func (h *Handle) Mute(ctx context.Context, req ParticipantRequest) error {
+	_, err := h.call(ctx, "mute", "success", req, nil)
+	return err
+}
+
+// Unmute unmutes a participant muted with Mute or Configure.
+func (h *Handle) Unmute(ctx context.Context, req ParticipantRequest) error {
+	_, err := h.call(ctx, "unmute", "success", req, nil)
+	return err
+}
+
+// MuteRoom mutes every participant of a room except those that joined
+// with the room's secret; every participant gets a *RoomMuted event.
+func (h *Handle) MuteRoom(ctx context.Context, req RoomRequest) error {
+	_, err := h.call(ctx, "mute_room", "success", req, nil)
+	return err
+}
+
+// UnmuteRoom undoes MuteRoom.
+func (h *Handle) UnmuteRoom(ctx context.Context, req RoomRequest) error {
+	_, err := h.call(ctx, "unmute_room", "success", req, nil)
+	return err
+}
+
+// Participant is a participant of a room, as listed by ListParticipants
+// and in the events.
+type Participant struct {
+	ID      core.ID `json:"id"`
+	Display string  `json:"display,omitempty"`
+	// Setup tells whether its media is up (WebRTC or plain RTP).
+	Setup bool `json:"setup"`
+	Muted bool `json:"muted"`
+	// Talking is set when the participant negotiated audio levels.
+	Talking *bool `json:"talking,omitempty"`
+	// SpatialPosition is set in spatial audio rooms (0 left, 50 center,
+	// 100 right).
+	SpatialPosition *int `json:"spatial_position,omitempty"`
+}
+
+// ListParticipants returns the participants of a room.
+func (h *Handle) ListParticipants(ctx context.Context, room core.ID) ([]Participant, error) {
+	var r struct {
+		Participants []Participant `json:"participants"`
+	}
+	if _, err := h.call(ctx, "listparticipants", "participants", struct {
+		Room core.ID `json:"room"`
+	}{room}, &r); err != nil {
+		return nil, err
+	}
+	return r.Participants, nil
+}
+
+// RTPForwardRequest forwards a room's mix (or a group's) as plain RTP (or
+// SRTP) to Host:Port.
+type RTPForwardRequest struct {
+	Room   core.ID `json:"room"`
+	Secret string  `json:"secret,omitempty"`
+	// Group forwards only the mix of this group, in rooms with groups.
+	Group string `json:"group,omitempty"`
+	// SSRC of the stream (the stream id when zero).
+	SSRC uint32 `json:"ssrc,omitempty"`
+	// Codec is "opus" (default), "pcma" or "pcmu".
+	Codec string `json:"codec,omitempty"`
+	// PType is the RTP payload type for Opus (100 when zero).
+	PType int    `json:"ptype,omitempty"`
+	Host  string `json:"host"`
+	// HostFamily is "ipv4" or "ipv6", to resolve Host.
+	HostFamily string `json:"host_family,omitempty"`
+	Port       int    `json:"port"`
+	// SRTPSuite (32 or 80) and SRTPCrypto (base64 SDES key) encrypt the
+	// stream.
+	SRTPSuite  int    `json:"srtp_suite,omitempty"`
+	SRTPCrypto string `json:"srtp_crypto,omitempty"`
+	// AlwaysOn forwards silence when the room is empty.
+	AlwaysOn bool `json:"always_on,omitempty"`
+	// AdminKey is needed when the plugin locks RTP forwarding with its
+	// admin_key.
+	AdminKey string `json:"admin_key,omitempty"`
+}
+
+// RTPForwardResult is the answer to RTPForward.
+type RTPForwardResult struct {
+	Room  core.ID `json:"room"`
+	Group string  `json:"group,omitempty"`
+	// StreamID identifies the forwarder (StopRTPForward).
+	StreamID uint32 `json:"stream_id"`
+	// Host is the resolved address.
+	Host string `json:"host"`
+	Port int    `json:"port"`
+}
+
+// RTPForward starts forwarding a room's mix.
+func (h *Handle) RTPForward(ctx context.Context, req RTPForwardRequest) (*RTPForwardResult, error) {
+	var r RTPForwardResult
+	if _, err := h.call(ctx, "rtp_forward", "success", req, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// StopRTPForwardRequest stops a forwarder.
+type StopRTPForwardRequest struct {
+	Room     core.ID `json:"room"`
+	Secret   string  `json:"secret,omitempty"`
+	StreamID uint32  `json:"stream_id"`
+	AdminKey string  `json:"admin_key,omitempty"`
+}
+
+// StopRTPForward stops a forwarder. The plugin does not check that the
+// stream id exists.
+func (h *Handle) StopRTPForward(ctx context.Context, req StopRTPForwardRequest) error {
+	_, err := h.call(ctx, "stop_rtp_forward", "success", req, nil)
+	return err
+}
+
+// Forwarder is an RTP forwarder of a room.
+type Forwarder struct {
+	StreamID uint32 `json:"stream_id"`
+	Group    string `json:"group,omitempty"`
+	IP       string `json:"ip"`
+	Port     int    `json:"port"`
+	SSRC     uint32 `json:"ssrc"`
+	Codec    string `json:"codec"`
+	PType    int    `json:"ptype"`
+	SRTP     bool   `json:"srtp,omitempty"`
+	AlwaysOn bool   `json:"always_on"`
+}
+
+// ListForwarders returns the RTP forwarders of a room.
+func (h *Handle) ListForwarders(ctx context.Context, req RoomRequest) ([]Forwarder, error) {
+	var r struct {
+		Forwarders []Forwarder `json:"rtp_forwarders"`
+	}
+	if _, err := h.call(ctx, "listforwarders", "forwarders", req, &r); err != nil {
+		return nil, err
+	}
+	return r.Forwarders, nil
+}
+
+// PlayFileRequest plays an Ogg Opus file, readable by the server, into a
+// room's mix.
+type PlayFileRequest struct {
+	Room   core.ID `json:"room"`
+	Secret string  `json:"secret,omitempty"`
+	// Group is required in rooms with groups.
+	Group string `json:"group,omitempty"`
+	// FileID names the playback (random when empty).
+	FileID string `json:"file_id,omitempty"`
+	// Filename is the path of the .opus file on the server.
+	Filename string `json:"filename"`
+	// Loop plays the file until StopFile.
+	Loop     bool   `json:"loop,omitempty"`
+	AdminKey string `json:"admin_key,omitempty"`
+}
+
+// PlayFile starts playing a file and returns its file id. The room's
+// participants get *AnnouncementStarted when it starts and
+// *AnnouncementStopped when it ends or is stopped. A file that cannot be
+// opened is an ErrUnknown plugin error.
+func (h *Handle) PlayFile(ctx context.Context, req PlayFileRequest) (string, error) {
+	var r struct {
+		FileID string `json:"file_id"`
+	}
+	if _, err := h.call(ctx, "play_file", "success", req, &r); err != nil {
+		return "", err
+	}
+	return r.FileID, nil
+}
+
+// FileRequest names a playback, for IsPlaying and StopFile.
+type FileRequest struct {
+	Room     core.ID `json:"room"`
+	Secret   string  `json:"secret,omitempty"`
+	FileID   string  `json:"file_id"`
+	AdminKey string  `json:"admin_key,omitempty"`
+}
+
+// IsPlaying reports whether a playback has started and not ended yet.
+func (h *Handle) IsPlaying(ctx context.Context, req FileRequest) (bool, error) {
+	var r struct {
+		Playing bool `json:"playing"`
+	}
+	if _, err := h.call(ctx, "is_playing", "success", req, &r); err != nil {
+		return false, err
+	}
+	return r.Playing, nil
+}
+
+// StopFile stops a playback (unknown file ids are not an error).
+func (h *Handle) StopFile(ctx context.Context, req FileRequest) error {
+	_, err := h.call(ctx, "stop_file", "success", req, nil)
+	return err
+}
+
+// EnableRecordingRequest starts or stops recording a room's mix to a .wav
+// file.
+type EnableRecordingRequest struct {
+	Room   core.ID `json:"room"`
+	Secret string  `json:"secret,omitempty"`
+	Record bool    `json:"record"`
+	// RecordFile and RecordDir, when starting, set the file name and the
+	// folder (created if needed).
+	RecordFile string `json:"record_file,omitempty"`
+	RecordDir  string `json:"record_dir,omitempty"`
+}
+
+// EnableRecording starts or stops the recording of the mix and returns
+// whether the room is recording now.
+func (h *Handle) EnableRecording(ctx context.Context, req EnableRecordingRequest) (bool, error) {
+	var r struct {
+		Record bool `json:"record"`
+	}
+	if _, err := h.call(ctx, "enable_recording", "success", req, &r); err != nil {
+		return false, err
+	}
+	return r.Record, nil
+}
+
+// EnableMJRsRequest starts or stops recording every participant of a room
+// to its own .mjr file.
+type EnableMJRsRequest struct {
+	Room    core.ID `json:"room"`
+	Secret  string  `json:"secret,omitempty"`
+	MJRs    bool    `json:"mjrs"`
+	MJRsDir string  `json:"mjrs_dir,omitempty"`
+}
+
+// EnableMJRs starts or stops the per-participant recordings and returns
+// the new state.
+func (h *Handle) EnableMJRs(ctx context.Context, req EnableMJRsRequest) (bool, error) {
+	var r struct {
+		MJRs bool `json:"mjrs"`
+	}
+	if _, err := h.call(ctx, "enable_mjrs", "success", req, &r); err != nil {
+		return false, err
+	}
+	return r.MJRs, nil
+}

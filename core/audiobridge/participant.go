@@ -1,0 +1,227 @@
+package audiobridge
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// JoinRequest joins a room as a participant. Only Room is required.
+type JoinRequest struct {
+	Room core.ID `json:"room"`
+	// ID is the participant's id in the room; the plugin picks one when
+	// zero.
+	ID core.ID `json:"id,omitzero"`
+	// Group is required in rooms with groups.
+	Group string `json:"group,omitempty"`
+	// Pin is the room's PIN, if it has one.
+	Pin     string `json:"pin,omitempty"`
+	Display string `json:"display,omitempty"`
+	// Token is an invitation token, for rooms with a token ACL.
+	Token string `json:"token,omitempty"`
+	// Muted joins muted.
+	Muted bool `json:"muted,omitempty"`
+	// Codec is "opus" (default), "pcma" or "pcmu".
+	Codec string `json:"codec,omitempty"`
+	// Prebuffer is how many packets to buffer before decoding this
+	// participant (the room's default when nil).
+	Prebuffer *int `json:"prebuffer,omitempty"`
+	// Bitrate is the Opus bitrate in bps (0: the room's, or libopus).
+	Bitrate int `json:"bitrate,omitempty"`
+	// Quality is the Opus encoder complexity, 1-10 (default 4).
+	Quality int `json:"quality,omitempty"`
+	// ExpectedLoss is the expected packet loss percentage (0-20) for FEC.
+	ExpectedLoss *int `json:"expected_loss,omitempty"`
+	// Volume is a gain in percent (100: unchanged).
+	Volume *int `json:"volume,omitempty"`
+	// SpatialPosition places the participant in spatial audio rooms (0
+	// left, 50 center, 100 right).
+	SpatialPosition *int `json:"spatial_position,omitempty"`
+	// Secret is the room's secret: with it the participant is an admin,
+	// whom MuteRoom does not mute.
+	Secret string `json:"secret,omitempty"`
+	// AudioLevelAverage and AudioActivePackets override the room's
+	// talking detection settings for this participant.
+	AudioLevelAverage  int `json:"audio_level_average,omitempty"`
+	AudioActivePackets int `json:"audio_active_packets,omitempty"`
+	// Record records this participant's audio to Filename-audio.mjr
+	// (relative to the room's mjrs_dir).
+	Record   bool   `json:"record,omitempty"`
+	Filename string `json:"filename,omitempty"`
+	// GenerateOffer asks the plugin for an SDP offer (in Joined.JSEP);
+	// the answer goes back with Configure.
+	GenerateOffer bool `json:"generate_offer,omitempty"`
+	// RTP joins with plain RTP instead of WebRTC (rooms created with
+	// AllowRTPParticipants); Joined.RTP tells where to send the media.
+	RTP *RTPParticipant `json:"rtp,omitempty"`
+}
+
+// RTPParticipant is the plain RTP side of a participant that does not
+// use WebRTC.
+type RTPParticipant struct {
+	// IP and Port are where the plugin sends the mix; without them it
+	// only receives.
+	IP   string `json:"ip,omitempty"`
+	Port int    `json:"port,omitempty"`
+	// PayloadType is the Opus payload type (100 when zero).
+	PayloadType int `json:"payload_type,omitempty"`
+	// AudioLevelExt is the id of the audio level RTP extension, if used.
+	AudioLevelExt int `json:"audiolevel_ext,omitempty"`
+	// FEC turns on Opus in-band FEC.
+	FEC bool `json:"fec,omitempty"`
+}
+
+// RTPInfo is where a plain RTP participant sends its media.
+type RTPInfo struct {
+	IP          string `json:"ip"`
+	Port        int    `json:"port"`
+	PayloadType int    `json:"payload_type"`
+}
+
+// source is the handle as an event source.
+func (h *Handle) source() core.Source {
+	return core.Source{Session: h.Session().ID(), Handle: h.ID()}
+}
+
+// decodeResult runs DecodeEvent on a request's answer.
+func (h *Handle) decodeResult(res *core.PluginResult) core.Event {
+	return DecodeEvent(&core.PluginEvent{Source: h.source(), Plugin: res.Plugin, Data: res.Data, JSEP: res.JSEP})
+}
+
+// Join joins a room. With an offer (or with GenerateOffer) the
+// PeerConnection is negotiated too, and Joined.JSEP holds the plugin's
+// answer (or offer); without one, negotiate later with Configure. The
+// other participants get a *ParticipantsJoined event.
+func (h *Handle) Join(ctx context.Context, req JoinRequest, offer *core.JSEP) (*Joined, error) {
+	var opts []core.CallOption
+	if offer != nil {
+		opts = append(opts, core.WithJSEP(offer))
+	}
+	res, err := h.call(ctx, "join", "", req, nil, opts...)
+	if err != nil {
+		return nil, err
+	}
+	j, ok := h.decodeResult(res).(*Joined)
+	if !ok {
+		return nil, fmt.Errorf("audiobridge: join: unexpected answer %s", res.Data)
+	}
+	if offer != nil && j.JSEP == nil {
+		return nil, fmt.Errorf("audiobridge: join: no SDP answer to the offer")
+	}
+	return j, nil
+}
+
+// ConfigureRequest changes the handle's participant settings; nil and
+// empty fields are left unchanged.
+type ConfigureRequest struct {
+	Muted   *bool  `json:"muted,omitempty"`
+	Display string `json:"display,omitempty"`
+	// Prebuffer, Bitrate, Quality, ExpectedLoss, Volume and
+	// SpatialPosition are as in JoinRequest.
+	Prebuffer       *int `json:"prebuffer,omitempty"`
+	Bitrate         int  `json:"bitrate,omitempty"`
+	Quality         int  `json:"quality,omitempty"`
+	ExpectedLoss    *int `json:"expected_loss,omitempty"`
+	Volume          *int `json:"volume,omitempty"`
+	SpatialPosition *int `json:"spatial_position,omitempty"`
+	// Record starts or stops the .mjr recording of this participant.
+	Record   *bool  `json:"record,omitempty"`
+	Filename string `json:"filename,omitempty"`
+	// Group moves the participant to another group.
+	Group string `json:"group,omitempty"`
+	// GenerateOffer asks the plugin for an SDP offer; Update asks for a
+	// renegotiation (ICE restart) of a plugin-offered PeerConnection.
+	GenerateOffer bool `json:"generate_offer,omitempty"`
+	Update        bool `json:"update,omitempty"`
+}
+
+// Configure changes the participant's settings and, with jsep, negotiates
+// its PeerConnection: it returns the plugin's SDP answer to an offer, the
+// plugin's offer when GenerateOffer or Update ask for one, and nil
+// otherwise. Changing Muted, Display or SpatialPosition sends the other
+// participants a *ParticipantsUpdated event. Configure before Join is an
+// ErrNotJoined plugin error.
+func (h *Handle) Configure(ctx context.Context, req ConfigureRequest, jsep *core.JSEP) (*core.JSEP, error) {
+	var opts []core.CallOption
+	if jsep != nil {
+		opts = append(opts, core.WithJSEP(jsep))
+	}
+	var r struct {
+		Result string `json:"result"`
+	}
+	res, err := h.call(ctx, "configure", "event", req, &r, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if r.Result != "ok" {
+		return nil, fmt.Errorf("audiobridge: configure: unexpected result %q", r.Result)
+	}
+	if jsep != nil && jsep.Type == "offer" && res.JSEP == nil {
+		return nil, fmt.Errorf("audiobridge: configure: no SDP answer to the offer")
+	}
+	return res.JSEP, nil
+}
+
+// ChangeRoomRequest moves the handle's participant to another room,
+// keeping its PeerConnection. Only Room is required; the other fields are
+// as in JoinRequest.
+type ChangeRoomRequest struct {
+	Room            core.ID `json:"room"`
+	ID              core.ID `json:"id,omitzero"`
+	Group           string  `json:"group,omitempty"`
+	Pin             string  `json:"pin,omitempty"`
+	Display         string  `json:"display,omitempty"`
+	Token           string  `json:"token,omitempty"`
+	Muted           bool    `json:"muted,omitempty"`
+	Bitrate         int     `json:"bitrate,omitempty"`
+	Quality         int     `json:"quality,omitempty"`
+	ExpectedLoss    *int    `json:"expected_loss,omitempty"`
+	Volume          *int    `json:"volume,omitempty"`
+	SpatialPosition *int    `json:"spatial_position,omitempty"`
+	Secret          string  `json:"secret,omitempty"`
+}
+
+// ChangeRoom leaves the current room and joins another: the old room's
+// participants get *Leaving, the new room's *ParticipantsJoined.
+func (h *Handle) ChangeRoom(ctx context.Context, req ChangeRoomRequest) (*RoomChanged, error) {
+	res, err := h.call(ctx, "changeroom", "roomchanged", req, nil)
+	if err != nil {
+		return nil, err
+	}
+	rc, ok := h.decodeResult(res).(*RoomChanged)
+	if !ok {
+		return nil, fmt.Errorf("audiobridge: changeroom: unexpected answer %s", res.Data)
+	}
+	return rc, nil
+}
+
+// Leave leaves the room (the PeerConnection stays up, ready for another
+// Join); the other participants get a *Leaving event.
+func (h *Handle) Leave(ctx context.Context) (*Left, error) {
+	res, err := h.call(ctx, "leave", "left", nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	l, ok := h.decodeResult(res).(*Left)
+	if !ok {
+		return nil, fmt.Errorf("audiobridge: leave: unexpected answer %s", res.Data)
+	}
+	return l, nil
+}
+
+// ResetDecoder makes the plugin recreate the participant's Opus decoder
+// (for garbled audio). It is an ErrNotJoined plugin error outside a room.
+func (h *Handle) ResetDecoder(ctx context.Context) error {
+	_, err := h.call(ctx, "resetdecoder", "success", nil, nil)
+	return err
+}
+
+// PluginHangup sends the plugin's own "hangup" request, which closes the
+// handle's PeerConnection (the plugin answers "hangingup"). It differs
+// from the embedded core Handle.Hangup, the Janus API request with the
+// same effect, only in going through the plugin.
+func (h *Handle) PluginHangup(ctx context.Context) error {
+	_, err := h.call(ctx, "hangup", "hangingup", nil, nil)
+	return err
+}
