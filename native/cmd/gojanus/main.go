@@ -59,6 +59,7 @@ type command struct {
 var commands = []command{
 	{name: "info", summary: "show the server's version, settings, transports and plugins", setup: setupInfo},
 	{name: "demo", summary: "walk through a session: info, session, VideoRoom rooms, admin API", setup: setupDemo},
+	{name: "echotest", summary: "send media through the EchoTest plugin and count what comes back", setup: setupEchoTest},
 }
 
 func main() {
@@ -119,12 +120,16 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, common.timeout)
+	timeout := common.timeout
+	if common.extra != nil {
+		timeout += *common.extra
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	out := output{stdout: stdout, stderr: stderr, json: common.json}
 	if err := exec(ctx, out); err != nil {
 		if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			err = fmt.Errorf("%w (no result within --timeout %s)", err, common.timeout)
+			err = fmt.Errorf("%w (no result within %s)", err, timeout)
 		}
 		fmt.Fprintf(stderr, "gojanus %s: error: %v\n", cmd.name, err)
 		return exitError
@@ -159,6 +164,9 @@ type commonFlags struct {
 	token     string
 	json      bool
 	timeout   time.Duration
+	// extra, when a command sets it, is added to the timeout (the media
+	// duration of media commands).
+	extra *time.Duration
 }
 
 // newFlagSet returns the flags of cmd, the common ones among them, and the
