@@ -59,6 +59,7 @@ type command struct {
 var commands = []command{
 	{name: "info", summary: "show the server's version, settings, transports and plugins", setup: setupInfo},
 	{name: "demo", summary: "walk through a session: info, session, VideoRoom rooms, admin API", setup: setupDemo},
+	{name: "admin", summary: "admin API: sessions | handles SESSION | handle-info SESSION HANDLE | tokens [add TOKEN [PLUGIN...] | remove TOKEN]", setup: setupAdmin},
 	{name: "echotest", summary: "send media through the EchoTest plugin and count what comes back", setup: setupEchoTest},
 }
 
@@ -111,7 +112,9 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		return exitUsage // the flag package already printed the error and usage
 	}
-	if fs.NArg() > 0 {
+	if common.args != nil {
+		*common.args = fs.Args()
+	} else if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "gojanus %s: unexpected arguments: %s\n", cmd.name, strings.Join(fs.Args(), " "))
 		return exitUsage
 	}
@@ -150,9 +153,9 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "gojanus: a command-line client of the Janus WebRTC Server\n\n")
 	fmt.Fprintf(w, "Usage:\n\n\tgojanus <command> [flags]\n\nCommands:\n\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "\t%-6s  %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "\t%-8s  %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\t%-6s  %s\n", "help", "show this text, or the flags of one command (gojanus help <command>)")
+	fmt.Fprintf(w, "\t%-8s  %s\n", "help", "show this text, or the flags of one command (gojanus help <command>)")
 	fmt.Fprintf(w, "\nCommon flags: --server URL (default %s; ws://, wss://, http://, https://),\n", defaultServer)
 	fmt.Fprintf(w, "--api-secret, --token, --json, --timeout (default %s).\n", defaultTimeout)
 }
@@ -167,6 +170,9 @@ type commonFlags struct {
 	// extra, when a command sets it, is added to the timeout (the media
 	// duration of media commands).
 	extra *time.Duration
+	// args, when a command sets it, receives the positional arguments
+	// (other commands reject them).
+	args *[]string
 }
 
 // newFlagSet returns the flags of cmd, the common ones among them, and the

@@ -1,0 +1,212 @@
+package videoroom
+
+import (
+	"context"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// Remote publishers let VideoRoom instances (on one Janus or several)
+// share publishers: PublishRemotely sends a local publisher's media as
+// RTP to another instance, where AddRemotePublisher has created a
+// publisher fed by that RTP. These requests are in Janus 1.1 but not in
+// the plugin's documentation.
+
+// RemoteStream describes one stream of a remote publisher.
+type RemoteStream struct {
+	// Type is MediaAudio, MediaVideo or MediaData.
+	Type   string `json:"type"`
+	Mindex int    `json:"mindex"`
+	Mid    string `json:"mid"`
+	// Codec is required for audio and video; a codec the room does not
+	// allow leaves the stream disabled.
+	Codec       string `json:"codec,omitempty"`
+	Description string `json:"description,omitempty"`
+	Disabled    bool   `json:"disabled,omitempty"`
+	// Stereo, FEC and DTX are the Opus features of an audio stream.
+	Stereo bool `json:"stereo,omitempty"`
+	FEC    bool `json:"fec,omitempty"`
+	DTX    bool `json:"dtx,omitempty"`
+	// H264Profile and VP9Profile: Janus 1.1.2's validator wrongly expects
+	// booleans here and rejects strings with ErrInvalidElement, so leave
+	// them empty with that version (the room's profile applies).
+	H264Profile string `json:"h264_profile,omitempty"`
+	VP9Profile  string `json:"vp9_profile,omitempty"`
+	Simulcast   bool   `json:"simulcast,omitempty"`
+	SVC         bool   `json:"svc,omitempty"`
+	// The extension ids the sender uses, if any.
+	AudioLevelExtID   int `json:"audiolevel_ext_id,omitempty"`
+	VideoOrientExtID  int `json:"videoorient_ext_id,omitempty"`
+	PlayoutDelayExtID int `json:"playoutdelay_ext_id,omitempty"`
+}
+
+// AddRemotePublisherRequest creates a publisher fed by RTP that another
+// instance sends (see PublishRemotely).
+type AddRemotePublisherRequest struct {
+	Room   core.ID `json:"room"`
+	Secret string  `json:"secret,omitempty"`
+	// ID is the publisher's id; zero lets the plugin pick one.
+	ID      core.ID `json:"id,omitzero"`
+	Display string  `json:"display,omitempty"`
+	// Port and RTCPPort are the local UDP ports to receive on (0 picks
+	// one); Iface the local address to bind, Mcast a multicast group to
+	// join.
+	Port     int    `json:"port,omitempty"`
+	RTCPPort int    `json:"rtcp_port,omitempty"`
+	Iface    string `json:"iface,omitempty"`
+	Mcast    string `json:"mcast,omitempty"`
+	// Streams are the publisher's streams (at least one).
+	Streams []RemoteStream `json:"streams"`
+}
+
+// RemotePublisherResult is the answer to AddRemotePublisher: where to
+// send the publisher's RTP.
+type RemotePublisherResult struct {
+	Room     core.ID `json:"room"`
+	ID       core.ID `json:"id"`
+	IP       string  `json:"ip,omitempty"`
+	Port     int     `json:"port"`
+	RTCPPort int     `json:"rtcp_port"`
+}
+
+// AddRemotePublisher creates a remote publisher. It is active at once:
+// the room's participants receive a Publishers event and can subscribe to
+// it.
+func (h *Handle) AddRemotePublisher(ctx context.Context, r AddRemotePublisherRequest) (*RemotePublisherResult, error) {
+	body := struct {
+		Request string `json:"request"`
+		AddRemotePublisherRequest
+	}{"add_remote_publisher", r}
+	var res RemotePublisherResult
+	if err := h.sync(ctx, "add_remote_publisher", body, "success", &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// UpdateRemotePublisherRequest changes a remote publisher's display name
+// or streams (streams with a known mid are updated, others added).
+type UpdateRemotePublisherRequest struct {
+	Room    core.ID        `json:"room"`
+	Secret  string         `json:"secret,omitempty"`
+	ID      core.ID        `json:"id"`
+	Display string         `json:"display,omitempty"`
+	Streams []RemoteStream `json:"streams"`
+}
+
+// UpdateRemotePublisher updates a remote publisher; the participants
+// receive a Publishers event with its new streams.
+func (h *Handle) UpdateRemotePublisher(ctx context.Context, r UpdateRemotePublisherRequest) error {
+	body := struct {
+		Request string `json:"request"`
+		UpdateRemotePublisherRequest
+	}{"update_remote_publisher", r}
+	return h.sync(ctx, "update_remote_publisher", body, "success", nil)
+}
+
+// RemoveRemotePublisherRequest names the remote publisher to remove.
+type RemoveRemotePublisherRequest struct {
+	Room   core.ID `json:"room"`
+	Secret string  `json:"secret,omitempty"`
+	ID     core.ID `json:"id"`
+}
+
+// RemoveRemotePublisher removes a remote publisher; the participants
+// receive a Leaving event for it.
+func (h *Handle) RemoveRemotePublisher(ctx context.Context, r RemoveRemotePublisherRequest) error {
+	body := struct {
+		Request string `json:"request"`
+		RemoveRemotePublisherRequest
+	}{"remove_remote_publisher", r}
+	return h.sync(ctx, "remove_remote_publisher", body, "success", nil)
+}
+
+// PublishRemotelyRequest sends a local publisher's streams to another
+// instance, where a remote publisher receives them.
+type PublishRemotelyRequest struct {
+	Room        core.ID `json:"room"`
+	PublisherID core.ID `json:"publisher_id"`
+	Secret      string  `json:"secret,omitempty"`
+	AdminKey    string  `json:"admin_key,omitempty"`
+	// RemoteID names this remotization (for UnpublishRemotely).
+	RemoteID   string `json:"remote_id"`
+	Host       string `json:"host"`
+	HostFamily string `json:"host_family,omitempty"`
+	// Port and RTCPPort are the remote publisher's (RemotePublisherResult).
+	Port     int `json:"port"`
+	RTCPPort int `json:"rtcp_port,omitempty"`
+}
+
+// RemotizationResult is the answer to PublishRemotely and
+// UnpublishRemotely.
+type RemotizationResult struct {
+	Room     core.ID `json:"room"`
+	ID       core.ID `json:"id"`
+	RemoteID string  `json:"remote_id,omitempty"`
+}
+
+// PublishRemotely starts sending a local publisher's streams to another
+// instance. The publisher must be local (not itself remote).
+func (h *Handle) PublishRemotely(ctx context.Context, r PublishRemotelyRequest) (*RemotizationResult, error) {
+	body := struct {
+		Request string `json:"request"`
+		PublishRemotelyRequest
+	}{"publish_remotely", r}
+	var res RemotizationResult
+	if err := h.sync(ctx, "publish_remotely", body, "success", &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// UnpublishRemotelyRequest names the remotization to stop.
+type UnpublishRemotelyRequest struct {
+	Room        core.ID `json:"room"`
+	PublisherID core.ID `json:"publisher_id"`
+	Secret      string  `json:"secret,omitempty"`
+	AdminKey    string  `json:"admin_key,omitempty"`
+	RemoteID    string  `json:"remote_id"`
+}
+
+// UnpublishRemotely stops sending a publisher to another instance.
+func (h *Handle) UnpublishRemotely(ctx context.Context, r UnpublishRemotelyRequest) (*RemotizationResult, error) {
+	body := struct {
+		Request string `json:"request"`
+		UnpublishRemotelyRequest
+	}{"unpublish_remotely", r}
+	var res RemotizationResult
+	if err := h.sync(ctx, "unpublish_remotely", body, "success", &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// ListRemotesRequest names the publisher whose remotizations to list.
+type ListRemotesRequest struct {
+	Room        core.ID `json:"room"`
+	PublisherID core.ID `json:"publisher_id"`
+	Secret      string  `json:"secret,omitempty"`
+}
+
+// Remotization is one destination a publisher is sent to.
+type Remotization struct {
+	RemoteID string `json:"remote_id"`
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	RTCPPort int    `json:"rtcp_port,omitempty"`
+}
+
+// ListRemotes returns the remotizations of a publisher.
+func (h *Handle) ListRemotes(ctx context.Context, r ListRemotesRequest) ([]Remotization, error) {
+	body := struct {
+		Request string `json:"request"`
+		ListRemotesRequest
+	}{"listremotes", r}
+	var res struct {
+		List []Remotization `json:"list"`
+	}
+	if err := h.sync(ctx, "listremotes", body, "success", &res); err != nil {
+		return nil, err
+	}
+	return res.List, nil
+}
