@@ -229,3 +229,10 @@ func (h *Handle) decode(ev *PluginEvent) (out Event) {
 	}
 	return out
 }
+
+// ResultEvent presents a request's answer as a plugin event of this
+// handle, so that plugin packages decode answers and unsolicited events
+// with one decoder.
+func (h *Handle) ResultEvent(res *PluginResult) *PluginEvent {
+	return &PluginEvent{Source: Source{Session: h.s.id, Handle: h.id}, Plugin: res.Plugin, Data: res.Data, JSEP: res.JSEP}
+}

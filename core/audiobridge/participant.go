@@ -79,14 +79,9 @@ type RTPInfo struct {
 	PayloadType int    `json:"payload_type"`
 }
 
-// source is the handle as an event source.
-func (h *Handle) source() core.Source {
-	return core.Source{Session: h.Session().ID(), Handle: h.ID()}
-}
-
 // decodeResult runs DecodeEvent on a request's answer.
 func (h *Handle) decodeResult(res *core.PluginResult) core.Event {
-	return DecodeEvent(&core.PluginEvent{Source: h.source(), Plugin: res.Plugin, Data: res.Data, JSEP: res.JSEP})
+	return DecodeEvent(h.ResultEvent(res))
 }
 
 // Join joins a room. With an offer (or with GenerateOffer) the

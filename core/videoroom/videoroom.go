@@ -94,11 +94,7 @@ func (h *Handle) call(ctx context.Context, body any, jsep *core.JSEP) (core.Even
 	if err != nil {
 		return nil, err
 	}
-	ev := &core.PluginEvent{
-		Source: core.Source{Session: h.Session().ID(), Handle: h.ID()},
-		Plugin: res.Plugin, Data: res.Data, JSEP: res.JSEP,
-	}
-	return DecodeEvent(ev), nil
+	return DecodeEvent(h.ResultEvent(res)), nil
 }
 
 // expect calls and checks that the answer is a T.
