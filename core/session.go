@@ -87,7 +87,8 @@ func (s *Session) Attach(ctx context.Context, plugin string, opts ...CallOption)
 
 // AdoptHandle returns a Handle for an existing handle id of this session,
 // for example one created before the session was claimed on a new
-// connection. It does not contact the server. WithEventDecoder applies.
+// connection. It does not contact the server. WithEventDecoder applies to
+// a new Handle; a handle already known is returned as it is.
 func (s *Session) AdoptHandle(id uint64, plugin string, opts ...CallOption) *Handle {
 	return s.addHandle(id, plugin, "", buildCallOptions(opts).decoder)
 }

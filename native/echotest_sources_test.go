@@ -185,6 +185,7 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 	case <-ctx.Done():
 		t.Fatal("not connected")
 	}
+	waitWebRTCUp(t, ctx, h.Events())
 	require.NoError(t, src.Run(ctx))
 	time.Sleep(500 * time.Millisecond) // the last packets come back
 	sent := map[string]native.TrackStats{}

@@ -214,10 +214,5 @@ func do[T core.Event](ctx context.Context, h *Handle, body any, opts []core.Call
 
 // decode turns a request's answer into the typed event it carries.
 func (h *Handle) decode(res *core.PluginResult) core.Event {
-	return DecodeEvent(&core.PluginEvent{
-		Source: core.Source{Session: h.Session().ID(), Handle: h.ID()},
-		Plugin: res.Plugin,
-		Data:   res.Data,
-		JSEP:   res.JSEP,
-	})
+	return DecodeEvent(h.ResultEvent(res))
 }

@@ -2,6 +2,8 @@ package videocall_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -356,4 +358,125 @@ func hangups(ctx context.Context, t *testing.T, u *user, n int) []*videocall.Han
 		}
 	}
 	return out
+}
+
+// Events as the 1.1.2 plugin sends them.
+func TestDecodeEvent(t *testing.T) {
+	src := core.Source{Session: 1, Handle: 2}
+	ev := func(data string, jsep *core.JSEP) *core.PluginEvent {
+		return &core.PluginEvent{Source: src, Plugin: videocall.Plugin, Data: []byte(data), JSEP: jsep}
+	}
+	offer := &core.JSEP{Type: "offer", SDP: "v=0\r\n"}
+
+	l := videocall.DecodeEvent(ev(`{"videocall":"event","result":{"list":["alice","bob"]}}`, nil)).(*videocall.PeerList)
+	assert.Equal(t, []string{"alice", "bob"}, l.Usernames)
+	l = videocall.DecodeEvent(ev(`{"videocall":"event","result":{"list":[]}}`, nil)).(*videocall.PeerList)
+	assert.Empty(t, l.Usernames)
+
+	r := videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"registered","username":"alice"}}`, nil)).(*videocall.Registered)
+	assert.Equal(t, "alice", r.Username)
+	assert.Equal(t, src, r.EventSource())
+
+	assert.IsType(t, &videocall.Calling{}, videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"calling"}}`, nil)))
+
+	in := videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"incomingcall","username":"alice"}}`, offer)).(*videocall.IncomingCall)
+	assert.Equal(t, "alice", in.Username)
+	assert.Same(t, offer, in.JSEP)
+
+	acc := videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"accepted","username":"bob"}}`, &core.JSEP{Type: "answer"})).(*videocall.Accepted)
+	assert.Equal(t, "bob", acc.Username)
+	assert.Equal(t, "answer", acc.JSEP.Type)
+
+	up := videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"update"}}`, offer)).(*videocall.Update)
+	assert.Equal(t, "offer", up.JSEP.Type)
+
+	assert.IsType(t, &videocall.SetDone{}, videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"set"}}`, nil)))
+
+	h := videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"hangup","username":"alice","reason":"Remote WebRTC hangup"}}`, nil)).(*videocall.Hangup)
+	assert.Equal(t, "alice", h.Username)
+	assert.Equal(t, videocall.ReasonRemoteWebRTC, h.Reason)
+
+	sc := videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"simulcast","videocodec":"vp8","substream":1}}`, nil)).(*videocall.Simulcast)
+	assert.Equal(t, "vp8", sc.VideoCodec)
+	require.NotNil(t, sc.Substream)
+	assert.Equal(t, 1, *sc.Substream)
+	assert.Nil(t, sc.Temporal)
+	sc = videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"simulcast","videocodec":"vp8","temporal":0}}`, nil)).(*videocall.Simulcast)
+	require.NotNil(t, sc.Temporal)
+	assert.Equal(t, 0, *sc.Temporal)
+	assert.Nil(t, sc.Substream)
+
+	sl := videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"slow_link","media":"video","current-bitrate":256000}}`, nil)).(*videocall.SlowLink)
+	assert.Equal(t, "video", sl.Media)
+	assert.Equal(t, 256000, sl.CurrentBitrate)
+	sl = videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"slow_link","media":"audio"}}`, nil)).(*videocall.SlowLink)
+	assert.Equal(t, "audio", sl.Media)
+	assert.Zero(t, sl.CurrentBitrate)
+
+	errEv := videocall.DecodeEvent(ev(`{"videocall":"event","error_code":478,"error":"Username 'x' doesn't exist"}`, nil)).(*core.PluginEvent)
+	assert.ErrorIs(t, errEv.Err(), &core.PluginError{Code: videocall.ErrNoSuchUsername})
+	assert.IsType(t, &core.PluginEvent{}, videocall.DecodeEvent(ev(`{"videocall":"event"}`, nil)))
+	assert.IsType(t, &core.PluginEvent{}, videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"dancing"}}`, nil)))
+	assert.IsType(t, &core.PluginEvent{}, videocall.DecodeEvent(ev(`{"videocall":"event","result":"ok"}`, nil)))
+	assert.IsType(t, &core.PluginEvent{}, videocall.DecodeEvent(ev(`not json`, nil)))
+}
+
+func TestSettingsJSON(t *testing.T) {
+	b, err := json.Marshal(videocall.Settings{})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{}`, string(b))
+	b, err = json.Marshal(videocall.Settings{Audio: core.Ptr(false), Bitrate: core.Ptr(0), Record: core.Ptr(true),
+		Filename: "/tmp/x", Substream: core.Ptr(0), Temporal: core.Ptr(2), Fallback: core.Ptr(500000), Restart: true})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"audio":false,"bitrate":0,"record":true,"filename":"/tmp/x","substream":0,"temporal":2,"fallback":500000,"restart":true}`, string(b))
+}
+
+func ExampleHandle_Call() {
+	ctx := context.Background()
+	c, err := core.Dial(ctx, "ws://127.0.0.1:8188")
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	s, err := c.CreateSession(ctx)
+	if err != nil {
+		panic(err)
+	}
+	h, err := videocall.Attach(ctx, s)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := h.Register(ctx, "alice"); err != nil {
+		panic(err)
+	}
+	var offer *core.JSEP // from a core.Peer
+	if _, err := h.Call(ctx, "bob", offer); errors.Is(err, videocall.ErrUserBusy) {
+		fmt.Println("bob is busy")
+		return
+	} else if err != nil {
+		panic(err)
+	}
+	for ev := range h.Events() {
+		switch ev := ev.(type) {
+		case *videocall.Accepted:
+			_ = ev.JSEP // Janus's answer: give it to the Peer
+		case *videocall.Hangup:
+			fmt.Println("call over:", ev.Reason)
+			return
+		}
+	}
+}
+
+func ExampleHandle_Accept() {
+	var bob *videocall.Handle // attached and registered
+	ctx := context.Background()
+	for ev := range bob.Events() {
+		if in, ok := ev.(*videocall.IncomingCall); ok {
+			fmt.Println(in.Username, "is calling")
+			var answer *core.JSEP // the Peer's answer to in.JSEP
+			if _, err := bob.Accept(ctx, answer); err != nil {
+				panic(err)
+			}
+		}
+	}
 }

@@ -1,0 +1,71 @@
+package videoroom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// The negotiation flows below are written once against core.Peer, so the
+// same publish and subscribe code runs with pion natively and with the
+// browser's RTCPeerConnection in WebAssembly.
+
+// PublishPeer publishes the tracks already added to peer: it trickles the
+// peer's candidates to the handle, sends peer's offer with o, and applies
+// Janus's answer. onTrickleErr (may be nil) receives trickle failures.
+func (p *Publisher) PublishPeer(ctx context.Context, peer core.Peer, o PublishOptions, onTrickleErr func(error)) (*Configured, error) {
+	core.LinkCandidates(ctx, p.Handle.Handle, peer, onTrickleErr)
+	offer, err := peer.CreateOffer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conf, err := p.Publish(ctx, o, offer)
+	if err != nil {
+		return nil, err
+	}
+	if conf.JSEP == nil {
+		return nil, errors.New("videoroom: publish answer has no SDP")
+	}
+	if err := peer.SetRemoteDescription(ctx, conf.JSEP); err != nil {
+		return nil, err
+	}
+	return conf, nil
+}
+
+// SubscribePeer attaches a new handle, subscribes to j.Streams, answers
+// Janus's offer with peer and starts the media. Renegotiations (the
+// Updated answers of Subscribe, Unsubscribe and Update, and Updated
+// events) are answered with Renegotiate.
+func SubscribePeer(ctx context.Context, s *core.Session, j SubscriberJoin, peer core.Peer, onTrickleErr func(error), opts ...core.CallOption) (*Subscriber, *Attached, error) {
+	sub, att, err := Subscribe(ctx, s, j, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	core.LinkCandidates(ctx, sub.Handle.Handle, peer, onTrickleErr)
+	if err := sub.Renegotiate(ctx, peer, att.JSEP); err != nil {
+		_ = sub.Detach(context.WithoutCancel(ctx))
+		return nil, nil, err
+	}
+	return sub, att, nil
+}
+
+// Renegotiate answers an offer of Janus for this subscription with peer
+// and sends the answer with Start.
+func (s *Subscriber) Renegotiate(ctx context.Context, peer core.Peer, offer *core.JSEP) error {
+	if offer == nil || offer.Type != "offer" {
+		return errors.New("videoroom: no SDP offer to answer")
+	}
+	if err := peer.SetRemoteDescription(ctx, offer); err != nil {
+		return err
+	}
+	answer, err := peer.CreateAnswer(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.Start(ctx, answer); err != nil {
+		return fmt.Errorf("videoroom: start: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,235 @@
+package native_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/videoroom"
+	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/native"
+)
+
+// waitConnected returns a channel closed when peer reports "connected".
+func waitConnected(peer *native.Peer) <-chan struct{} {
+	ch := make(chan struct{})
+	var once sync.Once
+	peer.OnStateChange(func(st string) {
+		if st == "connected" {
+			once.Do(func() { close(ch) })
+		}
+	})
+	return ch
+}
+
+// recordingSubscriber is a subscriber PeerConnection that records every
+// track it receives into dir.
+type recordingSubscriber struct {
+	peer      *native.Peer
+	sub       *videoroom.Subscriber
+	connected <-chan struct{}
+	mu        sync.Mutex
+	recs      map[string]*native.TrackRecorder
+}
+
+func subscribeAndRecord(t *testing.T, ctx context.Context, s *core.Session, room, feed core.ID, dir string) *recordingSubscriber {
+	t.Helper()
+	rs := &recordingSubscriber{peer: namespacePeer(t), recs: map[string]*native.TrackRecorder{}}
+	pc := rs.peer.PeerConnection()
+	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		name := "audio.ogg"
+		if tr.Kind() == webrtc.RTPCodecTypeVideo {
+			name = "video.ivf"
+		}
+		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), time.Second)
+		if assert.NoError(t, err) {
+			rs.mu.Lock()
+			rs.recs[name] = r
+			rs.mu.Unlock()
+		}
+	})
+	rs.connected = waitConnected(rs.peer)
+	sub, att, err := videoroom.SubscribePeer(ctx, s, videoroom.SubscriberJoin{
+		Room: room, Streams: []videoroom.SubscribeStream{{Feed: feed}}}, rs.peer, nil)
+	require.NoError(t, err)
+	require.Len(t, att.Streams, 2, "audio and video of the feed")
+	rs.sub = sub
+	return rs
+}
+
+// TestVideoRoomPublishAndSubscribe publishes VP8 + Opus from files into a
+// VideoRoom and records it with two subscribers, whose recordings are
+// decoded back; an observer's roster follows the publisher; a
+// subscriber's update renegotiates.
+func TestVideoRoomPublishAndSubscribe(t *testing.T) {
+	requireTool(t, "ffprobe")
+	if !netns.Run(t) {
+		return
+	}
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	c, err := core.Dial(ctx, srv.WSURL)
+	require.NoError(t, err)
+	defer c.Close()
+	session := func() *core.Session {
+		s, err := c.CreateSession(ctx)
+		require.NoError(t, err)
+		return s
+	}
+
+	// The room, and an observer who joined before anyone publishes.
+	sa := session()
+	admin, err := videoroom.Attach(ctx, sa)
+	require.NoError(t, err)
+	created, err := admin.Create(ctx, videoroom.RoomOptions{Description: "media test", Publishers: 4, VideoCodec: "vp8", AudioCodec: "opus"})
+	require.NoError(t, err)
+	room := created.Room
+	observer, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.PublisherJoin{Room: room, Display: "observer"})
+	require.NoError(t, err)
+	rosterChanged := make(chan videoroom.RosterChange, 16)
+	stopWatch := observer.Roster().OnChange(func(ch videoroom.RosterChange) { rosterChanged <- ch })
+	defer stopWatch()
+
+	// Alice publishes a VP8 file and an Opus file.
+	src, err := native.FileSource(native.FileOptions{},
+		"../testdata/media/vp8-320x240-30fps-3s.ivf", "../testdata/media/opus-440hz-3s.ogg")
+	require.NoError(t, err)
+	alice, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.PublisherJoin{Room: room, Display: "alice"})
+	require.NoError(t, err)
+	pubPeer := namespacePeer(t)
+	for _, tr := range src.Tracks() {
+		_, err := pubPeer.PeerConnection().AddTrack(tr)
+		require.NoError(t, err)
+	}
+	pubConnected := waitConnected(pubPeer)
+	conf, err := alice.PublishPeer(ctx, pubPeer, videoroom.PublishOptions{
+		Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "test pattern"}}}, nil)
+	require.NoError(t, err)
+	assert.Len(t, conf.Streams, 2)
+	select {
+	case <-pubConnected:
+	case <-ctx.Done():
+		t.Fatal("publisher not connected")
+	}
+	waitWebRTCUp(t, ctx, alice.Events())
+
+	// The observer's roster shows alice publishing two streams.
+	require.Eventually(t, func() bool {
+		p, ok := observer.Roster().Participant(alice.ParticipantID())
+		return ok && p.Publishing && len(p.Streams) == 2 && p.Display == "alice"
+	}, 10*time.Second, 20*time.Millisecond, "observer roster: %+v", observer.Roster().Participants())
+
+	// Two subscribers, connected before any media is sent.
+	var subs []*recordingSubscriber
+	var dirs []string
+	for range 2 {
+		dir := t.TempDir()
+		dirs = append(dirs, dir)
+		subs = append(subs, subscribeAndRecord(t, ctx, session(), room, alice.ParticipantID(), dir))
+	}
+	for i, rs := range subs {
+		select {
+		case <-rs.connected:
+		case <-ctx.Done():
+			t.Fatalf("subscriber %d not connected", i)
+		}
+		// Janus relays once its side of the PeerConnection is up too.
+		waitWebRTCUp(t, ctx, rs.sub.Events())
+	}
+
+	require.NoError(t, src.Run(ctx))
+	time.Sleep(500 * time.Millisecond)
+	sent := map[string]native.TrackStats{}
+	for _, st := range src.Stats() {
+		sent[st.Kind] = st
+	}
+
+	// Renegotiation: drop the audio of the first subscription, then add it
+	// back; each change comes with an offer that is answered.
+	upd, err := subs[0].sub.Unsubscribe(ctx, []videoroom.UnsubscribeStream{{Feed: alice.ParticipantID(), Mid: audioMid(t, conf)}})
+	require.NoError(t, err)
+	require.NotNil(t, upd.JSEP, "unsubscribe renegotiates")
+	require.NoError(t, subs[0].sub.Renegotiate(ctx, subs[0].peer, upd.JSEP))
+	upd, err = subs[0].sub.Subscribe(ctx, []videoroom.SubscribeStream{{Feed: alice.ParticipantID(), Mid: audioMid(t, conf)}})
+	require.NoError(t, err)
+	require.NotNil(t, upd.JSEP, "subscribe renegotiates")
+	active := 0
+	for _, st := range upd.Streams {
+		if st.Active {
+			active++
+		}
+	}
+	assert.GreaterOrEqual(t, active, 2, "video plus the audio subscribed again: %+v", upd.Streams)
+	require.NoError(t, subs[0].sub.Renegotiate(ctx, subs[0].peer, upd.JSEP))
+
+	// Alice leaves: the observer's roster follows.
+	require.NoError(t, pubPeer.Close())
+	require.NoError(t, alice.Leave(ctx))
+	require.Eventually(t, func() bool {
+		_, ok := observer.Roster().Participant(alice.ParticipantID())
+		return !ok
+	}, 10*time.Second, 20*time.Millisecond)
+
+	for i, rs := range subs {
+		require.NoError(t, rs.peer.Close())
+		rs.mu.Lock()
+		require.Len(t, rs.recs, 2, "subscriber %d got audio and video", i)
+		for name, r := range rs.recs {
+			require.NoError(t, r.Wait(ctx))
+			t.Logf("subscriber %d %s: %+v", i, name, r.Stats())
+		}
+		rs.mu.Unlock()
+		video := ffprobeFrames(t, filepath.Join(dirs[i], "video.ivf"))
+		audio := ffprobeFrames(t, filepath.Join(dirs[i], "audio.ogg"))
+		t.Logf("subscriber %d decoded %d of %d video frames, %d of %d audio frames", i, video, sent["video"].Frames, audio, sent["audio"].Frames)
+		assert.GreaterOrEqual(t, video, int(sent["video"].Frames)*9/10, "subscriber %d video", i)
+		assert.GreaterOrEqual(t, audio, int(sent["audio"].Frames)*9/10, "subscriber %d audio", i)
+	}
+	select {
+	case ch := <-rosterChanged:
+		t.Logf("first roster change seen by the observer: %+v", ch)
+	default:
+		t.Error("the observer's OnChange callback was never called")
+	}
+	_, err = admin.Destroy(ctx, videoroom.DestroyOptions{Room: room})
+	require.NoError(t, err)
+}
+
+// audioMid returns the mid of the published audio stream.
+func audioMid(t *testing.T, conf *videoroom.Configured) string {
+	t.Helper()
+	for _, st := range conf.Streams {
+		if st.Type == "audio" {
+			return st.Mid
+		}
+	}
+	t.Fatal(fmt.Sprintf("no audio stream in %+v", conf.Streams))
+	return ""
+}
+
+// waitWebRTCUp reads events until Janus reports the PeerConnection up.
+func waitWebRTCUp(t *testing.T, ctx context.Context, events <-chan core.Event) {
+	t.Helper()
+	for {
+		select {
+		case ev, ok := <-events:
+			require.True(t, ok, "event stream ended")
+			if _, up := ev.(*core.WebRTCUp); up {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatal("no webrtcup event")
+		}
+	}
+}
