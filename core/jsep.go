@@ -14,6 +14,8 @@ type JSEP struct {
 	E2EE bool `json:"e2ee,omitempty"`
 	// Restart marks an offer that restarts ICE.
 	Restart bool `json:"restart,omitempty"`
+	// Update marks a renegotiation of an existing PeerConnection.
+	Update bool `json:"update,omitempty"`
 }
 
 // Candidate is one ICE candidate for trickle, or the end-of-candidates

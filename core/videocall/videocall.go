@@ -142,6 +142,15 @@ func (h *Handle) Register(ctx context.Context, username string) (*Registered, er
 // call is ringing: the callee's *Accepted (with Janus's SDP answer) or
 // *Hangup arrives later on the event stream. A callee in another call
 // gives an error matching ErrUserBusy; an unknown one ErrNoSuchUsername.
+//
+// When a call fails, the plugin closes the PeerConnection Janus started
+// for its offer: wait for the *core.Hangup on the stream before sending
+// another offer on this handle, or Janus refuses it (a *core.Error with
+// code 490). Calling while already in a call is ErrAlreadyInCall and,
+// in 1.1.2, also ends the call in progress. Janus 1.1.2 also loses the
+// offer to a callee whose previous PeerConnection it has not freed yet
+// (a few milliseconds after that call's hangup events): the caller gets
+// *Calling, the callee no *IncomingCall.
 func (h *Handle) Call(ctx context.Context, username string, offer *core.JSEP) (*Calling, error) {
 	var opts []core.CallOption
 	if offer != nil {
@@ -194,7 +203,9 @@ func (h *Handle) Set(ctx context.Context, s Settings, jsep *core.JSEP) (*SetDone
 // incoming one (it is the plugin's "hangup" request; the embedded
 // core.Handle.Hangup only closes the PeerConnection). The other party
 // gets a *Hangup with reason (ReasonDefault when reason is empty); the
-// answer here carries ReasonExplicit.
+// answer here carries ReasonExplicit. When the PeerConnections close
+// afterwards, each side also gets a *Hangup with ReasonRemoteWebRTC from
+// the other.
 func (h *Handle) HangupCall(ctx context.Context, reason string) (*Hangup, error) {
 	return do[*Hangup](ctx, h, request{Request: "hangup", Reason: reason}, nil)
 }
