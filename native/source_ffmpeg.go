@@ -1,19 +1,13 @@
 package native
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
-	"os/exec"
 	"strconv"
-	"strings"
-	"sync"
-	"time"
 
-	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -86,15 +80,10 @@ func FFmpegSource(inputArgs []string, opts FFmpegOptions) (Source, error) {
 	return s, nil
 }
 
-type rtpTrack struct {
-	track *webrtc.TrackLocalStaticRTP
-	c     *counter
-}
-
 type ffmpegSource struct {
-	input  []string
-	opts   FFmpegOptions
-	tracks []rtpTrack
+	rtpTracks
+	input []string
+	opts  FFmpegOptions
 }
 
 func (s *ffmpegSource) addTrack(cap webrtc.RTPCodecCapability, kind string) error {
@@ -102,24 +91,8 @@ func (s *ffmpegSource) addTrack(cap webrtc.RTPCodecCapability, kind string) erro
 	if err != nil {
 		return err
 	}
-	s.tracks = append(s.tracks, rtpTrack{track: tr, c: &counter{id: kind, kind: kind, codec: cap.MimeType}})
+	s.rtpTracks = append(s.rtpTracks, rtpTrack{track: tr, c: &counter{id: kind, kind: kind, codec: cap.MimeType}})
 	return nil
-}
-
-func (s *ffmpegSource) Tracks() []webrtc.TrackLocal {
-	out := make([]webrtc.TrackLocal, len(s.tracks))
-	for i, t := range s.tracks {
-		out[i] = t.track
-	}
-	return out
-}
-
-func (s *ffmpegSource) Stats() []TrackStats {
-	out := make([]TrackStats, len(s.tracks))
-	for i, t := range s.tracks {
-		out[i] = t.c.stats()
-	}
-	return out
 }
 
 // outputArgs returns ffmpeg's output arguments for one track.
@@ -157,7 +130,7 @@ func inputWithRealtime(in []string) []string {
 // Run starts ffmpeg and forwards its RTP until ffmpeg exits or ctx is
 // done.
 func (s *ffmpegSource) Run(ctx context.Context) error {
-	conns := make([]*net.UDPConn, len(s.tracks))
+	conns := make([]*net.UDPConn, len(s.rtpTracks))
 	defer func() {
 		for _, c := range conns {
 			if c != nil {
@@ -171,7 +144,7 @@ func (s *ffmpegSource) Run(ctx context.Context) error {
 	} else {
 		args = append(args, inputWithRealtime(s.input)...)
 	}
-	for i, t := range s.tracks {
+	for i, t := range s.rtpTracks {
 		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 		if err != nil {
 			return fmt.Errorf("native: ffmpeg source: %w", err)
@@ -180,86 +153,6 @@ func (s *ffmpegSource) Run(ctx context.Context) error {
 		conns[i] = c
 		args = append(args, s.outputArgs(t.c.kind, c.LocalAddr().(*net.UDPAddr).Port)...)
 	}
-	return runRTPProcess(ctx, s.opts.Binary, args, s.opts.Stderr, conns, s.tracks)
+	return runRTPProcess(ctx, s.opts.Binary, args, s.opts.Stderr, conns, s.rtpTracks)
 }
 
-// runRTPProcess runs a program that sends RTP to conns and forwards each
-// socket's packets to its track until the program exits.
-func runRTPProcess(ctx context.Context, bin string, args []string, stderr io.Writer, conns []*net.UDPConn, tracks []rtpTrack) error {
-	var tail tailBuffer
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Stderr = &tail
-	if stderr != nil {
-		cmd.Stderr = io.MultiWriter(stderr, &tail)
-	}
-	cmd.WaitDelay = 3 * time.Second
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("native: starting %s: %w", bin, err)
-	}
-	var wg sync.WaitGroup
-	for i, c := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			forwardRTP(c, tracks[i])
-		}()
-	}
-	err := cmd.Wait()
-	// Let the last packets in the socket buffers through, then stop.
-	for _, c := range conns {
-		_ = c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
-	}
-	wg.Wait()
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if err != nil {
-		return fmt.Errorf("native: %s exited: %w: %s", bin, err, strings.TrimSpace(tail.String()))
-	}
-	return nil
-}
-
-func forwardRTP(c *net.UDPConn, t rtpTrack) {
-	buf := make([]byte, 1600)
-	video := t.c.kind == "video"
-	for {
-		n, _, err := c.ReadFromUDP(buf)
-		if err != nil {
-			return
-		}
-		var pkt rtp.Packet
-		if pkt.Unmarshal(buf[:n]) != nil {
-			continue
-		}
-		frames := 0
-		if !video || pkt.Marker {
-			frames = 1
-		}
-		t.c.add(1, len(pkt.Payload), frames)
-		if err := t.track.WriteRTP(&pkt); err != nil && !errors.Is(err, io.ErrClosedPipe) {
-			return
-		}
-	}
-}
-
-// tailBuffer keeps the last 4 kB written to it.
-type tailBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.b.Write(p)
-	if t.b.Len() > 4096 {
-		t.b.Next(t.b.Len() - 4096)
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.b.String()
-}

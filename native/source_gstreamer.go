@@ -63,7 +63,7 @@ func GStreamerSource(opts GStreamerOptions, pipelines ...string) (Source, error)
 			return nil, err
 		}
 		s.pipelines = append(s.pipelines, p)
-		s.tracks = append(s.tracks, rtpTrack{track: tr, c: &counter{id: id, kind: kind, codec: cap.MimeType}})
+		s.rtpTracks = append(s.rtpTracks, rtpTrack{track: tr, c: &counter{id: id, kind: kind, codec: cap.MimeType}})
 	}
 	return s, nil
 }
@@ -83,31 +83,15 @@ func pipelineCodec(p string) (webrtc.RTPCodecCapability, error) {
 }
 
 type gstSource struct {
+	rtpTracks
 	opts      GStreamerOptions
 	pipelines []string
-	tracks    []rtpTrack
-}
-
-func (s *gstSource) Tracks() []webrtc.TrackLocal {
-	out := make([]webrtc.TrackLocal, len(s.tracks))
-	for i, t := range s.tracks {
-		out[i] = t.track
-	}
-	return out
-}
-
-func (s *gstSource) Stats() []TrackStats {
-	out := make([]TrackStats, len(s.tracks))
-	for i, t := range s.tracks {
-		out[i] = t.c.stats()
-	}
-	return out
 }
 
 // Run starts gst-launch and forwards its RTP until it exits (end of
 // stream) or ctx is done.
 func (s *gstSource) Run(ctx context.Context) error {
-	conns := make([]*net.UDPConn, len(s.tracks))
+	conns := make([]*net.UDPConn, len(s.rtpTracks))
 	defer func() {
 		for _, c := range conns {
 			if c != nil {
@@ -128,5 +112,5 @@ func (s *gstSource) Run(ctx context.Context) error {
 		args = append(args, strings.Fields(p)...)
 		args = append(args, "mtu=1200", "!", "udpsink", "host=127.0.0.1", "port="+strconv.Itoa(port), "sync=false", "async=false")
 	}
-	return runRTPProcess(ctx, s.opts.Binary, args, s.opts.Stderr, conns, s.tracks)
+	return runRTPProcess(ctx, s.opts.Binary, args, s.opts.Stderr, conns, s.rtpTracks)
 }
