@@ -155,4 +155,3 @@ func (s *ffmpegSource) Run(ctx context.Context) error {
 	}
 	return runRTPProcess(ctx, s.opts.Binary, args, s.opts.Stderr, conns, s.rtpTracks)
 }
-
