@@ -303,9 +303,9 @@ func demoAdmin(ctx context.Context, common *commonFlags, df *demoFlags, out outp
 	return nil
 }
 
-// videoroom sends a VideoRoom request, checks that the answer's "videoroom"
+// videoroomRequest sends a VideoRoom request, checks that the answer's "videoroom"
 // member is want and decodes the answer into v (if not nil).
-func videoroom(ctx context.Context, h *core.Handle, body map[string]any, want string, v any) error {
+func videoroomRequest(ctx context.Context, h *core.Handle, body map[string]any, want string, v any) error {
 	name := fmt.Sprint(body["request"])
 	res, err := h.Message(ctx, body)
 	if err != nil {
@@ -337,7 +337,7 @@ func listRooms(ctx context.Context, h *core.Handle) ([]room, error) {
 			MaxPublishers   int    `json:"max_publishers"`
 		} `json:"list"`
 	}
-	if err := videoroom(ctx, h, map[string]any{"request": "list"}, "success", &ans); err != nil {
+	if err := videoroomRequest(ctx, h, map[string]any{"request": "list"}, "success", &ans); err != nil {
 		return nil, err
 	}
 	rooms := make([]room, 0, len(ans.List))
@@ -359,7 +359,7 @@ func createRoom(ctx context.Context, h *core.Handle, existing []room) (roomID, e
 		if stringIDs {
 			id = roomID{str: strconv.FormatUint(n, 10), isString: true}
 		}
-		err = videoroom(ctx, h, map[string]any{
+		err = videoroomRequest(ctx, h, map[string]any{
 			"request":     "create",
 			"room":        id.value(),
 			"description": demoDescription,
@@ -375,7 +375,7 @@ func createRoom(ctx context.Context, h *core.Handle, existing []room) (roomID, e
 }
 
 func destroyRoom(ctx context.Context, h *core.Handle, id roomID) error {
-	return videoroom(ctx, h, map[string]any{"request": "destroy", "room": id.value(), "permanent": false}, "destroyed", nil)
+	return videoroomRequest(ctx, h, map[string]any{"request": "destroy", "room": id.value(), "permanent": false}, "destroyed", nil)
 }
 
 // printRooms prints the room list, marking the room ours if not nil.

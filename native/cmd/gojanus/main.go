@@ -60,6 +60,9 @@ var commands = []command{
 	{name: "info", summary: "show the server's version, settings, transports and plugins", setup: setupInfo},
 	{name: "demo", summary: "walk through a session: info, session, VideoRoom rooms, admin API", setup: setupDemo},
 	{name: "admin", summary: "admin API: sessions | handles SESSION | handle-info SESSION HANDLE | tokens [add TOKEN [PLUGIN...] | remove TOKEN]", setup: setupAdmin},
+	{name: "rooms", summary: "VideoRoom rooms: list | create [--room ID] [--description D] | destroy ID | participants ID", setup: setupRooms},
+	{name: "publish", summary: "publish media into a VideoRoom until interrupted or --duration", setup: setupPublish},
+	{name: "subscribe", summary: "subscribe to VideoRoom publishers, count or record what arrives", setup: setupSubscribe},
 	{name: "echotest", summary: "send media through the EchoTest plugin and count what comes back", setup: setupEchoTest},
 }
 
@@ -127,7 +130,13 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if common.extra != nil {
 		timeout += *common.extra
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	var cancel context.CancelFunc
+	if common.extra != nil && (*common.extra < 0 || (*common.extra == 0 && common.zeroIsForever)) {
+		// Runs until interrupted: the command bounds its own steps.
+		ctx, cancel = context.WithCancel(ctx)
+	} else {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
 	defer cancel()
 	out := output{stdout: stdout, stderr: stderr, json: common.json}
 	if err := exec(ctx, out); err != nil {
@@ -168,8 +177,10 @@ type commonFlags struct {
 	json      bool
 	timeout   time.Duration
 	// extra, when a command sets it, is added to the timeout (the media
-	// duration of media commands).
+	// duration of media commands); negative means no overall deadline.
 	extra *time.Duration
+	// zeroIsForever makes an extra of 0 mean "until interrupted".
+	zeroIsForever bool
 	// args, when a command sets it, receives the positional arguments
 	// (other commands reject them).
 	args *[]string
