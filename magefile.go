@@ -24,6 +24,7 @@ import (
 	"github.com/magefile/mage/sh"
 
 	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/netns"
 )
 
 // requirement is an external program the targets need, and the Debian
@@ -314,10 +315,27 @@ func Janus(ctx context.Context) error {
 	}
 }
 
-// Demo starts a local Janus on free ports and runs "gojanus demo" against
-// it, with the admin API: the visible walk through a session.
+// Demo is the visible demo. As root it runs in a private network
+// namespace (Janus does no ICE on loopback): a local Janus, then "gojanus
+// demo --media", which walks through a session, the admin API and
+// VideoRoom rooms, publishes a test pattern into a room and shows a
+// subscriber receiving it. Without root it runs the signalling part only,
+// and says so.
 func Demo(ctx context.Context) error {
 	mg.CtxDeps(ctx, Deps)
+	if err := netns.Available(); err == nil {
+		gojanus := filepath.Join("bin", "gojanus")
+		runner := filepath.Join("bin", "gojanus-demo")
+		if err := run(nil, mg.GoCmd(), "build", "-o", gojanus, "./native/cmd/gojanus"); err != nil {
+			return err
+		}
+		if err := run(nil, mg.GoCmd(), "build", "-o", runner, "./internal/demo"); err != nil {
+			return err
+		}
+		return run(nil, "unshare", "-n", "--", runner, "--gojanus", gojanus)
+	} else {
+		fmt.Printf("Media demo skipped: %v.\nRunning the signalling demo only.\n", err)
+	}
 
 	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
 	srv, err := janusserver.Start(startCtx, janusserver.Options{})

@@ -44,7 +44,7 @@ func Inside() bool { return os.Getenv(envInside) == "1" }
 func Run(t *testing.T) bool {
 	t.Helper()
 	if Inside() {
-		setupOnce.Do(func() { setupErr = setup() })
+		setupOnce.Do(func() { setupErr = Setup() })
 		if setupErr != nil {
 			t.Fatalf("netns: setting up the namespace: %v", setupErr)
 		}
@@ -78,6 +78,10 @@ func Run(t *testing.T) bool {
 	return false
 }
 
+// Available reports why a private network namespace cannot be made here
+// (nil when it can): it needs root, unshare and ip.
+func Available() error { return available() }
+
 // available checks that a namespace can be made here.
 func available() error {
 	if os.Geteuid() != 0 {
@@ -95,8 +99,9 @@ func available() error {
 	return nil
 }
 
-// setup brings up lo and the veth pair inside the namespace.
-func setup() error {
+// Setup brings up lo and the veth pair. Call it inside a new network
+// namespace (unshare -n); it does nothing when jv0 already exists.
+func Setup() error {
 	if _, err := exec.Command("ip", "link", "show", Interface).CombinedOutput(); err == nil {
 		return nil // already there
 	}

@@ -31,6 +31,10 @@ const (
 type demoFlags struct {
 	adminServer string
 	adminSecret string
+	media       bool
+	source      string
+	mediaFor    time.Duration
+	mf          mediaFlags
 }
 
 // demoSummary is the JSON output of "gojanus demo".
@@ -48,6 +52,7 @@ type demoSummary struct {
 	CreatedRoom      *room         `json:"created_room,omitempty"`
 	RoomsWithCreated []room        `json:"rooms_with_created,omitempty"`
 	RoomDestroyed    bool          `json:"room_destroyed"`
+	Media            *mediaSummary `json:"media,omitempty"`
 	Detached         bool          `json:"detached"`
 	SessionDestroyed bool          `json:"session_destroyed"`
 	ElapsedMS        int64         `json:"elapsed_ms"`
@@ -85,6 +90,14 @@ func (r roomID) String() string {
 }
 
 // value is the id as it goes into a request.
+// id converts the room id for the typed plugin API.
+func (r roomID) id() core.ID {
+	if r.isString {
+		return core.StrID(r.str)
+	}
+	return core.NumID(r.num)
+}
+
 func (r roomID) value() any {
 	if r.isString {
 		return r.str
@@ -121,6 +134,11 @@ func setupDemo(fs *flag.FlagSet, common *commonFlags) func(context.Context, outp
 	df := &demoFlags{}
 	fs.StringVar(&df.adminServer, "admin-server", "", "admin API `URL` (ws://127.0.0.1:7188 or http://127.0.0.1:7088/admin); when set, the demo also lists the sessions through the admin API")
 	fs.StringVar(&df.adminSecret, "admin-secret", "", "admin API `secret` (admin_secret), used with --admin-server")
+	fs.BoolVar(&df.media, "media", false, "also publish media into the temporary room and receive it with a subscriber (needs a path for ICE between this machine and Janus)")
+	fs.StringVar(&df.source, "source", "test", "media `source` for --media (see gojanus help publish)")
+	fs.DurationVar(&df.mediaFor, "media-duration", 4*time.Second, "how long --media sends")
+	df.mf.register(fs)
+	common.extra = &df.mediaFor
 	return func(ctx context.Context, out output) error {
 		if df.adminSecret != "" && df.adminServer == "" {
 			return errors.New("--admin-secret needs --admin-server")
@@ -248,6 +266,12 @@ func runDemo(ctx context.Context, common *commonFlags, df *demoFlags, out output
 	}
 	sum.CreatedRoom = &rooms[i]
 	printRooms(out, rooms, &created)
+
+	if df.media {
+		if err := demoMedia(ctx, client, created.id(), df, out, sum); err != nil {
+			return err
+		}
+	}
 
 	if err := destroyRoom(ctx, h, created); err != nil {
 		return err

@@ -53,3 +53,26 @@ func TestEchoTestCommandBadSource(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr.String(), "nope.xyz")
 }
+
+// TestDemoWithMedia runs "gojanus demo --media" as "go tool mage demo"
+// does, inside the namespace.
+func TestDemoWithMedia(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"demo", "--server", srv.WSURL, "--media", "--media-duration", "2s",
+		"--ice-interface", netns.Interface, "--json"}, &stdout, &stderr)
+	require.Equal(t, 0, code, "stderr: %s", stderr.String())
+	var sum demoSummary
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &sum), stdout.String())
+	require.True(t, sum.OK)
+	require.NotNil(t, sum.Media)
+	require.Len(t, sum.Media.Received, 2)
+	for _, r := range sum.Media.Received {
+		assert.Greater(t, r.Frames, uint64(20), "%+v", r)
+	}
+	assert.True(t, sum.RoomDestroyed)
+	assert.True(t, sum.SessionDestroyed)
+}
