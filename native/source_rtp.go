@@ -19,6 +19,9 @@ import (
 type rtpTrack struct {
 	track *webrtc.TrackLocalStaticRTP
 	c     *counter
+	// rewrite, if set, edits each packet before it is written to the
+	// track (the simulcast source adds the mid and rid extensions).
+	rewrite func(*rtp.Packet)
 }
 
 // rtpTracks are the tracks of a source fed by an external process; it
@@ -94,6 +97,9 @@ func forwardRTP(c *net.UDPConn, t rtpTrack) {
 			frames = 1
 		}
 		t.c.add(1, len(pkt.Payload), frames)
+		if t.rewrite != nil {
+			t.rewrite(&pkt)
+		}
 		if err := t.track.WriteRTP(&pkt); err != nil && !errors.Is(err, io.ErrClosedPipe) {
 			return
 		}

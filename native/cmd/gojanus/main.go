@@ -162,9 +162,9 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "gojanus: a command-line client of the Janus WebRTC Server\n\n")
 	fmt.Fprintf(w, "Usage:\n\n\tgojanus <command> [flags]\n\nCommands:\n\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "\t%-8s  %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "\t%-9s  %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\t%-8s  %s\n", "help", "show this text, or the flags of one command (gojanus help <command>)")
+	fmt.Fprintf(w, "\t%-9s  %s\n", "help", "show this text, or the flags of one command (gojanus help <command>)")
 	fmt.Fprintf(w, "\nCommon flags: --server URL (default %s; ws://, wss://, http://, https://),\n", defaultServer)
 	fmt.Fprintf(w, "--api-secret, --token, --json, --timeout (default %s).\n", defaultTimeout)
 }
@@ -196,7 +196,7 @@ func newFlagSet(cmd *command, w io.Writer) (*flag.FlagSet, *commonFlags, func(co
 	fs.StringVar(&c.apiSecret, "api-secret", "", "Janus API `secret` (api_secret), if the server requires one")
 	fs.StringVar(&c.token, "token", "", "auth `token` (token_auth), if the server requires one")
 	fs.BoolVar(&c.json, "json", false, "print one JSON object on stdout instead of text")
-	fs.DurationVar(&c.timeout, "timeout", defaultTimeout, "time limit for the whole command")
+	fs.DurationVar(&c.timeout, "timeout", defaultTimeout, "time limit for the command (media commands add their --duration; publish and subscribe without one run until interrupted)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: gojanus %s [flags]\n\n%s.\n\nFlags:\n", cmd.name, upperFirst(cmd.summary))
 		fs.PrintDefaults()
