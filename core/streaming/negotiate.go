@@ -1,0 +1,75 @@
+package streaming
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// The negotiation flows below are written once against core.Peer, so the
+// same watching code runs with pion natively and with the browser's
+// RTCPeerConnection in WebAssembly. Janus always makes the offer: for a
+// new subscription, for an ICE restart (Watch with Restart) and for a
+// renegotiation of the current one (Watch again with the same id). Switch
+// and Configure keep the negotiated PeerConnection and need no new
+// answer.
+
+// WatchPeer watches the mountpoint req.ID with peer: it trickles the
+// peer's candidates to the handle, sends the watch request, applies
+// Janus's offer to peer, and sends peer's answer with Start. It returns
+// what Start returned: StatusStarting, or StatusStarted when the
+// PeerConnection was already up. A StatusChanged event with StatusStarted
+// follows on Events once Janus relays media. ctx also bounds the
+// trickling of the peer's later candidates. onTrickleErr (may be nil)
+// receives trickle failures.
+//
+// When a step after the watch fails, the handle keeps the subscription:
+// Hangup or Detach it to abandon it.
+func (h *Handle) WatchPeer(ctx context.Context, req WatchRequest, peer core.Peer, onTrickleErr func(error)) (Status, error) {
+	if req.Restart {
+		return "", errors.New("streaming: WatchPeer starts a subscription; use RestartPeer for an ICE restart")
+	}
+	core.LinkCandidates(ctx, h.Handle, peer, onTrickleErr)
+	offer, err := h.Watch(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	return h.Renegotiate(ctx, peer, offer)
+}
+
+// RestartPeer asks Janus for an ICE restart of the handle's subscription
+// (a Watch of the current mountpoint with Restart set; req.ID and req.PIN
+// as for the first watch) and answers the new offer with peer, as
+// Renegotiate does. The peer's new candidates are trickled through the
+// link WatchPeer set up.
+func (h *Handle) RestartPeer(ctx context.Context, req WatchRequest, peer core.Peer) (Status, error) {
+	req.Restart = true
+	offer, err := h.Watch(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	return h.Renegotiate(ctx, peer, offer)
+}
+
+// Renegotiate answers an offer of Janus for this handle's subscription
+// (from Watch) with peer and sends the answer with Start. It returns what
+// Start returned.
+func (h *Handle) Renegotiate(ctx context.Context, peer core.Peer, offer *core.JSEP) (Status, error) {
+	if offer == nil || offer.Type != "offer" {
+		return "", errors.New("streaming: no SDP offer to answer")
+	}
+	if err := peer.SetRemoteDescription(ctx, offer); err != nil {
+		return "", err
+	}
+	answer, err := peer.CreateAnswer(ctx)
+	if err != nil {
+		return "", err
+	}
+	st, err := h.Start(ctx, answer)
+	if err != nil {
+		return "", fmt.Errorf("streaming: start: %w", err)
+	}
+	return st, nil
+}

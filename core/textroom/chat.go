@@ -1,0 +1,364 @@
+package textroom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// DataChannel is the data channel of a TextRoom handle's PeerConnection,
+// as a platform provides it (see native.DataChannel, or a browser
+// RTCDataChannel in WebAssembly).
+type DataChannel interface {
+	// Send sends one frame as a text message (the plugin ignores binary
+	// messages).
+	Send([]byte) error
+	// OnMessage registers the function called, in order, with every
+	// message received.
+	OnMessage(func([]byte))
+}
+
+// ErrChatClosed is returned by the requests of a Chat that was closed.
+var ErrChatClosed = errors.New("textroom: chat closed")
+
+// Default event buffering of a Chat, the same as the core's streams.
+const (
+	// DefaultChatEventBuffer is the capacity of the Events channel.
+	DefaultChatEventBuffer = 64
+	// DefaultChatMaxQueued is how many events wait behind a full channel
+	// before the oldest is dropped.
+	DefaultChatMaxQueued = 4096
+)
+
+// ChatOption tunes a Chat.
+type ChatOption func(*chatOptions)
+
+type chatOptions struct{ buffer, maxQueued int }
+
+// WithChatEventBuffer sets the capacity of the Events channel (default
+// DefaultChatEventBuffer).
+func WithChatEventBuffer(n int) ChatOption {
+	return func(o *chatOptions) {
+		if n >= 0 {
+			o.buffer = n
+		}
+	}
+}
+
+// WithChatMaxQueued sets how many events may wait behind a full Events
+// channel (default DefaultChatMaxQueued, at least 1).
+func WithChatMaxQueued(n int) ChatOption {
+	return func(o *chatOptions) {
+		if n > 0 {
+			o.maxQueued = n
+		}
+	}
+}
+
+// EventsDropped is delivered on a Chat's event stream when its reader
+// fell so far behind that Count events had to be dropped. It is not a
+// message of the plugin.
+type EventsDropped struct{ Count int }
+
+// Kind returns "dropped".
+func (*EventsDropped) Kind() string { return "dropped" }
+
+// Chat speaks the TextRoom protocol over a data channel: it sends the
+// requests (join, message, leave, and any other Request with Do), matches
+// the plugin's answers to them by transaction, and delivers everything
+// else, in order, on its event stream. It is safe for concurrent use.
+//
+// # Events
+//
+// Events returns the stream of what the plugin sends unprompted: *Joined,
+// *Left, *Message (Whisper set for private ones), *Announcement,
+// *Kicked, *RoomDestroyed, and *Unknown for anything else (with an empty
+// Name when the message was not JSON). Answers (*Success, *Failure) go to
+// the request waiting for them; an answer nobody waits for any more (its
+// context ended) or that matches no request goes to the stream instead,
+// so nothing is lost.
+//
+// Receiving never blocks the data channel. The stream is a buffered
+// channel (DefaultChatEventBuffer, WithChatEventBuffer); when it is full,
+// further events wait in an in-memory queue (up to DefaultChatMaxQueued,
+// WithChatMaxQueued) that a short-lived goroutine drains into the
+// channel in order. Only when that queue is full too is the oldest queued
+// event dropped; the reader then receives an *EventsDropped with the
+// count. Close ends the stream.
+type Chat struct {
+	dc DataChannel
+
+	mu      sync.Mutex
+	pending map[string]chan DataMessage
+	closed  bool
+
+	ch       chan DataMessage
+	quit     chan struct{}
+	max      int
+	queue    []DataMessage
+	pumping  bool
+	chClosed bool
+	dropped  int
+	notified int
+}
+
+// NewChat starts a chat on dc, whose OnMessage it takes over. dc should
+// be open (the plugin answers only once the PeerConnection is up: see
+// Handle.SetupPeer).
+func NewChat(dc DataChannel, opts ...ChatOption) *Chat {
+	o := chatOptions{buffer: DefaultChatEventBuffer, maxQueued: DefaultChatMaxQueued}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	c := &Chat{
+		dc:      dc,
+		pending: map[string]chan DataMessage{},
+		ch:      make(chan DataMessage, o.buffer),
+		quit:    make(chan struct{}),
+		max:     o.maxQueued,
+	}
+	dc.OnMessage(c.receive)
+	return c
+}
+
+// Events returns the chat's ordered event stream (see Chat). The channel
+// is closed by Close.
+func (c *Chat) Events() <-chan DataMessage { return c.ch }
+
+// Join joins room as username (display may be empty; pin is the room's
+// PIN when it has one). The answer's Participants are the others already
+// in the room; everyone in it, this user included, gets a *Joined. Use
+// Do with a JoinRequest for tokens or to skip the room's history.
+func (c *Chat) Join(ctx context.Context, room core.ID, username, display string, pin ...string) (*Success, error) {
+	r := JoinRequest{Room: room, Username: username, Display: display}
+	if len(pin) > 0 {
+		r.Pin = pin[0]
+	}
+	return c.Do(ctx, r)
+}
+
+// Message sends text to room: to everyone, or as a whisper to the users
+// listed in to. The answer's Sent tells, for a whisper, which recipients
+// were in the room. The recipients get a *Message (with Whisper set for a
+// whisper; a message to the room reaches its sender too).
+func (c *Chat) Message(ctx context.Context, room core.ID, text string, to ...string) (*Success, error) {
+	r := MessageRequest{Room: room, Text: text}
+	switch len(to) {
+	case 0:
+	case 1:
+		r.To = to[0]
+	default:
+		r.Tos = to
+	}
+	return c.Do(ctx, r)
+}
+
+// Leave leaves room; everyone in it, this user included, gets a *Left.
+func (c *Chat) Leave(ctx context.Context, room core.ID) error {
+	_, err := c.Do(ctx, LeaveRequest{Room: room})
+	return err
+}
+
+// Do sends any request over the data channel and waits for its answer: a
+// *Success, or the plugin's error as a *core.PluginError. A
+// MessageRequest whose Ack is false gets no answer: Do returns (nil, nil)
+// once it is sent.
+func (c *Chat) Do(ctx context.Context, r Request) (*Success, error) {
+	tx := NewTransaction()
+	frame, err := MarshalRequest(tx, r)
+	if err != nil {
+		return nil, err
+	}
+	if noAck(r) {
+		if c.isClosed() {
+			return nil, ErrChatClosed
+		}
+		return nil, c.send(r, frame)
+	}
+	answer := make(chan DataMessage, 1)
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, ErrChatClosed
+	}
+	c.pending[tx] = answer
+	c.mu.Unlock()
+	if err := c.send(r, frame); err != nil {
+		c.forget(tx)
+		return nil, err
+	}
+	select {
+	case m, ok := <-answer:
+		if !ok {
+			return nil, ErrChatClosed
+		}
+		return answerOf(r, m)
+	case <-ctx.Done():
+		if c.forget(tx) {
+			return nil, fmt.Errorf("textroom: %s: %w", r.textroomRequest(), ctx.Err())
+		}
+		// The answer was delivered as the context ended.
+		m, ok := <-answer
+		if !ok {
+			return nil, ErrChatClosed
+		}
+		return answerOf(r, m)
+	}
+}
+
+// Close ends the chat: waiting requests fail with ErrChatClosed, later
+// messages of the data channel are ignored, and the event stream is
+// closed (events already in the channel can still be read; events still
+// queued behind it are discarded). It does not close the data channel.
+func (c *Chat) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	for tx, ch := range c.pending {
+		close(ch)
+		delete(c.pending, tx)
+	}
+	close(c.quit)
+	c.queue = nil
+	if !c.pumping && !c.chClosed {
+		c.chClosed = true
+		close(c.ch)
+	}
+	return nil
+}
+
+func (c *Chat) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+func (c *Chat) send(r Request, frame []byte) error {
+	if err := c.dc.Send(frame); err != nil {
+		return fmt.Errorf("textroom: %s: send: %w", r.textroomRequest(), err)
+	}
+	return nil
+}
+
+// forget removes a pending request; it reports whether it was still
+// pending (no answer delivered).
+func (c *Chat) forget(tx string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.pending[tx]; ok {
+		delete(c.pending, tx)
+		return true
+	}
+	return false
+}
+
+func noAck(r Request) bool {
+	switch m := r.(type) {
+	case MessageRequest:
+		return m.Ack != nil && !*m.Ack
+	case *MessageRequest:
+		return m != nil && m.Ack != nil && !*m.Ack
+	}
+	return false
+}
+
+func answerOf(r Request, m DataMessage) (*Success, error) {
+	switch m := m.(type) {
+	case *Success:
+		return m, nil
+	case *Failure:
+		return nil, fmt.Errorf("textroom: %s: %w", r.textroomRequest(), m.Err())
+	}
+	return nil, fmt.Errorf("textroom: %s: unexpected answer %T", r.textroomRequest(), m)
+}
+
+// receive handles one message of the data channel.
+func (c *Chat) receive(b []byte) {
+	m, err := DecodeData(b)
+	if err != nil {
+		m = &Unknown{Data: append([]byte(nil), b...)}
+	}
+	var tx string
+	switch a := m.(type) {
+	case *Success:
+		tx = a.Transaction
+	case *Failure:
+		tx = a.Transaction
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	if tx != "" {
+		if ch, ok := c.pending[tx]; ok {
+			delete(c.pending, tx)
+			ch <- m
+			return
+		}
+	}
+	c.push(m)
+}
+
+// push delivers m to the event stream without blocking; c.mu is held.
+func (c *Chat) push(m DataMessage) {
+	if !c.pumping {
+		select {
+		case c.ch <- m:
+			return
+		default:
+		}
+	}
+	if len(c.queue) >= c.max {
+		copy(c.queue, c.queue[1:])
+		c.queue = c.queue[:len(c.queue)-1]
+		c.dropped++
+	}
+	c.queue = append(c.queue, m)
+	if !c.pumping {
+		c.pumping = true
+		go c.pump()
+	}
+}
+
+// pump moves queued events into the channel until the queue is empty or
+// the chat is closed.
+func (c *Chat) pump() {
+	for {
+		c.mu.Lock()
+		var m DataMessage
+		switch {
+		case c.closed:
+			c.pumping = false
+			if !c.chClosed {
+				c.chClosed = true
+				close(c.ch)
+			}
+			c.mu.Unlock()
+			return
+		case c.dropped > c.notified:
+			m = &EventsDropped{Count: c.dropped - c.notified}
+			c.notified = c.dropped
+		case len(c.queue) > 0:
+			m = c.queue[0]
+			c.queue[0] = nil
+			c.queue = c.queue[1:]
+		default:
+			c.pumping = false
+			c.queue = nil
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		select {
+		case c.ch <- m:
+		case <-c.quit:
+		}
+	}
+}
