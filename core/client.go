@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -14,20 +15,29 @@ import (
 )
 
 // Client is one connection to the Janus API. It is safe for concurrent
-// use by many goroutines.
+// use by many goroutines. A client made by Dial or DialServers over
+// WebSocket reconnects by itself when the connection drops (see
+// ReconnectPolicy): it dials again, claims its sessions and carries on.
 type Client struct {
-	e    *engine
-	obs  transport.SessionObserver // nil unless the transport needs it
 	opts options
 	log  *slog.Logger
 	cred credentials
+	// dial opens a new transport, for reconnects; nil when the client
+	// cannot reconnect (NewClient without WithDialer).
+	dial func(ctx context.Context) (transport.Transport, error)
 
 	mu       sync.Mutex
 	sessions map[uint64]*Session
+	e        *engine       // the current connection
+	ready    chan struct{} // closed while connected; a new open one while reconnecting
+	state    ConnState
 
 	quit      chan struct{} // closed when the client is done
+	stopping  chan struct{} // closed by Close
+	stopOnce  sync.Once
 	closeOnce sync.Once
 	kaDone    chan struct{}
+	reconnWG  sync.WaitGroup
 	err       error // why the client is done
 }
 
@@ -35,16 +45,53 @@ type Client struct {
 // WebSocket, "http://" or "https://" for HTTP long-poll (the URL of the
 // API endpoint, usually ending in /janus).
 func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
+	return DialServers(ctx, []string{rawURL}, opts...)
+}
+
+// DialServers connects to the first server of urls that answers, trying
+// them in order (as janus.js does with a list of servers). Reconnects try
+// the same list, starting with the server that worked last.
+func DialServers(ctx context.Context, urls []string, opts ...Option) (*Client, error) {
+	if len(urls) == 0 {
+		return nil, fmt.Errorf("janus: no server URL")
+	}
 	o := buildOptions(opts)
-	tr, err := dialTransport(ctx, rawURL, ws.Protocol, o)
+	var mu sync.Mutex
+	next := 0
+	dial := func(ctx context.Context) (transport.Transport, error) {
+		mu.Lock()
+		first := next
+		mu.Unlock()
+		var errs []error
+		for i := range urls {
+			k := (first + i) % len(urls)
+			tr, err := dialTransport(ctx, urls[k], ws.Protocol, o)
+			if err == nil {
+				mu.Lock()
+				next = k
+				mu.Unlock()
+				return tr, nil
+			}
+			errs = append(errs, err)
+			if ctx.Err() != nil {
+				break
+			}
+		}
+		return nil, errors.Join(errs...)
+	}
+	tr, err := dial(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if o.dialer == nil {
+		o.dialer = dial
 	}
 	return newClient(tr, o), nil
 }
 
 // NewClient returns a client over an existing transport (for example the
-// in-memory one of package mem, or a custom transport).
+// in-memory one of package mem, or a custom transport). It reconnects only
+// when WithDialer gives it a way to open a new transport.
 func NewClient(tr transport.Transport, opts ...Option) *Client {
 	return newClient(tr, buildOptions(opts))
 }
@@ -77,31 +124,47 @@ func newClient(tr transport.Transport, o options) *Client {
 		opts:     o,
 		log:      o.logger,
 		cred:     credentials{apiSecret: o.apiSecret, token: o.token},
+		dial:     o.dialer,
 		sessions: make(map[uint64]*Session),
+		ready:    make(chan struct{}),
 		quit:     make(chan struct{}),
+		stopping: make(chan struct{}),
 		kaDone:   make(chan struct{}),
 	}
-	c.obs, _ = tr.(transport.SessionObserver)
-	c.e = newEngine(tr, o.logger, o.txTimeout)
-	c.e.onEvent = c.route
-	c.e.onClose = c.closed
+	if o.reconnect.Disabled {
+		c.dial = nil
+	}
+	close(c.ready)
+	c.e = c.newEngine(tr)
 	c.e.start()
 	go c.keepaliveLoop()
 	return c
+}
+
+func (c *Client) newEngine(tr transport.Transport) *engine {
+	e := newEngine(tr, c.log, c.opts.txTimeout)
+	e.onEvent = c.route
+	e.onClose = c.engineClosed
+	return e
 }
 
 // Close closes the connection. Sessions are not destroyed on the server
 // (Janus destroys them itself when a WebSocket closes, unless
 // reclaim_session_timeout lets another connection claim them); every
 // session and handle ends with ErrClosed and their event streams close.
-// Close waits for the client's goroutines to end.
+// Close stops a reconnect in progress and waits for the client's
+// goroutines to end.
 func (c *Client) Close() error {
-	c.e.close()
+	c.stopOnce.Do(func() { close(c.stopping) })
+	c.current().close()
+	c.reconnWG.Wait()
+	c.finish(ErrClosed)
 	<-c.kaDone
 	return nil
 }
 
-// Done is closed when the client is closed or its connection is lost.
+// Done is closed when the client is closed or its connection is lost for
+// good.
 func (c *Client) Done() <-chan struct{} { return c.quit }
 
 // Err returns why the client is done (ErrClosed or an error matching
@@ -115,26 +178,100 @@ func (c *Client) Err() error {
 	}
 }
 
-// closed runs once when the engine stops.
-func (c *Client) closed(err error) {
+// current returns the current connection.
+func (c *Client) current() *engine {
 	c.mu.Lock()
-	sessions := c.sessions
-	c.sessions = make(map[uint64]*Session)
-	c.mu.Unlock()
-	for _, s := range sessions {
-		s.end(err)
-	}
+	defer c.mu.Unlock()
+	return c.e
+}
+
+// finish ends every session with err and marks the client done. It runs
+// once.
+func (c *Client) finish(err error) {
 	c.closeOnce.Do(func() {
+		c.mu.Lock()
+		sessions := c.sessions
+		c.sessions = make(map[uint64]*Session)
+		c.mu.Unlock()
+		for _, s := range sessions {
+			s.end(err)
+		}
+		c.mu.Lock()
 		c.err = err
+		if errors.Is(err, ErrClosed) {
+			c.state = StateClosed
+		} else {
+			c.state = StateLost
+		}
+		c.mu.Unlock()
 		close(c.quit)
 	})
+}
+
+// do sends a request on the current connection. While the client
+// reconnects it waits for the new connection (within ctx). A request cut
+// off by a drop is sent again after the reconnect when it never reached
+// the server or is safe to repeat (info, claim, keepalive); otherwise the
+// error matching ErrDisconnected is returned.
+func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply func(*frame)) (*frame, error) {
+	for {
+		c.mu.Lock()
+		e, ready := c.e, c.ready
+		c.mu.Unlock()
+		select {
+		case <-ready:
+		default:
+			select {
+			case <-ready:
+				continue
+			case <-ctx.Done():
+				return nil, ctxError(msg.kind(), ctx.Err())
+			case <-c.quit:
+				return nil, fmt.Errorf("janus: %s: %w", msg.kind(), c.err)
+			}
+		}
+		f, err := e.do(ctx, msg, mode, onReply)
+		if err == nil || c.dial == nil || !errors.Is(err, ErrDisconnected) || ctx.Err() != nil {
+			return f, err
+		}
+		switch {
+		case isNotSent(err):
+			// The connection was already down: its read loop is ending,
+			// and engineClosed marks the client reconnecting (or gives up)
+			// before done is closed. Then send it again.
+			select {
+			case <-e.done:
+				continue
+			case <-ctx.Done():
+				return nil, ctxError(msg.kind(), ctx.Err())
+			}
+		case resendable(msg.kind()):
+			// Cut off in flight by a drop (not a failed HTTP request): safe
+			// to send again.
+			select {
+			case <-e.done:
+				continue
+			default:
+			}
+		}
+		return f, err
+	}
+}
+
+// resendable reports whether a request may be sent twice without harm.
+func resendable(kind string) bool {
+	switch kind {
+	case "info", "claim", "keepalive", "ping":
+		return true
+	}
+	return false
 }
 
 // Info asks the server for its version, settings, transports and plugins.
 func (c *Client) Info(ctx context.Context, opts ...CallOption) (*ServerInfo, error) {
 	r := &request{Janus: "info"}
 	c.cred.with(buildCallOptions(opts)).apply(r)
-	f, err := c.e.do(ctx, r, waitReply, nil)
+	f, err := c.do(ctx, r, waitReply, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +285,7 @@ func (c *Client) CreateSession(ctx context.Context, opts ...CallOption) (*Sessio
 	r := &request{Janus: "create"}
 	cred.apply(r)
 	var s *Session
-	_, err := c.e.do(ctx, r, waitReply, func(f *frame) {
+	_, err := c.do(ctx, r, waitReply, func(f *frame) {
 		var d struct {
 			ID uint64 `json:"id"`
 		}
@@ -175,7 +312,7 @@ func (c *Client) ClaimSession(ctx context.Context, id uint64, opts ...CallOption
 	r := &request{Janus: "claim", SessionID: id}
 	cred.apply(r)
 	var s *Session
-	_, err := c.e.do(ctx, r, waitReply, func(*frame) { s = c.addSession(id, cred) })
+	_, err := c.do(ctx, r, waitReply, func(*frame) { s = c.addSession(id, cred) })
 	if err != nil {
 		return nil, err
 	}
@@ -208,8 +345,8 @@ func (c *Client) addSession(id uint64, cred credentials) *Session {
 		c.sessions[id] = s
 	}
 	c.mu.Unlock()
-	if c.obs != nil {
-		c.obs.SessionOpened(transport.Session{ID: id, APISecret: cred.apiSecret, Token: cred.token})
+	if obs := c.observer(); obs != nil {
+		obs.SessionOpened(transport.Session{ID: id, APISecret: cred.apiSecret, Token: cred.token})
 	}
 	return s
 }
@@ -220,8 +357,8 @@ func (c *Client) removeSession(s *Session) {
 		delete(c.sessions, s.id)
 	}
 	c.mu.Unlock()
-	if c.obs != nil {
-		c.obs.SessionClosed(s.id)
+	if obs := c.observer(); obs != nil {
+		obs.SessionClosed(s.id)
 	}
 }
 

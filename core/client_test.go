@@ -296,7 +296,9 @@ func TestOverflowDropsOldestAndReportsIt(t *testing.T) {
 			got = append(got, d.I)
 		}
 	}
-	assert.Equal(t, n-11, dropped, "channel holds 1, queue 10")
+	// The channel holds 1 and the queue 10; the draining goroutine may
+	// hold one more, taken from the queue, while it waits on the channel.
+	assert.Contains(t, []int{n - 11, n - 12}, dropped)
 	assert.Equal(t, 0, got[0], "the event already in the channel stays")
 	for i := 1; i < len(got); i++ {
 		assert.Greater(t, got[i], got[i-1], "order kept")

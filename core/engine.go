@@ -55,8 +55,11 @@ type engine struct {
 	tr      transport.Transport
 	log     *slog.Logger
 	timeout time.Duration
-	onEvent func(*frame)    // runs in the read loop
-	onClose func(err error) // runs once, in the read loop, after failing calls
+	onEvent func(*frame)               // runs in the read loop
+	onClose func(e *engine, err error) // runs once, in the read loop, after failing calls
+
+	lastRecv atomic.Int64 // unix nanoseconds of the last message received
+	abortErr atomic.Pointer[error]
 
 	prefix string
 	seq    atomic.Uint64
@@ -85,6 +88,7 @@ func newEngine(tr transport.Transport, log *slog.Logger, timeout time.Duration) 
 
 // start launches the read loop.
 func (e *engine) start() {
+	e.lastRecv.Store(time.Now().UnixNano())
 	ctx, cancel := context.WithCancel(context.Background())
 	e.stop = cancel
 	go e.readLoop(ctx)
@@ -169,7 +173,7 @@ func (e *engine) register(c *call) (string, error) {
 	}
 	e.mu.Unlock()
 	if closed {
-		return "", e.closedErr(c.request)
+		return "", notSent{e.closedErr(c.request)}
 	}
 	return tx, nil
 }
@@ -205,7 +209,7 @@ func (e *engine) send(ctx context.Context, tx string, msg outgoing) error {
 		return ctxError(msg.kind(), ctx.Err())
 	}
 	if errors.Is(err, transport.ErrClosed) {
-		return e.closedErr(msg.kind())
+		return notSent{e.closedErr(msg.kind())}
 	}
 	if errors.Is(err, transport.ErrFrameTooLarge) {
 		return fmt.Errorf("janus: %s: %w", msg.kind(), err)
@@ -239,6 +243,7 @@ func (e *engine) readLoop(ctx context.Context) {
 		if err != nil {
 			break
 		}
+		e.lastRecv.Store(time.Now().UnixNano())
 		e.handle(b)
 	}
 	e.shutdown(err)
@@ -318,9 +323,19 @@ func (e *engine) close() {
 	<-e.done
 }
 
+// abort drops the connection because of cause (a stalled server): the
+// read loop ends and the engine shuts down with cause.
+func (e *engine) abort(cause error) {
+	e.abortErr.CompareAndSwap(nil, &cause)
+	_ = e.tr.Close()
+}
+
 // shutdown fails every pending call and runs onClose. It runs once, at the
 // end of the read loop.
 func (e *engine) shutdown(cause error) {
+	if a := e.abortErr.Load(); a != nil {
+		cause = *a
+	}
 	var err error
 	if e.stopping.Load() {
 		err = ErrClosed
@@ -343,7 +358,19 @@ func (e *engine) shutdown(cause error) {
 		}
 	}
 	if e.onClose != nil {
-		e.onClose(err)
+		e.onClose(e, err)
 	}
 	close(e.done)
+}
+
+// notSent marks the error of a request that never reached the server (the
+// connection was already down), so it can be sent again after a
+// reconnect.
+type notSent struct{ error }
+
+func (n notSent) Unwrap() error { return n.error }
+
+func isNotSent(err error) bool {
+	var ns notSent
+	return errors.As(err, &ns)
 }

@@ -279,7 +279,11 @@ func TestRealKeepaliveAndSessionTimeout(t *testing.T) {
 		<-s.Done()
 		<-h.Done()
 		assert.ErrorIs(t, s.Err(), core.ErrSessionTimeout)
-		assert.ErrorIs(t, h.Err(), core.ErrSessionTimeout)
+		// Janus may detach the handle (a detached event) before it sends
+		// the session's timeout; either way the handle has ended.
+		if err := h.Err(); err != nil {
+			assert.ErrorIs(t, err, core.ErrSessionTimeout)
+		}
 
 		// The kept-alive session is still usable after the other expired.
 		time.Sleep(time.Second)

@@ -22,9 +22,11 @@ func (c *Client) keepaliveLoop() {
 		case <-c.quit:
 			return
 		case <-t.C:
-			for _, s := range c.Sessions() {
+			sessions := c.Sessions()
+			for _, s := range sessions {
 				c.sendKeepalive(s)
 			}
+			c.checkStall(len(sessions) > 0)
 		}
 	}
 }
@@ -32,7 +34,7 @@ func (c *Client) keepaliveLoop() {
 func (c *Client) sendKeepalive(s *Session) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.txTimeout)
 	defer cancel()
-	c.e.post(ctx, s.keepaliveRequest(), func(_ *frame, err error) {
+	c.current().post(ctx, s.keepaliveRequest(), func(_ *frame, err error) {
 		if err == nil {
 			return
 		}
@@ -45,4 +47,23 @@ func (c *Client) sendKeepalive(s *Session) {
 			s.end(err)
 		}
 	})
+}
+
+// checkStall drops the connection when the server has sent nothing for
+// the stall timeout although keepalives were sent (a stalled server): the
+// client then reconnects, or gives up.
+func (c *Client) checkStall(sentKeepalives bool) {
+	limit := c.opts.stallTimeout
+	if limit == 0 {
+		limit = c.opts.keepalive + c.opts.txTimeout
+	}
+	if limit < 0 || !sentKeepalives {
+		return
+	}
+	e := c.current()
+	silent := time.Since(time.Unix(0, e.lastRecv.Load()))
+	if silent > limit {
+		c.log.Warn("janus: server silent, dropping the connection", "silent", silent.Round(time.Millisecond))
+		e.abort(ErrStalled)
+	}
 }

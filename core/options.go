@@ -1,10 +1,13 @@
 package core
 
 import (
+	"context"
 	"crypto/tls"
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/gojanus/gojanus/core/transport"
 )
 
 // Defaults of the client options.
@@ -26,20 +29,24 @@ const (
 )
 
 type options struct {
-	apiSecret   string
-	token       string
-	adminSecret string
-	tlsConfig   *tls.Config
-	httpClient  *http.Client
-	header      http.Header
-	logger      *slog.Logger
-	keepalive   time.Duration
-	txTimeout   time.Duration
-	eventBuffer int
-	maxQueued   int
-	readLimit   int64
-	maxEvents   int
-	detachGrace time.Duration
+	apiSecret    string
+	token        string
+	adminSecret  string
+	tlsConfig    *tls.Config
+	httpClient   *http.Client
+	header       http.Header
+	logger       *slog.Logger
+	keepalive    time.Duration
+	txTimeout    time.Duration
+	eventBuffer  int
+	maxQueued    int
+	readLimit    int64
+	maxEvents    int
+	detachGrace  time.Duration
+	reconnect    ReconnectPolicy
+	dialer       func(ctx context.Context) (transport.Transport, error)
+	onState      func(ConnState, error)
+	stallTimeout time.Duration
 }
 
 func defaultOptions() options {
@@ -49,6 +56,7 @@ func defaultOptions() options {
 		eventBuffer: DefaultEventBuffer,
 		maxQueued:   DefaultMaxQueuedEvents,
 		detachGrace: DefaultDetachGrace,
+		reconnect:   DefaultReconnectPolicy,
 	}
 }
 

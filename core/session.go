@@ -68,7 +68,7 @@ func (s *Session) Attach(ctx context.Context, plugin string, opts ...CallOption)
 	r := &request{Janus: "attach", SessionID: s.id, Plugin: plugin, OpaqueID: co.opaqueID}
 	s.cred.with(co).apply(r)
 	var h *Handle
-	_, err := s.c.e.do(ctx, r, waitReply, func(f *frame) {
+	_, err := s.c.do(ctx, r, waitReply, func(f *frame) {
 		var d struct {
 			ID uint64 `json:"id"`
 		}
@@ -115,7 +115,7 @@ func (s *Session) Handles() []*Handle {
 // already sends them periodically; this is for callers that turned that
 // off or want to probe the session.
 func (s *Session) Keepalive(ctx context.Context) error {
-	_, err := s.c.e.do(ctx, s.keepaliveRequest(), waitReply, nil)
+	_, err := s.c.do(ctx, s.keepaliveRequest(), waitReply, nil)
 	return err
 }
 
@@ -132,7 +132,7 @@ func (s *Session) keepaliveRequest() *request {
 func (s *Session) Destroy(ctx context.Context) error {
 	r := &request{Janus: "destroy", SessionID: s.id}
 	s.cred.apply(r)
-	_, err := s.c.e.do(ctx, r, waitReply, func(*frame) { s.end(nil) })
+	_, err := s.c.do(ctx, r, waitReply, func(*frame) { s.end(nil) })
 	if errors.Is(err, ErrSessionNotFound) {
 		s.end(err)
 	}
