@@ -113,7 +113,17 @@ func dialTransport(ctx context.Context, rawURL, subprotocol string, o options) (
 	case "ws", "wss":
 		return ws.Dial(ctx, rawURL, topts)
 	case "http", "https":
-		return longpoll.New(rawURL, topts)
+		tr, err := longpoll.New(rawURL, topts)
+		if err != nil {
+			return nil, err
+		}
+		if subprotocol == ws.Protocol {
+			if err := tr.Probe(ctx); err != nil {
+				_ = tr.Close()
+				return nil, fmt.Errorf("janus: %w", err)
+			}
+		}
+		return tr, nil
 	default:
 		return nil, fmt.Errorf("janus: unsupported URL scheme %q (want ws, wss, http or https)", u.Scheme)
 	}
@@ -218,6 +228,12 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 		c.mu.Lock()
 		e, ready := c.e, c.ready
 		c.mu.Unlock()
+		select {
+		case <-c.quit:
+			// Done for good: the last connection's error says why.
+			return e.do(ctx, msg, mode, onReply)
+		default:
+		}
 		select {
 		case <-ready:
 		default:

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -126,6 +127,7 @@ type Server struct {
 	cmd     *exec.Cmd
 	done    chan struct{}
 	waitErr error // set before done is closed
+	killed  atomic.Bool
 	stderr  *tailBuffer
 	tempDir bool
 
@@ -378,7 +380,7 @@ func (s *Server) Stop() error {
 func (s *Server) stop() error {
 	select {
 	case <-s.done:
-		if s.waitErr != nil {
+		if s.waitErr != nil && !s.killed.Load() {
 			return fmt.Errorf("janusserver: janus exited on its own: %w", s.waitErr)
 		}
 		return nil
@@ -393,6 +395,14 @@ func (s *Server) stop() error {
 	_ = s.cmd.Process.Kill()
 	<-s.done
 	return fmt.Errorf("janusserver: janus (pid %d) ignored SIGTERM for %v and was killed", s.Pid(), stopGrace)
+}
+
+// Kill ends Janus with SIGKILL, as a crash would, and waits until it is
+// gone. Stop then reports no error; the folder stays until Stop.
+func (s *Server) Kill() {
+	s.killed.Store(true)
+	_ = s.cmd.Process.Kill()
+	<-s.done
 }
 
 // Log returns the whole Janus log so far.

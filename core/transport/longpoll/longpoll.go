@@ -64,7 +64,7 @@ func New(base string, opts transport.Options) (*Transport, error) {
 	}
 	client := opts.HTTPClient
 	if client == nil {
-		client = &http.Client{Transport: newHTTPTransport(opts)}
+		client = &http.Client{Transport: defaultRoundTripper(opts)}
 	}
 	limit := opts.ReadLimit
 	if limit <= 0 {
@@ -319,4 +319,23 @@ func mergeCancel(a, b context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(a)
 	stop := context.AfterFunc(b, cancel)
 	return ctx, func() { stop(); cancel() }
+}
+
+// Probe checks that a Janus API endpoint answers (GET <base>/info), so
+// that a dial fails at once on a wrong or dead server and a server list
+// can move on to the next one.
+func (t *Transport) Probe(ctx context.Context) error {
+	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, t.base+"/info", nil)
+	if err != nil {
+		return err
+	}
+	t.addHeaders(hr)
+	body, err := t.do(hr)
+	if err != nil {
+		return fmt.Errorf("longpoll: %s does not answer: %w", t.base, err)
+	}
+	if !bytes.Contains(body, []byte(`"janus"`)) {
+		return fmt.Errorf("longpoll: %s is not a Janus API endpoint", t.base)
+	}
+	return nil
 }
