@@ -14,7 +14,7 @@ import (
 // admin secret given with WithAdminSecret. It is safe for concurrent use.
 type Admin struct {
 	e      *engine
-	secret string
+	secret *string // a pointer, so fmt prints no secret
 }
 
 // DialAdmin connects to the admin API at rawURL ("ws://host:7188" or
@@ -34,7 +34,8 @@ func NewAdmin(tr transport.Transport, opts ...Option) *Admin {
 }
 
 func newAdmin(tr transport.Transport, o options) *Admin {
-	a := &Admin{e: newEngine(tr, o.logger, o.txTimeout), secret: o.adminSecret}
+	secret := o.adminSecret
+	a := &Admin{e: newEngine(tr, o.logger, o.txTimeout), secret: &secret}
 	a.e.onEvent = func(f *frame) {
 		if f.Janus != "keepalive" {
 			o.logger.Debug("janus admin: unexpected message dropped", "janus", f.Janus)
@@ -89,7 +90,7 @@ func (a *Admin) Request(ctx context.Context, janus string, fields map[string]any
 
 // HandleRequest is Request addressed to a session and handle (0 for none).
 func (a *Admin) HandleRequest(ctx context.Context, session, handle uint64, janus string, fields map[string]any) (json.RawMessage, error) {
-	f, err := a.e.do(ctx, &adminRequest{janus: janus, session: session, handle: handle, secret: a.secret, fields: fields}, waitReply, nil)
+	f, err := a.e.do(ctx, &adminRequest{janus: janus, session: session, handle: handle, secret: *a.secret, fields: fields}, waitReply, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -19,9 +19,11 @@ import (
 // WebSocket reconnects by itself when the connection drops (see
 // ReconnectPolicy): it dials again, claims its sessions and carries on.
 type Client struct {
-	opts options
+	// Credentials live behind pointers so that printing a Client value
+	// with fmt shows addresses, never secrets.
+	opts *options
 	log  *slog.Logger
-	cred credentials
+	cred *credentials
 	// dial opens a new transport, for reconnects; nil when the client
 	// cannot reconnect (NewClient without WithDialer).
 	dial func(ctx context.Context) (transport.Transport, error)
@@ -131,9 +133,9 @@ func dialTransport(ctx context.Context, rawURL, subprotocol string, o options) (
 
 func newClient(tr transport.Transport, o options) *Client {
 	c := &Client{
-		opts:     o,
+		opts:     &o,
 		log:      o.logger,
-		cred:     credentials{apiSecret: o.apiSecret, token: o.token},
+		cred:     &credentials{apiSecret: o.apiSecret, token: o.token},
 		dial:     o.dialer,
 		sessions: make(map[uint64]*Session),
 		ready:    make(chan struct{}),

@@ -13,7 +13,7 @@ import (
 type Session struct {
 	c    *Client
 	id   uint64
-	cred credentials
+	cred *credentials // a pointer, so fmt prints no secret
 
 	events *stream
 	done   chan struct{}
@@ -29,7 +29,7 @@ func newSession(c *Client, id uint64, cred credentials) *Session {
 	return &Session{
 		c:       c,
 		id:      id,
-		cred:    cred,
+		cred:    &cred,
 		events:  newStream(c.opts.eventBuffer, c.opts.maxQueued, c.quit, c.log, src),
 		done:    make(chan struct{}),
 		handles: make(map[uint64]*Handle),

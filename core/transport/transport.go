@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -96,3 +97,19 @@ type Options struct {
 // DefaultReadLimit is the default limit for one incoming message: 8 MiB,
 // well above the largest Janus message (SDP, admin handle_info).
 const DefaultReadLimit = 8 << 20
+
+// String prints the session id and whether credentials are set, never
+// their values.
+func (s Session) String() string {
+	return fmt.Sprintf("transport.Session{ID: %d, APISecret: %s, Token: %s}", s.ID, set(s.APISecret), set(s.Token))
+}
+
+// GoString is String, so %#v does not print credentials either.
+func (s Session) GoString() string { return s.String() }
+
+func set(v string) string {
+	if v == "" {
+		return "unset"
+	}
+	return "[redacted]"
+}
