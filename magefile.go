@@ -247,7 +247,31 @@ func goFiles() ([]string, error) {
 func Test() error {
 	mg.Deps(Deps)
 	mg.SerialDeps(Vet, Fmt)
-	return run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-v", "-timeout", "15m", "./...")
+	if err := run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-v", "-timeout", "15m", "./..."); err != nil {
+		return err
+	}
+	// A short fuzz run of the read loop on top of its seed corpus.
+	return run(nil, mg.GoCmd(), "test", "-run", "^$", "-fuzz", "FuzzIncomingMessage", "-fuzztime", "10s", "./core/")
+}
+
+// Fuzz fuzzes the client's read loop (frame decoding and event dispatch)
+// for two minutes, seeded with real frames from testdata/frames.
+func Fuzz() error {
+	return run(nil, mg.GoCmd(), "test", "-run", "^$", "-fuzz", "FuzzIncomingMessage", "-fuzztime", "2m", "./core/")
+}
+
+// Soak keeps 1,000 sessions with 5 handles each busy on one connection for
+// three minutes against a real Janus, and reports requests per second,
+// lost events (none allowed) and the heap before and after.
+func Soak() error {
+	env := map[string]string{"GOJANUS_SOAK_SESSIONS": "1000", "GOJANUS_SOAK_HANDLES": "5", "GOJANUS_SOAK_SECONDS": "180"}
+	return run(env, mg.GoCmd(), "test", "-count=1", "-run", "^TestSoak$", "-v", "-timeout", "20m", "./core/")
+}
+
+// RecordFrames records real Janus messages into testdata/frames, the seed
+// corpus of the fuzz target.
+func RecordFrames() error {
+	return run(map[string]string{"GOJANUS_RECORD_FRAMES": "1"}, mg.GoCmd(), "test", "-count=1", "-run", "^TestRecordFrames$", "-v", "./core/")
 }
 
 // Bench runs the Go benchmarks (the client's cost per request over the

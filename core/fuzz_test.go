@@ -2,10 +2,18 @@ package core
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/gojanus/gojanus/core/transport/mem"
+)
+
+var (
+	sessionID = regexp.MustCompile(`"session_id":\d+`)
+	senderID  = regexp.MustCompile(`"sender":\d+`)
 )
 
 // FuzzIncomingMessage feeds arbitrary bytes to a client's read loop, as a
@@ -27,6 +35,22 @@ func FuzzIncomingMessage(f *testing.F) {
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
+	}
+	// Real messages recorded from Janus (go tool mage recordFrames).
+	recorded, _ := filepath.Glob("../testdata/frames/*.json")
+	if len(recorded) == 0 {
+		f.Fatal("no recorded frames in testdata/frames")
+	}
+	for _, p := range recorded {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+		// The same message addressed to the fuzzed client's session and
+		// handle, so that it is routed, not dropped.
+		b = sessionID.ReplaceAll(b, []byte(`"session_id":1`))
+		f.Add(senderID.ReplaceAll(b, []byte(`"sender":2`)))
 	}
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		tr, srv := mem.New()
