@@ -41,6 +41,11 @@ func (c *Client) sendKeepalive(s *Session) {
 		if errors.Is(err, ErrClosed) || errors.Is(err, ErrDisconnected) {
 			return // the session ends with the connection
 		}
+		select {
+		case <-s.done:
+			return // destroyed meanwhile: the answer is moot
+		default:
+		}
 		c.log.Warn("janus: keepalive failed", "session", s.id, "err", err)
 		s.events.push(&KeepaliveFailed{Source: Source{Session: s.id}, Err: err})
 		if errors.Is(err, ErrSessionNotFound) {
