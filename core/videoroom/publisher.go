@@ -234,9 +234,11 @@ func (p *Publisher) Unpublish(ctx context.Context) error {
 	return err
 }
 
-// Leave leaves the room (unpublishing first if needed); the others
-// receive a Leaving event and the roster is cleared. The handle cannot
-// join again: detach it, or keep it for room management.
+// Leave leaves the room; the others receive a Leaving event and the
+// roster is cleared. The handle cannot join again: detach it, or keep it
+// for room management. Call Unpublish (or close the PeerConnection) first:
+// Janus 1.1.2 sends its subscribers an updated offer only when the
+// publisher stops publishing while still in the room.
 func (p *Publisher) Leave(ctx context.Context) error {
 	_, err := expectPub[*Left](ctx, p, "leave", map[string]string{"request": "leave"}, nil)
 	return err
