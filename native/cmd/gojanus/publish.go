@@ -74,6 +74,9 @@ func setupPublish(fs *flag.FlagSet, common *commonFlags) func(context.Context, o
 		defer func() {
 			c, cancel := cleanup()
 			defer cancel()
+			// Unpublish before leaving, so that subscribers get an
+			// updated offer.
+			_ = pub.Unpublish(c)
 			_ = pub.Leave(c)
 		}()
 		peer, err := media.peer()
