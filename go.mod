@@ -15,6 +15,8 @@ require (
 
 require (
 	github.com/at-wat/ebml-go v0.19.4 // indirect
+	github.com/blackjack/webcam v0.6.1 // indirect
+	github.com/gen2brain/malgo v0.11.24 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/pion/datachannel v1.6.3 // indirect
 	github.com/pion/dtls/v3 v3.1.15 // indirect

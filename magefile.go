@@ -54,6 +54,9 @@ var requirements = []requirement{
 	{Check: []string{"ffmpeg", "-version"}, Apt: []string{"ffmpeg"}},
 	// GStreamer sources: the launcher, the test sources, VP8/VP9/Opus
 	// encoders and RTP payloaders.
+	// Camera, microphone and test-pattern sources through pion/mediadevices
+	// (build tag mediadevices): cgo with libvpx.
+	{Check: []string{"pkg-config", "--exists", "vpx"}, Apt: []string{"libvpx-dev", "pkg-config", "gcc"}},
 	{Check: []string{"gst-inspect-1.0", "--exists", "vp8enc"}, Apt: []string{"gstreamer1.0-tools", "gstreamer1.0-plugins-base", "gstreamer1.0-plugins-good", "gstreamer1.0-plugins-bad"}},
 }
 
@@ -248,6 +251,11 @@ func Test() error {
 	mg.Deps(Deps)
 	mg.SerialDeps(Vet, Fmt)
 	if err := run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-v", "-timeout", "15m", "./..."); err != nil {
+		return err
+	}
+	// The mediadevices sources (cgo, behind their build tag).
+	if err := run(map[string]string{"CGO_ENABLED": "1"}, mg.GoCmd(), "test", "-tags", "mediadevices", "-race", "-count=1", "-v",
+		"-run", "Mediadevices|ParseSource", "./native/"); err != nil {
 		return err
 	}
 	// A short fuzz run of the read loop on top of its seed corpus.

@@ -13,6 +13,7 @@ import (
 //	test                        a VP8 test pattern with a 440 Hz tone, made by ffmpeg
 //	ffmpeg:ARGS                 ffmpeg input arguments, e.g. ffmpeg:-i movie.mp4
 //	gst:PIPELINE[;PIPELINE]     GStreamer pipelines ending in RTP payloaders
+//	device                      the default camera and microphone (build tag mediadevices)
 //
 // Arguments in ffmpeg:ARGS are split on spaces; single or double quotes
 // keep spaces inside one argument.
@@ -25,7 +26,7 @@ func ParseSource(spec string) (Source, error) {
 			"-f", "lavfi", "-i", "testsrc=size=640x480:rate=30",
 			"-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"}, FFmpegOptions{})
 	case spec == "device":
-		return nil, errors.New("native: device sources need the mediadevices build (not available in this build)")
+		return DeviceSource(DeviceOptions{})
 	case strings.HasPrefix(spec, "ffmpeg:"):
 		args, err := splitArgs(strings.TrimPrefix(spec, "ffmpeg:"))
 		if err != nil {
