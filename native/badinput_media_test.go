@@ -13,8 +13,6 @@ import (
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/videoroom"
-	"github.com/gojanus/gojanus/internal/janusserver"
-	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
@@ -28,14 +26,7 @@ func TestBadInputReleasesEverything(t *testing.T) {
 	if !netns.Run(t) {
 		return
 	}
-	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	c, err := core.Dial(ctx, srv.WSURL)
-	require.NoError(t, err)
-	defer c.Close()
-	s, err := c.CreateSession(ctx)
-	require.NoError(t, err)
+	_, ctx, c, s := mediaSetup(t, 90*time.Second)
 
 	t.Run("unknown room", func(t *testing.T) {
 		_, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: core.NumID(987654), Display: "x"})

@@ -1,7 +1,6 @@
 package native_test
 
 import (
-	"context"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,8 +13,6 @@ import (
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/echotest"
-	"github.com/gojanus/gojanus/internal/janusserver"
-	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
@@ -40,14 +37,7 @@ func TestEchoTestRTPRoundTrip(t *testing.T) {
 	if !netns.Run(t) {
 		return
 	}
-	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	c, err := core.Dial(ctx, srv.WSURL)
-	require.NoError(t, err)
-	defer c.Close()
-	s, err := c.CreateSession(ctx)
-	require.NoError(t, err)
+	_, ctx, _, s := mediaSetup(t, 60*time.Second)
 	h, err := echotest.Attach(ctx, s)
 	require.NoError(t, err)
 
