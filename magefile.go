@@ -57,6 +57,10 @@ var requirements = []requirement{
 	// Camera, microphone and test-pattern sources through pion/mediadevices
 	// (build tag mediadevices): cgo with libvpx.
 	{Check: []string{"pkg-config", "--exists", "vpx"}, Apt: []string{"libvpx-dev", "pkg-config", "gcc"}},
+	// The WebAssembly build's tests run in Node (20 or later) with npm
+	// packages.
+	{Check: []string{"node", "--version"}, Apt: []string{"nodejs"}},
+	{Check: []string{"npm", "--version"}, Apt: []string{"npm"}},
 	{Check: []string{"gst-inspect-1.0", "--exists", "vp8enc"}, Apt: []string{"gstreamer1.0-tools", "gstreamer1.0-plugins-base", "gstreamer1.0-plugins-good", "gstreamer1.0-plugins-bad"}},
 }
 
@@ -177,10 +181,10 @@ func Vet() error {
 	if err := run(nil, gocmd, "vet", "./..."); err != nil {
 		return err
 	}
-	if err := run(wasmEnv(), gocmd, "vet", "./core/..."); err != nil {
+	if err := run(wasmEnv(), gocmd, "vet", "./core/...", "./wasm/...", "./internal/janustest/..."); err != nil {
 		return err
 	}
-	return run(wasmEnv(), gocmd, "build", "./core/...")
+	return run(wasmEnv(), gocmd, "build", "./core/...", "./wasm/...")
 }
 
 // Fmt fails, listing the files, if gofmt would change any Go file of the
@@ -247,8 +251,8 @@ func goFiles() ([]string, error) {
 // race detector against real Janus servers. CI runs this target. The output
 // is verbose so that it shows each test and the Janus version it ran
 // against.
-func Test() error {
-	mg.Deps(Deps)
+func Test(ctx context.Context) error {
+	mg.CtxDeps(ctx, Deps)
 	mg.SerialDeps(Vet, Fmt)
 	if err := run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-v", "-timeout", "15m", "./..."); err != nil {
 		return err
@@ -256,6 +260,11 @@ func Test() error {
 	// The mediadevices sources (cgo, behind their build tag).
 	if err := run(map[string]string{"CGO_ENABLED": "1"}, mg.GoCmd(), "test", "-tags", "mediadevices", "-race", "-count=1", "-v",
 		"-run", "Mediadevices|ParseSource", "./native/"); err != nil {
+		return err
+	}
+	// The WebAssembly build in Node: the core packages' Go tests and the
+	// JavaScript API's tests against a real Janus.
+	if err := TestWasm(ctx); err != nil {
 		return err
 	}
 	// A short fuzz run of the read loop on top of its seed corpus.

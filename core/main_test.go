@@ -3,10 +3,10 @@ package core
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/gojanus/gojanus/internal/janustest"
 )
 
 // TestMain fails the package if any test leaves goroutines behind.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	janustest.VerifyTestMain(m)
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/pion/rtp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/audiobridge"
@@ -19,7 +18,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janustest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { janustest.VerifyTestMain(m) }
 
 const (
 	secret = "s3cret"

@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/echotest"
@@ -16,7 +15,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janustest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { janustest.VerifyTestMain(m) }
 
 func TestEchoTestAgainstJanus(t *testing.T) {
 	offer, err := os.ReadFile("../../testdata/sdp/audio-offer.sdp")

@@ -12,7 +12,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/streaming"
@@ -20,7 +19,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janustest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { janustest.VerifyTestMain(m) }
 
 // freePorts returns n distinct UDP ports that are free on 127.0.0.1.
 func freePorts(t *testing.T, n int) []int {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/textroom"
@@ -18,7 +17,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janustest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { janustest.VerifyTestMain(m) }
 
 // dial opens a client, a session and a TextRoom handle.
 func dial(ctx context.Context, t *testing.T, url string) (*core.Session, *textroom.Handle) {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/videocall"
@@ -21,7 +20,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janustest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { janustest.VerifyTestMain(m) }
 
 // user is one party: its own connection, session and handle.
 type user struct {

@@ -3,7 +3,7 @@ package videoroom_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/gojanus/gojanus/internal/janustest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { janustest.VerifyTestMain(m) }

@@ -4,16 +4,22 @@
 // When no janus binary is installed, tests are skipped, except on CI (the
 // environment variable CI=true), where they fail: CI must run against a real
 // server.
+//
+// Under GOOS=js (tests run in Node, which cannot start processes) Start does
+// not start a server: it returns the one the test runner started, described by
+// the GOJANUS_JANUS_* environment variables (see the Env constants), and skips
+// tests that need a server configured otherwise.
 package janustest
 
 import (
-	"context"
-	"errors"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/gojanus/gojanus/internal/janusserver"
 )
@@ -32,15 +38,6 @@ func onCI() bool {
 	return v == "true" || v == "1"
 }
 
-// RequireJanus skips the test when no janus binary is available, or fails it
-// when the environment variable CI is true.
-func RequireJanus(t testing.TB) {
-	t.Helper()
-	if _, err := janusserver.Binary(); err != nil {
-		missing(t, err)
-	}
-}
-
 func missing(t testing.TB, err error) {
 	t.Helper()
 	if onCI() {
@@ -49,54 +46,46 @@ func missing(t testing.TB, err error) {
 	t.Skipf("skipping: needs a real Janus server: %v", err)
 }
 
-// Start starts a Janus server for the test, in a folder of t.TempDir() unless
-// opts.Dir is set, and stops it when the test ends. If the test failed, the
-// tail of the Janus log is logged. The first server of the test binary logs
-// the Janus version, so test output shows which server was used.
-func Start(t testing.TB, opts janusserver.Options) *janusserver.Server {
-	t.Helper()
-	if opts.Binary == "" {
-		bin, err := janusserver.Binary()
-		if err != nil {
-			missing(t, err)
-		}
-		opts.Binary = bin
+// Environment variables that describe a running Janus to tests built for
+// GOOS=js (see Env). The test runner starts the server and sets them.
+const (
+	// EnvWS is the Janus API WebSocket URL (janusserver.Server.WSURL).
+	EnvWS = "GOJANUS_JANUS_WS"
+	// EnvHTTP is the Janus API HTTP URL (Server.HTTPURL).
+	EnvHTTP = "GOJANUS_JANUS_HTTP"
+	// EnvAdminWS is the admin API WebSocket URL (Server.AdminWSURL).
+	EnvAdminWS = "GOJANUS_JANUS_ADMIN_WS"
+	// EnvAdminHTTP is the admin API HTTP URL (Server.AdminHTTPURL).
+	EnvAdminHTTP = "GOJANUS_JANUS_ADMIN_HTTP"
+	// EnvAdminSecret is the admin API secret (Server.AdminSecret).
+	EnvAdminSecret = "GOJANUS_JANUS_ADMIN_SECRET"
+	// EnvVersion is the server version, e.g. "1.1.2" (Server.Version).
+	EnvVersion = "GOJANUS_JANUS_VERSION"
+	// EnvDir is the server's folder (Server.Dir), holding its
+	// configuration, log and recordings; optional.
+	EnvDir = "GOJANUS_JANUS_DIR"
+)
+
+// Env returns the environment variables that describe srv to tests built for
+// GOOS=js, and to the JavaScript tests of the wasm build. The server must run
+// with the default janusserver.Options (an admin secret of its own is fine).
+func Env(srv *janusserver.Server) map[string]string {
+	return map[string]string{
+		EnvWS:          srv.WSURL,
+		EnvHTTP:        srv.HTTPURL,
+		EnvAdminWS:     srv.AdminWSURL,
+		EnvAdminHTTP:   srv.AdminHTTPURL,
+		EnvAdminSecret: srv.AdminSecret,
+		EnvVersion:     srv.Version,
+		EnvDir:         srv.Dir,
 	}
-	if opts.Dir == "" {
-		opts.Dir = t.TempDir()
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), StartTimeout)
-	defer cancel()
-	srv, err := janusserver.Start(ctx, opts)
-	if err != nil {
-		if errors.Is(err, janusserver.ErrNotFound) {
-			missing(t, err)
-		}
-		t.Fatalf("starting janus: %v", err)
-	}
-	// Registered after t.TempDir's cleanup, so it runs before the folder goes.
-	t.Cleanup(func() {
-		crashed := false
-		select {
-		case <-srv.Done():
-			crashed = true // it should still be running: nothing but Stop ends it
-		default:
-		}
-		err := srv.Stop()
-		if crashed && err != nil {
-			t.Errorf("janus died during the test: %v", err)
-		}
-		if t.Failed() {
-			t.Logf("tail of janus log %s:\n%s", srv.LogPath, srv.LogTail(logTailLines))
-		}
-		if !crashed && err != nil {
-			t.Logf("stopping janus: %v", err)
-		}
-	})
-	first := false
-	versionOnce.Do(func() { first = true })
-	if first {
-		t.Logf("janus %s at %s (pid %d, %s)", srv.Version, srv.WSURL, srv.Pid(), opts.Binary)
-	}
-	return srv
+}
+
+// VerifyTestMain runs the tests of m and then fails the test binary if they
+// left goroutines behind, like goleak.VerifyTestMain, ignoring what the
+// platform's runtime keeps running: under GOOS=js, the goroutine that
+// handles JavaScript events (runtime.handleEvent), which always exists once
+// a test waited for anything.
+func VerifyTestMain(m *testing.M, opts ...goleak.Option) {
+	goleak.VerifyTestMain(m, append(slices.Clone(leakIgnores), opts...)...)
 }

@@ -21,3 +21,8 @@ func dialOptions(opts transport.Options) *websocket.DialOptions {
 		HTTPHeader:   http.Header(opts.Header),
 	}
 }
+
+// closeNow closes conn without waiting for the closing handshake.
+func closeNow(conn *websocket.Conn) error {
+	return conn.CloseNow()
+}

@@ -44,7 +44,7 @@ func Dial(ctx context.Context, url string, opts transport.Options) (*Transport, 
 		return nil, fmt.Errorf("websocket dial %s: %w", url, err)
 	}
 	if got := conn.Subprotocol(); got != opts.Subprotocol {
-		_ = conn.CloseNow()
+		_ = closeNow(conn)
 		return nil, fmt.Errorf("websocket dial %s: server did not accept subprotocol %q (got %q)", url, opts.Subprotocol, got)
 	}
 	limit := opts.ReadLimit
@@ -82,7 +82,7 @@ func (t *Transport) Recv(ctx context.Context) ([]byte, error) {
 func (t *Transport) Close() error {
 	t.closeOnce.Do(func() {
 		close(t.closed)
-		_ = t.conn.CloseNow()
+		_ = closeNow(t.conn)
 	})
 	return nil
 }

@@ -1,0 +1,78 @@
+//go:build !js
+
+package janustest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/gojanus/gojanus/internal/janusserver"
+)
+
+// leakIgnores are the goroutines of the runtime VerifyTestMain ignores:
+// none natively.
+var leakIgnores []goleak.Option
+
+// RequireJanus skips the test when no janus binary is available, or fails it
+// when the environment variable CI is true.
+func RequireJanus(t testing.TB) {
+	t.Helper()
+	if _, err := janusserver.Binary(); err != nil {
+		missing(t, err)
+	}
+}
+
+// Start starts a Janus server for the test, in a folder of t.TempDir() unless
+// opts.Dir is set, and stops it when the test ends. If the test failed, the
+// tail of the Janus log is logged. The first server of the test binary logs
+// the Janus version, so test output shows which server was used.
+func Start(t testing.TB, opts janusserver.Options) *janusserver.Server {
+	t.Helper()
+	if opts.Binary == "" {
+		bin, err := janusserver.Binary()
+		if err != nil {
+			missing(t, err)
+		}
+		opts.Binary = bin
+	}
+	if opts.Dir == "" {
+		opts.Dir = t.TempDir()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), StartTimeout)
+	defer cancel()
+	srv, err := janusserver.Start(ctx, opts)
+	if err != nil {
+		if errors.Is(err, janusserver.ErrNotFound) {
+			missing(t, err)
+		}
+		t.Fatalf("starting janus: %v", err)
+	}
+	// Registered after t.TempDir's cleanup, so it runs before the folder goes.
+	t.Cleanup(func() {
+		crashed := false
+		select {
+		case <-srv.Done():
+			crashed = true // it should still be running: nothing but Stop ends it
+		default:
+		}
+		err := srv.Stop()
+		if crashed && err != nil {
+			t.Errorf("janus died during the test: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("tail of janus log %s:\n%s", srv.LogPath, srv.LogTail(logTailLines))
+		}
+		if !crashed && err != nil {
+			t.Logf("stopping janus: %v", err)
+		}
+	})
+	first := false
+	versionOnce.Do(func() { first = true })
+	if first {
+		t.Logf("janus %s at %s (pid %d, %s)", srv.Version, srv.WSURL, srv.Pid(), opts.Binary)
+	}
+	return srv
+}

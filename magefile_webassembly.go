@@ -1,0 +1,271 @@
+//go:build mage
+
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/magefile/mage/mg"
+	"github.com/magefile/mage/sh"
+
+	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/janustest"
+)
+
+// Files of the WebAssembly build.
+const (
+	webDir        = "web"
+	wasmOut       = "web/gojanus.wasm"
+	wasmPkg       = "./wasm"
+	wasmTypes     = "wasm/gojanus.d.ts"
+	wasmTestDir   = "wasm/test"
+	wasmTestFile  = "gojanus.test.mjs"
+	minNodeMajor  = 20
+	wsPreload     = "wasm/test/ws-global.cjs"
+	serveEnv      = "GOJANUS_SERVE_PORT"
+	wasmTestLimit = "10m"
+)
+
+// wasmGoTestPackages are the packages whose Go tests TestWasm runs in Node.
+// core/transport/ws and core/transport/longpoll are left out: their unit
+// tests talk to in-process httptest servers, which Node's WebSocket and
+// fetch cannot reach.
+var wasmGoTestPackages = []string{
+	"./core",
+	"./core/echotest",
+	"./core/videoroom",
+	"./core/streaming",
+	"./core/audiobridge",
+	"./core/textroom",
+	"./core/videocall",
+}
+
+// Wasm builds the WebAssembly client into web/gojanus.wasm (stripped,
+// trimpath), copies the matching wasm_exec.js of this Go and the
+// TypeScript declarations (gojanus.d.ts) into web/, and prints the raw and
+// gzipped sizes.
+func Wasm() error {
+	gocmd := mg.GoCmd()
+	if err := os.MkdirAll(webDir, 0o755); err != nil {
+		return err
+	}
+	if err := run(wasmEnv(), gocmd, "build", "-trimpath", "-ldflags=-s -w", "-o", wasmOut, wasmPkg); err != nil {
+		return err
+	}
+	goroot, err := sh.Output(gocmd, "env", "GOROOT")
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %w", err)
+	}
+	if err := copyFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"), filepath.Join(webDir, "wasm_exec.js")); err != nil {
+		return err
+	}
+	if err := copyFile(wasmTypes, filepath.Join(webDir, "gojanus.d.ts")); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(wasmOut)
+	if err != nil {
+		return err
+	}
+	var gz bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	_, _ = w.Write(b)
+	_ = w.Close()
+	fmt.Printf("%s: %s raw, %s gzipped (-9)\n", wasmOut, sizeMB(len(b)), sizeMB(gz.Len()))
+	return nil
+}
+
+func sizeMB(n int) string {
+	return fmt.Sprintf("%.2f MB (%d bytes)", float64(n)/1e6, n)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// Serve builds the wasm and serves web/ on 127.0.0.1, on the port in
+// $GOJANUS_SERVE_PORT or a free one, until Ctrl-C. Browsers need
+// getUserMedia from a secure context: http://127.0.0.1 is one.
+func Serve(ctx context.Context) error {
+	mg.Deps(Wasm)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	port := 0
+	if p := os.Getenv(serveEnv); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			return fmt.Errorf("serve: %s=%q is not a port", serveEnv, p)
+		}
+		port = n
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	for ext, typ := range map[string]string{".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript", ".ts": "text/plain"} {
+		if err := mime.AddExtensionType(ext, typ); err != nil {
+			return err
+		}
+	}
+	files := http.FileServer(http.Dir(webDir))
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "no-store") // always the last build
+			files.ServeHTTP(w, r)
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	fmt.Printf("Serving %s/ at http://%s/ (Ctrl-C stops)\n", webDir, ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}
+
+// TestWasm builds the wasm, starts one Janus (default options), and runs
+// against it, in Node: the Go tests of the core packages built for
+// GOOS=js GOARCH=wasm (tests needing another server configuration skip
+// themselves), the JavaScript tests of wasm/test (node --test) and the
+// type check of gojanus.d.ts (tsc). It installs the npm packages of
+// wasm/test first. Needs Node 20 or later and npm.
+func TestWasm(ctx context.Context) error {
+	mg.Deps(Wasm)
+	if err := checkNode(ctx); err != nil {
+		return err
+	}
+	if err := npmInstall(); err != nil {
+		return err
+	}
+
+	sctx, cancel := context.WithTimeout(ctx, startTimeout)
+	srv, err := janusserver.Start(sctx, janusserver.Options{})
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	fmt.Printf("Started Janus %s for the wasm tests: API %s, admin API %s\n", srv.Version, srv.WSURL, srv.AdminWSURL)
+	env := janustest.Env(srv)
+	failed := func(what string, err error) error {
+		fmt.Fprintf(os.Stderr, "tail of the Janus log (%s):\n%s\n", srv.LogPath, srv.LogTail(40))
+		return fmt.Errorf("%s: %w", what, err)
+	}
+
+	// The Go tests in Node.
+	gocmd := mg.GoCmd()
+	goroot, err := sh.Output(gocmd, "env", "GOROOT")
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %w", err)
+	}
+	goEnv := maps.Clone(env)
+	maps.Copy(goEnv, wasmEnv())
+	// The test binaries get the WebSocket of the ws package (see the file).
+	preload, err := filepath.Abs(wsPreload)
+	if err != nil {
+		return err
+	}
+	goEnv["NODE_OPTIONS"] = strings.TrimSpace(os.Getenv("NODE_OPTIONS") + " --require=" + preload)
+	// Tests that cannot run there (in-process TLS proxies, httptest
+	// servers) are built only natively (//go:build !js).
+	args := []string{"test", "-count=1", "-v", "-timeout", wasmTestLimit,
+		"-exec=" + filepath.Join(goroot, "lib", "wasm", "go_js_wasm_exec")}
+	args = append(args, wasmGoTestPackages...)
+	if err := runSecret(goEnv, srv.AdminSecret, "", gocmd, args...); err != nil {
+		return failed("go tests in Node", err)
+	}
+
+	// The JavaScript tests, and the type check.
+	if err := runSecret(env, srv.AdminSecret, wasmTestDir, "node", "--test", wasmTestFile); err != nil {
+		return failed("JavaScript tests in Node", err)
+	}
+	if err := runSecret(nil, "", wasmTestDir, "npx", "--no-install", "tsc", "-p", "tsconfig.json"); err != nil {
+		return fmt.Errorf("type check of %s: %w", wasmTypes, err)
+	}
+	return nil
+}
+
+// checkNode checks that Node is recent enough and that npm is there.
+func checkNode(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "node", "--version").Output()
+	if err != nil {
+		return fmt.Errorf("wasm tests need Node %d or later (apt-get install nodejs npm): %w", minNodeMajor, err)
+	}
+	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
+	major, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
+	if major < minNodeMajor {
+		return fmt.Errorf("wasm tests need Node %d or later, found %s", minNodeMajor, v)
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		return errors.New("wasm tests need npm (apt-get install npm)")
+	}
+	return nil
+}
+
+// npmInstall installs the packages of wasm/test from its lock file.
+func npmInstall() error {
+	if _, err := os.Stat(filepath.Join(wasmTestDir, "package-lock.json")); err != nil {
+		return runSecret(nil, "", wasmTestDir, "npm", "install", "--no-audit", "--no-fund")
+	}
+	return runSecret(nil, "", wasmTestDir, "npm", "ci", "--no-audit", "--no-fund")
+}
+
+// runSecret runs a command in dir (the current folder when empty) with env
+// added, printing the command line with secret hidden.
+func runSecret(env map[string]string, secret, dir, name string, args ...string) error {
+	shown := maps.Clone(env)
+	for k, v := range shown {
+		if secret != "" && v == secret {
+			shown[k] = "***"
+		}
+	}
+	if dir != "" {
+		fmt.Printf("+ cd %s\n", dir)
+	}
+	echo(shown, name, args)
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
+}
+

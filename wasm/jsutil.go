@@ -1,0 +1,501 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// JavaScript globals used everywhere.
+var (
+	jsGlobal  = js.Global()
+	jsObject  = jsGlobal.Get("Object")
+	jsJSON    = jsGlobal.Get("JSON")
+	jsPromise = jsGlobal.Get("Promise")
+	jsArray   = jsGlobal.Get("Array")
+)
+
+// idProp is the hidden (non-enumerable) property of every object this
+// program hands to JavaScript that holds its registry id.
+const idProp = "__gojanus"
+
+// registry maps the ids of JavaScript objects to their Go state. An object
+// whose id is no longer registered has ended: its methods reject.
+type registry struct {
+	mu   sync.Mutex
+	next int
+	objs map[int]any
+}
+
+var objects = &registry{objs: map[int]any{}}
+
+func (r *registry) add(v any) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.next++
+	r.objs[r.next] = v
+	return r.next
+}
+
+func (r *registry) get(id int) any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.objs[id]
+}
+
+func (r *registry) remove(id int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.objs, id)
+}
+
+// count returns how many objects are live (for leak checks in tests).
+func (r *registry) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.objs)
+}
+
+// newProto returns a prototype object inheriting from parent with the given
+// methods. The methods' js.Func values live as long as the program: there
+// is one per method and class, never one per object, so nothing leaks when
+// objects end.
+func newProto(parent js.Value, methods map[string]func(this js.Value, args []js.Value) any) js.Value {
+	proto := jsObject.Call("create", parent)
+	for name, fn := range methods {
+		define(proto, name, js.FuncOf(fn), false)
+	}
+	return proto
+}
+
+// define sets a read-only property.
+func define(obj js.Value, name string, v any, enumerable bool) {
+	d := jsObject.New()
+	d.Set("value", v)
+	d.Set("enumerable", enumerable)
+	d.Set("configurable", true)
+	d.Set("writable", false)
+	jsObject.Call("defineProperty", obj, name, d)
+}
+
+// newObject returns a new EventTarget with the given prototype, linked to
+// the registry id.
+func newObject(proto js.Value, id int) js.Value {
+	obj := jsGlobal.Get("EventTarget").New()
+	jsObject.Call("setPrototypeOf", obj, proto)
+	define(obj, idProp, id, false)
+	return obj
+}
+
+// self returns the Go state of a method's receiver, or an error when the
+// object has ended or is not one of ours.
+func self[T any](this js.Value, what string) (T, error) {
+	var zero T
+	if this.Type() != js.TypeObject {
+		return zero, typeError("gojanus: %s method called on a non-object", what)
+	}
+	id := this.Get(idProp)
+	if id.Type() != js.TypeNumber {
+		return zero, typeError("gojanus: %s method called on a foreign object", what)
+	}
+	v, ok := objects.get(id.Int()).(T)
+	if !ok {
+		return zero, &apiError{name: "InvalidStateError", msg: "gojanus: the " + what + " has ended"}
+	}
+	return v, nil
+}
+
+// method wraps an asynchronous method of the objects whose state is T: it
+// looks the state up and runs fn on a new goroutine (a JavaScript callback
+// must never block), returning a Promise of its result.
+func method[T any](what string, fn func(ctx context.Context, s T, args []js.Value) (any, error)) func(js.Value, []js.Value) any {
+	return func(this js.Value, args []js.Value) any {
+		s, err := self[T](this, what)
+		if err != nil {
+			return rejected(err)
+		}
+		return async(optionsArg(args), func(ctx context.Context) (any, error) { return fn(ctx, s, args) })
+	}
+}
+
+// optionsArg returns the last argument when it is a plain object (where an
+// AbortSignal may be given as "signal"), else undefined.
+func optionsArg(args []js.Value) js.Value {
+	if len(args) == 0 {
+		return js.Undefined()
+	}
+	return args[len(args)-1]
+}
+
+// async returns a Promise settled by fn, which runs on a goroutine. If opts
+// has an AbortSignal "signal", aborting it cancels fn's context.
+func async(opts js.Value, fn func(ctx context.Context) (any, error)) js.Value {
+	var resolve, reject js.Value
+	exec := js.FuncOf(func(_ js.Value, a []js.Value) any {
+		resolve, reject = a[0], a[1]
+		return nil
+	})
+	p := jsPromise.New(exec) // the executor runs synchronously
+	exec.Release()
+	ctx, cancel := contextFor(opts)
+	go func() {
+		defer cancel()
+		v, err := fn(ctx)
+		if err != nil {
+			reject.Invoke(jsError(err))
+			return
+		}
+		resolve.Invoke(toJS(v))
+	}()
+	return p
+}
+
+// rejected returns a Promise rejected with err.
+func rejected(err error) js.Value {
+	return jsPromise.Call("reject", jsError(err))
+}
+
+// contextFor returns a context cancelled when opts.signal (an AbortSignal)
+// aborts. The cancel function also drops the abort listener.
+func contextFor(opts js.Value) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	if opts.Type() != js.TypeObject {
+		return ctx, cancel
+	}
+	signal := opts.Get("signal")
+	if signal.Type() != js.TypeObject || signal.Get("addEventListener").Type() != js.TypeFunction {
+		return ctx, cancel
+	}
+	if signal.Get("aborted").Truthy() {
+		cancel()
+		return ctx, cancel
+	}
+	onAbort := js.FuncOf(func(js.Value, []js.Value) any {
+		cancel()
+		return nil
+	})
+	signal.Call("addEventListener", "abort", onAbort)
+	var once sync.Once
+	return ctx, func() {
+		cancel()
+		once.Do(func() {
+			signal.Call("removeEventListener", "abort", onAbort)
+			onAbort.Release()
+		})
+	}
+}
+
+// await waits for a JavaScript promise. It must run on a goroutine of its
+// own, never inside a JavaScript callback. When ctx ends first, the
+// promise's callbacks are released once it settles.
+func await(ctx context.Context, p js.Value) (js.Value, error) {
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	var onOK, onErr js.Func
+	onOK = js.FuncOf(func(_ js.Value, a []js.Value) any {
+		ch <- result{v: arg(a, 0)}
+		return nil
+	})
+	onErr = js.FuncOf(func(_ js.Value, a []js.Value) any {
+		ch <- result{err: &jsRejection{v: arg(a, 0)}}
+		return nil
+	})
+	jsPromise.Call("resolve", p).Call("then", onOK, onErr)
+	release := func() {
+		onOK.Release()
+		onErr.Release()
+	}
+	select {
+	case r := <-ch:
+		release()
+		return r.v, r.err
+	case <-ctx.Done():
+		go func() {
+			<-ch
+			release()
+		}()
+		return js.Undefined(), ctx.Err()
+	}
+}
+
+func arg(args []js.Value, i int) js.Value {
+	if i < len(args) {
+		return args[i]
+	}
+	return js.Undefined()
+}
+
+// isSet reports whether v is neither undefined nor null.
+func isSet(v js.Value) bool { return !v.IsUndefined() && !v.IsNull() }
+
+// toJS converts a Go value into a plain JavaScript value: js.Value as it is,
+// nil as undefined, anything else through JSON. Go values never reach
+// JavaScript as opaque objects.
+func toJS(v any) js.Value {
+	switch v := v.(type) {
+	case nil:
+		return js.Undefined()
+	case js.Value:
+		return v
+	case js.Func:
+		return v.Value
+	case json.RawMessage:
+		if len(v) == 0 {
+			return js.Undefined()
+		}
+		return jsJSON.Call("parse", string(v))
+	case string, bool, int, float64:
+		return js.ValueOf(v)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return js.ValueOf(fmt.Sprintf("gojanus: cannot convert %T: %v", v, err))
+	}
+	return jsJSON.Call("parse", string(b))
+}
+
+// fromJS decodes a plain JavaScript value into dst through JSON. undefined
+// and null leave dst unchanged.
+func fromJS(v js.Value, dst any) error {
+	if !isSet(v) {
+		return nil
+	}
+	s := jsJSON.Call("stringify", v)
+	if s.Type() != js.TypeString {
+		return typeError("gojanus: expected a JSON value, got %s", v.Type())
+	}
+	if err := json.Unmarshal([]byte(s.String()), dst); err != nil {
+		return typeError("gojanus: bad argument: %v", err)
+	}
+	return nil
+}
+
+// rawJS returns a JavaScript value as raw JSON (for request bodies); nil for
+// undefined and null.
+func rawJS(v js.Value) (json.RawMessage, error) {
+	if !isSet(v) {
+		return nil, nil
+	}
+	if v.Type() != js.TypeObject {
+		return nil, typeError("gojanus: expected an object, got %s", v.Type())
+	}
+	s := jsJSON.Call("stringify", v)
+	return json.RawMessage(s.String()), nil
+}
+
+// str returns opts[name] as a string ("" when unset).
+func str(opts js.Value, name string) string {
+	if opts.Type() != js.TypeObject {
+		return ""
+	}
+	v := opts.Get(name)
+	if v.Type() != js.TypeString {
+		return ""
+	}
+	return v.String()
+}
+
+// millis returns opts[name], a number of milliseconds, and whether it was
+// given.
+func millis(opts js.Value, name string) (time.Duration, bool) {
+	if opts.Type() != js.TypeObject {
+		return 0, false
+	}
+	v := opts.Get(name)
+	if v.Type() != js.TypeNumber {
+		return 0, false
+	}
+	return time.Duration(v.Float() * float64(time.Millisecond)), true
+}
+
+// uintArg returns args[i] as an unsigned id (a number, or a decimal string).
+func uintArg(args []js.Value, i int, what string) (uint64, error) {
+	v := arg(args, i)
+	switch v.Type() {
+	case js.TypeNumber:
+		f := v.Float()
+		if f < 0 || f != float64(uint64(f)) {
+			return 0, typeError("gojanus: %s must be a non-negative integer", what)
+		}
+		return uint64(f), nil
+	case js.TypeString:
+		var n uint64
+		if _, err := fmt.Sscan(v.String(), &n); err == nil {
+			return n, nil
+		}
+	}
+	return 0, typeError("gojanus: %s must be a number", what)
+}
+
+// idArg returns args[i] as a plugin id (number or string).
+func idArg(args []js.Value, i int, what string) (core.ID, error) {
+	v := arg(args, i)
+	switch v.Type() {
+	case js.TypeNumber:
+		n, err := uintArg(args, i, what)
+		return core.NumID(n), err
+	case js.TypeString:
+		return core.StrID(v.String()), nil
+	}
+	return core.ID{}, typeError("gojanus: %s must be a number or a string", what)
+}
+
+// apiError is an error of this program with a JavaScript error name.
+type apiError struct {
+	name string
+	msg  string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func typeError(format string, a ...any) error {
+	return &apiError{name: "TypeError", msg: fmt.Sprintf(format, a...)}
+}
+
+// errNoMedia is the error of every media call where the runtime has no
+// RTCPeerConnection (Node).
+var errNoMedia = &apiError{name: "NotSupportedError", msg: "media needs a browser: RTCPeerConnection is not available in this runtime"}
+
+// jsRejection is a JavaScript promise's rejection reason, as a Go error.
+type jsRejection struct{ v js.Value }
+
+func (e *jsRejection) Error() string { return describeJS(e.v) }
+
+// describeJS describes a thrown JavaScript value.
+func describeJS(v js.Value) string {
+	if v.Type() == js.TypeObject {
+		if m := v.Get("message"); m.Type() == js.TypeString {
+			if n := v.Get("name"); n.Type() == js.TypeString && n.String() != "" {
+				return n.String() + ": " + m.String()
+			}
+			return m.String()
+		}
+	}
+	if v.Type() == js.TypeUndefined {
+		return "undefined"
+	}
+	return jsGlobal.Get("String").Invoke(v).String()
+}
+
+// jsError converts a Go error into a JavaScript Error whose name tells the
+// kind (JanusError, PluginError, TimeoutError, AbortError, ...) and which
+// carries code and reason for Janus and plugin errors.
+func jsError(err error) js.Value {
+	name := "GojanusError"
+	var (
+		code   int
+		reason string
+		plugin string
+		req    string
+	)
+	var (
+		pe  *core.PluginError
+		je  *core.Error
+		ae  *apiError
+		rej *jsRejection
+	)
+	switch {
+	case errors.As(err, &pe):
+		name, code, reason, plugin = "PluginError", pe.Code, pe.Reason, pe.Plugin
+	case errors.As(err, &je):
+		name, code, reason, req = "JanusError", je.Code, je.Reason, je.Request
+	case errors.As(err, &ae):
+		name = ae.name
+	case errors.Is(err, core.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		name = "TimeoutError"
+	case errors.Is(err, context.Canceled):
+		name = "AbortError"
+	case errors.Is(err, core.ErrClosed):
+		name = "ClosedError"
+	case errors.Is(err, core.ErrDisconnected):
+		name = "DisconnectedError"
+	case errors.Is(err, core.ErrSessionDestroyed), errors.Is(err, core.ErrSessionTimeout):
+		name = "SessionEndedError"
+	case errors.As(err, &rej):
+		// A browser error (NotAllowedError from getUserMedia, ...): keep
+		// its name, and the original as the cause.
+		if n := rej.v.Get("name"); rej.v.Type() == js.TypeObject && n.Type() == js.TypeString {
+			name = n.String()
+		}
+	}
+	ctor := jsGlobal.Get("Error")
+	if name == "TypeError" {
+		ctor = jsGlobal.Get("TypeError")
+	}
+	e := ctor.New(err.Error())
+	e.Set("name", name)
+	if code != 0 {
+		e.Set("code", code)
+		e.Set("reason", reason)
+	}
+	if plugin != "" {
+		e.Set("plugin", plugin)
+	}
+	if req != "" {
+		e.Set("request", req)
+	}
+	if rej != nil {
+		e.Set("cause", rej.v)
+	}
+	return e
+}
+
+// errString returns err's message, or undefined for nil.
+func errString(err error) any {
+	if err == nil {
+		return nil
+	}
+	return err.Error()
+}
+
+// callJS calls fn (if it is a function) with args, reporting an exception
+// on the console instead of ending the program.
+func callJS(fn js.Value, args ...any) {
+	if fn.Type() != js.TypeFunction {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			jsGlobal.Get("console").Call("error", "gojanus: an event callback threw:", fmt.Sprint(r))
+		}
+	}()
+	fn.Invoke(args...)
+}
+
+// emit delivers an event (a plain object with a "type") to one of our
+// objects: to its onevent callback, to its on<type> callback (for types
+// other than "event"), and to its listeners as a DOM Event whose own
+// properties are the event's (and whose detail is the plain object).
+func emit(obj, ev js.Value) {
+	typ := ev.Get("type").String()
+	callJS(obj.Get("onevent"), ev)
+	if typ != "event" {
+		callJS(obj.Get("on"+typ), ev)
+	}
+	e := jsGlobal.Get("Event").New(typ)
+	keys := jsObject.Call("keys", ev)
+	for i := 0; i < keys.Length(); i++ {
+		k := keys.Index(i).String()
+		if k != "type" {
+			e.Set(k, ev.Get(k))
+		}
+	}
+	e.Set("detail", ev)
+	defer func() {
+		if r := recover(); r != nil {
+			jsGlobal.Get("console").Call("error", "gojanus: dispatching", typ, fmt.Sprint(r))
+		}
+	}()
+	obj.Call("dispatchEvent", e)
+}
