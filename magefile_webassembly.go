@@ -268,4 +268,3 @@ func runSecret(env map[string]string, secret, dir, name string, args ...string) 
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Run()
 }
-
