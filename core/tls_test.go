@@ -5,10 +5,12 @@ package core_test
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"io"
+	"net"
 	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,20 +21,50 @@ import (
 	"github.com/gojanus/gojanus/internal/janustest"
 )
 
-// tlsProxy puts a TLS terminating reverse proxy with a self-signed
-// certificate in front of a Janus listener, as a deployment behind nginx
-// would be.
-func tlsProxy(t *testing.T, backend string) (*httptest.Server, *x509.CertPool) {
+// tlsProxy puts a TLS-terminating TCP relay with a self-signed
+// certificate in front of a Janus listener, as a deployment behind a TLS
+// proxy would be. It returns the relay's https:// URL and its CA pool.
+func tlsProxy(t *testing.T, backend string) (string, *x509.CertPool) {
 	t.Helper()
 	u, err := url.Parse(backend)
 	require.NoError(t, err)
-	u.Scheme = "http"
-	u.Path = ""
-	proxy := httptest.NewTLSServer(httputil.NewSingleHostReverseProxy(u))
-	t.Cleanup(proxy.Close)
+	// httptest makes the certificate (for 127.0.0.1) and the pool.
+	certSrv := httptest.NewUnstartedServer(nil)
+	certSrv.StartTLS()
+	cert := certSrv.TLS.Certificates[0]
 	pool := x509.NewCertPool()
-	pool.AddCert(proxy.Certificate())
-	return proxy, pool
+	pool.AddCert(certSrv.Certificate())
+	certSrv.Close()
+
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			b, err := net.Dial("tcp", u.Host)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			wg.Add(2)
+			relay := func(dst, src net.Conn) {
+				defer wg.Done()
+				_, _ = io.Copy(dst, src)
+				dst.Close()
+				src.Close()
+			}
+			go relay(b, c)
+			go relay(c, b)
+		}
+	}()
+	return "https://" + ln.Addr().String(), pool
 }
 
 func TestRealTLSWithCustomCA(t *testing.T) {
@@ -44,8 +76,8 @@ func TestRealTLSWithCustomCA(t *testing.T) {
 		url  string
 		pool *x509.CertPool
 	}{
-		{"wss", strings.Replace(wsProxy.URL, "https://", "wss://", 1), wsPool},
-		{"https", httpProxy.URL + "/janus", httpPool},
+		{"wss", strings.Replace(wsProxy, "https://", "wss://", 1), wsPool},
+		{"https", httpProxy + "/janus", httpPool},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

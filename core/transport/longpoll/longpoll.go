@@ -30,6 +30,7 @@ import (
 type Transport struct {
 	base      string // e.g. http://127.0.0.1:8088/janus, no trailing slash
 	client    *http.Client
+	ownClient bool // made here: its idle connections are closed by Close
 	header    http.Header
 	readLimit int64
 	maxEvents int
@@ -63,7 +64,8 @@ func New(base string, opts transport.Options) (*Transport, error) {
 		return nil, fmt.Errorf("longpoll: URL scheme must be http or https, got %q", u.Scheme)
 	}
 	client := opts.HTTPClient
-	if client == nil {
+	own := client == nil
+	if own {
 		client = &http.Client{Transport: defaultRoundTripper(opts)}
 	}
 	limit := opts.ReadLimit
@@ -78,6 +80,7 @@ func New(base string, opts transport.Options) (*Transport, error) {
 	return &Transport{
 		base:      strings.TrimRight(base, "/"),
 		client:    client,
+		ownClient: own,
 		header:    http.Header(opts.Header),
 		readLimit: limit,
 		maxEvents: maxev,
@@ -128,10 +131,14 @@ func (t *Transport) Recv(ctx context.Context) ([]byte, error) {
 	}
 }
 
-// Close stops every poll and in-flight request and waits for the pollers.
+// Close stops every poll and in-flight request, waits for the pollers and
+// closes the idle connections of its own HTTP client.
 func (t *Transport) Close() error {
 	t.cancel()
 	t.wg.Wait()
+	if t.ownClient {
+		t.client.CloseIdleConnections()
+	}
 	return nil
 }
 
