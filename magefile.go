@@ -61,6 +61,9 @@ var requirements = []requirement{
 	// packages.
 	{Check: []string{"node", "--version"}, Apt: []string{"nodejs"}},
 	{Check: []string{"npm", "--version"}, Apt: []string{"npm"}},
+	// The web demo's tests drive Debian's Chromium (never a downloaded
+	// browser) with playwright-core.
+	{Check: []string{"chromium", "--version"}, Apt: []string{"chromium"}},
 	{Check: []string{"gst-inspect-1.0", "--exists", "vp8enc"}, Apt: []string{"gstreamer1.0-tools", "gstreamer1.0-plugins-base", "gstreamer1.0-plugins-good", "gstreamer1.0-plugins-bad"}},
 }
 
@@ -254,7 +257,10 @@ func goFiles() ([]string, error) {
 func Test(ctx context.Context) error {
 	mg.CtxDeps(ctx, Deps)
 	mg.SerialDeps(Vet, Fmt)
-	if err := run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-v", "-timeout", "15m", "./..."); err != nil {
+	// One package at a time (-p 1): the media tests send real-time media
+	// and should not share the 2 cores with another package's encoders and
+	// browsers.
+	if err := run(nil, mg.GoCmd(), "test", "-p", "1", "-race", "-count=1", "-v", "-timeout", "20m", "./..."); err != nil {
 		return err
 	}
 	// The mediadevices sources (cgo, behind their build tag).

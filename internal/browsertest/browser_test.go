@@ -1,0 +1,452 @@
+// Package browsertest runs the web demo (web/index.html, web/echotest.html)
+// in headless Chromium against a real Janus: the JavaScript tests of
+// web/test/browser (node --test, driving Chromium with playwright-core),
+// inside a private network namespace so that WebRTC really flows (Janus
+// gathers no candidates on loopback).
+//
+// Needs, besides Janus and root (for the namespace): Chromium (Debian's
+// chromium, or $GOJANUS_CHROMIUM), Node 20+ with npm, and ffprobe. When one
+// is missing the test is skipped, or fails with CI=true.
+package browsertest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/netns"
+)
+
+const (
+	// envBuild carries the folder of the freshly built wasm and command
+	// from the outer test process into the namespace.
+	envBuild = "GOJANUS_BROWSERTEST_BUILD"
+	// envChromium overrides the Chromium binary.
+	envChromium = "GOJANUS_CHROMIUM"
+	// envMark is set, with a value of its own, on the node process: every
+	// process it starts (Chromium, the gojanus command) inherits it, which
+	// is how the test finds and kills what survived.
+	envMark = "GOJANUS_BROWSERTEST_MARK"
+
+	// suiteTimeout bounds the JavaScript suite (it takes about 30 s);
+	// $GOJANUS_BROWSER_SUITE_TIMEOUT (a Go duration) overrides it.
+	suiteTimeout = 150 * time.Second
+	// npmTimeout bounds npm ci.
+	npmTimeout = 3 * time.Minute
+	// minNode is the oldest Node the suite runs on.
+	minNode = 20
+	// browserTestDir is the JavaScript suite, from the module root.
+	browserTestDir = "web/test/browser"
+)
+
+// onCI reports whether missing tools fail the test instead of skipping it.
+func onCI() bool {
+	v := strings.ToLower(os.Getenv("CI"))
+	return v == "true" || v == "1"
+}
+
+func missing(t *testing.T, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if onCI() {
+		t.Fatalf("required on CI: %s", msg)
+	}
+	t.Skipf("skipping: %s", msg)
+}
+
+// moduleRoot returns the folder holding go.mod.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// chromiumPath returns the Chromium binary: $GOJANUS_CHROMIUM, chromium in
+// PATH, or Debian's /usr/bin/chromium.
+func chromiumPath() (string, error) {
+	if p := os.Getenv(envChromium); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("%s=%s: %v", envChromium, p, err)
+		}
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium", nil
+	}
+	return "", errors.New("chromium not found (apt-get install chromium, or set " + envChromium + ")")
+}
+
+// TestBrowserDemo builds gojanus.wasm and the gojanus command, serves web/
+// and runs web/test/browser in headless Chromium against a Janus that
+// gathers candidates on the namespace's veth interface: two VideoRoom pages
+// see each other, the EchoTest page sees its echo, a browser receives the
+// native command's publisher, and the native command records a browser's.
+func TestBrowserDemo(t *testing.T) {
+	if !netns.Inside() {
+		if err := netns.Available(); err == nil {
+			prepare(t)
+		}
+	}
+	if !netns.Run(t) {
+		return
+	}
+	root := moduleRoot(t)
+	build := os.Getenv(envBuild)
+	if build == "" {
+		t.Fatalf("%s is not set: the outer test process builds the wasm", envBuild)
+	}
+	chromium, err := chromiumPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	web := httptest.NewServer(webHandler(filepath.Join(root, "web"), build))
+	t.Cleanup(web.Close)
+
+	tmp := t.TempDir()
+	for _, d := range []string{"tmp", "config", "cache"} {
+		if err := os.Mkdir(filepath.Join(tmp, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := map[string]string{
+		"GOJANUS_PAGE_URL":                 web.URL + "/",
+		janustest.EnvWS:                    srv.WSURL,
+		janustest.EnvHTTP:                  srv.HTTPURL,
+		"GOJANUS_CHROMIUM":                 chromium,
+		"GOJANUS_CLI":                      filepath.Join(build, "gojanus"),
+		"GOJANUS_MEDIA":                    filepath.Join(root, "testdata", "media"),
+		"GOJANUS_ICE_INTERFACE":            netns.Interface,
+		"GOJANUS_ICE_ADDR":                 netns.Addr,
+		"GOJANUS_TEST_TMP":                 filepath.Join(tmp, "tmp"),
+		"TMPDIR":                           filepath.Join(tmp, "tmp"),
+		"XDG_CONFIG_HOME":                  filepath.Join(tmp, "config"),
+		"XDG_CACHE_HOME":                   filepath.Join(tmp, "cache"),
+		"NODE_OPTIONS":                     "",
+		"NO_COLOR":                         "1",
+		"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
+	}
+	start := time.Now()
+	err = runSuite(t, filepath.Join(root, browserTestDir), env)
+	t.Logf("browser suite: %.1f s", time.Since(start).Seconds())
+	if err != nil {
+		t.Fatalf("node --test in %s: %v", browserTestDir, err)
+	}
+}
+
+// prepare runs outside the namespace, where the network is: it checks the
+// tools, installs the npm packages of the suite and builds the wasm and the
+// command into a temporary folder that the namespace run gets in envBuild.
+func prepare(t *testing.T) {
+	t.Helper()
+	janustest.RequireJanus(t)
+	if _, err := chromiumPath(); err != nil {
+		missing(t, "%v", err)
+	}
+	if err := checkNode(); err != nil {
+		missing(t, "%v", err)
+	}
+	if _, err := exec.LookPath("ffprobe"); err != nil {
+		missing(t, "ffprobe not found (apt-get install ffmpeg)")
+	}
+	root := moduleRoot(t)
+	npmInstall(t, filepath.Join(root, browserTestDir))
+
+	build := t.TempDir()
+	start := time.Now()
+	const gocmd = "go" // go test puts its GOROOT/bin first in PATH
+	goBuild := func(env []string, args ...string) {
+		cmd := exec.Command(gocmd, append([]string{"build"}, args...)...)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), env...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	goBuild([]string{"GOOS=js", "GOARCH=wasm"}, "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(build, "gojanus.wasm"), "./wasm")
+	goBuild(nil, "-o", filepath.Join(build, "gojanus"), "./native/cmd/gojanus")
+	out, err := exec.Command(gocmd, "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatalf("go env GOROOT: %v", err)
+	}
+	wasmExec := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec.js")
+	b, err := os.ReadFile(wasmExec)
+	if err != nil {
+		t.Fatalf("wasm_exec.js of this Go: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(build, "wasm_exec.js"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("built gojanus.wasm and gojanus in %.1f s", time.Since(start).Seconds())
+	t.Setenv(envBuild, build)
+}
+
+// checkNode checks that Node is recent enough and that npm is there.
+func checkNode() error {
+	out, err := exec.Command("node", "--version").Output()
+	if err != nil {
+		return fmt.Errorf("node not found (apt-get install nodejs npm): %v", err)
+	}
+	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
+	if major, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0]); major < minNode {
+		return fmt.Errorf("the browser tests need Node %d or later, found %s", minNode, v)
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		return errors.New("npm not found (apt-get install npm)")
+	}
+	return nil
+}
+
+// npmInstall installs the suite's packages from its lock file, unless the
+// installed playwright-core already is the pinned one.
+func npmInstall(t *testing.T, dir string) {
+	t.Helper()
+	var pkg struct {
+		DevDependencies map[string]string `json:"devDependencies"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &pkg); err != nil {
+		t.Fatalf("package.json: %v", err)
+	}
+	want := pkg.DevDependencies["playwright-core"]
+	var installed struct {
+		Version string `json:"version"`
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "node_modules", "playwright-core", "package.json")); err == nil {
+		_ = json.Unmarshal(b, &installed)
+	}
+	if want != "" && installed.Version == want {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), npmTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1")
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		missing(t, "npm ci in %s: %v\n%s", dir, err, out)
+	}
+	t.Logf("npm ci in %s: %.1f s", dir, time.Since(start).Seconds())
+}
+
+// webHandler serves web/, with gojanus.wasm and wasm_exec.js from build.
+func webHandler(webDir, build string) http.Handler {
+	files := http.FileServer(http.Dir(webDir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		switch r.URL.Path {
+		case "/gojanus.wasm":
+			w.Header().Set("Content-Type", "application/wasm")
+			http.ServeFile(w, r, filepath.Join(build, "gojanus.wasm"))
+		case "/wasm_exec.js":
+			w.Header().Set("Content-Type", "text/javascript")
+			http.ServeFile(w, r, filepath.Join(build, "wasm_exec.js"))
+		default:
+			if strings.HasPrefix(r.URL.Path, "/test/") {
+				http.NotFound(w, r)
+				return
+			}
+			files.ServeHTTP(w, r)
+		}
+	})
+}
+
+// runSuite runs node --test in dir with env, logging its output line by
+// line. Whatever happens, no process it started survives: node runs in a
+// process group of its own, which is stopped (SIGTERM, then SIGKILL) at the
+// end, and every process carrying its mark (Chromium runs in a process
+// group of its own) is killed too.
+func runSuite(t *testing.T, dir string, env map[string]string) error {
+	t.Helper()
+	if n := killStale(); n > 0 {
+		t.Logf("killed %d process(es) left by an earlier run that died", n)
+	}
+	mark := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	limit := suiteTimeout
+	if v := os.Getenv("GOJANUS_BROWSER_SUITE_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("GOJANUS_BROWSER_SUITE_TIMEOUT: %v", err)
+		}
+		limit = d
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	// The test files by name: Node 20 takes no globs, and naming them keeps
+	// the helpers (lib.mjs) from being run as tests.
+	files, err := filepath.Glob(filepath.Join(dir, "*.test.mjs"))
+	if err != nil || len(files) == 0 {
+		return fmt.Errorf("no *.test.mjs in %s", dir)
+	}
+	args := []string{"--test", "--test-reporter=spec"}
+	for _, f := range files {
+		args = append(args, filepath.Base(f))
+	}
+	cmd := exec.CommandContext(ctx, "node", args...)
+	cmd.Dir = dir
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Env = append(cmd.Env, envMark+"="+mark)
+	// Should this process die, node gets SIGTERM, on which playwright
+	// closes Chromium and the suite kills the commands it started.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	cmd.Cancel = func() error {
+		// Let playwright close the browser, then make sure.
+		return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	}
+	cmd.WaitDelay = 5 * time.Second
+	lw := &lineWriter{t: t}
+	cmd.Stdout, cmd.Stderr = lw, lw
+	defer func() {
+		lw.flush()
+		if cmd.Process != nil {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		}
+		if n := killMarked(mark); n > 0 {
+			t.Logf("killed %d leftover process(es) of the suite", n)
+		}
+	}()
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		return fmt.Errorf("timed out after %v: %w", limit, err)
+	}
+	return err
+}
+
+// killMarked kills every process whose environment has envMark=mark and
+// returns how many there were, trying again until none is left (at most
+// about two seconds).
+func killMarked(mark string) int {
+	return killWhere(func(m string) bool { return m == mark })
+}
+
+// killStale kills the marked processes of earlier runs whose test process
+// is gone (a run killed before it could clean up), and returns how many.
+func killStale() int {
+	return killWhere(func(m string) bool {
+		pid, err := strconv.Atoi(strings.SplitN(m, "-", 2)[0])
+		if err != nil || pid == os.Getpid() {
+			return false
+		}
+		return syscall.Kill(pid, 0) == syscall.ESRCH
+	})
+}
+
+// killWhere SIGKILLs the live processes whose envMark value satisfies
+// match, until none is left (at most about two seconds), and returns how
+// many it killed.
+func killWhere(match func(mark string) bool) int {
+	prefix := []byte(envMark + "=")
+	killed := map[int]bool{}
+	for range 20 {
+		found := 0
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil || pid == os.Getpid() {
+				continue
+			}
+			environ, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+			if err != nil {
+				continue
+			}
+			marked := false
+			for _, kv := range bytes.Split(environ, []byte{0}) {
+				if v, ok := bytes.CutPrefix(kv, prefix); ok && match(string(v)) {
+					marked = true
+					break
+				}
+			}
+			if !marked {
+				continue
+			}
+			if stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil && isZombie(stat) {
+				continue // dead, waiting for its parent
+			}
+			found++
+			killed[pid] = true
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		if found == 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return len(killed)
+}
+
+// isZombie reports whether /proc/PID/stat describes a zombie.
+func isZombie(stat []byte) bool {
+	i := bytes.LastIndexByte(stat, ')')
+	return i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
+}
+
+// lineWriter logs whole lines through t.Log.
+type lineWriter struct {
+	t   *testing.T
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			break
+		}
+		w.t.Log(string(w.buf[:i]))
+		w.buf = w.buf[i+1:]
+	}
+	return len(p), nil
+}
+
+func (w *lineWriter) flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.buf) > 0 {
+		w.t.Log(string(w.buf))
+		w.buf = nil
+	}
+}
