@@ -362,6 +362,18 @@ func Janus(ctx context.Context) error {
 	}
 }
 
+// webDemoIfInteractive goes on with the web demo (WebDemo) when a person
+// runs the demo at a terminal; scripts and CI stop after the command-line
+// demo.
+func webDemoIfInteractive(ctx context.Context) error {
+	st, err := os.Stdin.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		fmt.Println("(At a terminal, the demo goes on with the web pages: go tool mage webDemo.)")
+		return nil
+	}
+	return WebDemo(ctx)
+}
+
 // Demo is the visible demo. As root it runs in a private network
 // namespace (Janus does no ICE on loopback): a local Janus, then "gojanus
 // demo --media", which walks through a session, the admin API and
@@ -379,7 +391,10 @@ func Demo(ctx context.Context) error {
 		if err := run(nil, mg.GoCmd(), "build", "-o", runner, "./internal/demo"); err != nil {
 			return err
 		}
-		return run(nil, "unshare", "-n", "--", runner, "--gojanus", gojanus)
+		if err := run(nil, "unshare", "-n", "--", runner, "--gojanus", gojanus); err != nil {
+			return err
+		}
+		return webDemoIfInteractive(ctx)
 	} else {
 		fmt.Printf("Media demo skipped: %v.\nRunning the signalling demo only.\n", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -117,8 +118,6 @@ func copyFile(src, dst string) error {
 // getUserMedia from a secure context: http://127.0.0.1 is one.
 func Serve(ctx context.Context) error {
 	mg.Deps(Wasm)
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	port := 0
 	if p := os.Getenv(serveEnv); p != "" {
 		n, err := strconv.Atoi(p)
@@ -127,6 +126,37 @@ func Serve(ctx context.Context) error {
 		}
 		port = n
 	}
+	return serveWeb(ctx, port, func(addr string) {
+		fmt.Printf("Serving %s/ at http://%s/ (Ctrl-C stops)\n", webDir, addr)
+	})
+}
+
+// WebDemo starts a local Janus (ICE on this machine's interfaces, as a
+// browser on the same machine needs) and serves the web demo next to it,
+// printing the URLs of the VideoRoom and EchoTest pages, until Ctrl-C.
+func WebDemo(ctx context.Context) error {
+	mg.Deps(Wasm)
+	sctx, cancel := context.WithTimeout(ctx, startTimeout)
+	srv, err := janusserver.Start(sctx, janusserver.Options{})
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	q := "?server=" + url.QueryEscape(srv.WSURL)
+	return serveWeb(ctx, 0, func(addr string) {
+		fmt.Printf("Janus %s: %s\n", srv.Version, srv.WSURL)
+		fmt.Printf("VideoRoom demo: http://%s/%s  (open it in two tabs)\n", addr, q)
+		fmt.Printf("EchoTest demo:  http://%s/echotest.html%s\n", addr, q)
+		fmt.Println("Ctrl-C stops.")
+	})
+}
+
+// serveWeb serves web/ on 127.0.0.1:port (0: a free port) until ctx ends
+// or Ctrl-C; ready gets the address.
+func serveWeb(ctx context.Context, port int, ready func(addr string)) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -144,7 +174,7 @@ func Serve(ctx context.Context) error {
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	fmt.Printf("Serving %s/ at http://%s/ (Ctrl-C stops)\n", webDir, ln.Addr())
+	ready(ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
