@@ -20,14 +20,14 @@ var (
 func initVideoRoomProtos() {
 	videoRoomProto = newProto(handleProto, map[string]func(js.Value, []js.Value) any{
 		"list":             method("VideoRoom handle", roomList),
-		"create":           method("VideoRoom handle", roomCreate),
-		"edit":             method("VideoRoom handle", roomEdit),
+		"create":           method("VideoRoom handle", roomRequest((*videoroom.Handle).Create)),
+		"edit":             method("VideoRoom handle", roomRequest((*videoroom.Handle).Edit)),
 		"destroy":          method("VideoRoom handle", roomDestroy),
 		"exists":           method("VideoRoom handle", roomExists),
 		"listParticipants": method("VideoRoom handle", roomListParticipants),
-		"kick":             method("VideoRoom handle", roomKick),
-		"moderate":         method("VideoRoom handle", roomModerate),
-		"allowed":          method("VideoRoom handle", roomAllowed),
+		"kick":             method("VideoRoom handle", roomAction((*videoroom.Handle).Kick)),
+		"moderate":         method("VideoRoom handle", roomAction((*videoroom.Handle).Moderate)),
+		"allowed":          method("VideoRoom handle", roomRequest((*videoroom.Handle).Allowed)),
 		"join":             method("VideoRoom handle", roomJoin),
 	})
 	publisherProto = newProto(videoRoomProto, map[string]func(js.Value, []js.Value) any{
@@ -554,6 +554,27 @@ func subscriberLeave(ctx context.Context, hs *handleState, _ []js.Value) (any, e
 
 // Room management, on any VideoRoom handle.
 
+// roomRequest makes the method of a room request that takes one object
+// (decoded into Req) and answers with a value.
+func roomRequest[Req, Res any](do func(*videoroom.Handle, context.Context, Req) (Res, error)) func(context.Context, *handleState, []js.Value) (any, error) {
+	return func(ctx context.Context, hs *handleState, args []js.Value) (any, error) {
+		h, err := hs.videoRoom()
+		if err != nil {
+			return nil, err
+		}
+		var r Req
+		if err := fromJS(arg(args, 0), &r); err != nil {
+			return nil, err
+		}
+		return do(h, ctx, r)
+	}
+}
+
+// roomAction is roomRequest for requests that answer nothing.
+func roomAction[Req any](do func(*videoroom.Handle, context.Context, Req) error) func(context.Context, *handleState, []js.Value) (any, error) {
+	return roomRequest(func(h *videoroom.Handle, ctx context.Context, r Req) (any, error) { return nil, do(h, ctx, r) })
+}
+
 func roomList(ctx context.Context, hs *handleState, args []js.Value) (any, error) {
 	h, err := hs.videoRoom()
 	if err != nil {
@@ -571,30 +592,6 @@ func roomList(ctx context.Context, hs *handleState, args []js.Value) (any, error
 		return []any{}, nil
 	}
 	return rooms, nil
-}
-
-func roomCreate(ctx context.Context, hs *handleState, args []js.Value) (any, error) {
-	h, err := hs.videoRoom()
-	if err != nil {
-		return nil, err
-	}
-	var o videoroom.RoomOptions
-	if err := fromJS(arg(args, 0), &o); err != nil {
-		return nil, err
-	}
-	return h.Create(ctx, o)
-}
-
-func roomEdit(ctx context.Context, hs *handleState, args []js.Value) (any, error) {
-	h, err := hs.videoRoom()
-	if err != nil {
-		return nil, err
-	}
-	var o videoroom.EditOptions
-	if err := fromJS(arg(args, 0), &o); err != nil {
-		return nil, err
-	}
-	return h.Edit(ctx, o)
 }
 
 // roomDestroy(room | {room, secret, permanent}).
@@ -643,40 +640,4 @@ func roomListParticipants(ctx context.Context, hs *handleState, args []js.Value)
 		return []any{}, nil
 	}
 	return ps, nil
-}
-
-func roomKick(ctx context.Context, hs *handleState, args []js.Value) (any, error) {
-	h, err := hs.videoRoom()
-	if err != nil {
-		return nil, err
-	}
-	var r videoroom.KickRequest
-	if err := fromJS(arg(args, 0), &r); err != nil {
-		return nil, err
-	}
-	return nil, h.Kick(ctx, r)
-}
-
-func roomModerate(ctx context.Context, hs *handleState, args []js.Value) (any, error) {
-	h, err := hs.videoRoom()
-	if err != nil {
-		return nil, err
-	}
-	var r videoroom.ModerateRequest
-	if err := fromJS(arg(args, 0), &r); err != nil {
-		return nil, err
-	}
-	return nil, h.Moderate(ctx, r)
-}
-
-func roomAllowed(ctx context.Context, hs *handleState, args []js.Value) (any, error) {
-	h, err := hs.videoRoom()
-	if err != nil {
-		return nil, err
-	}
-	var r videoroom.AllowedRequest
-	if err := fromJS(arg(args, 0), &r); err != nil {
-		return nil, err
-	}
-	return h.Allowed(ctx, r)
 }
