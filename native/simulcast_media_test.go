@@ -261,7 +261,13 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	assert.Positive(t, counts[low.String()], "frames decoded at %s", low)
 	assert.Positive(t, counts[high.String()], "frames decoded at %s", high)
 	assert.Subset(t, runs, []string{low.String(), high.String()})
-	assert.GreaterOrEqual(t, counts[low.String()]+counts[high.String()], received*9/10, "decoded frames of %d received", received)
+	// Going down from the top layer, Janus may pass through the middle
+	// one: its frames decode too and count.
+	decoded := 0
+	for _, n := range counts {
+		decoded += n
+	}
+	assert.GreaterOrEqual(t, decoded, received*9/10, "decoded frames of %d received", received)
 	_, err = admin.Destroy(ctx, videoroom.DestroyOptions{Room: room})
 	require.NoError(t, err)
 }
