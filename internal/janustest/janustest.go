@@ -12,7 +12,10 @@
 package janustest
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -88,4 +91,56 @@ func Env(srv *janusserver.Server) map[string]string {
 // a test waited for anything.
 func VerifyTestMain(m *testing.M, opts ...goleak.Option) {
 	goleak.VerifyTestMain(m, append(slices.Clone(leakIgnores), opts...)...)
+}
+
+// fromEnv describes the server the GOJANUS_JANUS_* variables name (see Env).
+func fromEnv() (*janusserver.Server, error) {
+	get := func(name string) string { return strings.TrimSpace(os.Getenv(name)) }
+	srv := &janusserver.Server{
+		WSURL:        get(EnvWS),
+		HTTPURL:      get(EnvHTTP),
+		AdminWSURL:   get(EnvAdminWS),
+		AdminHTTPURL: get(EnvAdminHTTP),
+		AdminSecret:  os.Getenv(EnvAdminSecret),
+		Version:      get(EnvVersion),
+		Dir:          get(EnvDir),
+	}
+	var unset []string
+	for _, v := range []struct{ name, val string }{
+		{EnvWS, srv.WSURL}, {EnvHTTP, srv.HTTPURL},
+		{EnvAdminWS, srv.AdminWSURL}, {EnvAdminHTTP, srv.AdminHTTPURL},
+		{EnvAdminSecret, srv.AdminSecret},
+	} {
+		if v.val == "" {
+			unset = append(unset, v.name)
+		}
+	}
+	if len(unset) > 0 {
+		return nil, fmt.Errorf("the environment describes no complete Janus server: set %s", strings.Join(unset, ", "))
+	}
+	if srv.Dir != "" {
+		srv.RecordingsDir = filepath.Join(srv.Dir, "recordings")
+		srv.LogPath = filepath.Join(srv.Dir, "janus.log")
+		if _, err := os.Stat(srv.Dir); err != nil {
+			return nil, errors.Join(fmt.Errorf("%s=%s", EnvDir, srv.Dir), err)
+		}
+	}
+	return srv, nil
+}
+
+// Shared returns the Janus server the environment describes (the
+// GOJANUS_JANUS_* variables, see Env) when EnvWS is set, so that several
+// benchmark processes (Go and Node) measure against one server; otherwise
+// it starts one with default options, like Start. go tool mage bench sets
+// the environment.
+func Shared(t testing.TB) *janusserver.Server {
+	t.Helper()
+	if os.Getenv(EnvWS) == "" {
+		return Start(t, janusserver.Options{})
+	}
+	srv, err := fromEnv()
+	if err != nil {
+		t.Fatalf("janustest: %v", err)
+	}
+	return srv
 }

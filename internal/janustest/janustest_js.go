@@ -3,10 +3,7 @@
 package janustest
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -58,41 +55,6 @@ func Start(t testing.TB, opts janusserver.Options) *janusserver.Server {
 		t.Logf("janus %s at %s (started by the test runner)", srv.Version, srv.WSURL)
 	}
 	return srv
-}
-
-// fromEnv describes the runner's server from the environment.
-func fromEnv() (*janusserver.Server, error) {
-	get := func(name string) string { return strings.TrimSpace(os.Getenv(name)) }
-	srv := &janusserver.Server{
-		WSURL:        get(EnvWS),
-		HTTPURL:      get(EnvHTTP),
-		AdminWSURL:   get(EnvAdminWS),
-		AdminHTTPURL: get(EnvAdminHTTP),
-		AdminSecret:  os.Getenv(EnvAdminSecret),
-		Version:      get(EnvVersion),
-		Dir:          get(EnvDir),
-	}
-	var unset []string
-	for _, v := range []struct{ name, val string }{
-		{EnvWS, srv.WSURL}, {EnvHTTP, srv.HTTPURL},
-		{EnvAdminWS, srv.AdminWSURL}, {EnvAdminHTTP, srv.AdminHTTPURL},
-		{EnvAdminSecret, srv.AdminSecret},
-	} {
-		if v.val == "" {
-			unset = append(unset, v.name)
-		}
-	}
-	if len(unset) > 0 {
-		return nil, fmt.Errorf("under GOOS=js the test runner must start Janus and set %s (go tool mage testWasm does)", strings.Join(unset, ", "))
-	}
-	if srv.Dir != "" {
-		srv.RecordingsDir = filepath.Join(srv.Dir, "recordings")
-		srv.LogPath = filepath.Join(srv.Dir, "janus.log")
-		if _, err := os.Stat(srv.Dir); err != nil {
-			return nil, errors.Join(fmt.Errorf("%s=%s", EnvDir, srv.Dir), err)
-		}
-	}
-	return srv, nil
 }
 
 // unsupported tells what in opts the runner's server does not provide,
