@@ -2,7 +2,10 @@
 // in headless Chromium against a real Janus: the JavaScript tests of
 // web/test/browser (node --test, driving Chromium with playwright-core),
 // inside a private network namespace so that WebRTC really flows (Janus
-// gathers no candidates on loopback).
+// gathers no candidates on loopback). The same suite checks interop with
+// janus.js, the official JavaScript client (npm janus-gateway), and
+// BenchmarkBrowser compares how fast a page gets a Janus session with
+// gojanus.wasm and with janus.js.
 //
 // Needs, besides Janus and root (for the namespace): Chromium (Debian's
 // chromium, or $GOJANUS_CHROMIUM), Node 20+ with npm, and ffprobe. When one
@@ -12,7 +15,6 @@ package browsertest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -30,6 +32,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/internal/nodejs"
 )
 
 const (
@@ -48,8 +51,6 @@ const (
 	suiteTimeout = 150 * time.Second
 	// npmTimeout bounds npm ci.
 	npmTimeout = 3 * time.Minute
-	// minNode is the oldest Node the suite runs on.
-	minNode = 20
 	// browserTestDir is the JavaScript suite, from the module root.
 	browserTestDir = "web/test/browser"
 )
@@ -60,7 +61,8 @@ func onCI() bool {
 	return v == "true" || v == "1"
 }
 
-func missing(t *testing.T, format string, args ...any) {
+// missing skips the test, or fails it on CI, because a tool is missing.
+func missing(t testing.TB, format string, args ...any) {
 	t.Helper()
 	msg := fmt.Sprintf(format, args...)
 	if onCI() {
@@ -70,7 +72,7 @@ func missing(t *testing.T, format string, args ...any) {
 }
 
 // moduleRoot returns the folder holding go.mod.
-func moduleRoot(t *testing.T) string {
+func moduleRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -112,7 +114,9 @@ func chromiumPath() (string, error) {
 // and runs web/test/browser in headless Chromium against a Janus that
 // gathers candidates on the namespace's veth interface: two VideoRoom pages
 // see each other, the EchoTest page sees its echo, a browser receives the
-// native command's publisher, and the native command records a browser's.
+// native command's publisher, and the native command records a browser's;
+// the same two directions with janus.js instead of the demo
+// (janusjs.test.mjs).
 func TestBrowserDemo(t *testing.T) {
 	if !netns.Inside() {
 		if err := netns.Available(); err == nil {
@@ -133,7 +137,7 @@ func TestBrowserDemo(t *testing.T) {
 	}
 
 	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
-	web := httptest.NewServer(webHandler(filepath.Join(root, "web"), build))
+	web := httptest.NewServer(webHandler(root, build))
 	t.Cleanup(web.Close)
 
 	tmp := t.TempDir()
@@ -173,12 +177,7 @@ func TestBrowserDemo(t *testing.T) {
 func prepare(t *testing.T) {
 	t.Helper()
 	janustest.RequireJanus(t)
-	if _, err := chromiumPath(); err != nil {
-		missing(t, "%v", err)
-	}
-	if err := checkNode(); err != nil {
-		missing(t, "%v", err)
-	}
+	checkTools(t)
 	if _, err := exec.LookPath("ffprobe"); err != nil {
 		missing(t, "ffprobe not found (apt-get install ffmpeg)")
 	}
@@ -187,102 +186,106 @@ func prepare(t *testing.T) {
 
 	build := t.TempDir()
 	start := time.Now()
-	const gocmd = "go" // go test puts its GOROOT/bin first in PATH
-	goBuild := func(env []string, args ...string) {
-		cmd := exec.Command(gocmd, append([]string{"build"}, args...)...)
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), env...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
-	goBuild([]string{"GOOS=js", "GOARCH=wasm"}, "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(build, "gojanus.wasm"), "./wasm")
-	goBuild(nil, "-o", filepath.Join(build, "gojanus"), "./native/cmd/gojanus")
-	out, err := exec.Command(gocmd, "env", "GOROOT").Output()
-	if err != nil {
-		t.Fatalf("go env GOROOT: %v", err)
-	}
-	wasmExec := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec.js")
-	b, err := os.ReadFile(wasmExec)
-	if err != nil {
-		t.Fatalf("wasm_exec.js of this Go: %v", err)
-	}
-	if err := os.WriteFile(filepath.Join(build, "wasm_exec.js"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	buildWasm(t, root, build)
+	goBuild(t, root, nil, "-o", filepath.Join(build, "gojanus"), "./native/cmd/gojanus")
 	t.Logf("built gojanus.wasm and gojanus in %.1f s", time.Since(start).Seconds())
 	t.Setenv(envBuild, build)
 }
 
-// checkNode checks that Node is recent enough and that npm is there.
-func checkNode() error {
-	out, err := exec.Command("node", "--version").Output()
-	if err != nil {
-		return fmt.Errorf("node not found (apt-get install nodejs npm): %v", err)
+// gocmd is the go command: go test puts its GOROOT/bin first in PATH.
+const gocmd = "go"
+
+// goBuild runs go build in root with env added to the environment.
+func goBuild(tb testing.TB, root string, env []string, args ...string) {
+	tb.Helper()
+	cmd := exec.Command(gocmd, append([]string{"build"}, args...)...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
-	if major, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0]); major < minNode {
-		return fmt.Errorf("the browser tests need Node %d or later, found %s", minNode, v)
-	}
-	if _, err := exec.LookPath("npm"); err != nil {
-		return errors.New("npm not found (apt-get install npm)")
-	}
-	return nil
 }
 
-// npmInstall installs the suite's packages from its lock file, unless the
-// installed playwright-core already is the pinned one.
-func npmInstall(t *testing.T, dir string) {
-	t.Helper()
-	var pkg struct {
-		DevDependencies map[string]string `json:"devDependencies"`
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
+// buildWasm builds gojanus.wasm into build, the way it is shipped
+// (-trimpath, no symbol table or DWARF), beside this Go's wasm_exec.js.
+func buildWasm(tb testing.TB, root, build string) {
+	tb.Helper()
+	goBuild(tb, root, []string{"GOOS=js", "GOARCH=wasm"}, "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(build, "gojanus.wasm"), "./wasm")
+	out, err := exec.Command(gocmd, "env", "GOROOT").Output()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatalf("go env GOROOT: %v", err)
 	}
-	if err := json.Unmarshal(b, &pkg); err != nil {
-		t.Fatalf("package.json: %v", err)
+	wasmExec := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec.js")
+	b, err := os.ReadFile(wasmExec)
+	if err != nil {
+		tb.Fatalf("wasm_exec.js of this Go: %v", err)
 	}
-	want := pkg.DevDependencies["playwright-core"]
-	var installed struct {
-		Version string `json:"version"`
+	if err := os.WriteFile(filepath.Join(build, "wasm_exec.js"), b, 0o644); err != nil {
+		tb.Fatal(err)
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, "node_modules", "playwright-core", "package.json")); err == nil {
-		_ = json.Unmarshal(b, &installed)
+}
+
+// checkTools checks, outside the namespace, what every Chromium run needs:
+// Chromium, Node and npm; the suite's npm packages are then installed.
+func checkTools(tb testing.TB) {
+	tb.Helper()
+	if _, err := chromiumPath(); err != nil {
+		missing(tb, "%v", err)
 	}
-	if want != "" && installed.Version == want {
-		return
+	if err := nodejs.Check(); err != nil {
+		missing(tb, "%v", err)
 	}
+}
+
+// npmInstall installs the suite's npm packages (playwright-core, janus.js,
+// webrtc-adapter) from its package-lock.json, unless node_modules already
+// holds what the lock file names.
+func npmInstall(tb testing.TB, dir string) {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), npmTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1")
 	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		missing(t, "npm ci in %s: %v\n%s", dir, err, out)
+	ran, err := nodejs.Install(ctx, dir)
+	if err != nil {
+		missing(tb, "%v", err)
 	}
-	t.Logf("npm ci in %s: %.1f s", dir, time.Since(start).Seconds())
+	if ran {
+		tb.Logf("npm ci in %s: %.1f s", dir, time.Since(start).Seconds())
+	}
 }
 
-// webHandler serves web/, with gojanus.wasm and wasm_exec.js from build.
-func webHandler(webDir, build string) http.Handler {
-	files := http.FileServer(http.Dir(webDir))
+// webHandler serves web/ from root, with gojanus.wasm and wasm_exec.js
+// from build, and under /interop/ the janus.js pages
+// (web/test/browser/janusjs/) with janus.js and webrtc-adapter from the
+// suite's node_modules in /interop/lib/. Nothing else of web/test/ is
+// served.
+func webHandler(root, build string) http.Handler {
+	files := http.FileServer(http.Dir(filepath.Join(root, "web")))
+	suite := filepath.Join(root, browserTestDir)
+	interop := http.StripPrefix("/interop/", http.FileServer(http.Dir(filepath.Join(suite, "janusjs"))))
+	lib := map[string]string{
+		"/interop/lib/janus.js":   filepath.Join(suite, "node_modules", "janus-gateway", "src", "janus.js"),
+		"/interop/lib/adapter.js": filepath.Join(suite, "node_modules", "webrtc-adapter", "out", "adapter.js"),
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
-		switch r.URL.Path {
-		case "/gojanus.wasm":
+		switch p := r.URL.Path; {
+		case p == "/gojanus.wasm":
 			w.Header().Set("Content-Type", "application/wasm")
 			http.ServeFile(w, r, filepath.Join(build, "gojanus.wasm"))
-		case "/wasm_exec.js":
+		case p == "/wasm_exec.js":
 			w.Header().Set("Content-Type", "text/javascript")
 			http.ServeFile(w, r, filepath.Join(build, "wasm_exec.js"))
+		case lib[p] != "":
+			w.Header().Set("Content-Type", "text/javascript")
+			http.ServeFile(w, r, lib[p])
+		case strings.HasPrefix(p, "/interop/lib/"):
+			http.NotFound(w, r)
+		case strings.HasPrefix(p, "/interop/"):
+			interop.ServeHTTP(w, r)
+		case strings.HasPrefix(p, "/test/"):
+			http.NotFound(w, r)
 		default:
-			if strings.HasPrefix(r.URL.Path, "/test/") {
-				http.NotFound(w, r)
-				return
-			}
 			files.ServeHTTP(w, r)
 		}
 	})

@@ -198,3 +198,29 @@ export async function decodedFrames(file, stream = "v:0") {
   const info = JSON.parse(stdout).streams?.[0] ?? {};
   return { frames: Number(info.nb_read_frames || 0), codec: info.codec_name || "" };
 }
+
+/**
+ * Opens the janus.js interop page (web/test/browser/janusjs/, served under
+ * /interop/ with janus.js and webrtc-adapter from node_modules) in a new
+ * browser context, forwarding its console like openPage, and waits for its
+ * window.interop.
+ */
+export async function openInteropPage(browser, label) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.on("console", (msg) => {
+      const type = msg.type();
+      if (type === "error" || type === "warning" || process.env.GOJANUS_BROWSER_CONSOLE) {
+        console.log(`  [${label} ${type}] ${msg.text().split("\n")[0]}`);
+      }
+    });
+    page.on("pageerror", (err) => console.log(`  [${label} pageerror] ${err.message}`));
+    await page.goto(new URL("interop/index.html", env.pageURL).href);
+    await page.waitForFunction(() => typeof window.Janus === "function" && !!window.interop, null, { timeout: 10_000 });
+    return page;
+  } catch (err) {
+    await context.close().catch(() => {});
+    throw err;
+  }
+}
