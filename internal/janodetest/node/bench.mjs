@@ -144,8 +144,12 @@ const scenarios = {
         stop = true;
         return { n, seconds };
       })();
-      const res = await Promise.race([span, failed]);
-      stop = true;
+      let res;
+      try {
+        res = await Promise.race([span, failed]);
+      } finally {
+        stop = true;
+      }
       await failed;
       if (!res) throw new Error('workers ended early');
       for (const h of handles) await h.detach();
