@@ -55,6 +55,9 @@ const (
 	browserTestDir = "web/test/browser"
 )
 
+// TestMain fails the test binary when a test leaves goroutines behind.
+func TestMain(m *testing.M) { janustest.VerifyTestMain(m) }
+
 // onCI reports whether missing tools fail the test instead of skipping it.
 func onCI() bool {
 	v := strings.ToLower(os.Getenv("CI"))

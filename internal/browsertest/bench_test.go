@@ -1,0 +1,188 @@
+package browsertest
+
+import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gojanus/gojanus/internal/janustest"
+)
+
+const (
+	// pageLoadRuns is how many times each page is loaded.
+	pageLoadRuns = 5
+	// pageLoadTimeout bounds web/test/browser/pageload.mjs.
+	pageLoadTimeout = 3 * time.Minute
+)
+
+// BenchmarkBrowser measures, in headless Chromium on 127.0.0.1 (no media,
+// so no namespace), what a web page pays to talk to Janus:
+//
+//   - page-to-session/gojanus: milliseconds from navigation start to a
+//     Janus session created through gojanus.wasm (wasm_exec.js, the wasm,
+//     gojanus.connect, createSession), median of pageLoadRuns loads in
+//     fresh browser contexts (nothing cached) as ms, the worst as max-ms;
+//   - page-to-session/janusjs: the same with janus.js (Janus.init, new
+//     Janus, its success callback);
+//   - wasm-size/gojanus: the size of gojanus.wasm built as it is shipped
+//     (-trimpath -ldflags=-s -w), raw and gzip -9, in MB (10^6 bytes).
+//
+// The pages are web/test/browser/janusjs/pageload-*.html, loaded by
+// web/test/browser/pageload.mjs. The Janus is janustest.Shared's.
+func BenchmarkBrowser(b *testing.B) {
+	checkTools(b)
+	srv := janustest.Shared(b)
+	root := moduleRoot(b)
+	dir := filepath.Join(root, browserTestDir)
+	npmInstall(b, dir)
+	chromium, err := chromiumPath()
+	if err != nil {
+		b.Fatal(err)
+	}
+	build := b.TempDir()
+	buildWasm(b, root, build)
+	web := httptest.NewServer(webHandler(root, build))
+	defer web.Close()
+
+	loads, err := runPageLoad(b, dir, map[string]string{
+		"GOJANUS_PAGE_URL":                 web.URL + "/",
+		janustest.EnvWS:                    srv.WSURL,
+		"GOJANUS_CHROMIUM":                 chromium,
+		"GOJANUS_PAGELOAD_RUNS":            strconv.Itoa(pageLoadRuns),
+		"NODE_OPTIONS":                     "",
+		"NO_COLOR":                         "1",
+		"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, client := range []string{"gojanus", "janusjs"} {
+		var ms []float64
+		phases := map[string][]float64{}
+		for _, l := range loads[client] {
+			ms = append(ms, l.MS)
+			for k, v := range l.Phases {
+				phases[k] = append(phases[k], v)
+			}
+		}
+		if len(ms) != pageLoadRuns {
+			b.Fatalf("pageload.mjs: %d loads of %s, want %d", len(ms), client, pageLoadRuns)
+		}
+		b.Logf("%s: ms to the session per load %.0f; median ms since navigation start: %s", client, ms, phaseMedians(phases))
+		b.Run("page-to-session/"+client, func(b *testing.B) {
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(median(ms), "ms")
+			b.ReportMetric(slices.Max(ms), "max-ms")
+		})
+	}
+
+	wasm, err := os.ReadFile(filepath.Join(build, "gojanus.wasm"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var gz bytes.Buffer
+	w, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := w.Write(wasm); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("wasm-size/gojanus", func(b *testing.B) {
+		b.ReportMetric(0, "ns/op")
+		b.ReportMetric(float64(len(wasm))/1e6, "raw-MB")
+		b.ReportMetric(float64(gz.Len())/1e6, "gz-MB")
+	})
+}
+
+// pageLoad is one load of a page by pageload.mjs: the milliseconds from
+// navigation start to the session, and to the steps on the way.
+type pageLoad struct {
+	MS     float64            `json:"ms"`
+	Phases map[string]float64 `json:"phases"`
+}
+
+// runPageLoad runs pageload.mjs in dir with env and returns its loads per
+// client. Chromium and node do not survive it.
+func runPageLoad(b *testing.B, dir string, env map[string]string) (map[string][]pageLoad, error) {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), pageLoadTimeout)
+	defer cancel()
+	mark := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	cmd := exec.CommandContext(ctx, "node", "pageload.mjs")
+	cmd.Dir = dir
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Env = append(cmd.Env, envMark+"="+mark)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	defer func() {
+		if cmd.Process != nil {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		}
+		killMarked(mark)
+	}()
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("timed out after %v: %w", pageLoadTimeout, err)
+		}
+		return nil, fmt.Errorf("node pageload.mjs: %v\n%s%s", err, stderr.Bytes(), stdout.Bytes())
+	}
+	if stderr.Len() > 0 {
+		b.Logf("pageload.mjs: %s", stderr.Bytes())
+	}
+	var loads map[string][]pageLoad
+	if err := json.Unmarshal(stdout.Bytes(), &loads); err != nil {
+		return nil, fmt.Errorf("pageload.mjs output %q: %v", stdout.Bytes(), err)
+	}
+	return loads, nil
+}
+
+// phaseMedians formats the median of each phase, in time order.
+func phaseMedians(phases map[string][]float64) string {
+	type phase struct {
+		name string
+		ms   float64
+	}
+	var ps []phase
+	for k, v := range phases {
+		ps = append(ps, phase{k, median(v)})
+	}
+	slices.SortFunc(ps, func(a, b phase) int { return cmp.Compare(a.ms, b.ms) })
+	var out []string
+	for _, p := range ps {
+		out = append(out, fmt.Sprintf("%s %.0f", p.name, p.ms))
+	}
+	return strings.Join(out, ", ")
+}
+
+// median returns the median of v (not empty).
+func median(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
