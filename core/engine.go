@@ -69,7 +69,6 @@ type engine struct {
 	err     error // set once the engine is closed
 
 	done     chan struct{} // closed when the read loop has ended
-	stop     context.CancelFunc
 	stopping atomic.Bool
 }
 
@@ -86,22 +85,29 @@ func newEngine(tr transport.Transport, log *slog.Logger, timeout time.Duration) 
 	}
 }
 
-// start launches the read loop.
+// start launches the read loop. It ends when the transport is closed
+// (Recv then fails): the loop passes no cancellable context to Recv, which
+// would cost the WebSocket transport a context.AfterFunc per message.
 func (e *engine) start() {
 	e.lastRecv.Store(time.Now().UnixNano())
-	ctx, cancel := context.WithCancel(context.Background())
-	e.stop = cancel
-	go e.readLoop(ctx)
+	go e.readLoop()
 }
 
 func (e *engine) newTx() string {
 	return e.prefix + strconv.FormatUint(e.seq.Add(1), 36)
 }
 
-// do sends msg and waits for its answer. Error answers become *Error.
+// do sends msg and waits for its answer, at most the engine's timeout.
+// Error answers become *Error.
+//
+// The timeout is a pooled timer, not a context derived from ctx: sending
+// with the caller's own ctx keeps the WebSocket transport from arming a
+// context.AfterFunc per write when the caller has no deadline (a write
+// blocked by a stuck server is ended by the stall check or Close).
 func (e *engine) do(ctx context.Context, msg outgoing, mode waitMode, onReply func(*frame)) (*frame, error) {
-	ctx, cancel := context.WithTimeout(ctx, e.timeout)
-	defer cancel()
+	if err := ctx.Err(); err != nil {
+		return nil, ctxError(msg.kind(), err)
+	}
 	c := &call{mode: mode, request: msg.kind(), ch: make(chan *frame, 1), onReply: onReply}
 	tx, err := e.register(c)
 	if err != nil {
@@ -111,6 +117,8 @@ func (e *engine) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 		e.forget(tx)
 		return nil, err
 	}
+	timer := getTimer(e.timeout)
+	defer putTimer(timer)
 	select {
 	case f := <-c.ch:
 		return e.result(c.request, f)
@@ -119,9 +127,33 @@ func (e *engine) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 			return e.late(c) // the answer won the race
 		}
 		return nil, ctxError(c.request, ctx.Err())
+	case <-timer.C:
+		if !e.forget(tx) {
+			return e.late(c)
+		}
+		return nil, &timeoutError{request: c.request}
 	case <-e.done:
 		return e.late(c)
 	}
+}
+
+// timers recycles the timers of engine.do.
+var timers sync.Pool
+
+// getTimer returns a running timer that fires after d.
+func getTimer(d time.Duration) *time.Timer {
+	if t, ok := timers.Get().(*time.Timer); ok {
+		t.Reset(d)
+		return t
+	}
+	return time.NewTimer(d)
+}
+
+// putTimer stops t and keeps it for getTimer. Since Go 1.23 a stopped
+// timer's channel holds no stale value, so Reset is safe on reuse.
+func putTimer(t *time.Timer) {
+	t.Stop()
+	timers.Put(t)
 }
 
 // late collects the answer of a call that is no longer pending: either
@@ -235,7 +267,8 @@ func (e *engine) closedErr(request string) error {
 	return fmt.Errorf("janus: %s: %w", request, err)
 }
 
-func (e *engine) readLoop(ctx context.Context) {
+func (e *engine) readLoop() {
+	ctx := context.Background()
 	var err error
 	for {
 		var b []byte
@@ -317,9 +350,6 @@ func (e *engine) dispatch(f *frame) {
 func (e *engine) close() {
 	e.stopping.Store(true)
 	_ = e.tr.Close()
-	if e.stop != nil {
-		e.stop()
-	}
 	<-e.done
 }
 

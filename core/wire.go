@@ -3,6 +3,9 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"reflect"
+	"strconv"
 )
 
 // request is an outgoing Janus API message.
@@ -23,9 +26,98 @@ type request struct {
 
 func (r *request) kind() string                    { return r.Janus }
 func (r *request) route() (session, handle uint64) { return r.SessionID, r.HandleID }
+
+// encode writes the request as json.Marshal would (the same fields in the
+// same order, empty ones left out), without reflection over the request:
+// it is on the path of every call. The body, JSEP and candidates still go
+// through encoding/json, except a body that already is a json.RawMessage.
 func (r *request) encode(tx string) ([]byte, error) {
 	r.Transaction = tx
-	return json.Marshal(r)
+	b := make([]byte, 0, 160)
+	b = append(b, `{"janus":`...)
+	b = appendJSONString(b, r.Janus)
+	b = append(b, `,"transaction":`...)
+	b = appendJSONString(b, tx)
+	if r.SessionID != 0 {
+		b = append(b, `,"session_id":`...)
+		b = strconv.AppendUint(b, r.SessionID, 10)
+	}
+	if r.HandleID != 0 {
+		b = append(b, `,"handle_id":`...)
+		b = strconv.AppendUint(b, r.HandleID, 10)
+	}
+	if r.Plugin != "" {
+		b = append(b, `,"plugin":`...)
+		b = appendJSONString(b, r.Plugin)
+	}
+	if r.OpaqueID != "" {
+		b = append(b, `,"opaque_id":`...)
+		b = appendJSONString(b, r.OpaqueID)
+	}
+	var err error
+	if r.Body != nil {
+		if b, err = appendJSON(b, `,"body":`, r.Body); err != nil {
+			return nil, err
+		}
+	}
+	if r.JSEP != nil {
+		if b, err = appendJSON(b, `,"jsep":`, r.JSEP); err != nil {
+			return nil, err
+		}
+	}
+	if r.Candidate != nil {
+		if b, err = appendJSON(b, `,"candidate":`, r.Candidate); err != nil {
+			return nil, err
+		}
+	}
+	if len(r.Candidates) > 0 {
+		if b, err = appendJSON(b, `,"candidates":`, r.Candidates); err != nil {
+			return nil, err
+		}
+	}
+	if r.APISecret != "" {
+		b = append(b, `,"apisecret":`...)
+		b = appendJSONString(b, r.APISecret)
+	}
+	if r.Token != "" {
+		b = append(b, `,"token":`...)
+		b = appendJSONString(b, r.Token)
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSON appends key and v's JSON encoding. A json.RawMessage is
+// checked and appended as it is.
+func appendJSON(b []byte, key string, v any) ([]byte, error) {
+	b = append(b, key...)
+	if raw, ok := v.(json.RawMessage); ok {
+		if raw == nil {
+			return append(b, "null"...), nil
+		}
+		if !json.Valid(raw) {
+			return nil, &json.MarshalerError{Type: reflect.TypeFor[json.RawMessage](), Err: errors.New("invalid JSON")}
+		}
+		return append(b, bytes.TrimSpace(raw)...), nil
+	}
+	enc, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, enc...), nil
+}
+
+// appendJSONString appends s as a JSON string, the way encoding/json
+// writes it.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			enc, _ := json.Marshal(s) // escapes; a string always marshals
+			return append(b, enc...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // frame is an incoming message, decoded once into the union of the
@@ -70,8 +162,8 @@ type pluginData struct {
 func decodeFrames(b []byte) ([]*frame, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '[' {
-		var parts []json.RawMessage
-		if err := json.Unmarshal(b, &parts); err != nil {
+		parts, err := elements(b)
+		if err != nil {
 			return nil, err
 		}
 		out := make([]*frame, 0, len(parts))
@@ -91,9 +183,11 @@ func decodeFrames(b []byte) ([]*frame, error) {
 	return []*frame{f}, nil
 }
 
+// decodeFrame decodes one message (see decodeFrameFast) and requires its
+// "janus" field.
 func decodeFrame(b []byte) (*frame, error) {
-	f := new(frame)
-	if err := json.Unmarshal(b, f); err != nil {
+	f, err := decodeFrameFast(b)
+	if err != nil {
 		return nil, err
 	}
 	if f.Janus == "" {
