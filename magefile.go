@@ -6,15 +6,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -23,7 +26,9 @@ import (
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
+	"github.com/gojanus/gojanus/internal/benchtable"
 	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
 )
 
@@ -273,18 +278,26 @@ func Test(ctx context.Context) error {
 	if err := TestWasm(ctx); err != nil {
 		return err
 	}
-	// A short fuzz run of the read loop on top of its seed corpus. The
-	// budget is a count of executions, not a duration: Go 1.26's fuzz
-	// coordinator can report a spurious "context deadline exceeded" when a
-	// duration runs out while a worker is mid-input (go.dev/issue/75804).
-	return run(nil, mg.GoCmd(), "test", "-run", "^$", "-fuzz", "FuzzIncomingMessage", "-fuzztime", "20000x", "./core/")
+	// Short fuzz runs on top of the seed corpora: the read loop, and the
+	// one-pass frame decoder against encoding/json. The budgets are counts
+	// of executions, not durations: Go 1.26's fuzz coordinator can report
+	// a spurious "context deadline exceeded" when a duration runs out while
+	// a worker is mid-input (go.dev/issue/75804).
+	if err := run(nil, mg.GoCmd(), "test", "-run", "^$", "-fuzz", "^FuzzIncomingMessage$", "-fuzztime", "20000x", "./core/"); err != nil {
+		return err
+	}
+	return run(nil, mg.GoCmd(), "test", "-run", "^$", "-fuzz", "^FuzzDecodeFrameMatchesStd$", "-fuzztime", "30000x", "./core/")
 }
 
-// Fuzz fuzzes the client's read loop (frame decoding and event dispatch)
-// for 500,000 executions (a few minutes), seeded with real frames from
-// testdata/frames. A count, not a duration: see Test.
+// Fuzz fuzzes the client's read loop (frame decoding and event dispatch),
+// seeded with real frames from testdata/frames, and the one-pass frame
+// decoder against encoding/json, for 500,000 executions each (a few
+// minutes). Counts, not durations: see Test.
 func Fuzz() error {
-	return run(nil, mg.GoCmd(), "test", "-run", "^$", "-fuzz", "FuzzIncomingMessage", "-fuzztime", "500000x", "./core/")
+	if err := run(nil, mg.GoCmd(), "test", "-run", "^$", "-fuzz", "^FuzzIncomingMessage$", "-fuzztime", "500000x", "./core/"); err != nil {
+		return err
+	}
+	return run(nil, mg.GoCmd(), "test", "-run", "^$", "-fuzz", "^FuzzDecodeFrameMatchesStd$", "-fuzztime", "500000x", "./core/")
 }
 
 // Soak keeps 1,000 sessions with 5 handles each busy on one connection for
@@ -301,10 +314,107 @@ func RecordFrames() error {
 	return run(map[string]string{"GOJANUS_RECORD_FRAMES": "1"}, mg.GoCmd(), "test", "-count=1", "-run", "^TestRecordFrames$", "-v", "./core/")
 }
 
-// Bench runs the Go benchmarks (the client's cost per request over the
-// in-memory transport, frame decoding) with allocation counts.
-func Bench() error {
-	return run(nil, mg.GoCmd(), "test", "-run", "^$", "-bench", ".", "-benchmem", "-count=1", "./core/...")
+// benchRuns are the benchmark runs of Bench, in order: package and -bench
+// pattern, and whether the run measures one-off figures (-benchtime 1x)
+// rather than per-operation costs (-benchmem).
+var benchRuns = []struct {
+	pkg, pattern string
+	oneOff       bool
+}{
+	{"./core/", "^(BenchmarkCompare|BenchmarkScale)$", true},
+	{"./internal/janodetest/", "^BenchmarkJanode$", true},
+	{"./core/", "^(BenchmarkMessage|BenchmarkMessageParallel|BenchmarkDecodeEvent|BenchmarkRequestEncode)$", false},
+	{"./native/", "^BenchmarkMedia$", true},
+	{"./internal/browsertest/", "^BenchmarkBrowser$", true},
+}
+
+// benchBegin and benchEnd mark the table Bench writes into README.md.
+const (
+	benchBegin = "<!-- bench:begin (go tool mage bench writes this table) -->"
+	benchEnd   = "<!-- bench:end -->"
+)
+
+// Bench measures gojanus beside a minimal client and janode against one
+// local Janus (latency, throughput, session setup), its scale (10,000
+// handles), its cost per request over the in-memory transport, native
+// media (first frame, publishing CPU, subscribers; needs root for the
+// network namespace) and the WebAssembly build in headless Chromium. It
+// prints one Markdown table and writes it into README.md. It takes a few
+// minutes; run it on an otherwise idle machine.
+func Bench(ctx context.Context) error {
+	mg.CtxDeps(ctx, Deps)
+	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
+	dir, err := os.MkdirTemp("", "gojanus-bench-")
+	if err != nil {
+		cancel()
+		return err
+	}
+	defer os.RemoveAll(dir)
+	srv, err := janusserver.Start(startCtx, janusserver.Options{Dir: dir})
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	fmt.Printf("Janus %s at %s for every client.\n", srv.Version, srv.WSURL)
+	env := janustest.Env(srv)
+
+	var out bytes.Buffer
+	for _, r := range benchRuns {
+		args := []string{"test", "-count=1", "-run", "^$", "-bench", r.pattern}
+		if r.oneOff {
+			args = append(args, "-benchtime", "1x")
+		} else {
+			args = append(args, "-benchmem")
+		}
+		args = append(args, r.pkg)
+		echo(nil, mg.GoCmd(), args)
+		cmd := exec.CommandContext(ctx, mg.GoCmd(), args...)
+		cmd.Env = os.Environ()
+		for k, v := range env {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		cmd.Stdout = io.MultiWriter(os.Stdout, &out)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+		}
+	}
+	results, err := benchtable.Parse(&out)
+	if err != nil {
+		return err
+	}
+	table := fmt.Sprintf("Measured %s on %s (%d cores, %s, Janus %s) by `go tool mage bench`.\n\n%s",
+		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), srv.Version, benchtable.Markdown(results))
+	fmt.Println()
+	fmt.Print(table)
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		return err
+	}
+	updated, err := benchtable.Replace(string(readme), benchBegin, benchEnd, table)
+	if err != nil {
+		return fmt.Errorf("README.md: %w", err)
+	}
+	if err := os.WriteFile("README.md", []byte(updated), 0o644); err != nil {
+		return err
+	}
+	fmt.Println("README.md updated.")
+	return nil
+}
+
+// cpuModel returns the processor's name from /proc/cpuinfo, or "unknown".
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
 }
 
 // Build builds every package natively, core for GOOS=js GOARCH=wasm, and the

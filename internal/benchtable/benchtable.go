@@ -1,0 +1,279 @@
+// Package benchtable turns the output of the project's benchmarks (go test
+// -bench, and Node scripts printing the same format) into the Markdown
+// table go tool mage bench prints and writes into README.md.
+//
+// A result line is "Benchmark<Group>/<scenario>/<client>[-P] N value unit
+// ...". Figures of one scenario from different clients (gojanus, minimal,
+// janode, janusjs) become the columns of one row per unit; the groups
+// Compare and Janode share a section, so that gojanus, the minimal client
+// and janode sit side by side.
+package benchtable
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Result is one benchmark result line.
+type Result struct {
+	// Group is the top-level benchmark without "Benchmark" ("Compare").
+	Group string
+	// Scenario is the middle of the name ("latency-keepalive"), or the
+	// rest of the name when it has no client part.
+	Scenario string
+	// Client is the last part of the name ("gojanus"), or "gojanus" for
+	// a benchmark whose name has no client part.
+	Client string
+	// Metrics maps a unit to its value ("p50-µs": 120.5).
+	Metrics map[string]float64
+	// Units lists the units in the order of the line.
+	Units []string
+}
+
+// Clients, in the order of the table's columns.
+var Clients = []string{"gojanus", "minimal", "janode", "janusjs"}
+
+var (
+	lineRE = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+(\d+)\s+(.*)$`)
+	pairRE = regexp.MustCompile(`([-+0-9.eE]+)\s+(\S+)`)
+)
+
+// Parse reads result lines from r, ignoring every other line. A result
+// seen twice (a repeated run) keeps its last figures.
+func Parse(r io.Reader) ([]Result, error) {
+	var out []Result
+	index := map[string]int{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		m := lineRE.FindStringSubmatch(strings.TrimSpace(sc.Text()))
+		if m == nil {
+			continue
+		}
+		res := Result{Metrics: map[string]float64{}}
+		parts := strings.Split(m[1], "/")
+		res.Group = parts[0]
+		switch {
+		case len(parts) >= 3 && slices.Contains(Clients, parts[len(parts)-1]):
+			res.Scenario = strings.Join(parts[1:len(parts)-1], "/")
+			res.Client = parts[len(parts)-1]
+		default:
+			res.Scenario = strings.Join(parts[1:], "/")
+			res.Client = "gojanus"
+		}
+		for _, p := range pairRE.FindAllStringSubmatch(m[3], -1) {
+			v, err := strconv.ParseFloat(p[1], 64)
+			if err != nil {
+				continue
+			}
+			if p[2] == "ns/op" && v < 1 {
+				continue // a one-off measurement's placeholder, or a parent's
+			}
+			if _, dup := res.Metrics[p[2]]; !dup {
+				res.Units = append(res.Units, p[2])
+			}
+			res.Metrics[p[2]] = v
+		}
+		if len(res.Metrics) == 0 {
+			continue // a parent benchmark's line, or one that failed
+		}
+		key := res.Group + "/" + res.Scenario + "/" + res.Client
+		if i, ok := index[key]; ok {
+			out[i] = res
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, res)
+	}
+	return out, sc.Err()
+}
+
+// section is one table of the output.
+type section struct {
+	title  string
+	groups []string
+	note   string
+}
+
+var sections = []section{
+	{"Janus API over one WebSocket: gojanus, a minimal client and janode", []string{"Compare", "Janode"},
+		"\"vs minimal\" is gojanus's extra latency, or its lost throughput, relative to the minimal client (negative: gojanus did better)."},
+	{"Scale: 10,000 idle handles over 1,000 sessions on one connection", []string{"Scale"}, ""},
+	{"Media (native, pion, inside the network namespace)", []string{"Media"}, ""},
+	{"WebAssembly in headless Chromium", []string{"Browser"}, ""},
+}
+
+// lowerIsBetter reports whether a smaller figure of unit is better.
+func lowerIsBetter(unit string) bool {
+	return strings.HasSuffix(unit, "µs") || strings.HasSuffix(unit, "ms") || unit == "ns/op" ||
+		strings.HasSuffix(unit, "MB") || unit == "B/op" || unit == "allocs/op" || unit == "cpu-%" ||
+		strings.Contains(unit, "goroutines")
+}
+
+// Markdown renders the results as tables, one per section, then one for
+// every other benchmark (the in-memory core path).
+func Markdown(results []Result) string {
+	var b strings.Builder
+	used := map[int]bool{}
+	for _, sec := range sections {
+		var rs []int
+		for i, r := range results {
+			if slices.Contains(sec.groups, r.Group) {
+				rs = append(rs, i)
+			}
+		}
+		if len(rs) == 0 {
+			continue
+		}
+		for _, i := range rs {
+			used[i] = true
+		}
+		writeSection(&b, sec, results, rs)
+	}
+	var rest []int
+	for i := range results {
+		if !used[i] {
+			rest = append(rest, i)
+		}
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(&b, "**Core path over the in-memory transport** (per operation, `-benchmem`)\n\n")
+		fmt.Fprintf(&b, "| Benchmark | Figures |\n|---|---|\n")
+		for _, i := range rest {
+			r := results[i]
+			name := r.Group
+			if r.Scenario != "" {
+				name += "/" + r.Scenario
+			}
+			var figs []string
+			for _, u := range r.Units {
+				figs = append(figs, format(r.Metrics[u])+" "+u)
+			}
+			fmt.Fprintf(&b, "| %s | %s |\n", name, strings.Join(figs, ", "))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func writeSection(b *strings.Builder, sec section, results []Result, rs []int) {
+	// Rows: (scenario, unit) in first-seen order; columns: clients seen.
+	type row struct{ scenario, unit string }
+	var rows []row
+	seenRow := map[row]bool{}
+	var clients []string
+	cell := map[row]map[string]float64{}
+	for _, i := range rs {
+		r := results[i]
+		if !slices.Contains(clients, r.Client) {
+			clients = append(clients, r.Client)
+		}
+		for _, u := range r.Units {
+			k := row{r.Scenario, u}
+			if !seenRow[k] {
+				seenRow[k] = true
+				rows = append(rows, k)
+				cell[k] = map[string]float64{}
+			}
+			cell[k][r.Client] = r.Metrics[u]
+		}
+	}
+	slices.SortStableFunc(clients, func(a, c string) int {
+		return slices.Index(Clients, a) - slices.Index(Clients, c)
+	})
+	compare := slices.Contains(clients, "gojanus") && slices.Contains(clients, "minimal")
+	fmt.Fprintf(b, "**%s**\n\n| Scenario | Unit |", sec.title)
+	for _, c := range clients {
+		fmt.Fprintf(b, " %s |", c)
+	}
+	if compare {
+		b.WriteString(" vs minimal |")
+	}
+	b.WriteString("\n|---|---|")
+	for range clients {
+		b.WriteString("---:|")
+	}
+	if compare {
+		b.WriteString("---:|")
+	}
+	b.WriteString("\n")
+	for _, k := range rows {
+		fmt.Fprintf(b, "| %s | %s |", k.scenario, k.unit)
+		for _, c := range clients {
+			if v, ok := cell[k][c]; ok {
+				fmt.Fprintf(b, " %s |", format(v))
+			} else {
+				b.WriteString(" |")
+			}
+		}
+		if compare {
+			g, okg := cell[k]["gojanus"]
+			m, okm := cell[k]["minimal"]
+			if okg && okm && m != 0 {
+				d := (g - m) / m
+				if !lowerIsBetter(k.unit) {
+					d = (m - g) / m
+				}
+				fmt.Fprintf(b, " %+.0f%% |", d*100)
+			} else {
+				b.WriteString(" |")
+			}
+		}
+		b.WriteString("\n")
+	}
+	if sec.note != "" {
+		fmt.Fprintf(b, "\n%s\n", sec.note)
+	}
+	b.WriteString("\n")
+}
+
+// format prints a figure with three significant digits at most, and
+// thousands separated.
+func format(v float64) string {
+	switch {
+	case v == 0:
+		return "0"
+	case v >= 1000 || v <= -1000:
+		return thousands(strconv.FormatFloat(v, 'f', 0, 64))
+	case v >= 100 || v <= -100:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case v >= 10 || v <= -10:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	default:
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+}
+
+func thousands(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var out []byte
+	for i, c := range []byte(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, c)
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+// Replace returns doc with the text between the lines holding begin and
+// end (markers kept) replaced by table, or an error when a marker is
+// missing.
+func Replace(doc, begin, end, table string) (string, error) {
+	i := strings.Index(doc, begin)
+	j := strings.Index(doc, end)
+	if i < 0 || j < i {
+		return "", fmt.Errorf("markers %q and %q not found in order", begin, end)
+	}
+	i += len(begin)
+	return doc[:i] + "\n" + table + doc[j:], nil
+}

@@ -1,0 +1,61 @@
+package benchtable
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const sample = `goos: linux
+BenchmarkCompare/latency-keepalive/gojanus-2         	       1	       160.0 p50-µs	       400.0 p99-µs
+BenchmarkCompare/latency-keepalive/minimal-2         	       1	       150.0 p50-µs	       380.0 p99-µs
+BenchmarkCompare/throughput-8/gojanus-2              	       1	      7200 msg/s
+BenchmarkCompare/throughput-8/minimal-2              	       1	      8000 msg/s
+BenchmarkJanode/latency-keepalive/janode-2           	       1	       101.5 p50-µs	      3103 p99-µs
+BenchmarkJanode/throughput-8/janode-2                	       1	      7296 msg/s
+BenchmarkJanode                                      	1000000000	         0.0000010 ns/op
+BenchmarkScale/handles-10000/gojanus-2         	       1	         0 added-goroutines	         7.000 goroutines	        17.20 heap-MB
+BenchmarkMessage-2           	   76611	     16362 ns/op	    2400 B/op	      44 allocs/op
+--- FAIL: BenchmarkBroken
+PASS
+`
+
+// TestParse checks names, clients, units and the skipped lines.
+func TestParse(t *testing.T) {
+	rs, err := Parse(strings.NewReader(sample))
+	require.NoError(t, err)
+	require.Len(t, rs, 8)
+	assert.Equal(t, Result{Group: "Compare", Scenario: "latency-keepalive", Client: "gojanus",
+		Metrics: map[string]float64{"p50-µs": 160, "p99-µs": 400}, Units: []string{"p50-µs", "p99-µs"}}, rs[0])
+	assert.Equal(t, "janode", rs[4].Client)
+	assert.Equal(t, "Janode", rs[4].Group)
+	assert.Equal(t, "Message", rs[7].Group)
+	assert.Equal(t, "gojanus", rs[7].Client)
+	assert.Equal(t, 44.0, rs[7].Metrics["allocs/op"])
+}
+
+// TestMarkdown checks that clients share rows and the comparison column
+// has the right sign for latency (lower is better) and throughput.
+func TestMarkdown(t *testing.T) {
+	rs, err := Parse(strings.NewReader(sample))
+	require.NoError(t, err)
+	md := Markdown(rs)
+	assert.Contains(t, md, "| Scenario | Unit | gojanus | minimal | janode | vs minimal |")
+	assert.Contains(t, md, "| latency-keepalive | p50-µs | 160 | 150 | 102 | +7% |")
+	assert.Contains(t, md, "| latency-keepalive | p99-µs | 400 | 380 | 3,103 | +5% |")
+	assert.Contains(t, md, "| throughput-8 | msg/s | 7,200 | 8,000 | 7,296 | +10% |")
+	assert.Contains(t, md, "| handles-10000 | heap-MB | 17.2 |")
+	assert.Contains(t, md, "| Message | 16,362 ns/op, 2,400 B/op, 44.0 allocs/op |")
+}
+
+// TestReplace checks the README splice.
+func TestReplace(t *testing.T) {
+	doc := "a\n<!-- b -->\nold\n<!-- e -->\nz\n"
+	got, err := Replace(doc, "<!-- b -->", "<!-- e -->", "new\n")
+	require.NoError(t, err)
+	assert.Equal(t, "a\n<!-- b -->\nnew\n<!-- e -->\nz\n", got)
+	_, err = Replace("none", "<!-- b -->", "<!-- e -->", "x")
+	require.Error(t, err)
+}
