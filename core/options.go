@@ -158,6 +158,13 @@ type callOptions struct {
 }
 
 func buildCallOptions(opts []CallOption) callOptions {
+	if len(opts) == 0 {
+		return callOptions{} // the common case, without a heap allocation
+	}
+	return applyCallOptions(opts)
+}
+
+func applyCallOptions(opts []CallOption) callOptions {
 	var c callOptions
 	for _, o := range opts {
 		o(&c)

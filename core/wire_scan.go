@@ -63,7 +63,7 @@ func (s *scanner) value(depth int) ([]byte, error) {
 	var err error
 	switch c := s.b[s.i]; {
 	case c == '{':
-		err = s.object(depth+1, nil)
+		err = s.object(depth + 1)
 	case c == '[':
 		err = s.array(depth + 1)
 	case c == '"':
@@ -211,57 +211,64 @@ func (s *scanner) array(depth int) error {
 	}
 }
 
-// object skips an object, calling member (when not nil) with each key
-// (raw, between its quotes; plain as str reports) and value span.
-func (s *scanner) object(depth int, member func(key []byte, plain bool, val []byte) error) error {
+// object skips an object and its members.
+func (s *scanner) object(depth int) error {
+	more, err := s.openObject(depth)
+	for more && err == nil {
+		_, _, _, more, err = s.member(depth)
+	}
+	return err
+}
+
+// openObject enters an object at s.i ('{') and reports whether it has
+// members.
+func (s *scanner) openObject(depth int) (bool, error) {
 	if depth > maxDepth {
-		return s.fail("exceeded max depth")
+		return false, s.fail("exceeded max depth")
 	}
 	s.i++ // {
 	s.ws()
 	if s.i < len(s.b) && s.b[s.i] == '}' {
 		s.i++
-		return nil
+		return false, nil
 	}
-	for {
-		s.ws()
-		if s.i >= len(s.b) || s.b[s.i] != '"' {
-			return s.fail("expected a key")
-		}
-		kstart := s.i
-		plain, err := s.str()
-		if err != nil {
-			return err
-		}
-		key := s.b[kstart+1 : s.i-1]
-		s.ws()
-		if s.i >= len(s.b) || s.b[s.i] != ':' {
-			return s.fail("expected :")
-		}
+	return true, nil
+}
+
+// member reads the next member of an object entered with openObject: its
+// key (raw, between its quotes; plain as str reports) and value span, and
+// whether another member follows.
+func (s *scanner) member(depth int) (key []byte, plain bool, val []byte, more bool, err error) {
+	s.ws()
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return nil, false, nil, false, s.fail("expected a key")
+	}
+	kstart := s.i
+	if plain, err = s.str(); err != nil {
+		return nil, false, nil, false, err
+	}
+	key = s.b[kstart+1 : s.i-1]
+	s.ws()
+	if s.i >= len(s.b) || s.b[s.i] != ':' {
+		return nil, false, nil, false, s.fail("expected :")
+	}
+	s.i++
+	if val, err = s.value(depth); err != nil {
+		return nil, false, nil, false, err
+	}
+	s.ws()
+	if s.i >= len(s.b) {
+		return nil, false, nil, false, s.fail("unexpected end in object")
+	}
+	switch s.b[s.i] {
+	case ',':
 		s.i++
-		val, err := s.value(depth)
-		if err != nil {
-			return err
-		}
-		if member != nil {
-			if err := member(key, plain, val); err != nil {
-				return err
-			}
-		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return s.fail("unexpected end in object")
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return nil
-		default:
-			return s.fail("expected , or } in object")
-		}
+		return key, plain, val, true, nil
+	case '}':
+		s.i++
+		return key, plain, val, false, nil
 	}
+	return nil, false, nil, false, s.fail("expected , or } in object")
 }
 
 // keyName returns the field name key selects among names: the exact
@@ -332,6 +339,24 @@ func setString(dst *string, val []byte) error {
 		return nil
 	}
 	return json.Unmarshal(val, dst)
+}
+
+// janusKinds are the values of "janus" that decoding returns without
+// allocating.
+var janusKinds = []string{"ack", "event", "success", "error", "webrtcup", "media", "slowlink",
+	"hangup", "detached", "timeout", "trickle", "server_info", "keepalive"}
+
+// setJanus decodes the "janus" field, reusing the common values.
+func setJanus(dst *string, val []byte) error {
+	if len(val) >= 2 && val[0] == '"' {
+		for _, k := range janusKinds {
+			if string(val[1:len(val)-1]) == k {
+				*dst = k
+				return nil
+			}
+		}
+	}
+	return setString(dst, val)
 }
 
 // plainString reports whether a scanned string has no escapes and only
@@ -441,10 +466,19 @@ func decodeFrameFast(b []byte) (*frame, error) {
 			typeErr = err
 		}
 	}
-	err := s.object(1, func(key []byte, plain bool, val []byte) error {
+	more, err := s.openObject(1)
+	for more && err == nil {
+		var (
+			key, val []byte
+			plain    bool
+		)
+		key, plain, val, more, err = s.member(1)
+		if err != nil {
+			break
+		}
 		switch keyName(key, plain, frameKeys) {
 		case "janus":
-			keep(setString(&f.Janus, val))
+			keep(setJanus(&f.Janus, val))
 		case "transaction":
 			keep(setString(&f.Transaction, val))
 		case "session_id":
@@ -480,8 +514,7 @@ func decodeFrameFast(b []byte) (*frame, error) {
 		case "lost":
 			keep(setInt(&f.Lost, val))
 		}
-		return nil
-	})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -511,7 +544,16 @@ func decodePluginData(f *frame, val []byte) error {
 	pd := f.PluginData
 	var typeErr error
 	s := scanner{b: val}
-	err := s.object(2, func(key []byte, plain bool, v []byte) error {
+	more, err := s.openObject(2)
+	for more && err == nil {
+		var (
+			key, v []byte
+			plain  bool
+		)
+		key, plain, v, more, err = s.member(2)
+		if err != nil {
+			break
+		}
 		switch keyName(key, plain, pluginDataKeys) {
 		case "plugin":
 			if err := setString(&pd.Plugin, v); err != nil && typeErr == nil {
@@ -520,8 +562,7 @@ func decodePluginData(f *frame, val []byte) error {
 		case "data":
 			setRaw(&pd.Data, v)
 		}
-		return nil
-	})
+	}
 	if err != nil {
 		return err
 	}
