@@ -2,21 +2,28 @@ package native_test
 
 import (
 	"context"
+	"errors"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/pion/ice/v4"
+	"github.com/pion/webrtc/v4"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/native"
 )
 
 // mediaSetup starts a Janus that does ICE on the namespace's interface
-// (call it inside netns.Run), and returns a context bounded by timeout, a
-// client over WebSocket and a session, all released when the test ends.
-func mediaSetup(t *testing.T, timeout time.Duration) (*janusserver.Server, context.Context, *core.Client, *core.Session) {
+// (call it inside netns.Run or netns.RunBench), and returns a context
+// bounded by timeout, a client over WebSocket and a session, all released
+// when the test or benchmark ends.
+func mediaSetup(t testing.TB, timeout time.Duration) (*janusserver.Server, context.Context, *core.Client, *core.Session) {
 	t.Helper()
 	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -27,4 +34,48 @@ func mediaSetup(t *testing.T, timeout time.Duration) (*janusserver.Server, conte
 	s, err := c.CreateSession(ctx)
 	require.NoError(t, err)
 	return srv, ctx, c, s
+}
+
+// requireToolTB skips (or, with CI=true, fails) a test or benchmark when
+// an external program is not installed.
+func requireToolTB(tb testing.TB, name string) {
+	tb.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if strings.EqualFold(getenv("CI"), "true") {
+			tb.Fatalf("%s is required (go tool mage deps installs it): %v", name, err)
+		}
+		tb.Skipf("%s not installed", name)
+	}
+}
+
+// netnsPeer is a pion Peer that does ICE on the namespace's interface
+// only (UDP4, no mDNS), closed when the test or benchmark ends.
+func netnsPeer(tb testing.TB) *native.Peer {
+	tb.Helper()
+	se := &webrtc.SettingEngine{}
+	se.SetInterfaceFilter(func(name string) bool { return name == netns.Interface })
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	p, err := native.NewPeer(native.PeerConfig{SettingEngine: se})
+	require.NoError(tb, err)
+	tb.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
+// waitUp reads events until Janus reports the PeerConnection up, and
+// fails when the stream ends or ctx is done first.
+func waitUp(ctx context.Context, events <-chan core.Event) error {
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				return errors.New("the handle's event stream ended before webrtcup")
+			}
+			if _, up := ev.(*core.WebRTCUp); up {
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }

@@ -9,10 +9,14 @@
 package netns
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -76,6 +80,143 @@ func Run(t *testing.T) bool {
 	}
 	t.Logf("inside the namespace:\n%s", out)
 	return false
+}
+
+// RunBench is Run for a benchmark. In the outer process it runs the test
+// binary again for this one benchmark (b.Name(), every level anchored)
+// inside the namespace, once (-test.benchtime 1x), copies the metrics of
+// its result line onto b with ReportMetric, logs the rest of its output
+// without the result line, and returns false: the caller must return at
+// once. The testing package then prints the benchmark's result line, so
+// each result appears exactly once on stdout, under the same name. Inside
+// the namespace it sets up the interfaces and returns true; the caller
+// measures and reports.
+//
+// Without root or unshare the benchmark is skipped, or fails when CI=true.
+// If the benchmark skips itself inside the namespace, it is skipped
+// outside too.
+func RunBench(b *testing.B) bool {
+	b.Helper()
+	if Inside() {
+		setupOnce.Do(func() { setupErr = Setup() })
+		if setupErr != nil {
+			b.Fatalf("netns: setting up the namespace: %v", setupErr)
+		}
+		return true
+	}
+	if err := available(); err != nil {
+		if os.Getenv("CI") == "true" {
+			b.Fatalf("netns: media benchmarks need a private network namespace: %v", err)
+		}
+		b.Skipf("netns: media benchmarks need a private network namespace: %v", err)
+	}
+	levels := strings.Split(b.Name(), "/")
+	for i, l := range levels {
+		levels[i] = "^" + regexp.QuoteMeta(l) + "$"
+	}
+	args := []string{"-n", "--", os.Args[0], "-test.run", "^$", "-test.bench", strings.Join(levels, "/"),
+		"-test.benchtime", "1x", "-test.count", "1", "-test.v", "-test.timeout", benchTimeout.String(),
+		"-test.cpu", strconv.Itoa(runtime.GOMAXPROCS(0))}
+	ctx, cancel := context.WithTimeout(context.Background(), benchTimeout+10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "unshare", args...)
+	cmd.Env = append(os.Environ(), envInside+"=1")
+	cmd.WaitDelay = 5 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	metrics, rest := benchResult(stdout.String(), b.Name())
+	if err != nil {
+		if stderr.Len() > 0 {
+			rest += "\nstderr:\n" + stderr.String()
+		}
+		b.Fatalf("netns: %s failed inside the namespace: %v\n%s", b.Name(), err, rest)
+	}
+	if metrics == nil {
+		if strings.Contains(rest, "--- SKIP: "+b.Name()) {
+			b.Skipf("netns: skipped inside the namespace:\n%s", rest)
+		}
+		b.Fatalf("netns: %s printed no result inside the namespace:\n%s", b.Name(), rest)
+	}
+	if n := strings.Count(strings.TrimSpace(stderr.String()), "\n"); stderr.Len() > 0 {
+		rest += fmt.Sprintf("\n(%d line(s) on stderr, shown on failure)", n+1)
+	}
+	b.Logf("inside the namespace:\n%s", rest)
+	// The result line has no ns/op when the benchmark reported it as 0.
+	b.ReportMetric(0, "ns/op")
+	for _, m := range metrics {
+		b.ReportMetric(m.value, m.unit)
+	}
+	return false
+}
+
+// benchTimeout bounds one benchmark run inside the namespace.
+const benchTimeout = 5 * time.Minute
+
+// metric is one value and unit of a benchmark result line.
+type metric struct {
+	value float64
+	unit  string
+}
+
+// benchResult finds the result line of benchmark name (with or without
+// the -GOMAXPROCS suffix) in the output of a test binary run with
+// -test.v, and returns its metrics (nil if there is none) and the other
+// lines worth showing: the benchmark's own log, without the result line
+// and the go test preamble, so that a parser of the outer output does not
+// count the result twice.
+func benchResult(out, name string) ([]metric, string) {
+	var metrics []metric
+	var rest []string
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && (f[0] == name || strings.HasPrefix(f[0], name+"-") && isDigits(f[0][len(name)+1:])) {
+			if ms, ok := parseMetrics(f[1:]); ok && metrics == nil {
+				metrics = ms
+				continue
+			}
+		}
+		if len(f) > 0 && strings.HasPrefix(f[0], "Benchmark") {
+			// Another result line (or the name of one): never echo it.
+			continue
+		}
+		switch {
+		case strings.HasPrefix(line, "goos:"), strings.HasPrefix(line, "goarch:"), strings.HasPrefix(line, "pkg:"),
+			strings.HasPrefix(line, "cpu:"), strings.HasPrefix(line, "=== RUN"), line == "PASS":
+			continue
+		}
+		rest = append(rest, line)
+	}
+	return metrics, strings.Join(rest, "\n")
+}
+
+// parseMetrics parses "N value unit value unit ..." of a result line.
+func parseMetrics(f []string) ([]metric, bool) {
+	if _, err := strconv.Atoi(f[0]); err != nil || len(f)%2 != 1 {
+		return nil, false
+	}
+	ms := []metric{} // not nil: a line may have no metric left
+	for i := 1; i+1 < len(f); i += 2 {
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			return nil, false
+		}
+		ms = append(ms, metric{v, f[i+1]})
+	}
+	return ms, true
+}
+
+// isDigits reports whether s is a non-empty decimal number.
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Available reports why a private network namespace cannot be made here
