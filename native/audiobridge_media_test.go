@@ -131,7 +131,7 @@ func TestAudioBridgeMixRecorded(t *testing.T) {
 	ha := attach()
 	eventsA := logPluginEvents(ha.Events())
 	peerA := namespacePeerWithMedia(t, me)
-	_, err = peerA.PeerConnection().AddTrack(native.WithAudioLevel(src.Tracks()[0], func() uint8 { return level }))
+	_, err = peerA.AddTrack(native.WithAudioLevel(src.Tracks()[0], func() uint8 { return level }))
 	require.NoError(t, err)
 	connectedA := waitConnected(peerA)
 	joinedA, err := ha.JoinPeer(ctx, audiobridge.JoinRequest{Room: room.Room, Display: "A"}, peerA, nil)

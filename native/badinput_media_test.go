@@ -62,7 +62,7 @@ func TestBadInputReleasesEverything(t *testing.T) {
 		require.NoError(t, err)
 		pubPeer := namespacePeer(t)
 		for _, tr := range src.Tracks() {
-			_, err := pubPeer.PeerConnection().AddTrack(tr)
+			_, err := pubPeer.AddTrack(tr)
 			require.NoError(t, err)
 		}
 		_, err = pub.PublishPeer(ctx, pubPeer, videoroom.PublishOptions{}, nil)
@@ -152,7 +152,7 @@ func TestBadInputReleasesEverything(t *testing.T) {
 		require.NoError(t, err)
 		track, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "a", "s")
 		require.NoError(t, err)
-		_, err = peer.PeerConnection().AddTrack(track)
+		_, err = peer.AddTrack(track)
 		require.NoError(t, err)
 		core.LinkCandidates(ctx, h, peer, nil)
 		offer, err := peer.CreateOffer(ctx)

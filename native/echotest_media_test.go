@@ -45,7 +45,7 @@ func TestEchoTestRTPRoundTrip(t *testing.T) {
 	pc := peer.PeerConnection()
 	track, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "gojanus")
 	require.NoError(t, err)
-	_, err = pc.AddTrack(track)
+	_, err = peer.AddTrack(track)
 	require.NoError(t, err)
 	var echoed atomic.Int64
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {

@@ -120,7 +120,7 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 	peer := namespacePeer(t)
 	pc := peer.PeerConnection()
 	for _, tr := range src.Tracks() {
-		_, err := pc.AddTrack(tr)
+		_, err := peer.AddTrack(tr)
 		require.NoError(t, err)
 	}
 	dir := t.TempDir()

@@ -291,7 +291,7 @@ func startPublisher(b *testing.B, ctx context.Context, s *core.Session, room cor
 	require.NoError(b, err)
 	peer := netnsPeer(b)
 	for _, tr := range src.Tracks() {
-		_, err := peer.PeerConnection().AddTrack(tr)
+		_, err := peer.AddTrack(tr)
 		require.NoError(b, err)
 	}
 	connected := waitConnected(peer)

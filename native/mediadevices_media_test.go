@@ -51,7 +51,7 @@ func TestMediadevicesEchoTest(t *testing.T) {
 	peer := namespacePeer(t)
 	pc := peer.PeerConnection()
 	for _, tr := range src.Tracks() {
-		_, err := pc.AddTrack(tr)
+		_, err := peer.AddTrack(tr)
 		require.NoError(t, err)
 	}
 	dir := t.TempDir()

@@ -55,9 +55,19 @@ func NewPeer(cfg PeerConfig) (*Peer, error) {
 		return nil, err
 	}
 	opts = append(opts, webrtc.WithInterceptorRegistry(ir))
+	var se webrtc.SettingEngine
 	if cfg.SettingEngine != nil {
-		opts = append(opts, webrtc.WithSettingEngine(*cfg.SettingEngine))
+		se = *cfg.SettingEngine
 	}
+	// Janus offers DTLS "actpass". Answering as the DTLS server lets Janus
+	// start the handshake when it is ready; as the client, pion's first
+	// ClientHello can arrive before Janus listens and is only resent after
+	// one second, which delayed every subscriber's first frame by that
+	// much (measured by BenchmarkMedia/first-frame).
+	if err := se.SetAnsweringDTLSRole(webrtc.DTLSRoleServer); err != nil {
+		return nil, err
+	}
+	opts = append(opts, webrtc.WithSettingEngine(se))
 	api := webrtc.NewAPI(opts...)
 	pc, err := api.NewPeerConnection(webrtc.Configuration{ICEServers: cfg.ICEServers})
 	if err != nil {
@@ -77,8 +87,33 @@ func NewPeer(cfg PeerConfig) (*Peer, error) {
 }
 
 // PeerConnection returns the underlying pion PeerConnection, to add
-// tracks, transceivers and data channels or read stats.
+// transceivers and data channels or read stats. Add tracks with
+// Peer.AddTrack.
 func (p *Peer) PeerConnection() *webrtc.PeerConnection { return p.pc }
+
+// AddTrack adds a local track to send and reads the RTCP the server sends
+// back for it until the sender stops: pion's interceptors (the NACK
+// responder that retransmits lost packets, RTCP reports) only see RTCP
+// that somebody reads. A track added with PeerConnection().AddTrack
+// directly gets no retransmissions unless the caller reads its sender.
+func (p *Peer) AddTrack(track webrtc.TrackLocal) (*webrtc.RTPSender, error) {
+	sender, err := p.pc.AddTrack(track)
+	if err != nil {
+		return nil, fmt.Errorf("native: add track: %w", err)
+	}
+	go drainRTCP(sender)
+	return sender, nil
+}
+
+// drainRTCP reads a sender's RTCP until the sender stops.
+func drainRTCP(sender *webrtc.RTPSender) {
+	buf := make([]byte, 1500)
+	for {
+		if _, _, err := sender.Read(buf); err != nil {
+			return
+		}
+	}
+}
 
 func (p *Peer) candidate(c *webrtc.ICECandidate) {
 	p.mu.Lock()

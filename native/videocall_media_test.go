@@ -48,7 +48,7 @@ func newCallParty(t *testing.T, ctx context.Context, c *core.Client, name string
 	p := &callParty{name: name, h: h, peer: namespacePeer(t), src: src, dir: t.TempDir(), recs: map[string]*native.TrackRecorder{}}
 	pc := p.peer.PeerConnection()
 	for _, tr := range src.Tracks() {
-		_, err := pc.AddTrack(tr)
+		_, err := p.peer.AddTrack(tr)
 		require.NoError(t, err)
 	}
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {

@@ -109,7 +109,7 @@ func TestVideoRoomPublishAndSubscribe(t *testing.T) {
 	require.NoError(t, err)
 	pubPeer := namespacePeer(t)
 	for _, tr := range src.Tracks() {
-		_, err := pubPeer.PeerConnection().AddTrack(tr)
+		_, err := pubPeer.AddTrack(tr)
 		require.NoError(t, err)
 	}
 	pubConnected := waitConnected(pubPeer)

@@ -48,7 +48,7 @@ func demoMedia(ctx context.Context, client *core.Client, room core.ID, df *demoF
 	}
 	defer pubPeer.Close()
 	for _, tr := range source.Tracks() {
-		if _, err := pubPeer.PeerConnection().AddTrack(tr); err != nil {
+		if _, err := pubPeer.AddTrack(tr); err != nil {
 			return err
 		}
 	}

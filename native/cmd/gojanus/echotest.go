@@ -93,7 +93,7 @@ func setupEchoTest(fs *flag.FlagSet, common *commonFlags) func(context.Context, 
 		defer peer.Close()
 		pc := peer.PeerConnection()
 		for _, tr := range source.Tracks() {
-			if _, err := pc.AddTrack(tr); err != nil {
+			if _, err := peer.AddTrack(tr); err != nil {
 				return err
 			}
 		}

@@ -85,7 +85,7 @@ func setupPublish(fs *flag.FlagSet, common *commonFlags) func(context.Context, o
 		}
 		defer peer.Close()
 		for _, tr := range source.Tracks() {
-			if _, err := peer.PeerConnection().AddTrack(tr); err != nil {
+			if _, err := peer.AddTrack(tr); err != nil {
 				return err
 			}
 		}
