@@ -78,11 +78,17 @@ func BenchmarkCompare(b *testing.B) {
 				setup()
 			}
 			start := time.Now()
+			cpuStart := processCPU()
 			for range setupCycles {
 				setup()
 			}
+			elapsed := time.Since(start)
+			cpu := processCPU() - cpuStart
 			b.ReportMetric(0, "ns/op")
-			b.ReportMetric(float64(setupCycles)/time.Since(start).Seconds(), "setup/s")
+			b.ReportMetric(float64(setupCycles)/elapsed.Seconds(), "setup/s")
+			if cpu > 0 {
+				b.ReportMetric(float64(cpu.Microseconds())/setupCycles, "cpu-µs/setup")
+			}
 		})
 	}
 }
@@ -142,13 +148,18 @@ func reportThroughput(b *testing.B, workers []func()) {
 	time.Sleep(throughputWarm)
 	counting.Store(true)
 	start := time.Now()
+	cpuStart := processCPU()
 	time.Sleep(throughputSpan)
 	n := count.Load()
 	elapsed := time.Since(start)
+	cpu := processCPU() - cpuStart
 	close(stop)
 	wg.Wait()
 	b.ReportMetric(0, "ns/op")
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "msg/s")
+	if n > 0 && cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/float64(n), "cpu-µs/msg")
+	}
 }
 
 // gojanusBench is gojanus, used the way an application would.

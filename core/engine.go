@@ -45,8 +45,10 @@ type call struct {
 	onReply func(*frame)
 	// done, when set, replaces ch (fire-and-forget calls such as
 	// keepalives): it receives the answer or an error.
-	done  func(*frame, error)
-	timer *time.Timer
+	done func(*frame, error)
+	// deadline is when the call times out, in nanoseconds since the
+	// engine's epoch (monotonic).
+	deadline int64
 }
 
 // engine matches answers to transactions over one transport and hands
@@ -64,9 +66,18 @@ type engine struct {
 	prefix string
 	seq    atomic.Uint64
 
+	// epoch is the origin of call deadlines (a monotonic clock reading).
+	epoch time.Time
+
 	mu      sync.Mutex
 	pending map[string]*call
 	err     error // set once the engine is closed
+	// expiry fires at the earliest deadline of the pending calls;
+	// expiryAt is that deadline, 0 when expiry is not armed. One timer
+	// for all calls: a timer per call cost a wake of the network poller
+	// per request (see expire).
+	expiry   *time.Timer
+	expiryAt int64
 
 	done     chan struct{} // closed when the read loop has ended
 	stopping atomic.Bool
@@ -82,6 +93,7 @@ func newEngine(tr transport.Transport, log *slog.Logger, timeout time.Duration) 
 		prefix:  hex.EncodeToString(b[:]) + "-",
 		pending: make(map[string]*call),
 		done:    make(chan struct{}),
+		epoch:   time.Now(),
 	}
 }
 
@@ -100,8 +112,10 @@ func (e *engine) newTx() string {
 // do sends msg and waits for its answer, at most the engine's timeout.
 // Error answers become *Error.
 //
-// The timeout is a pooled timer, not a context derived from ctx: sending
-// with the caller's own ctx keeps the WebSocket transport from arming a
+// The timeout is the engine's one expiry timer (see expire), not a
+// context derived from ctx nor a timer per call: each of those cost a
+// wake of the runtime's network poller per request, and sending with the
+// caller's own ctx keeps the WebSocket transport from arming a
 // context.AfterFunc per write when the caller has no deadline (a write
 // blocked by a stuck server is ended by the stall check or Close).
 func (e *engine) do(ctx context.Context, msg outgoing, mode waitMode, onReply func(*frame)) (*frame, error) {
@@ -117,8 +131,6 @@ func (e *engine) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 		e.forget(tx)
 		return nil, err
 	}
-	timer := getTimer(e.timeout)
-	defer putTimer(timer)
 	select {
 	case f := <-c.ch:
 		return e.result(c.request, f)
@@ -127,33 +139,9 @@ func (e *engine) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 			return e.late(c) // the answer won the race
 		}
 		return nil, ctxError(c.request, ctx.Err())
-	case <-timer.C:
-		if !e.forget(tx) {
-			return e.late(c)
-		}
-		return nil, &timeoutError{request: c.request}
 	case <-e.done:
 		return e.late(c)
 	}
-}
-
-// timers recycles the timers of engine.do.
-var timers sync.Pool
-
-// getTimer returns a running timer that fires after d.
-func getTimer(d time.Duration) *time.Timer {
-	if t, ok := timers.Get().(*time.Timer); ok {
-		t.Reset(d)
-		return t
-	}
-	return time.NewTimer(d)
-}
-
-// putTimer stops t and keeps it for getTimer. Since Go 1.23 a stopped
-// timer's channel holds no stale value, so Reset is safe on reuse.
-func putTimer(t *time.Timer) {
-	t.Stop()
-	timers.Put(t)
 }
 
 // late collects the answer of a call that is no longer pending: either
@@ -182,13 +170,6 @@ func (e *engine) post(ctx context.Context, msg outgoing, done func(*frame, error
 		done(nil, err)
 		return
 	}
-	e.mu.Lock()
-	c.timer = time.AfterFunc(e.timeout, func() {
-		if e.forget(tx) {
-			done(nil, &timeoutError{request: c.request})
-		}
-	})
-	e.mu.Unlock()
 	if err := e.send(ctx, tx, msg); err != nil {
 		if e.forget(tx) {
 			done(nil, err)
@@ -198,10 +179,14 @@ func (e *engine) post(ctx context.Context, msg outgoing, done func(*frame, error
 
 func (e *engine) register(c *call) (string, error) {
 	tx := e.newTx()
+	c.deadline = int64(time.Since(e.epoch) + e.timeout)
 	e.mu.Lock()
 	closed := e.err != nil
 	if !closed {
 		e.pending[tx] = c
+		if e.expiryAt == 0 || c.deadline < e.expiryAt {
+			e.armExpiry(c.deadline)
+		}
 	}
 	e.mu.Unlock()
 	if closed {
@@ -210,16 +195,56 @@ func (e *engine) register(c *call) (string, error) {
 	return tx, nil
 }
 
+// armExpiry sets the expiry timer to fire at deadline. e.mu is held.
+// Every call gets the same timeout, so a new call's deadline is almost
+// never earlier than the armed one: the timer is armed about once per
+// timeout, not once per request.
+func (e *engine) armExpiry(deadline int64) {
+	e.expiryAt = deadline
+	d := time.Duration(deadline) - time.Since(e.epoch)
+	if e.expiry == nil {
+		e.expiry = time.AfterFunc(d, e.expire)
+		return
+	}
+	e.expiry.Reset(d)
+}
+
+// expire fails the pending calls whose deadline passed with a timeout
+// error, and arms the timer for the earliest deadline left.
+func (e *engine) expire() {
+	now := int64(time.Since(e.epoch))
+	var expired []*call
+	e.mu.Lock()
+	next := int64(0)
+	for tx, c := range e.pending {
+		if c.deadline <= now {
+			delete(e.pending, tx)
+			expired = append(expired, c)
+		} else if next == 0 || c.deadline < next {
+			next = c.deadline
+		}
+	}
+	e.expiryAt = 0
+	if next != 0 && e.err == nil {
+		e.armExpiry(next)
+	}
+	e.mu.Unlock()
+	for _, c := range expired {
+		if c.done != nil {
+			c.done(nil, &timeoutError{request: c.request})
+		} else {
+			c.ch <- nil // the waiter's result is a timeout
+		}
+	}
+}
+
 // forget removes a pending call; false means it was already answered.
 func (e *engine) forget(tx string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c, ok := e.pending[tx]
+	_, ok := e.pending[tx]
 	if ok {
 		delete(e.pending, tx)
-		if c.timer != nil {
-			c.timer.Stop()
-		}
 	}
 	return ok
 }
@@ -249,8 +274,12 @@ func (e *engine) send(ctx context.Context, tx string, msg outgoing) error {
 	return fmt.Errorf("janus: %s: %w: %w", msg.kind(), ErrDisconnected, err)
 }
 
-// result turns an answer into the value or error a call returns.
+// result turns an answer into the value or error a call returns; a nil
+// answer is the expiry timer's (a timeout).
 func (e *engine) result(request string, f *frame) (*frame, error) {
+	if f == nil {
+		return nil, &timeoutError{request: request}
+	}
 	if f.Janus == "error" {
 		return nil, apiError(request, f)
 	}
@@ -312,9 +341,6 @@ func (e *engine) dispatch(f *frame) {
 			default:
 				complete = true
 				delete(e.pending, f.Transaction)
-				if c.timer != nil {
-					c.timer.Stop()
-				}
 			}
 		}
 		e.mu.Unlock()
@@ -377,12 +403,13 @@ func (e *engine) shutdown(cause error) {
 	e.err = err
 	pending := e.pending
 	e.pending = make(map[string]*call)
+	if e.expiry != nil {
+		e.expiry.Stop()
+	}
+	e.expiryAt = 0
 	e.mu.Unlock()
 	_ = e.tr.Close()
 	for _, c := range pending {
-		if c.timer != nil {
-			c.timer.Stop()
-		}
 		if c.done != nil {
 			c.done(nil, fmt.Errorf("janus: %s: %w", c.request, err))
 		}
