@@ -633,3 +633,39 @@ func TestAdoptHandleOnEndedSessionIsEnded(t *testing.T) {
 	_, open := <-h.Events()
 	assert.False(t, open)
 }
+
+// TestTimeoutsShareOneTimer checks the engine's single expiry timer:
+// calls sent at different times each time out at their own deadline, one
+// answered in time is not failed, and the timer re-arms for calls that
+// come after it fired.
+func TestTimeoutsShareOneTimer(t *testing.T) {
+	const timeout = 150 * time.Millisecond
+	c, f := newFake(t, WithTransactionTimeout(timeout))
+	info := func() (<-chan error, time.Time) {
+		start := time.Now()
+		return async(func() error { _, err := c.Info(context.Background()); return err }), start
+	}
+	first, firstAt := info()
+	f.expect("info") // never answered
+	time.Sleep(timeout / 2)
+	second, secondAt := info()
+	req := f.expect("info")
+	answered, _ := info()
+	f.reply(f.expect("info"), map[string]any{"janus": "server_info", "name": "Janus"})
+	require.NoError(t, wait(t, answered))
+
+	err := wait(t, first)
+	require.ErrorIs(t, err, ErrTimeout)
+	assert.GreaterOrEqual(t, time.Since(firstAt), timeout)
+	err = wait(t, second)
+	require.ErrorIs(t, err, ErrTimeout)
+	assert.GreaterOrEqual(t, time.Since(secondAt), timeout, "the second call timed out with the first")
+	f.reply(req, map[string]any{"janus": "server_info"}) // too late: dropped
+
+	// After the timer fired with nothing left pending, a new call arms it
+	// again.
+	third, thirdAt := info()
+	f.expect("info")
+	require.ErrorIs(t, wait(t, third), ErrTimeout)
+	assert.GreaterOrEqual(t, time.Since(thirdAt), timeout)
+}
