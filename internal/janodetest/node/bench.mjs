@@ -19,9 +19,10 @@
 //   throughput-K       one connection, one session, K = 1, 8, 64 EchoTest
 //                      handles, one worker per handle sending the same message
 //                      in a loop; 500 ms warm-up, then the messages completed
-//                      in 3 s -> msg/s
+//                      in 3 s -> msg/s, and the process's CPU time per
+//                      message meanwhile -> cpu-µs/msg
 //   session-setup      50 warm-up, then 300 sequential create session + attach
-//                      echotest + detach + destroy -> setup/s
+//                      echotest + detach + destroy -> setup/s, cpu-µs/setup
 //
 // Times come from process.hrtime.bigint(); percentiles are the sorted
 // samples at n/2 and n*99/100, like BenchmarkCompare's.
@@ -120,7 +121,7 @@ const scenarios = {
   },
 
   ...Object.fromEntries([1, 8, 64].map(k => [`throughput-${k}`, async () => {
-    const { n, seconds } = await withSession(async session => {
+    const { n, seconds, cpuMicros } = await withSession(async session => {
       const handles = [];
       for (let i = 0; i < k; i++) handles.push(await session.attach(EchoTestPlugin));
       let stop = false;
@@ -138,11 +139,13 @@ const scenarios = {
         await sleep(THROUGHPUT_WARM_MS);
         counting = true;
         const start = process.hrtime.bigint();
+        const cpuStart = process.cpuUsage();
         await sleep(THROUGHPUT_SPAN_MS);
         const n = count;
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        const cpu = process.cpuUsage(cpuStart);
         stop = true;
-        return { n, seconds };
+        return { n, seconds, cpuMicros: cpu.user + cpu.system };
       })();
       let res;
       try {
@@ -155,7 +158,7 @@ const scenarios = {
       for (const h of handles) await h.detach();
       return res;
     });
-    line(`throughput-${k}`, n, [[n / seconds, 'msg/s']]);
+    line(`throughput-${k}`, n, [[n / seconds, 'msg/s'], [cpuMicros / n, 'cpu-µs/msg']]);
   }])),
 
   async 'session-setup'() {
@@ -169,9 +172,11 @@ const scenarios = {
       };
       for (let i = 0; i < SETUP_WARMUP; i++) await cycle();
       const start = process.hrtime.bigint();
+      const cpuStart = process.cpuUsage();
       for (let i = 0; i < SETUP_CYCLES; i++) await cycle();
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      line('session-setup', SETUP_CYCLES, [[SETUP_CYCLES / seconds, 'setup/s']]);
+      const cpu = process.cpuUsage(cpuStart);
+      line('session-setup', SETUP_CYCLES, [[SETUP_CYCLES / seconds, 'setup/s'], [(cpu.user + cpu.system) / SETUP_CYCLES, 'cpu-µs/setup']]);
     } finally {
       await conn.close();
     }
