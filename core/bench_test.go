@@ -93,3 +93,56 @@ func BenchmarkDecodeEvent(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSessionSetup measures the client's side of create + attach +
+// detach + destroy over the in-memory transport (the server end answers
+// at once).
+func BenchmarkSessionSetup(b *testing.B) {
+	tr, srv := mem.New()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go setupServer(ctx, srv)
+	c := NewClient(tr, WithKeepalive(0))
+	defer c.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := c.CreateSession(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h, err := s.Attach(ctx, "janus.plugin.echotest")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := h.Detach(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Destroy(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// setupServer answers create, attach, detach (then a "detached" event, as
+// Janus does) and destroy, with increasing ids.
+func setupServer(ctx context.Context, srv *mem.Server) {
+	var id uint64
+	for {
+		req, err := srv.Recv(ctx)
+		if err != nil {
+			return
+		}
+		var m struct {
+			Janus       string `json:"janus"`
+			Transaction string `json:"transaction"`
+			Session     uint64 `json:"session_id"`
+			Handle      uint64 `json:"handle_id"`
+		}
+		_ = json.Unmarshal(req.Body, &m)
+		id++
+		_ = srv.SendJSON(map[string]any{"janus": "success", "session_id": m.Session, "transaction": m.Transaction, "data": map[string]any{"id": id}})
+		if m.Janus == "detach" {
+			_ = srv.SendJSON(map[string]any{"janus": "detached", "session_id": m.Session, "sender": m.Handle})
+		}
+	}
+}

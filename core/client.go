@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -304,11 +303,8 @@ func (c *Client) CreateSession(ctx context.Context, opts ...CallOption) (*Sessio
 	cred.apply(r)
 	var s *Session
 	_, err := c.do(ctx, r, waitReply, func(f *frame) {
-		var d struct {
-			ID uint64 `json:"id"`
-		}
-		if json.Unmarshal(f.Data, &d) == nil && d.ID != 0 {
-			s = c.addSession(d.ID, cred)
+		if id, err := decodeID(f.Data); err == nil && id != 0 {
+			s = c.addSession(id, cred)
 		}
 	})
 	if err != nil {

@@ -22,7 +22,7 @@
 //
 // Every handle and every session has an ordered event stream
 // ([Handle.Events], [Session.Events]). A slow reader never blocks the
-// connection: each stream is a buffered channel (64 events by default,
+// connection: each stream is a buffered channel (16 events by default,
 // [WithEventBuffer]); when the channel is full, further events wait in an
 // in-memory queue (up to 4096 per stream, [WithMaxQueuedEvents]) that a
 // short-lived goroutine drains into the channel in order. Only when that

@@ -18,7 +18,7 @@ const (
 	// DefaultTransactionTimeout bounds the wait for any answer.
 	DefaultTransactionTimeout = 30 * time.Second
 	// DefaultEventBuffer is the channel size of each event stream.
-	DefaultEventBuffer = 64
+	DefaultEventBuffer = 16
 	// DefaultMaxQueuedEvents is how many events a stream queues beyond its
 	// channel before it drops the oldest.
 	DefaultMaxQueuedEvents = 4096

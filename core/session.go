@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -69,11 +68,8 @@ func (s *Session) Attach(ctx context.Context, plugin string, opts ...CallOption)
 	s.cred.with(co).apply(r)
 	var h *Handle
 	_, err := s.c.do(ctx, r, waitReply, func(f *frame) {
-		var d struct {
-			ID uint64 `json:"id"`
-		}
-		if json.Unmarshal(f.Data, &d) == nil && d.ID != 0 {
-			h = s.addHandle(d.ID, plugin, co.opaqueID, co.decoder)
+		if id, err := decodeID(f.Data); err == nil && id != 0 {
+			h = s.addHandle(id, plugin, co.opaqueID, co.decoder)
 		}
 	})
 	if err != nil {

@@ -609,3 +609,38 @@ func elements(b []byte) ([][]byte, error) {
 	}
 	return out, nil
 }
+
+var idKeys = []string{"id"}
+
+// decodeID returns the "id" of an answer's data ({"id":N}, the answer to
+// create and attach), as json.Unmarshal into struct{ID uint64} would, in
+// one pass for the plain case.
+func decodeID(data []byte) (uint64, error) {
+	s := scanner{b: data}
+	s.ws()
+	if s.i < len(data) && data[s.i] == '{' {
+		var id uint64
+		more, err := s.openObject(1)
+		for more && err == nil {
+			var (
+				key, val []byte
+				plain    bool
+			)
+			key, plain, val, more, err = s.member(1)
+			if err == nil && keyName(key, plain, idKeys) == "id" {
+				if err = setUint(&id, val); err != nil {
+					break
+				}
+			}
+		}
+		s.ws()
+		if err == nil && s.i == len(data) {
+			return id, nil
+		}
+	}
+	var d struct {
+		ID uint64 `json:"id"`
+	}
+	err := json.Unmarshal(data, &d)
+	return d.ID, err
+}

@@ -122,3 +122,23 @@ func FuzzDecodeFrameMatchesStd(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) { sameDecoding(t, b) })
 }
+
+// TestDecodeIDMatchesStd holds decodeID to json.Unmarshal into
+// struct{ID uint64}.
+func TestDecodeIDMatchesStd(t *testing.T) {
+	for _, c := range []string{
+		`{"id":5}`, ` { "id" : 18446744073709551615 } `, `{"ID":7}`, `{"id":1,"id":2}`, `{"other":{"id":3}}`,
+		`{"id":null}`, `{"id":-1}`, `{"id":1.5}`, `{"id":"5"}`, `{}`, `null`, ``, `[1]`, `{"id":5`, `{"id":5}x`,
+		`{"id":18446744073709551616}`, `{"\u0069d":9}`,
+	} {
+		got, gerr := decodeID([]byte(c))
+		var d struct {
+			ID uint64 `json:"id"`
+		}
+		werr := json.Unmarshal([]byte(c), &d)
+		require.Equal(t, werr == nil, gerr == nil, "%q: %v / %v", c, gerr, werr)
+		if werr == nil {
+			assert.Equal(t, d.ID, got, c)
+		}
+	}
+}
