@@ -110,7 +110,7 @@ var sections = []section{
 
 // lowerIsBetter reports whether a smaller figure of unit is better.
 func lowerIsBetter(unit string) bool {
-	return strings.HasSuffix(unit, "µs") || strings.HasSuffix(unit, "ms") || unit == "ns/op" ||
+	return strings.HasSuffix(unit, "µs") || strings.HasPrefix(unit, "cpu-") || strings.HasSuffix(unit, "ms") || unit == "ns/op" ||
 		strings.HasSuffix(unit, "MB") || unit == "B/op" || unit == "allocs/op" || unit == "cpu-%" ||
 		strings.Contains(unit, "goroutines")
 }
