@@ -44,10 +44,11 @@ var (
 )
 
 // Parse reads result lines from r, ignoring every other line. A result
-// seen twice (a repeated run) keeps its last figures.
+// seen several times (go test -count N) gets the median of its figures.
 func Parse(r io.Reader) ([]Result, error) {
 	var out []Result
 	index := map[string]int{}
+	samples := map[string]map[string][]float64{} // key -> unit -> values
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -83,14 +84,37 @@ func Parse(r io.Reader) ([]Result, error) {
 			continue // a parent benchmark's line, or one that failed
 		}
 		key := res.Group + "/" + res.Scenario + "/" + res.Client
+		if samples[key] == nil {
+			samples[key] = map[string][]float64{}
+		}
+		for u, v := range res.Metrics {
+			samples[key][u] = append(samples[key][u], v)
+		}
 		if i, ok := index[key]; ok {
-			out[i] = res
+			for _, u := range res.Units {
+				if !slices.Contains(out[i].Units, u) {
+					out[i].Units = append(out[i].Units, u)
+				}
+				out[i].Metrics[u] = median(samples[key][u])
+			}
 			continue
 		}
 		index[key] = len(out)
 		out = append(out, res)
 	}
 	return out, sc.Err()
+}
+
+// median returns the middle value (the mean of the two middle ones for an
+// even count).
+func median(vs []float64) float64 {
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // section is one table of the output.

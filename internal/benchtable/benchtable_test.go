@@ -50,6 +50,22 @@ func TestMarkdown(t *testing.T) {
 	assert.Contains(t, md, "| Message | 16,362 ns/op, 2,400 B/op, 44.0 allocs/op |")
 }
 
+// TestParseMedian checks that repeated results become their median.
+func TestParseMedian(t *testing.T) {
+	rs, err := Parse(strings.NewReader(`BenchmarkCompare/throughput-1/gojanus-2 1 300 msg/s
+BenchmarkCompare/throughput-1/gojanus-2 1 100 msg/s
+BenchmarkCompare/throughput-1/gojanus-2 1 200 msg/s 7 cpu-µs/msg
+BenchmarkCompare/throughput-1/minimal-2 1 10 msg/s
+BenchmarkCompare/throughput-1/minimal-2 1 20 msg/s
+`))
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	assert.Equal(t, 200.0, rs[0].Metrics["msg/s"])
+	assert.Equal(t, 7.0, rs[0].Metrics["cpu-µs/msg"])
+	assert.Equal(t, []string{"msg/s", "cpu-µs/msg"}, rs[0].Units)
+	assert.Equal(t, 15.0, rs[1].Metrics["msg/s"])
+}
+
 // TestReplace checks the README splice.
 func TestReplace(t *testing.T) {
 	doc := "a\n<!-- b -->\nold\n<!-- e -->\nz\n"
