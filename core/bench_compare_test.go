@@ -217,18 +217,7 @@ func (g *gojanusBench) echo(b *testing.B, n int) []func() {
 func (g *gojanusBench) setup(b *testing.B) func() {
 	ctx := context.Background()
 	return func() {
-		s, err := g.c.CreateSession(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		h, err := s.Attach(ctx, echoTest)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := h.Detach(ctx); err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Destroy(ctx); err != nil {
+		if err := sessionCycle(ctx, g.c); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -54,19 +54,25 @@ func BenchmarkRealSessionSetup(b *testing.B) {
 	defer c.Close()
 	b.ReportAllocs()
 	for b.Loop() {
-		s, err := c.CreateSession(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		h, err := s.Attach(ctx, echoTest)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := h.Detach(ctx); err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Destroy(ctx); err != nil {
+		if err := sessionCycle(ctx, c); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// sessionCycle creates a session, attaches an EchoTest handle, detaches it
+// and destroys the session.
+func sessionCycle(ctx context.Context, c *core.Client) error {
+	s, err := c.CreateSession(ctx)
+	if err != nil {
+		return err
+	}
+	h, err := s.Attach(ctx, echoTest)
+	if err != nil {
+		return err
+	}
+	if err := h.Detach(ctx); err != nil {
+		return err
+	}
+	return s.Destroy(ctx)
 }

@@ -58,22 +58,6 @@ const (
 // TestMain fails the test binary when a test leaves goroutines behind.
 func TestMain(m *testing.M) { janustest.VerifyTestMain(m) }
 
-// onCI reports whether missing tools fail the test instead of skipping it.
-func onCI() bool {
-	v := strings.ToLower(os.Getenv("CI"))
-	return v == "true" || v == "1"
-}
-
-// missing skips the test, or fails it on CI, because a tool is missing.
-func missing(t testing.TB, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if onCI() {
-		t.Fatalf("required on CI: %s", msg)
-	}
-	t.Skipf("skipping: %s", msg)
-}
-
 // moduleRoot returns the folder holding go.mod.
 func moduleRoot(t testing.TB) string {
 	t.Helper()
@@ -182,7 +166,7 @@ func prepare(t *testing.T) {
 	janustest.RequireJanus(t)
 	checkTools(t)
 	if _, err := exec.LookPath("ffprobe"); err != nil {
-		missing(t, "ffprobe not found (apt-get install ffmpeg)")
+		janustest.Missing(t, "ffprobe not found (apt-get install ffmpeg)")
 	}
 	root := moduleRoot(t)
 	npmInstall(t, filepath.Join(root, browserTestDir))
@@ -233,10 +217,10 @@ func buildWasm(tb testing.TB, root, build string) {
 func checkTools(tb testing.TB) {
 	tb.Helper()
 	if _, err := chromiumPath(); err != nil {
-		missing(tb, "%v", err)
+		janustest.Missing(tb, "%v", err)
 	}
 	if err := nodejs.Check(); err != nil {
-		missing(tb, "%v", err)
+		janustest.Missing(tb, "%v", err)
 	}
 }
 
@@ -250,7 +234,7 @@ func npmInstall(tb testing.TB, dir string) {
 	start := time.Now()
 	ran, err := nodejs.Install(ctx, dir)
 	if err != nil {
-		missing(tb, "%v", err)
+		janustest.Missing(tb, "%v", err)
 	}
 	if ran {
 		tb.Logf("npm ci in %s: %.1f s", dir, time.Since(start).Seconds())

@@ -49,6 +49,18 @@ func missing(t testing.TB, err error) {
 	t.Skipf("skipping: needs a real Janus server: %v", err)
 }
 
+// Missing reports a missing dependency (a tool, Node, a browser...): it
+// skips the test, or fails it when the environment variable CI is true or
+// 1, where every dependency must be there.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if onCI() {
+		t.Fatalf("required on CI: %s", msg)
+	}
+	t.Skipf("skipping: %s", msg)
+}
+
 // Environment variables that describe a running Janus to tests built for
 // GOOS=js (see Env). The test runner starts the server and sets them.
 const (
