@@ -440,6 +440,7 @@ func Build() error {
 // the standard ports (WS 8188, HTTP 8088, admin WS 7188, admin HTTP 7088,
 // admin secret "janusoverlord"), showing its log, until Ctrl-C.
 func Janus(ctx context.Context) error {
+	stopWithParent()
 	mg.CtxDeps(ctx, Deps)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -501,6 +502,7 @@ func webDemoIfInteractive(ctx context.Context) error {
 // subscriber receiving it. Without root it runs the signalling part only,
 // and says so.
 func Demo(ctx context.Context) error {
+	stopWithParent()
 	mg.CtxDeps(ctx, Deps)
 	if err := netns.Available(); err == nil {
 		gojanus := filepath.Join("bin", "gojanus")

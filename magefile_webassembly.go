@@ -117,6 +117,7 @@ func copyFile(src, dst string) error {
 // $GOJANUS_SERVE_PORT or a free one, until Ctrl-C. Browsers need
 // getUserMedia from a secure context: http://127.0.0.1 is one.
 func Serve(ctx context.Context) error {
+	stopWithParent()
 	mg.Deps(Wasm)
 	port := 0
 	if p := os.Getenv(serveEnv); p != "" {
@@ -135,6 +136,7 @@ func Serve(ctx context.Context) error {
 // browser on the same machine needs) and serves the web demo next to it,
 // printing the URLs of the VideoRoom and EchoTest pages, until Ctrl-C.
 func WebDemo(ctx context.Context) error {
+	stopWithParent()
 	mg.Deps(Wasm)
 	sctx, cancel := context.WithTimeout(ctx, startTimeout)
 	srv, err := janusserver.Start(sctx, janusserver.Options{})
