@@ -317,21 +317,24 @@ func RecordFrames() error {
 
 // benchRuns are the benchmark runs of Bench, in order: package and -bench
 // pattern, whether the run measures one-off figures (-benchtime 1x) rather
-// than per-operation costs (-benchmem), and how many times it runs (the
+// than per-operation costs (-benchmem), its GOMAXPROCS (the comparison
+// runs again with GOMAXPROCS=1), and how many times it runs (the
 // clients' comparisons run three times and the table has
 // the medians: single runs differ by some percent on a shared 2-core
 // machine).
 var benchRuns = []struct {
 	pkg, pattern string
 	oneOff       bool
-	count        int // runs; the table has the median
+	count        int    // runs; the table has the median
+	cpu          string // go test -cpu, when set
 }{
-	{"./core/", "^BenchmarkCompare$", true, 3},
-	{"./internal/janodetest/", "^BenchmarkJanode$", true, 3},
-	{"./core/", "^BenchmarkScale$", true, 1},
-	{"./core/", "^(BenchmarkMessage|BenchmarkMessageParallel|BenchmarkSessionSetup|BenchmarkDecodeEvent|BenchmarkRequestEncode)$", false, 1},
-	{"./native/", "^BenchmarkMedia$", true, 1},
-	{"./internal/browsertest/", "^BenchmarkBrowser$", true, 1},
+	{"./core/", "^BenchmarkCompare$", true, 3, ""},
+	{"./internal/janodetest/", "^BenchmarkJanode$", true, 3, ""},
+	{"./core/", "^BenchmarkCompare$", true, 3, "1"},
+	{"./core/", "^BenchmarkScale$", true, 1, ""},
+	{"./core/", "^(BenchmarkMessage|BenchmarkMessageParallel|BenchmarkSessionSetup|BenchmarkDecodeEvent|BenchmarkRequestEncode)$", false, 1, ""},
+	{"./native/", "^BenchmarkMedia$", true, 1, ""},
+	{"./internal/browsertest/", "^BenchmarkBrowser$", true, 1, ""},
 }
 
 // benchBegin and benchEnd mark the table Bench writes into README.md.
@@ -368,6 +371,9 @@ func Bench(ctx context.Context) error {
 	var out bytes.Buffer
 	for _, r := range benchRuns {
 		args := []string{"test", "-count", strconv.Itoa(r.count), "-run", "^$", "-bench", r.pattern}
+		if r.cpu != "" {
+			args = append(args, "-cpu", r.cpu)
+		}
 		if r.oneOff {
 			args = append(args, "-benchtime", "1x")
 		} else {

@@ -35,11 +35,15 @@ type Result struct {
 	Units []string
 }
 
+// OneProcGroup is the group of BenchmarkCompare results run with
+// GOMAXPROCS=1 (go test -cpu 1).
+const OneProcGroup = "Compare, GOMAXPROCS=1"
+
 // Clients, in the order of the table's columns.
 var Clients = []string{"gojanus", "minimal", "janode", "janusjs"}
 
 var (
-	lineRE = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+(\d+)\s+(.*)$`)
+	lineRE = regexp.MustCompile(`^Benchmark(\S+?)(-\d+)?\s+(\d+)\s+(.*)$`)
 	pairRE = regexp.MustCompile(`([-+0-9.eE]+)\s+(\S+)`)
 )
 
@@ -59,6 +63,11 @@ func Parse(r io.Reader) ([]Result, error) {
 		res := Result{Metrics: map[string]float64{}}
 		parts := strings.Split(m[1], "/")
 		res.Group = parts[0]
+		if res.Group == "Compare" && m[2] == "" {
+			// go test names a benchmark without the -N suffix when it
+			// runs with GOMAXPROCS=1: that run gets a section of its own.
+			res.Group = OneProcGroup
+		}
 		switch {
 		case len(parts) >= 3 && slices.Contains(Clients, parts[len(parts)-1]):
 			res.Scenario = strings.Join(parts[1:len(parts)-1], "/")
@@ -67,7 +76,7 @@ func Parse(r io.Reader) ([]Result, error) {
 			res.Scenario = strings.Join(parts[1:], "/")
 			res.Client = "gojanus"
 		}
-		for _, p := range pairRE.FindAllStringSubmatch(m[3], -1) {
+		for _, p := range pairRE.FindAllStringSubmatch(m[4], -1) {
 			v, err := strconv.ParseFloat(p[1], 64)
 			if err != nil {
 				continue
@@ -127,6 +136,7 @@ type section struct {
 var sections = []section{
 	{"Janus API over one WebSocket: gojanus, a minimal client and janode", []string{"Compare", "Janode"},
 		"\"vs minimal\" is gojanus's extra latency, or its lost throughput, relative to the minimal client (negative: gojanus did better)."},
+	{"The same with GOMAXPROCS=1 (go test -cpu 1): the Go clients without the scheduler's second thread", []string{OneProcGroup}, ""},
 	{"Scale: 10,000 idle handles over 1,000 sessions on one connection", []string{"Scale"}, ""},
 	{"Media (native, pion, inside the network namespace)", []string{"Media"}, ""},
 	{"WebAssembly in headless Chromium", []string{"Browser"}, ""},

@@ -66,6 +66,23 @@ BenchmarkCompare/throughput-1/minimal-2 1 20 msg/s
 	assert.Equal(t, 15.0, rs[1].Metrics["msg/s"])
 }
 
+// TestParseOneProc checks that a BenchmarkCompare line without the -N
+// suffix (GOMAXPROCS=1) goes to its own group and section.
+func TestParseOneProc(t *testing.T) {
+	rs, err := Parse(strings.NewReader(`BenchmarkCompare/throughput-1/gojanus-2 1 100 msg/s
+BenchmarkCompare/throughput-1/gojanus 1 150 msg/s
+BenchmarkCompare/throughput-1/minimal 1 160 msg/s
+`))
+	require.NoError(t, err)
+	require.Len(t, rs, 3)
+	assert.Equal(t, "Compare", rs[0].Group)
+	assert.Equal(t, OneProcGroup, rs[1].Group)
+	md := Markdown(rs)
+	assert.Contains(t, md, "| throughput-1 | msg/s | 100 |")
+	assert.Contains(t, md, "GOMAXPROCS=1")
+	assert.Contains(t, md, "| throughput-1 | msg/s | 150 | 160 | +6% |")
+}
+
 // TestReplace checks the README splice.
 func TestReplace(t *testing.T) {
 	doc := "a\n<!-- b -->\nold\n<!-- e -->\nz\n"
