@@ -493,8 +493,7 @@ func Janus(ctx context.Context) error {
 // runs the demo at a terminal; scripts and CI stop after the command-line
 // demo.
 func webDemoIfInteractive(ctx context.Context) error {
-	st, err := os.Stdin.Stat()
-	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+	if !isTerminal(os.Stdin) {
 		fmt.Println("(At a terminal, the demo goes on with the web pages: go tool mage webDemo.)")
 		return nil
 	}
