@@ -47,11 +47,12 @@ func initClientProtos() {
 // specific prototypes inherit them).
 func handleMethods() map[string]func(js.Value, []js.Value) any {
 	return map[string]func(js.Value, []js.Value) any{
-		"message": method("handle", handleMessage),
-		"post":    method("handle", handlePost),
-		"trickle": method("handle", handleTrickle),
-		"hangup":  method("handle", handleHangup),
-		"detach":  method("handle", handleDetach),
+		"message":  method("handle", handleMessage),
+		"post":     method("handle", handlePost),
+		"trickle":  method("handle", handleTrickle),
+		"hangup":   method("handle", handleHangup),
+		"detach":   method("handle", handleDetach),
+		"getStats": method("handle", handleGetStats),
 	}
 }
 

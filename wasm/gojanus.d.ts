@@ -376,6 +376,12 @@ export declare namespace Gojanus {
     /** Closes the PeerConnection (the handle stays attached). */
     hangup(options?: CallOptions): Promise<void>;
     detach(options?: CallOptions): Promise<void>;
+    /**
+     * The statistics of the handle's RTCPeerConnection (the entries of its
+     * RTCStatsReport). Rejects with InvalidStateError when the handle has no
+     * PeerConnection, and with NotSupportedError where there is no WebRTC (Node).
+     */
+    getStats(options?: CallOptions): Promise<RTCStats[]>;
   }
 
   /** A handle to any plugin. */

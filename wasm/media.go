@@ -213,3 +213,23 @@ func (hs *handleState) mediaOf() *mediaState {
 func onTrickleErr(err error) {
 	logWarn("trickling a local candidate failed", err)
 }
+
+// errNoPeerConnection rejects getStats on a handle without media.
+var errNoPeerConnection = &apiError{name: "InvalidStateError", msg: "gojanus: the handle has no PeerConnection"}
+
+// getStats(options) -> Promise<RTCStats[]>: the statistics of the handle's
+// RTCPeerConnection, as an array of the report's plain objects.
+func handleGetStats(ctx context.Context, hs *handleState, _ []js.Value) (any, error) {
+	if !mediaAvailable() {
+		return nil, errNoMedia
+	}
+	p := hs.peer()
+	if p == nil {
+		return nil, errNoPeerConnection
+	}
+	report, err := await(ctx, p.pc.Call("getStats"))
+	if err != nil {
+		return nil, err
+	}
+	return js.Global().Get("Array").Call("from", report.Call("values")), nil
+}

@@ -2,10 +2,11 @@
 // formats gojanus errors, and keeps track of the page's RTCPeerConnections
 // so that the pages can read getStats of a received track.
 //
-// gojanus keeps its RTCPeerConnections to itself (no handle exposes one), so
-// this file installs a subclass of RTCPeerConnection before the wasm starts:
-// every connection gojanus creates is then known here, with the local ICE
-// candidates it gathered.
+// A gojanus handle gives its connection's statistics (handle.getStats()), but
+// the tests also check the local ICE candidates each connection gathered
+// and read the statistics of one received track, so this file installs a
+// subclass of RTCPeerConnection before the wasm starts: every connection
+// gojanus creates is then known here.
 "use strict";
 
 (function () {

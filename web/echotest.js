@@ -6,6 +6,7 @@
 //   demo.stop()            stops it
 //   demo.state()           {state, server, error}
 //   demo.stats()           {framesDecoded, ...} of the echoed video
+//   demo.handleStats()     the EchoTest handle's getStats() (RTCStats objects)
 //   demo.localCandidates() the ICE candidates this page gathered
 "use strict";
 
@@ -164,6 +165,8 @@
     leave: stop,
     state: () => ({ state, server: serverInput.value, error: lastError }),
     stats: () => D.inboundVideoStats(run && run.remote ? D.videoTrackOf(run.remote) : undefined),
+    // The EchoTest handle's own statistics (handle.getStats()), as plain objects.
+    handleStats: () => (run && run.echo ? run.echo.getStats() : Promise.resolve([])),
     localCandidates: D.localCandidates,
   };
 

@@ -214,6 +214,7 @@ test("EchoTest without media", { skip }, async () => {
   const echo = await session.attachEchoTest();
   assert.deepEqual(await echo.configure({ audio: true, video: true, bitrate: 128000 }), {});
   await assert.rejects(echo.start({ audio: true }), { name: "NotSupportedError", message: mediaError });
+  await assert.rejects(echo.getStats(), { name: "NotSupportedError", message: mediaError });
   await echo.hangup();
   await echo.detach();
   await session.destroy();

@@ -67,6 +67,8 @@ async function demo(video: HTMLVideoElement): Promise<void> {
   const echo = await session.attachEchoTest();
   await echo.configure({ audio: true, bitrate: 100000 });
   const { remoteStream } = await echo.start({ audio: true, video: false }, { video: false });
+  const stats: RTCStats[] = await echo.getStats();
+  console.log(stats.filter((s) => s.type === "inbound-rtp").length);
   video.srcObject = remoteStream;
 
   try {

@@ -160,6 +160,12 @@ test("the EchoTest page shows the echoed video", { timeout: 30_000 }, async () =
     { what: "echoed frames decoded", page },
   );
   console.log(`  echo: ${stats.framesDecoded} frames decoded (${stats.codec} ${stats.width}x${stats.height})`);
+  // The same PeerConnection's statistics through the gojanus API.
+  const own = await page.evaluate(() => window.demo.handleStats());
+  const inbound = own.find((s) => s.type === "inbound-rtp" && s.kind === "video");
+  assert.ok(inbound, `handle.getStats() has no inbound video: ${own.map((s) => s.type).join(", ")}`);
+  assert.ok(inbound.framesDecoded >= MIN_FRAMES, `handle.getStats() framesDecoded ${inbound.framesDecoded}`);
+  assert.ok(own.some((s) => s.type === "outbound-rtp" && s.kind === "video" && s.packetsSent > 0), "handle.getStats() shows video sent");
   await checkCandidates(page, "echo");
   await screenshot(page, "echotest");
   await page.evaluate(() => window.demo.stop());
