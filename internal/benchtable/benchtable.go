@@ -42,10 +42,48 @@ const OneProcGroup = "Compare, GOMAXPROCS=1"
 // Clients, in the order of the table's columns.
 var Clients = []string{"gojanus", "minimal", "janode", "janusjs"}
 
-var (
-	lineRE = regexp.MustCompile(`^Benchmark(\S+?)(-\d+)?\s+(\d+)\s+(.*)$`)
-	pairRE = regexp.MustCompile(`([-+0-9.eE]+)\s+(\S+)`)
-)
+// Metric is one figure of a result line.
+type Metric struct {
+	Value float64
+	Unit  string
+}
+
+// Line is one benchmark result line.
+type Line struct {
+	// Name is the benchmark's full name without the -N suffix
+	// ("BenchmarkCompare/throughput-1/gojanus").
+	Name string
+	// Procs is the -N suffix (GOMAXPROCS), 0 when the name has none
+	// (go test leaves it out when GOMAXPROCS is 1).
+	Procs int
+	// N is the iteration count.
+	N int
+	// Metrics are the figures in the order of the line, ns/op included.
+	Metrics []Metric
+}
+
+var lineRE = regexp.MustCompile(`^(Benchmark\S+?)(?:-(\d+))?\s+(\d+)((?:\s+\S+\s+\S+)*)\s*$`)
+
+// ParseLine parses a result line ("BenchmarkX/y-2  1  12.5 unit ..."),
+// reporting false for any other line.
+func ParseLine(s string) (Line, bool) {
+	m := lineRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return Line{}, false
+	}
+	l := Line{Name: m[1]}
+	l.Procs, _ = strconv.Atoi(m[2])
+	l.N, _ = strconv.Atoi(m[3])
+	f := strings.Fields(m[4])
+	for i := 0; i+1 < len(f); i += 2 {
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			return Line{}, false
+		}
+		l.Metrics = append(l.Metrics, Metric{v, f[i+1]})
+	}
+	return l, true
+}
 
 // Parse reads result lines from r, ignoring every other line. A result
 // seen several times (go test -count N) gets the median of its figures.
@@ -56,14 +94,14 @@ func Parse(r io.Reader) ([]Result, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
-		m := lineRE.FindStringSubmatch(strings.TrimSpace(sc.Text()))
-		if m == nil {
+		l, ok := ParseLine(sc.Text())
+		if !ok {
 			continue
 		}
 		res := Result{Metrics: map[string]float64{}}
-		parts := strings.Split(m[1], "/")
+		parts := strings.Split(strings.TrimPrefix(l.Name, "Benchmark"), "/")
 		res.Group = parts[0]
-		if res.Group == "Compare" && m[2] == "" {
+		if res.Group == "Compare" && l.Procs == 0 {
 			// go test names a benchmark without the -N suffix when it
 			// runs with GOMAXPROCS=1: that run gets a section of its own.
 			res.Group = OneProcGroup
@@ -76,18 +114,14 @@ func Parse(r io.Reader) ([]Result, error) {
 			res.Scenario = strings.Join(parts[1:], "/")
 			res.Client = "gojanus"
 		}
-		for _, p := range pairRE.FindAllStringSubmatch(m[4], -1) {
-			v, err := strconv.ParseFloat(p[1], 64)
-			if err != nil {
-				continue
-			}
-			if p[2] == "ns/op" && v < 1 {
+		for _, m := range l.Metrics {
+			if m.Unit == "ns/op" && m.Value < 1 {
 				continue // a one-off measurement's placeholder, or a parent's
 			}
-			if _, dup := res.Metrics[p[2]]; !dup {
-				res.Units = append(res.Units, p[2])
+			if _, dup := res.Metrics[m.Unit]; !dup {
+				res.Units = append(res.Units, m.Unit)
 			}
-			res.Metrics[p[2]] = v
+			res.Metrics[m.Unit] = m.Value
 		}
 		if len(res.Metrics) == 0 {
 			continue // a parent benchmark's line, or one that failed

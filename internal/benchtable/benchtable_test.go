@@ -83,6 +83,25 @@ BenchmarkCompare/throughput-1/minimal 1 160 msg/s
 	assert.Contains(t, md, "| throughput-1 | msg/s | 150 | 160 | +6% |")
 }
 
+// TestParseLine checks the parts of a result line and what is not one.
+func TestParseLine(t *testing.T) {
+	l, ok := ParseLine("  BenchmarkMedia/first-frame/gojanus-2   1   993 max-ms   663 ms ")
+	require.True(t, ok)
+	assert.Equal(t, Line{Name: "BenchmarkMedia/first-frame/gojanus", Procs: 2, N: 1,
+		Metrics: []Metric{{993, "max-ms"}, {663, "ms"}}}, l)
+	l, ok = ParseLine("BenchmarkJanode/throughput-64/janode 3000 0 ns/op 13243 msg/s")
+	require.True(t, ok)
+	assert.Equal(t, 0, l.Procs)
+	assert.Equal(t, "BenchmarkJanode/throughput-64/janode", l.Name)
+	assert.Len(t, l.Metrics, 2)
+	l, ok = ParseLine("BenchmarkParent-2")
+	assert.False(t, ok, "a name without results: %+v", l)
+	for _, s := range []string{"goos: linux", "--- FAIL: BenchmarkX", "BenchmarkX 1 abc unit", "BenchmarkX 1 5", "PASS"} {
+		_, ok := ParseLine(s)
+		assert.False(t, ok, s)
+	}
+}
+
 // TestReplace checks the README splice.
 func TestReplace(t *testing.T) {
 	doc := "a\n<!-- b -->\nold\n<!-- e -->\nz\n"

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gojanus/gojanus/internal/benchtable"
 	"github.com/gojanus/gojanus/internal/janustest"
 )
 
@@ -30,12 +30,6 @@ var benchScenarios = []string{
 	"throughput-8/janode",
 	"throughput-64/janode",
 	"session-setup/janode",
-}
-
-// benchMetric is one value and unit of a result line.
-type benchMetric struct {
-	value float64
-	unit  string
 }
 
 // BenchmarkJanode measures janode (node/bench.mjs) on the scenarios of
@@ -77,7 +71,7 @@ func BenchmarkJanode(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 			for _, m := range metrics {
-				b.ReportMetric(m.value, m.unit)
+				b.ReportMetric(m.Value, m.Unit)
 			}
 		})
 	}
@@ -89,35 +83,27 @@ func BenchmarkJanode(b *testing.B) {
 // parseBench reads the result lines of bench.mjs, Go benchmark lines
 // "BenchmarkJanode/<scenario>/janode N value unit ...", into the metrics of
 // each sub-benchmark name, leaving out ns/op. Other lines are errors.
-func parseBench(out []byte) (map[string][]benchMetric, error) {
-	results := map[string][]benchMetric{}
+func parseBench(out []byte) (map[string][]benchtable.Metric, error) {
+	results := map[string][]benchtable.Metric{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" {
 			continue
 		}
-		f := strings.Fields(line)
-		name, ok := strings.CutPrefix(f[0], benchPrefix)
-		if !ok || len(f) < 4 || len(f)%2 != 0 {
+		l, ok := benchtable.ParseLine(line)
+		name, prefixed := strings.CutPrefix(l.Name, benchPrefix)
+		if !ok || !prefixed {
 			return nil, fmt.Errorf("not a benchmark line: %q", line)
-		}
-		if _, err := strconv.Atoi(f[1]); err != nil {
-			return nil, fmt.Errorf("iteration count of %q: %v", line, err)
 		}
 		if _, dup := results[name]; dup {
 			return nil, fmt.Errorf("%s reported twice", name)
 		}
-		var metrics []benchMetric
-		for i := 2; i < len(f); i += 2 {
-			v, err := strconv.ParseFloat(f[i], 64)
-			if err != nil {
-				return nil, fmt.Errorf("value of %q: %v", line, err)
+		var metrics []benchtable.Metric
+		for _, m := range l.Metrics {
+			if m.Unit != "ns/op" {
+				metrics = append(metrics, m)
 			}
-			if f[i+1] == "ns/op" {
-				continue
-			}
-			metrics = append(metrics, benchMetric{v, f[i+1]})
 		}
 		if len(metrics) == 0 {
 			return nil, fmt.Errorf("no figures in %q", line)

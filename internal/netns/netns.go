@@ -21,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gojanus/gojanus/internal/benchtable"
 )
 
 // Interface and Addr are the namespace's media interface and address.
@@ -125,14 +127,14 @@ func RunBench(b *testing.B) bool {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	metrics, rest := benchResult(stdout.String(), b.Name())
+	metrics, found, rest := benchResult(stdout.String(), b.Name())
 	if err != nil {
 		if stderr.Len() > 0 {
 			rest += "\nstderr:\n" + stderr.String()
 		}
 		b.Fatalf("netns: %s failed inside the namespace: %v\n%s", b.Name(), err, rest)
 	}
-	if metrics == nil {
+	if !found {
 		if strings.Contains(rest, "--- SKIP: "+b.Name()) {
 			b.Skipf("netns: skipped inside the namespace:\n%s", rest)
 		}
@@ -145,7 +147,7 @@ func RunBench(b *testing.B) bool {
 	// The result line has no ns/op when the benchmark reported it as 0.
 	b.ReportMetric(0, "ns/op")
 	for _, m := range metrics {
-		b.ReportMetric(m.value, m.unit)
+		b.ReportMetric(m.Value, m.Unit)
 	}
 	return false
 }
@@ -153,30 +155,22 @@ func RunBench(b *testing.B) bool {
 // benchTimeout bounds one benchmark run inside the namespace.
 const benchTimeout = 5 * time.Minute
 
-// metric is one value and unit of a benchmark result line.
-type metric struct {
-	value float64
-	unit  string
-}
-
 // benchResult finds the result line of benchmark name (with or without
 // the -GOMAXPROCS suffix) in the output of a test binary run with
-// -test.v, and returns its metrics (nil if there is none) and the other
+// -test.v, and returns its metrics, whether there was one, and the other
 // lines worth showing: the benchmark's own log, without the result line
 // and the go test preamble, so that a parser of the outer output does not
 // count the result twice.
-func benchResult(out, name string) ([]metric, string) {
-	var metrics []metric
+func benchResult(out, name string) ([]benchtable.Metric, bool, string) {
+	var metrics []benchtable.Metric
+	found := false
 	var rest []string
 	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 2 && (f[0] == name || strings.HasPrefix(f[0], name+"-") && isDigits(f[0][len(name)+1:])) {
-			if ms, ok := parseMetrics(f[1:]); ok && metrics == nil {
-				metrics = ms
-				continue
-			}
+		if l, ok := benchtable.ParseLine(line); ok && l.Name == name && !found {
+			metrics, found = l.Metrics, true
+			continue
 		}
-		if len(f) > 0 && strings.HasPrefix(f[0], "Benchmark") {
+		if f := strings.Fields(line); len(f) > 0 && strings.HasPrefix(f[0], "Benchmark") {
 			// Another result line (or the name of one): never echo it.
 			continue
 		}
@@ -187,36 +181,7 @@ func benchResult(out, name string) ([]metric, string) {
 		}
 		rest = append(rest, line)
 	}
-	return metrics, strings.Join(rest, "\n")
-}
-
-// parseMetrics parses "N value unit value unit ..." of a result line.
-func parseMetrics(f []string) ([]metric, bool) {
-	if _, err := strconv.Atoi(f[0]); err != nil || len(f)%2 != 1 {
-		return nil, false
-	}
-	ms := []metric{} // not nil: a line may have no metric left
-	for i := 1; i+1 < len(f); i += 2 {
-		v, err := strconv.ParseFloat(f[i], 64)
-		if err != nil {
-			return nil, false
-		}
-		ms = append(ms, metric{v, f[i+1]})
-	}
-	return ms, true
-}
-
-// isDigits reports whether s is a non-empty decimal number.
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+	return metrics, found, strings.Join(rest, "\n")
 }
 
 // Available reports why a private network namespace cannot be made here
