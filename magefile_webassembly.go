@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/nodejs"
 )
 
 // Files of the WebAssembly build.
@@ -38,7 +38,6 @@ const (
 	wasmTypes     = "wasm/gojanus.d.ts"
 	wasmTestDir   = "wasm/test"
 	wasmTestFile  = "gojanus.test.mjs"
-	minNodeMajor  = 20
 	wsPreload     = "wasm/test/ws-global.cjs"
 	serveEnv      = "GOJANUS_SERVE_PORT"
 	wasmTestLimit = "10m"
@@ -197,11 +196,15 @@ func serveWeb(ctx context.Context, port int, ready func(addr string)) error {
 // wasm/test first. Needs Node 20 or later and npm.
 func TestWasm(ctx context.Context) error {
 	mg.Deps(Wasm)
-	if err := checkNode(ctx); err != nil {
+	if err := nodejs.Check(); err != nil {
+		return fmt.Errorf("wasm tests: %w", err)
+	}
+	ran, err := nodejs.Install(ctx, wasmTestDir)
+	if err != nil {
 		return err
 	}
-	if err := npmInstall(); err != nil {
-		return err
+	if ran {
+		fmt.Printf("+ npm ci in %s\n", wasmTestDir)
 	}
 
 	sctx, cancel := context.WithTimeout(ctx, startTimeout)
@@ -249,33 +252,6 @@ func TestWasm(ctx context.Context) error {
 		return fmt.Errorf("type check of %s: %w", wasmTypes, err)
 	}
 	return nil
-}
-
-// checkNode checks that Node is recent enough and that npm is there.
-func checkNode(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "node", "--version").Output()
-	if err != nil {
-		return fmt.Errorf("wasm tests need Node %d or later (apt-get install nodejs npm): %w", minNodeMajor, err)
-	}
-	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
-	major, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
-	if major < minNodeMajor {
-		return fmt.Errorf("wasm tests need Node %d or later, found %s", minNodeMajor, v)
-	}
-	if _, err := exec.LookPath("npm"); err != nil {
-		return errors.New("wasm tests need npm (apt-get install npm)")
-	}
-	return nil
-}
-
-// npmInstall installs the packages of wasm/test from its lock file.
-func npmInstall() error {
-	if _, err := os.Stat(filepath.Join(wasmTestDir, "package-lock.json")); err != nil {
-		return runSecret(nil, "", wasmTestDir, "npm", "install", "--no-audit", "--no-fund")
-	}
-	return runSecret(nil, "", wasmTestDir, "npm", "ci", "--no-audit", "--no-fund")
 }
 
 // runSecret runs a command in dir (the current folder when empty) with env
