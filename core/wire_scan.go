@@ -271,6 +271,16 @@ func (s *scanner) member(depth int) (key []byte, plain bool, val []byte, more bo
 	return nil, false, nil, false, s.fail("expected , or } in object")
 }
 
+// field reads the next member like member, and names it among keys (see
+// keyName; "" for a key that is none of them).
+func (s *scanner) field(depth int, keys []string) (name string, val []byte, more bool, err error) {
+	key, plain, val, more, err := s.member(depth)
+	if err != nil {
+		return "", nil, false, err
+	}
+	return keyName(key, plain, keys), val, more, nil
+}
+
 // keyName returns the field name key selects among names: the exact
 // match, else the first case-insensitive one (as encoding/json), else "".
 func keyName(key []byte, plain bool, names []string) string {
@@ -469,14 +479,14 @@ func decodeFrameFast(b []byte) (*frame, error) {
 	more, err := s.openObject(1)
 	for more && err == nil {
 		var (
-			key, val []byte
-			plain    bool
+			name string
+			val  []byte
 		)
-		key, plain, val, more, err = s.member(1)
+		name, val, more, err = s.field(1, frameKeys)
 		if err != nil {
 			break
 		}
-		switch keyName(key, plain, frameKeys) {
+		switch name {
 		case "janus":
 			keep(setJanus(&f.Janus, val))
 		case "transaction":
@@ -547,14 +557,14 @@ func decodePluginData(f *frame, val []byte) error {
 	more, err := s.openObject(2)
 	for more && err == nil {
 		var (
-			key, v []byte
-			plain  bool
+			name string
+			v    []byte
 		)
-		key, plain, v, more, err = s.member(2)
+		name, v, more, err = s.field(2, pluginDataKeys)
 		if err != nil {
 			break
 		}
-		switch keyName(key, plain, pluginDataKeys) {
+		switch name {
 		case "plugin":
 			if err := setString(&pd.Plugin, v); err != nil && typeErr == nil {
 				typeErr = err
@@ -623,11 +633,11 @@ func decodeID(data []byte) (uint64, error) {
 		more, err := s.openObject(1)
 		for more && err == nil {
 			var (
-				key, val []byte
-				plain    bool
+				name string
+				val  []byte
 			)
-			key, plain, val, more, err = s.member(1)
-			if err == nil && keyName(key, plain, idKeys) == "id" {
+			name, val, more, err = s.field(1, idKeys)
+			if err == nil && name == "id" {
 				if err = setUint(&id, val); err != nil {
 					break
 				}
