@@ -31,6 +31,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/internal/nodejs"
 )
 
 // requirement is an external program the targets need, and the Debian
@@ -64,7 +65,8 @@ var requirements = []requirement{
 	// (build tag mediadevices): cgo with libvpx.
 	{Check: []string{"pkg-config", "--exists", "vpx"}, Apt: []string{"libvpx-dev", "pkg-config", "gcc"}},
 	// The WebAssembly build's tests run in Node (20 or later) with npm
-	// packages.
+	// packages. Debian 12's nodejs is 18: Deps then installs a newer Node
+	// from the npm registry (internal/nodejs), with Debian's npm.
 	{Check: []string{"node", "--version"}, Apt: []string{"nodejs"}},
 	{Check: []string{"npm", "--version"}, Apt: []string{"npm"}},
 	// The web demo's tests drive Debian's Chromium (never a downloaded
@@ -122,7 +124,30 @@ func Deps(ctx context.Context) error {
 			}
 		}
 	}
+	if err := useNode(ctx); err != nil {
+		return err
+	}
 	return run(nil, mg.GoCmd(), "mod", "download")
+}
+
+// useNode makes sure a Node of nodejs.MinMajor or later is there
+// (installing nodejs.Pinned from the npm registry when the machine's is
+// older) and puts its folder first in PATH, so that everything mage runs,
+// go test's go_js_wasm_exec and npx included, runs that Node.
+func useNode(ctx context.Context) error {
+	if _, err := nodejs.Find(); err != nil {
+		fmt.Printf("deps: %v; installing Node %s from the npm registry\n", err, nodejs.Pinned)
+	}
+	bin, err := nodejs.Ensure(ctx)
+	if err != nil {
+		return fmt.Errorf("deps: %w", err)
+	}
+	dir := filepath.Dir(bin)
+	if first, err := exec.LookPath("node"); err != nil || filepath.Dir(first) != dir {
+		fmt.Printf("deps: using %s (first in PATH for what mage runs)\n", bin)
+		return os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	}
+	return nil
 }
 
 func (r requirement) name() string { return r.Check[0] }

@@ -196,6 +196,9 @@ func serveWeb(ctx context.Context, port int, ready func(addr string)) error {
 // wasm/test first. Needs Node 20 or later and npm.
 func TestWasm(ctx context.Context) error {
 	mg.Deps(Wasm)
+	if err := useNode(ctx); err != nil {
+		return fmt.Errorf("wasm tests: %w", err)
+	}
 	if err := nodejs.Check(); err != nil {
 		return fmt.Errorf("wasm tests: %w", err)
 	}

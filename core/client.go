@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/gojanus/gojanus/core/transport"
@@ -98,19 +98,17 @@ func NewClient(tr transport.Transport, opts ...Option) *Client {
 }
 
 func dialTransport(ctx context.Context, rawURL, subprotocol string, o options) (transport.Transport, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("janus: bad server URL: %w", err)
+	scheme, _, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return nil, &URLError{URL: rawURL, Reason: "no scheme (want ws://, wss://, http:// or https://)"}
 	}
 	topts := transport.Options{
-		Subprotocol: subprotocol,
-		ReadLimit:   o.readLimit,
-		TLSConfig:   o.tlsConfig,
-		HTTPClient:  o.httpClient,
-		Header:      o.header,
-		MaxEvents:   o.maxEvents,
+		Subprotocol:   subprotocol,
+		ReadLimit:     o.readLimit,
+		MaxEvents:     o.maxEvents,
+		NativeOptions: o.native,
 	}
-	switch u.Scheme {
+	switch strings.ToLower(scheme) {
 	case "ws", "wss":
 		return ws.Dial(ctx, rawURL, topts)
 	case "http", "https":
@@ -126,7 +124,7 @@ func dialTransport(ctx context.Context, rawURL, subprotocol string, o options) (
 		}
 		return tr, nil
 	default:
-		return nil, fmt.Errorf("janus: unsupported URL scheme %q (want ws, wss, http or https)", u.Scheme)
+		return nil, &URLError{URL: rawURL, Reason: fmt.Sprintf("unsupported URL scheme %q (want ws, wss, http or https)", scheme)}
 	}
 }
 

@@ -2,11 +2,10 @@ package core
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -84,13 +83,11 @@ type engine struct {
 }
 
 func newEngine(tr transport.Transport, log *slog.Logger, timeout time.Duration) *engine {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
 	return &engine{
 		tr:      tr,
 		log:     log,
 		timeout: timeout,
-		prefix:  hex.EncodeToString(b[:]) + "-",
+		prefix:  randomHex(12) + "-",
 		pending: make(map[string]*call),
 		done:    make(chan struct{}),
 		epoch:   time.Now(),
@@ -430,4 +427,16 @@ func (n notSent) Unwrap() error { return n.error }
 func isNotSent(err error) bool {
 	var ns notSent
 	return errors.As(err, &ns)
+}
+
+// randomHex returns n random hexadecimal digits from math/rand/v2 (ChaCha8
+// seeded by the runtime): transaction prefixes need to be unique, not
+// secret, and crypto/rand would add math/big and more to the wasm build.
+func randomHex(n int) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = digits[rand.IntN(16)]
+	}
+	return string(b)
 }

@@ -148,3 +148,22 @@ func ctxError(request string, err error) error {
 	}
 	return fmt.Errorf("janus: %s: %w", request, err)
 }
+
+// URLError is a server URL that cannot be used, found before anything is
+// sent. It matches ErrBadURL.
+type URLError struct {
+	URL    string
+	Reason string
+}
+
+// Error formats the error as "janus: bad server URL "…": reason".
+func (e *URLError) Error() string {
+	return "janus: bad server URL " + strconv.Quote(e.URL) + ": " + e.Reason
+}
+
+// Is makes errors.Is(err, ErrBadURL) true.
+func (e *URLError) Is(target error) bool { return target == ErrBadURL }
+
+// ErrBadURL matches errors of server URLs that cannot be used (no or an
+// unknown scheme).
+var ErrBadURL = errors.New("janus: bad server URL")

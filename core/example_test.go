@@ -2,12 +2,9 @@ package core_test
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log"
-	"os"
 	"time"
 
 	"github.com/gojanus/gojanus/core"
@@ -114,23 +111,6 @@ func ExampleError() {
 	case errors.Is(err, core.ErrTimeout):
 		fmt.Println("no answer in time")
 	}
-}
-
-// Connect over wss:// to a server whose certificate is signed by a
-// private CA.
-func ExampleWithTLSConfig() {
-	pem, err := os.ReadFile("ca.pem")
-	if err != nil {
-		log.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	c, err := core.Dial(context.Background(), "wss://janus.example.test/ws",
-		core.WithTLSConfig(&tls.Config{RootCAs: pool}))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer c.Close()
 }
 
 // Use the admin API: list sessions and add a token.

@@ -498,8 +498,11 @@ func TestRealAdmin(t *testing.T) {
 func TestRealDialErrors(t *testing.T) {
 	ctx := ctxT(t)
 	_, err := core.Dial(ctx, "ftp://127.0.0.1:1")
-	require.Error(t, err)
+	require.ErrorIs(t, err, core.ErrBadURL)
 	assert.Contains(t, err.Error(), "unsupported URL scheme")
+	_, err = core.Dial(ctx, "127.0.0.1:8188")
+	require.ErrorIs(t, err, core.ErrBadURL)
+	assert.Contains(t, err.Error(), "no scheme")
 	_, err = core.Dial(ctx, "ws://127.0.0.1:1")
 	require.Error(t, err)
 	// HTTP checks the endpoint on Dial.

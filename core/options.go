@@ -2,9 +2,7 @@ package core
 
 import (
 	"context"
-	"crypto/tls"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/gojanus/gojanus/core/transport"
@@ -32,9 +30,7 @@ type options struct {
 	apiSecret    string
 	token        string
 	adminSecret  string
-	tlsConfig    *tls.Config
-	httpClient   *http.Client
-	header       http.Header
+	native       transport.NativeOptions // TLS, HTTP client, headers (native builds)
 	logger       *slog.Logger
 	keepalive    time.Duration
 	txTimeout    time.Duration
@@ -84,18 +80,6 @@ func WithToken(token string) Option { return func(o *options) { o.token = token 
 
 // WithAdminSecret sets the admin secret for the admin API.
 func WithAdminSecret(secret string) Option { return func(o *options) { o.adminSecret = secret } }
-
-// WithTLSConfig sets the TLS configuration for wss:// and https:// (for a
-// custom CA or client certificates). Native builds only.
-func WithTLSConfig(cfg *tls.Config) Option { return func(o *options) { o.tlsConfig = cfg } }
-
-// WithHTTPClient sets the HTTP client for the HTTP transport and the
-// WebSocket handshake. Native builds only.
-func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
-
-// WithHeader adds HTTP headers to the WebSocket handshake or to every HTTP
-// request (for a proxy in front of Janus).
-func WithHeader(h http.Header) Option { return func(o *options) { o.header = h } }
 
 // WithLogger sets the logger (default slog.Default()). Debug level logs
 // every message sent and received, with credentials redacted.

@@ -69,7 +69,7 @@ func connectAdmin(_ js.Value, args []js.Value) any {
 		defer cancel()
 		a, err := core.DialAdmin(dctx, u.String(), o...)
 		if err != nil {
-			return nil, err
+			return nil, &connectError{urls: []string{u.String()}, err: err}
 		}
 		as := &adminState{a: a}
 		as.id = objects.add(as)

@@ -99,7 +99,7 @@ func connect(_ js.Value, args []js.Value) any {
 		defer cancel()
 		c, err := core.DialServers(dctx, urls, coreOpts...)
 		if err != nil {
-			return nil, err
+			return nil, &connectError{urls: urls, err: err}
 		}
 		cs.c = c
 		cs.id = objects.add(cs)

@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"syscall/js"
 	"time"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/internal/jsrt"
 )
 
 // JavaScript globals used everywhere.
@@ -136,7 +138,9 @@ func optionsArg(args []js.Value) js.Value {
 }
 
 // async returns a Promise settled by fn, which runs on a goroutine. If opts
-// has an AbortSignal "signal", aborting it cancels fn's context.
+// has an AbortSignal "signal", aborting it cancels fn's context, and the
+// Promise rejects with an AbortError, or a TimeoutError when the signal's
+// reason is one (AbortSignal.timeout).
 func async(opts js.Value, fn func(ctx context.Context) (any, error)) js.Value {
 	var resolve, reject js.Value
 	exec := js.FuncOf(func(_ js.Value, a []js.Value) any {
@@ -150,12 +154,33 @@ func async(opts js.Value, fn func(ctx context.Context) (any, error)) js.Value {
 		defer cancel()
 		v, err := fn(ctx)
 		if err != nil {
+			if reason, ok := context.Cause(ctx).(*abortReason); ok && errors.Is(err, context.Canceled) {
+				err = reason.wrap(err)
+			}
 			reject.Invoke(jsError(err))
-			return
+		} else {
+			resolve.Invoke(toJS(v))
 		}
-		resolve.Invoke(toJS(v))
+		if objects.count() == 0 {
+			releaseIdleTimeout() // nothing is live: let Node exit
+		}
 	}()
 	return p
+}
+
+// abortReason is the reason of an aborted AbortSignal, as the cause of
+// the context it cancelled.
+type abortReason struct{ v js.Value }
+
+func (r *abortReason) Error() string { return jsrt.Describe(r.v) }
+
+// wrap returns err as a TimeoutError when the reason is one (the reason is
+// then its cause), else err itself.
+func (r *abortReason) wrap(err error) error {
+	if r.v.Type() == js.TypeObject && r.v.Get("name").Type() == js.TypeString && r.v.Get("name").String() == "TimeoutError" {
+		return &apiError{name: "TimeoutError", msg: strings.Replace(jsMessage(err), "aborted", "timed out (AbortSignal)", 1)}
+	}
+	return err
 }
 
 // rejected returns a Promise rejected with err.
@@ -164,9 +189,11 @@ func rejected(err error) js.Value {
 }
 
 // contextFor returns a context cancelled when opts.signal (an AbortSignal)
-// aborts. The cancel function also drops the abort listener.
+// aborts, with the signal's reason as its cause. The cancel function also
+// drops the abort listener.
 func contextFor(opts js.Value) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancelCause := context.WithCancelCause(context.Background())
+	cancel := func() { cancelCause(nil) }
 	if opts.Type() != js.TypeObject {
 		return ctx, cancel
 	}
@@ -174,12 +201,13 @@ func contextFor(opts js.Value) (context.Context, context.CancelFunc) {
 	if signal.Type() != js.TypeObject || signal.Get("addEventListener").Type() != js.TypeFunction {
 		return ctx, cancel
 	}
+	abort := func() { cancelCause(&abortReason{v: signal.Get("reason")}) }
 	if signal.Get("aborted").Truthy() {
-		cancel()
+		abort()
 		return ctx, cancel
 	}
 	onAbort := js.FuncOf(func(js.Value, []js.Value) any {
-		cancel()
+		abort()
 		return nil
 	})
 	signal.Call("addEventListener", "abort", onAbort)
@@ -190,42 +218,6 @@ func contextFor(opts js.Value) (context.Context, context.CancelFunc) {
 			signal.Call("removeEventListener", "abort", onAbort)
 			onAbort.Release()
 		})
-	}
-}
-
-// await waits for a JavaScript promise. It must run on a goroutine of its
-// own, never inside a JavaScript callback. When ctx ends first, the
-// promise's callbacks are released once it settles.
-func await(ctx context.Context, p js.Value) (js.Value, error) {
-	type result struct {
-		v   js.Value
-		err error
-	}
-	ch := make(chan result, 1)
-	var onOK, onErr js.Func
-	onOK = js.FuncOf(func(_ js.Value, a []js.Value) any {
-		ch <- result{v: arg(a, 0)}
-		return nil
-	})
-	onErr = js.FuncOf(func(_ js.Value, a []js.Value) any {
-		ch <- result{err: &jsRejection{v: arg(a, 0)}}
-		return nil
-	})
-	jsPromise.Call("resolve", p).Call("then", onOK, onErr)
-	release := func() {
-		onOK.Release()
-		onErr.Release()
-	}
-	select {
-	case r := <-ch:
-		release()
-		return r.v, r.err
-	case <-ctx.Done():
-		go func() {
-			<-ch
-			release()
-		}()
-		return js.Undefined(), ctx.Err()
 	}
 }
 
@@ -276,7 +268,7 @@ func fromJS(v js.Value, dst any) error {
 		return typeError("gojanus: expected a JSON value, got %s", v.Type())
 	}
 	if err := json.Unmarshal([]byte(s.String()), dst); err != nil {
-		return typeError("gojanus: bad argument: %v", err)
+		return argError("bad argument", err)
 	}
 	return nil
 }
@@ -349,106 +341,6 @@ func idArg(args []js.Value, i int, what string) (core.ID, error) {
 		return core.StrID(v.String()), nil
 	}
 	return core.ID{}, typeError("gojanus: %s must be a number or a string", what)
-}
-
-// apiError is an error of this program with a JavaScript error name.
-type apiError struct {
-	name string
-	msg  string
-}
-
-func (e *apiError) Error() string { return e.msg }
-
-func typeError(format string, a ...any) error {
-	return &apiError{name: "TypeError", msg: fmt.Sprintf(format, a...)}
-}
-
-// errNoMedia is the error of every media call where the runtime has no
-// RTCPeerConnection (Node).
-var errNoMedia = &apiError{name: "NotSupportedError", msg: "media needs a browser: RTCPeerConnection is not available in this runtime"}
-
-// jsRejection is a JavaScript promise's rejection reason, as a Go error.
-type jsRejection struct{ v js.Value }
-
-func (e *jsRejection) Error() string { return describeJS(e.v) }
-
-// describeJS describes a thrown JavaScript value.
-func describeJS(v js.Value) string {
-	if v.Type() == js.TypeObject {
-		if m := v.Get("message"); m.Type() == js.TypeString {
-			if n := v.Get("name"); n.Type() == js.TypeString && n.String() != "" {
-				return n.String() + ": " + m.String()
-			}
-			return m.String()
-		}
-	}
-	if v.Type() == js.TypeUndefined {
-		return "undefined"
-	}
-	return jsGlobal.Get("String").Invoke(v).String()
-}
-
-// jsError converts a Go error into a JavaScript Error whose name tells the
-// kind (JanusError, PluginError, TimeoutError, AbortError, ...) and which
-// carries code and reason for Janus and plugin errors.
-func jsError(err error) js.Value {
-	name := "GojanusError"
-	var (
-		code   int
-		reason string
-		plugin string
-		req    string
-	)
-	var (
-		pe  *core.PluginError
-		je  *core.Error
-		ae  *apiError
-		rej *jsRejection
-	)
-	switch {
-	case errors.As(err, &pe):
-		name, code, reason, plugin = "PluginError", pe.Code, pe.Reason, pe.Plugin
-	case errors.As(err, &je):
-		name, code, reason, req = "JanusError", je.Code, je.Reason, je.Request
-	case errors.As(err, &ae):
-		name = ae.name
-	case errors.Is(err, core.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
-		name = "TimeoutError"
-	case errors.Is(err, context.Canceled):
-		name = "AbortError"
-	case errors.Is(err, core.ErrClosed):
-		name = "ClosedError"
-	case errors.Is(err, core.ErrDisconnected):
-		name = "DisconnectedError"
-	case errors.Is(err, core.ErrSessionDestroyed), errors.Is(err, core.ErrSessionTimeout):
-		name = "SessionEndedError"
-	case errors.As(err, &rej):
-		// A browser error (NotAllowedError from getUserMedia, ...): keep
-		// its name, and the original as the cause.
-		if n := rej.v.Get("name"); rej.v.Type() == js.TypeObject && n.Type() == js.TypeString {
-			name = n.String()
-		}
-	}
-	ctor := jsGlobal.Get("Error")
-	if name == "TypeError" {
-		ctor = jsGlobal.Get("TypeError")
-	}
-	e := ctor.New(err.Error())
-	e.Set("name", name)
-	if code != 0 {
-		e.Set("code", code)
-		e.Set("reason", reason)
-	}
-	if plugin != "" {
-		e.Set("plugin", plugin)
-	}
-	if req != "" {
-		e.Set("request", req)
-	}
-	if rej != nil {
-		e.Set("cause", rej.v)
-	}
-	return e
 }
 
 // errString returns err's message, or undefined for nil.

@@ -6,6 +6,8 @@ import (
 	"context"
 	"sync"
 	"syscall/js"
+
+	"github.com/gojanus/gojanus/internal/jsrt"
 )
 
 // mediaState is the media of one handle: its PeerConnection, the local
@@ -92,7 +94,7 @@ func (ms *mediaState) close() {
 	ms.cancel()
 	_ = ms.peer.Close()
 	for _, t := range ms.own {
-		_ = catch(func() { t.Call("stop") })
+		_ = jsrt.Catch(func() { t.Call("stop") })
 	}
 }
 
@@ -145,7 +147,7 @@ func (ms *mediaState) addLocal(ctx context.Context, opts js.Value) error {
 		c := jsObject.New()
 		c.Set("audio", audio)
 		c.Set("video", video)
-		s, err := await(ctx, devices.Call("getUserMedia", c))
+		s, err := jsrt.Await(ctx, devices.Call("getUserMedia", c))
 		if err != nil {
 			return err
 		}
@@ -227,7 +229,7 @@ func handleGetStats(ctx context.Context, hs *handleState, _ []js.Value) (any, er
 	if p == nil {
 		return nil, errNoPeerConnection
 	}
-	report, err := await(ctx, p.pc.Call("getStats"))
+	report, err := jsrt.Await(ctx, p.pc.Call("getStats"))
 	if err != nil {
 		return nil, err
 	}

@@ -4,11 +4,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"syscall/js"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/internal/jsrt"
 )
 
 // browserPeer implements core.Peer on the runtime's RTCPeerConnection,
@@ -46,7 +46,7 @@ func newBrowserPeer(config js.Value) (*browserPeer, error) {
 		return nil, errNoMedia
 	}
 	var pc js.Value
-	if err := catch(func() {
+	if err := jsrt.Catch(func() {
 		if isSet(config) {
 			pc = jsGlobal.Get("RTCPeerConnection").New(config)
 		} else {
@@ -161,11 +161,11 @@ func (p *browserPeer) describe(ctx context.Context, create string) (*core.JSEP, 
 	if p.isClosed() {
 		return nil, errPeerClosed
 	}
-	desc, err := await(ctx, p.pc.Call(create))
+	desc, err := jsrt.Await(ctx, p.pc.Call(create))
 	if err != nil {
 		return nil, err
 	}
-	if _, err := await(ctx, p.pc.Call("setLocalDescription", desc)); err != nil {
+	if _, err := jsrt.Await(ctx, p.pc.Call("setLocalDescription", desc)); err != nil {
 		return nil, err
 	}
 	local := p.pc.Get("localDescription")
@@ -183,7 +183,7 @@ func (p *browserPeer) SetRemoteDescription(ctx context.Context, j *core.JSEP) er
 	d := jsObject.New()
 	d.Set("type", j.Type)
 	d.Set("sdp", j.SDP)
-	_, err := await(ctx, p.pc.Call("setRemoteDescription", d))
+	_, err := jsrt.Await(ctx, p.pc.Call("setRemoteDescription", d))
 	return err
 }
 
@@ -207,7 +207,7 @@ func (p *browserPeer) AddRemoteCandidate(c core.Candidate) error {
 		}
 		v = p.pc.Call("addIceCandidate", o)
 	}
-	_, err := await(context.Background(), v)
+	_, err := jsrt.Await(context.Background(), v)
 	return err
 }
 
@@ -234,7 +234,7 @@ func (p *browserPeer) onTrackFunc(fn func(track, streams, transceiver js.Value))
 
 // addTrack sends a local track (in stream, which may be undefined).
 func (p *browserPeer) addTrack(track, stream js.Value) error {
-	return catch(func() {
+	return jsrt.Catch(func() {
 		if isSet(stream) {
 			p.pc.Call("addTrack", track, stream)
 		} else {
@@ -245,7 +245,7 @@ func (p *browserPeer) addTrack(track, stream js.Value) error {
 
 // addRecvOnly adds a receive-only transceiver of kind "audio" or "video".
 func (p *browserPeer) addRecvOnly(kind string) error {
-	return catch(func() {
+	return jsrt.Catch(func() {
 		init := jsObject.New()
 		init.Set("direction", "recvonly")
 		p.pc.Call("addTransceiver", kind, init)
@@ -272,27 +272,11 @@ func (p *browserPeer) Close() error {
 	for _, name := range []string{"onicecandidate", "onconnectionstatechange", "ontrack"} {
 		p.pc.Set(name, js.Null())
 	}
-	err := catch(func() { p.pc.Call("close") })
+	err := jsrt.Catch(func() { p.pc.Call("close") })
 	close(p.done)
 	for _, f := range p.funcs {
 		f.Release()
 	}
 	p.funcs = nil
 	return err
-}
-
-// catch runs fn, turning a JavaScript exception into an error.
-func catch(fn func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			var je js.Error
-			if e, ok := r.(error); ok && errors.As(e, &je) {
-				err = &jsRejection{v: je.Value}
-				return
-			}
-			panic(r)
-		}
-	}()
-	fn()
-	return nil
 }

@@ -1,9 +1,8 @@
 package textroom
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
+	"math/rand/v2"
 
 	"github.com/gojanus/gojanus/core"
 )
@@ -191,7 +190,10 @@ func MarshalRequest(transaction string, r Request) ([]byte, error) {
 
 // NewTransaction returns a random transaction id for MarshalRequest.
 func NewTransaction() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	const digits = "0123456789abcdef"
+	b := make([]byte, 24)
+	for i := range b {
+		b[i] = digits[rand.IntN(16)]
+	}
+	return string(b)
 }

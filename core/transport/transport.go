@@ -11,10 +11,8 @@ package transport
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"net/http"
 )
 
 // Request is one outgoing Janus API message.
@@ -81,17 +79,13 @@ type Options struct {
 	// ReadLimit is the largest message accepted, in bytes. Zero means the
 	// default (DefaultReadLimit).
 	ReadLimit int64
-	// TLSConfig configures TLS for wss:// and https:// (native builds only;
-	// in a browser or Node, the runtime verifies certificates). Nil means
-	// the system roots with full verification.
-	TLSConfig *tls.Config
-	// HTTPClient, if set, is used for HTTP requests and the WebSocket
-	// handshake (native builds only).
-	HTTPClient *http.Client
-	// Header holds extra HTTP headers for the handshake or requests.
-	Header map[string][]string
 	// MaxEvents is the maxev parameter of HTTP long polls (events per poll).
 	MaxEvents int
+	// NativeOptions are the settings of native builds only (TLS, the HTTP
+	// client, extra headers). In JavaScript builds it is empty: the
+	// runtime's WebSocket and fetch do TLS and HTTP, and keeping net/http
+	// and crypto/tls out of those builds saves megabytes.
+	NativeOptions
 }
 
 // DefaultReadLimit is the default limit for one incoming message: 8 MiB,

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/nodejs"
 )
 
 const (
@@ -125,9 +125,8 @@ func runPageLoad(b *testing.B, dir string, env map[string]string) (map[string][]
 	ctx, cancel := context.WithTimeout(context.Background(), pageLoadTimeout)
 	defer cancel()
 	mark := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	cmd := exec.CommandContext(ctx, "node", "pageload.mjs")
+	cmd := nodejs.Command(ctx, "pageload.mjs")
 	cmd.Dir = dir
-	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

@@ -309,9 +309,8 @@ func runSuite(t *testing.T, dir string, env map[string]string) error {
 	for _, f := range files {
 		args = append(args, filepath.Base(f))
 	}
-	cmd := exec.CommandContext(ctx, "node", args...)
+	cmd := nodejs.Command(ctx, args...)
 	cmd.Dir = dir
-	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

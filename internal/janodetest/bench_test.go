@@ -5,14 +5,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gojanus/gojanus/internal/benchtable"
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/nodejs"
 )
 
 // benchTimeout bounds bench.mjs (it takes about 15 s).
@@ -45,9 +44,9 @@ func BenchmarkJanode(b *testing.B) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), benchTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "bench.mjs")
+	cmd := nodejs.Command(ctx, "bench.mjs")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), janustest.EnvWS+"="+srv.WSURL, "NODE_OPTIONS=", "NO_COLOR=1")
+	cmd.Env = append(cmd.Env, janustest.EnvWS+"="+srv.WSURL, "NODE_OPTIONS=", "NO_COLOR=1")
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

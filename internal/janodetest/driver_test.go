@@ -8,13 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gojanus/gojanus/internal/nodejs"
 )
 
 const (
@@ -60,9 +61,9 @@ type driverReply struct {
 func startDriver(t testing.TB, dir string) *driver {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), driverLifetime)
-	cmd := exec.CommandContext(ctx, "node", "driver.mjs")
+	cmd := nodejs.Command(ctx, "driver.mjs")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NODE_OPTIONS=", "NO_COLOR=1")
+	cmd.Env = append(cmd.Env, "NODE_OPTIONS=", "NO_COLOR=1")
 	cmd.WaitDelay = driverStop
 	d := &driver{
 		t:       t,

@@ -230,7 +230,7 @@ test("Janus errors reject with code and reason", { skip }, async () => {
     return true;
   });
   await assert.rejects(client.claimSession(987654321), { name: "JanusError", code: 458 });
-  await assert.rejects(gojanus.connect("ftp://127.0.0.1:1"), { name: "GojanusError" });
+  await assert.rejects(gojanus.connect("ftp://127.0.0.1:1"), { name: "SyntaxError" });
   await assert.rejects(gojanus.connect(42), { name: "TypeError" });
 
   // An AbortSignal cancels a call.

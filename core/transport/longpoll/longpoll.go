@@ -8,6 +8,11 @@
 // delay until the session is closed; a poll answered with "no such
 // session" (458) ends polling and is passed on so the core can end the
 // session.
+//
+// Natively the requests go through net/http (with the options' HTTP
+// client, TLS configuration and headers). In JavaScript builds (GOOS=js)
+// they go through the runtime's fetch, in browsers and in Node alike, and
+// the build has no net/http or crypto/tls in it.
 package longpoll
 
 import (
@@ -15,9 +20,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,9 +31,7 @@ import (
 // Transport talks to Janus over HTTP.
 type Transport struct {
 	base      string // e.g. http://127.0.0.1:8088/janus, no trailing slash
-	client    *http.Client
-	ownClient bool // made here: its idle connections are closed by Close
-	header    http.Header
+	http      requester
 	readLimit int64
 	maxEvents int
 
@@ -56,17 +56,16 @@ const DefaultMaxEvents = 10
 // ("http://host:8088/janus") or of the admin endpoint
 // ("http://host:7088/admin"). It does not contact the server.
 func New(base string, opts transport.Options) (*Transport, error) {
-	u, err := url.Parse(base)
+	scheme, rest, ok := strings.Cut(base, "://")
+	if scheme = strings.ToLower(scheme); !ok || (scheme != "http" && scheme != "https") {
+		return nil, fmt.Errorf("longpoll: URL scheme must be http or https: %q", base)
+	}
+	if rest == "" || rest[0] == '/' {
+		return nil, fmt.Errorf("longpoll: URL has no host: %q", base)
+	}
+	req, err := newRequester(opts)
 	if err != nil {
-		return nil, fmt.Errorf("longpoll: bad URL: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("longpoll: URL scheme must be http or https, got %q", u.Scheme)
-	}
-	client := opts.HTTPClient
-	own := client == nil
-	if own {
-		client = &http.Client{Transport: defaultRoundTripper(opts)}
+		return nil, err
 	}
 	limit := opts.ReadLimit
 	if limit <= 0 {
@@ -79,9 +78,7 @@ func New(base string, opts transport.Options) (*Transport, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Transport{
 		base:      strings.TrimRight(base, "/"),
-		client:    client,
-		ownClient: own,
-		header:    http.Header(opts.Header),
+		http:      req,
 		readLimit: limit,
 		maxEvents: maxev,
 		in:        make(chan []byte, 256),
@@ -106,13 +103,7 @@ func (t *Transport) Send(ctx context.Context, req transport.Request) error {
 	// Stop the request when either the caller or the transport gives up.
 	ctx, stop := mergeCancel(ctx, t.ctx)
 	defer stop()
-	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, path, bytes.NewReader(req.Body))
-	if err != nil {
-		return err
-	}
-	hr.Header.Set("Content-Type", "application/json")
-	t.addHeaders(hr)
-	body, err := t.do(hr)
+	body, err := t.do(ctx, "POST", path, req.Body)
 	if err != nil {
 		return err
 	}
@@ -136,9 +127,7 @@ func (t *Transport) Recv(ctx context.Context) ([]byte, error) {
 func (t *Transport) Close() error {
 	t.cancel()
 	t.wg.Wait()
-	if t.ownClient {
-		t.client.CloseIdleConnections()
-	}
+	t.http.closeIdle()
 	return nil
 }
 
@@ -173,24 +162,18 @@ func (t *Transport) SessionClosed(id uint64) {
 func (t *Transport) poll(ctx context.Context, s transport.Session) {
 	defer t.wg.Done()
 	defer t.SessionClosed(s.ID)
-	q := url.Values{}
-	q.Set("maxev", strconv.Itoa(t.maxEvents))
+	// The query: maxev, the session's credentials, and a request id that
+	// keeps caches out of the way.
+	endpoint := t.base + "/" + strconv.FormatUint(s.ID, 10) + "?maxev=" + strconv.Itoa(t.maxEvents)
 	if s.APISecret != "" {
-		q.Set("apisecret", s.APISecret)
+		endpoint += "&apisecret=" + queryEscape(s.APISecret)
 	}
 	if s.Token != "" {
-		q.Set("token", s.Token)
+		endpoint += "&token=" + queryEscape(s.Token)
 	}
-	endpoint := t.base + "/" + strconv.FormatUint(s.ID, 10)
 	failures := 0
 	for ctx.Err() == nil {
-		q.Set("rid", strconv.FormatInt(time.Now().UnixMilli(), 10))
-		hr, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"?"+q.Encode(), nil)
-		if err != nil {
-			return
-		}
-		t.addHeaders(hr)
-		body, err := t.do(hr)
+		body, err := t.do(ctx, "GET", endpoint+"&rid="+strconv.FormatInt(time.Now().UnixMilli(), 10), nil)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -213,23 +196,46 @@ func (t *Transport) poll(ctx context.Context, s transport.Session) {
 	}
 }
 
-func (t *Transport) do(hr *http.Request) ([]byte, error) {
-	resp, err := t.client.Do(hr)
+// do sends one request and returns the body of its 200 answer.
+func (t *Transport) do(ctx context.Context, method, url string, body []byte) ([]byte, error) {
+	status, text, b, err := t.http.request(ctx, method, url, body, t.readLimit)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, t.readLimit+1))
-	if err != nil {
-		return nil, err
+	if status != 200 {
+		return nil, &StatusError{Code: status, Status: strconv.Itoa(status) + " " + text, Body: snippet(b)}
 	}
-	if int64(len(body)) > t.readLimit {
-		return nil, fmt.Errorf("%w: more than %d bytes from %s", transport.ErrFrameTooLarge, t.readLimit, hr.URL.Path)
+	return b, nil
+}
+
+// errTooLarge is the error of an answer over the read limit.
+func errTooLarge(limit int64, url string) error {
+	path := url
+	if _, rest, ok := strings.Cut(url, "://"); ok {
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			path = rest[i:]
+		}
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, &StatusError{Code: resp.StatusCode, Status: resp.Status, Body: snippet(body)}
+	path, _, _ = strings.Cut(path, "?") // the query may hold credentials
+	return fmt.Errorf("%w: more than %d bytes from %s", transport.ErrFrameTooLarge, limit, path)
+}
+
+// queryEscape percent-encodes s for a URL query (everything but the
+// unreserved characters of RFC 3986).
+func queryEscape(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
 	}
-	return body, nil
+	return b.String()
 }
 
 func (t *Transport) deliver(ctx context.Context, body []byte) error {
@@ -243,20 +249,21 @@ func (t *Transport) deliver(ctx context.Context, body []byte) error {
 	}
 }
 
-func (t *Transport) addHeaders(hr *http.Request) {
-	for k, vs := range t.header {
-		for _, v := range vs {
-			hr.Header.Add(k, v)
-		}
-	}
-}
-
 // StatusError is an HTTP answer other than 200 OK (Janus itself answers
 // 200 even for API errors, so this means a proxy or a wrong URL).
 type StatusError struct {
-	Code   int
-	Status string
-	Body   string
+	Code   int    // the HTTP status code
+	Status string // the code and its text, e.g. "404 Not Found"
+	Body   string // the start of the answer's body
+}
+
+// requester sends one HTTP request: net/http natively, fetch in
+// JavaScript. It returns the status, its text and the body, refusing a
+// body longer than limit (errTooLarge).
+type requester interface {
+	request(ctx context.Context, method, url string, body []byte, limit int64) (status int, text string, b []byte, err error)
+	// closeIdle closes idle connections the requester made itself.
+	closeIdle()
 }
 
 // Error formats the HTTP status and the start of the body.
@@ -332,12 +339,7 @@ func mergeCancel(a, b context.Context) (context.Context, context.CancelFunc) {
 // that a dial fails at once on a wrong or dead server and a server list
 // can move on to the next one.
 func (t *Transport) Probe(ctx context.Context) error {
-	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, t.base+"/info", nil)
-	if err != nil {
-		return err
-	}
-	t.addHeaders(hr)
-	body, err := t.do(hr)
+	body, err := t.do(ctx, "GET", t.base+"/info", nil)
 	if err != nil {
 		return fmt.Errorf("longpoll: %s does not answer: %w", t.base, err)
 	}

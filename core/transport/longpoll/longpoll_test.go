@@ -48,7 +48,7 @@ func TestSendPostsToSessionAndHandlePathsAndQueuesAnswer(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(map[string]any{"janus": "success", "transaction": m["transaction"]})
 	}))
 	defer srv.Close()
-	tr, err := New(srv.URL+"/janus/", transport.Options{Header: http.Header{"X-Test": {"yes"}}})
+	tr, err := New(srv.URL+"/janus/", transport.Options{NativeOptions: transport.NativeOptions{Header: http.Header{"X-Test": {"yes"}}}})
 	require.NoError(t, err)
 	defer tr.Close()
 	ctx := context.Background()

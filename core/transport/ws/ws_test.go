@@ -83,6 +83,25 @@ func TestSubprotocolIsRequired(t *testing.T) {
 	require.NoError(t, tr.Close())
 }
 
+func TestHeaderOnHandshake(t *testing.T) {
+	got := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("X-Proxy-Auth")
+		c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{Protocol}})
+		if err != nil {
+			return
+		}
+		c.CloseNow()
+	}))
+	defer srv.Close()
+	tr, err := Dial(ctx(t), "ws"+strings.TrimPrefix(srv.URL, "http"), transport.Options{
+		NativeOptions: transport.NativeOptions{Header: http.Header{"X-Proxy-Auth": {"yes"}}},
+	})
+	require.NoError(t, err)
+	defer tr.Close()
+	assert.Equal(t, "yes", <-got)
+}
+
 func TestReadLimitAndServerClose(t *testing.T) {
 	url := echoServer(t, Protocol)
 	tr, err := Dial(ctx(t), url, transport.Options{ReadLimit: 1024})

@@ -1,12 +1,12 @@
-// Package ws is the WebSocket transport for the Janus API and the admin
-// API, built on github.com/coder/websocket. It works natively and in
-// WebAssembly (where the browser's or Node's WebSocket is used).
+//go:build !js
+
 package ws
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -15,13 +15,7 @@ import (
 	"github.com/gojanus/gojanus/core/transport"
 )
 
-// Subprotocols Janus requires on the WebSocket handshake.
-const (
-	Protocol      = "janus-protocol"
-	AdminProtocol = "janus-admin-protocol"
-)
-
-// Transport is a Janus connection over one WebSocket.
+// Transport is a Janus connection over one WebSocket (github.com/coder/websocket).
 type Transport struct {
 	conn      *websocket.Conn
 	closeOnce sync.Once
@@ -44,7 +38,7 @@ func Dial(ctx context.Context, url string, opts transport.Options) (*Transport, 
 		return nil, fmt.Errorf("websocket dial %s: %w", url, err)
 	}
 	if got := conn.Subprotocol(); got != opts.Subprotocol {
-		_ = closeNow(conn)
+		_ = conn.CloseNow()
 		return nil, fmt.Errorf("websocket dial %s: server did not accept subprotocol %q (got %q)", url, opts.Subprotocol, got)
 	}
 	limit := opts.ReadLimit
@@ -77,12 +71,11 @@ func (t *Transport) Recv(ctx context.Context) ([]byte, error) {
 	return data, nil
 }
 
-// Close closes the WebSocket with a normal closure. It does not wait for
-// the server's close frame longer than the library's own short timeout.
+// Close closes the WebSocket without waiting for the closing handshake.
 func (t *Transport) Close() error {
 	t.closeOnce.Do(func() {
 		close(t.closed)
-		_ = closeNow(t.conn)
+		_ = t.conn.CloseNow()
 	})
 	return nil
 }
@@ -107,4 +100,16 @@ func (t *Transport) wrap(err error) error {
 // no exported sentinel; the close status is 1009 "message too big").
 func isReadLimit(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "read limited at")
+}
+
+func dialOptions(opts transport.Options) *websocket.DialOptions {
+	client := opts.HTTPClient
+	if client == nil && opts.TLSConfig != nil {
+		client = &http.Client{Transport: &http.Transport{TLSClientConfig: opts.TLSConfig}}
+	}
+	return &websocket.DialOptions{
+		Subprotocols: []string{opts.Subprotocol},
+		HTTPClient:   client,
+		HTTPHeader:   opts.Header,
+	}
 }
