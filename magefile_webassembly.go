@@ -3,13 +3,10 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
 	"maps"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -28,6 +25,8 @@ import (
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/nodejs"
+	"github.com/gojanus/gojanus/internal/wasmsize"
+	"github.com/gojanus/gojanus/internal/webserve"
 )
 
 // Files of the WebAssembly build.
@@ -37,10 +36,18 @@ const (
 	wasmPkg       = "./wasm"
 	wasmTypes     = "wasm/gojanus.d.ts"
 	wasmTestDir   = "wasm/test"
-	wasmTestFile  = "gojanus.test.mjs"
 	wsPreload     = "wasm/test/ws-global.cjs"
 	serveEnv      = "GOJANUS_SERVE_PORT"
 	wasmTestLimit = "10m"
+)
+
+// wasmTestFiles are the JavaScript tests of wasm/test, and
+// wasmTypeChecks the tsc projects that check gojanus.d.ts there: as a
+// browser page uses it, and as Node programs without the DOM library, with
+// and without @types/node.
+var (
+	wasmTestFiles  = []string{"gojanus.test.mjs", "node.test.mjs"}
+	wasmTypeChecks = []string{"tsconfig.json", "tsconfig.node.json", "tsconfig.node-types.json"}
 )
 
 // wasmGoTestPackages are the packages whose Go tests TestWasm runs in Node.
@@ -58,9 +65,10 @@ var wasmGoTestPackages = []string{
 }
 
 // Wasm builds the WebAssembly client into web/gojanus.wasm (stripped,
-// trimpath), copies the matching wasm_exec.js of this Go and the
-// TypeScript declarations (gojanus.d.ts) into web/, and prints the raw and
-// gzipped sizes.
+// trimpath) with its brotli and gzip forms beside it (what a server should
+// send), copies the matching wasm_exec.js of this Go and the TypeScript
+// declarations (gojanus.d.ts) into web/, and prints the sizes. web/ is
+// then the npm package (npm pack ./web).
 func Wasm() error {
 	gocmd := mg.GoCmd()
 	if err := os.MkdirAll(webDir, 0o755); err != nil {
@@ -79,15 +87,36 @@ func Wasm() error {
 	if err := copyFile(wasmTypes, filepath.Join(webDir, "gojanus.d.ts")); err != nil {
 		return err
 	}
-	b, err := os.ReadFile(wasmOut)
+	st, err := os.Stat(wasmOut)
 	if err != nil {
 		return err
 	}
-	var gz bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	_, _ = w.Write(b)
-	_ = w.Close()
-	fmt.Printf("%s: %s raw, %s gzipped (-9)\n", wasmOut, sizeMB(len(b)), sizeMB(gz.Len()))
+	br, gz, err := webserve.Precompress(wasmOut)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %s raw, %s gzip -9, %s brotli\n", wasmOut, sizeMB(int(st.Size())), sizeMB(gz), sizeMB(br))
+	return nil
+}
+
+// WasmSize prints where the bytes of gojanus.wasm go: its sections, and
+// the code of each package (read from a build that keeps the names
+// section, which the shipped build strips).
+func WasmSize() error {
+	dir, err := os.MkdirTemp("", "gojanus-wasmsize-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "gojanus.wasm")
+	if err := run(wasmEnv(), mg.GoCmd(), "build", "-trimpath", "-o", out, wasmPkg); err != nil {
+		return err
+	}
+	table, err := wasmsize.Build(out, wasmPkg)
+	if err != nil {
+		return err
+	}
+	fmt.Print(table)
 	return nil
 }
 
@@ -113,8 +142,10 @@ func copyFile(src, dst string) error {
 }
 
 // Serve builds the wasm and serves web/ on 127.0.0.1, on the port in
-// $GOJANUS_SERVE_PORT or a free one, until Ctrl-C. Browsers need
-// getUserMedia from a secure context: http://127.0.0.1 is one.
+// $GOJANUS_SERVE_PORT or a free one, until Ctrl-C, as production would:
+// gojanus.wasm as application/wasm, brotli or gzip compressed as the
+// browser accepts. Browsers need getUserMedia from a secure context:
+// http://127.0.0.1 is one.
 func Serve(ctx context.Context) error {
 	stopWithParent()
 	mg.Deps(Wasm)
@@ -162,12 +193,7 @@ func serveWeb(ctx context.Context, port int, ready func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	for ext, typ := range map[string]string{".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript", ".ts": "text/plain"} {
-		if err := mime.AddExtensionType(ext, typ); err != nil {
-			return err
-		}
-	}
-	files := http.FileServer(http.Dir(webDir))
+	files := webserve.Dir(webDir)
 	srv := &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Cache-Control", "no-store") // always the last build
@@ -188,12 +214,15 @@ func serveWeb(ctx context.Context, port int, ready func(addr string)) error {
 	}
 }
 
-// TestWasm builds the wasm, starts one Janus (default options), and runs
-// against it, in Node: the Go tests of the core packages built for
-// GOOS=js GOARCH=wasm (tests needing another server configuration skip
-// themselves), the JavaScript tests of wasm/test (node --test) and the
-// type check of gojanus.d.ts (tsc). It installs the npm packages of
-// wasm/test first. Needs Node 20 or later and npm.
+// TestWasm builds the wasm, packs web/ as the npm package and installs it
+// into wasm/test, starts one Janus (default options), and runs against it,
+// in Node: the Go tests of the core packages built for GOOS=js GOARCH=wasm
+// (tests needing another server configuration skip themselves), the
+// JavaScript tests of wasm/test (node --test: the API in this process, and
+// whole Node programs with the machine's Node and with Node
+// nodejs.Pinned, which has a global WebSocket), and the type checks of
+// gojanus.d.ts (tsc, with the DOM library and for Node without it). It
+// installs the npm packages of wasm/test first.
 func TestWasm(ctx context.Context) error {
 	mg.Deps(Wasm)
 	if err := useNode(ctx); err != nil {
@@ -208,6 +237,13 @@ func TestWasm(ctx context.Context) error {
 	}
 	if ran {
 		fmt.Printf("+ npm ci in %s\n", wasmTestDir)
+	}
+	if err := installPackage(wasmTestDir); err != nil {
+		return err
+	}
+	nodes, err := testNodes(ctx)
+	if err != nil {
+		return err
 	}
 
 	sctx, cancel := context.WithTimeout(ctx, startTimeout)
@@ -247,14 +283,66 @@ func TestWasm(ctx context.Context) error {
 		return failed("go tests in Node", err)
 	}
 
-	// The JavaScript tests, and the type check.
-	if err := runSecret(env, srv.AdminSecret, wasmTestDir, "node", "--test", wasmTestFile); err != nil {
+	// The JavaScript tests, and the type checks.
+	jsEnv := maps.Clone(env)
+	jsEnv["GOJANUS_NODE_BINARIES"] = strings.Join(nodes, string(os.PathListSeparator))
+	args = append([]string{"--test", "--test-reporter=spec"}, wasmTestFiles...)
+	if err := runSecret(jsEnv, srv.AdminSecret, wasmTestDir, "node", args...); err != nil {
 		return failed("JavaScript tests in Node", err)
 	}
-	if err := runSecret(nil, "", wasmTestDir, "npx", "--no-install", "tsc", "-p", "tsconfig.json"); err != nil {
-		return fmt.Errorf("type check of %s: %w", wasmTypes, err)
+	for _, cfg := range wasmTypeChecks {
+		if err := runSecret(nil, "", wasmTestDir, "npx", "--no-install", "tsc", "-p", cfg); err != nil {
+			return fmt.Errorf("type check of %s (%s): %w", wasmTypes, cfg, err)
+		}
 	}
 	return nil
+}
+
+// installPackage packs web/ with npm pack, as a user would get it, and
+// installs the tarball into dir's node_modules (without saving it in dir's
+// package.json): the tests import "gojanus" from there.
+func installPackage(dir string) error {
+	tmp, err := os.MkdirTemp("", "gojanus-pack-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := run(nil, "npm", "pack", "--silent", "--pack-destination", tmp, "./"+webDir); err != nil {
+		return fmt.Errorf("npm pack ./%s: %w", webDir, err)
+	}
+	tarballs, err := filepath.Glob(filepath.Join(tmp, "gojanus-*.tgz"))
+	if err != nil || len(tarballs) != 1 {
+		return fmt.Errorf("npm pack ./%s made %v", webDir, tarballs)
+	}
+	fmt.Printf("+ cd %s\n", dir)
+	cmd := exec.Command("npm", "install", "--no-save", "--no-audit", "--no-fund", "--offline", "--ignore-scripts", tarballs[0])
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	echo(nil, "npm", cmd.Args[1:])
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("npm install %s in %s: %w", filepath.Base(tarballs[0]), dir, err)
+	}
+	return nil
+}
+
+// testNodes returns the Node binaries the JavaScript tests run whole
+// programs with: the one in PATH, and Node nodejs.Pinned (installed into
+// the cache when it is not there) when that is another version.
+func testNodes(ctx context.Context) ([]string, error) {
+	first, err := nodejs.Find()
+	if err != nil {
+		return nil, err
+	}
+	pinned, err := nodejs.InstallPinned(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("wasm tests: %w", err)
+	}
+	_, v1, err1 := nodejs.Version(first)
+	_, v2, err2 := nodejs.Version(pinned)
+	if err1 == nil && err2 == nil && v1 == v2 {
+		return []string{first}, nil
+	}
+	return []string{first, pinned}, nil
 }
 
 // runSecret runs a command in dir (the current folder when empty) with env

@@ -1,6 +1,9 @@
-// Type declarations of gojanus.wasm: the JavaScript API that the WebAssembly
-// build of gojanus sets on globalThis.gojanus once Go's wasm_exec.js has
-// started it (go.run(instance) sets it before it returns).
+// Type declarations of gojanus: the JavaScript API of the WebAssembly build
+// of gojanus. The ES modules (gojanus.mjs in browsers, gojanus-node.mjs in
+// Node; the package's "." export picks the right one) export load(), which
+// resolves to the API; a page that starts gojanus.wasm itself with Go's
+// wasm_exec.js finds the same API on globalThis.gojanus once go.run(instance)
+// has been called.
 //
 // Conventions:
 // - Every asynchronous call returns a Promise. Failures reject with a
@@ -18,7 +21,11 @@
 // - An object ends with its handle, session or connection (an "ended" event
 //   is its last); its methods then reject with an InvalidStateError.
 // - The last argument of an asynchronous method may carry an AbortSignal as
-//   "signal": aborting it rejects the call with an AbortError.
+//   "signal": aborting it rejects the call with an AbortError (a
+//   TimeoutError for AbortSignal.timeout()).
+// - These declarations need no DOM library: in Node with lib ["es2022"]
+//   the browser types they mention (MediaStream, RTCConfiguration, ...)
+//   are opaque, and with the DOM library they are the browser's own.
 
 export {};
 
@@ -26,6 +33,45 @@ declare global {
   var gojanus: Gojanus.API;
   /** Called with the API once the wasm program has set it, if defined. */
   var onGojanusReady: ((api: Gojanus.API) => void) | undefined;
+
+  // Browser (and Node) types the API mentions. Where the DOM library or
+  // @types/node declares them, these empty interfaces merge with theirs;
+  // without them, they stand for values gojanus only passes through.
+  interface MediaStream {}
+  interface MediaStreamTrack {}
+  interface MediaTrackConstraints {}
+  interface RTCConfiguration {}
+  interface RTCStats {}
+  interface AbortSignal {}
+  interface Event {}
+  interface EventTarget {}
+  interface AddEventListenerOptions {}
+  interface EventListenerOptions {}
+  interface URL {}
+  interface Response {}
+  namespace WebAssembly {
+    interface Module {}
+  }
+}
+
+/**
+ * Instantiates gojanus.wasm and resolves to the API. By default the module
+ * is the gojanus.wasm beside this module (fetched and compiled while it
+ * downloads in browsers, read from disk in Node); source may name another
+ * (a URL, in Node also a file path), or be a Response, the bytes, or a
+ * compiled WebAssembly.Module. The module starts once: later calls resolve
+ * to the same API. In Node 20, which has no WebSocket, the ws package is
+ * used when it is installed.
+ */
+export declare function load(
+  source?: string | URL | Response | PromiseLike<Response> | ArrayBuffer | ArrayBufferView | WebAssembly.Module,
+  options?: LoadOptions | PromiseLike<LoadOptions>,
+): Promise<Gojanus.API>;
+
+/** Options of load. */
+export interface LoadOptions {
+  /** A WebSocket constructor to dial with instead of globalThis.WebSocket (in Node, default: the global one, else the ws package's). */
+  WebSocket?: new (url: string, protocols?: string | string[]) => unknown;
 }
 
 export declare namespace Gojanus {
@@ -46,8 +92,8 @@ export declare namespace Gojanus {
     connectAdmin(url: string, options?: AdminOptions): Promise<Admin>;
     /** Whether this runtime has RTCPeerConnection (false in Node: no media). */
     mediaAvailable(): boolean;
-    /** Sets the level of the default logger (the browser console, or stderr). */
-    setLogLevel(level: LogLevel): void;
+    /** Sets the level of the default logger (the console); returns a TypeError for an unknown level. */
+    setLogLevel(level: LogLevel): TypeError | undefined;
     /** How many gojanus objects are live (a leak check for tests). */
     liveObjects(): number;
   }
@@ -64,7 +110,9 @@ export declare namespace Gojanus {
     | "DisconnectedError" // the connection was lost
     | "SessionEndedError" // the session was destroyed or timed out
     | "InvalidStateError" // the object has ended, or is not in the right state
-    | "NotSupportedError" // media without RTCPeerConnection (Node), or no mediaDevices
+    | "NotSupportedError" // media without RTCPeerConnection (Node), no mediaDevices, or no WebSocket (Node 20 without ws)
+    | "NetworkError" // connect reached no server (refused, unreachable, not Janus)
+    | "SyntaxError" // a server URL that cannot be used
     | "TypeError" // a bad argument
     | "GojanusError" // anything else
     | string; // browser errors keep their name (NotAllowedError from getUserMedia, ...)
@@ -108,7 +156,7 @@ export declare namespace Gojanus {
     connectTimeout?: number;
     /** false: never reconnect; an object: the reconnect policy (times in ms). */
     reconnect?: boolean | ReconnectPolicy;
-    /** Size of each event buffer (default 64). */
+    /** Size of each event buffer (default 16; a queue holds more behind it). */
     eventBuffer?: number;
     /** Log level of this connection (default: the global level, "warn"). */
     logLevel?: LogLevel;
@@ -258,8 +306,11 @@ export declare namespace Gojanus {
   /** The state of the handle's RTCPeerConnection (browser only). */
   interface ConnectionStateEvent extends BaseEvent {
     type: "connectionstate";
-    state: RTCPeerConnectionState;
+    state: PeerConnectionState;
   }
+  /** The states of an RTCPeerConnection. */
+  type PeerConnectionState = "new" | "connecting" | "connected" | "disconnected" | "failed" | "closed";
+
   interface RosterEvent extends BaseEvent {
     type: "roster";
     kind: "added" | "updated" | "removed" | "cleared";
@@ -290,7 +341,10 @@ export declare namespace Gojanus {
   type EventOf<E extends BaseEvent, T extends string> = Extract<E, { type: T }>;
 
   /** A DOM Event carrying a gojanus event. */
-  type GojanusDOMEvent<E> = Event & Omit<E, "type"> & { readonly detail: E };
+  type GojanusDOMEvent<E extends BaseEvent> = Event & Omit<E, "type"> & { readonly type: E["type"]; readonly detail: E };
+
+  /** A listener of addEventListener for any type. */
+  type Listener = ((ev: Event) => void) | { handleEvent(ev: Event): void };
 
   /** The event callbacks and listeners of an object whose events are E. */
   interface Events<E extends BaseEvent> extends EventTarget {
@@ -301,13 +355,14 @@ export declare namespace Gojanus {
       listener: (ev: GojanusDOMEvent<EventOf<E, T>>) => void,
       options?: boolean | AddEventListenerOptions,
     ): void;
-    addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+    addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void;
     removeEventListener<T extends E["type"]>(
       type: T,
       listener: (ev: GojanusDOMEvent<EventOf<E, T>>) => void,
       options?: boolean | EventListenerOptions,
     ): void;
-    removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+    removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void;
+    dispatchEvent(event: Event): boolean;
   }
 
   // The core objects.
@@ -719,7 +774,7 @@ export declare namespace Gojanus {
   }
 
   /** A client of the admin/monitor API. */
-  interface Admin extends EventTarget {
+  interface Admin {
     info(options?: CallOptions): Promise<ServerInfo>;
     ping(options?: CallOptions): Promise<void>;
     getStatus(options?: CallOptions): Promise<Record<string, any>>;

@@ -13,25 +13,23 @@
 // that says so. HTTP (http://host:8088/janus) uses Node's fetch.
 
 import { readFile } from "node:fs/promises";
-import { instantiateFrom, start } from "./loader.mjs";
-
-let loading;
+import { load as loadModule } from "./gojanus.mjs";
 
 /**
  * Loads gojanus.wasm (by default the one beside this module; a path, a
  * file: or http(s): URL, bytes or a compiled module otherwise) and
  * resolves to the gojanus API.
  * @param {string | URL | BufferSource | WebAssembly.Module} [source]
+ * @param {{WebSocket?: Function}} [options] a WebSocket constructor
+ *   (default: the global one, else the ws package's)
  */
-export function load(source = new URL("./gojanus.wasm", import.meta.url)) {
-  loading ??= (async () => {
-    const WebSocket = globalThis.WebSocket ?? (await wsPackage());
-    return start(async (imports) => instantiateFrom(await bytesOf(source), imports), { WebSocket });
-  })().catch((err) => {
-    loading = undefined;
-    throw err;
-  });
-  return loading;
+export function load(source = new URL("./gojanus.wasm", import.meta.url), options = {}) {
+  return loadModule(bytesOf(source), withWebSocket(options));
+}
+
+/** options with a WebSocket: theirs, the global one, or the ws package's. */
+async function withWebSocket(options) {
+  return { ...options, WebSocket: options.WebSocket ?? globalThis.WebSocket ?? (await wsPackage()) };
 }
 
 /** Reads a file path or file: URL; passes anything else on. */

@@ -3,7 +3,6 @@ package browsertest
 import (
 	"bytes"
 	"cmp"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -29,18 +28,23 @@ const (
 )
 
 // BenchmarkBrowser measures, in headless Chromium on 127.0.0.1 (no media,
-// so no namespace), what a web page pays to talk to Janus:
+// so no namespace), what a web page pays to talk to Janus, with
+// gojanus.wasm and with janus.js side by side:
 //
-//   - page-to-session/gojanus: milliseconds from navigation start to a
-//     Janus session created through gojanus.wasm (wasm_exec.js, the wasm,
-//     gojanus.connect, createSession), median of pageLoadRuns loads in
-//     fresh browser contexts (nothing cached) as ms, the worst as max-ms;
-//   - page-to-session/janusjs: the same with janus.js (Janus.init, new
-//     Janus, its success callback);
-//   - wasm-size/gojanus: the size of gojanus.wasm built as it is shipped
-//     (-trimpath -ldflags=-s -w), raw and gzip -9, in MB (10^6 bytes).
+//   - page-to-session: milliseconds from navigation start to a Janus
+//     session created (gojanus: the ES module's load(), gojanus.connect,
+//     createSession; janus.js: Janus.init, new Janus, its success
+//     callback), median of pageLoadRuns loads in fresh browser contexts
+//     (nothing cached) as ms, the worst as max-ms, and the bytes the page
+//     received over the wire (compressed, headers included) as wire-KB;
+//   - page-to-session-9mbit: the same with Chromium's network emulation at
+//     9 Mbit/s down, 1.5 Mbit/s up and 40 ms of latency;
+//   - wasm-size/gojanus: gojanus.wasm as it is shipped (-trimpath
+//     -ldflags=-s -w), raw, gzip -9 and brotli, in MB (10^6 bytes).
 //
-// The pages are web/test/browser/janusjs/pageload-*.html, loaded by
+// Every file is served brotli or gzip compressed as Chromium accepts (it
+// takes brotli), by internal/webserve. The pages are
+// web/test/browser/janusjs/pageload-*.html, loaded by
 // web/test/browser/pageload.mjs. The Janus is janustest.Shared's.
 func BenchmarkBrowser(b *testing.B) {
 	checkTools(b)
@@ -69,58 +73,66 @@ func BenchmarkBrowser(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, client := range []string{"gojanus", "janusjs"} {
-		var ms []float64
-		phases := map[string][]float64{}
-		for _, l := range loads[client] {
-			ms = append(ms, l.MS)
-			for k, v := range l.Phases {
-				phases[k] = append(phases[k], v)
+	for _, condition := range []string{"local", "9mbit"} {
+		scenario := "page-to-session"
+		if condition != "local" {
+			scenario += "-" + condition
+		}
+		for _, client := range []string{"gojanus", "janusjs"} {
+			var ms, wire []float64
+			phases := map[string][]float64{}
+			for _, l := range loads[client][condition] {
+				ms = append(ms, l.MS)
+				wire = append(wire, l.Bytes)
+				for k, v := range l.Phases {
+					phases[k] = append(phases[k], v)
+				}
 			}
+			if len(ms) != pageLoadRuns {
+				b.Fatalf("pageload.mjs: %d %s loads of %s, want %d", len(ms), condition, client, pageLoadRuns)
+			}
+			b.Logf("%s, %s: ms to the session per load %.0f; median ms since navigation start: %s", client, condition, ms, phaseMedians(phases))
+			b.Run(scenario+"/"+client, func(b *testing.B) {
+				b.ReportMetric(0, "ns/op")
+				b.ReportMetric(median(ms), "ms")
+				b.ReportMetric(slices.Max(ms), "max-ms")
+				b.ReportMetric(median(wire)/1e3, "wire-KB")
+			})
 		}
-		if len(ms) != pageLoadRuns {
-			b.Fatalf("pageload.mjs: %d loads of %s, want %d", len(ms), client, pageLoadRuns)
-		}
-		b.Logf("%s: ms to the session per load %.0f; median ms since navigation start: %s", client, ms, phaseMedians(phases))
-		b.Run("page-to-session/"+client, func(b *testing.B) {
-			b.ReportMetric(0, "ns/op")
-			b.ReportMetric(median(ms), "ms")
-			b.ReportMetric(slices.Max(ms), "max-ms")
-		})
 	}
 
 	wasm, err := os.ReadFile(filepath.Join(build, "gojanus.wasm"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	var gz bytes.Buffer
-	w, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	br, err := os.Stat(filepath.Join(build, "gojanus.wasm.br"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := w.Write(wasm); err != nil {
-		b.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
+	gz, err := os.Stat(filepath.Join(build, "gojanus.wasm.gz"))
+	if err != nil {
 		b.Fatal(err)
 	}
 	b.Run("wasm-size/gojanus", func(b *testing.B) {
 		b.ReportMetric(0, "ns/op")
 		b.ReportMetric(float64(len(wasm))/1e6, "raw-MB")
-		b.ReportMetric(float64(gz.Len())/1e6, "gz-MB")
+		b.ReportMetric(float64(gz.Size())/1e6, "gz-MB")
+		b.ReportMetric(float64(br.Size())/1e6, "br-MB")
 	})
 }
 
 // pageLoad is one load of a page by pageload.mjs: the milliseconds from
-// navigation start to the session, and to the steps on the way.
+// navigation start to the session, and to the steps on the way, and the
+// bytes received.
 type pageLoad struct {
 	MS     float64            `json:"ms"`
 	Phases map[string]float64 `json:"phases"`
+	Bytes  float64            `json:"bytes"`
 }
 
 // runPageLoad runs pageload.mjs in dir with env and returns its loads per
-// client. Chromium and node do not survive it.
-func runPageLoad(b *testing.B, dir string, env map[string]string) (map[string][]pageLoad, error) {
+// client and network condition. Chromium and node do not survive it.
+func runPageLoad(b *testing.B, dir string, env map[string]string) (map[string]map[string][]pageLoad, error) {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), pageLoadTimeout)
 	defer cancel()
@@ -151,7 +163,7 @@ func runPageLoad(b *testing.B, dir string, env map[string]string) (map[string][]
 	if stderr.Len() > 0 {
 		b.Logf("pageload.mjs: %s", stderr.Bytes())
 	}
-	var loads map[string][]pageLoad
+	var loads map[string]map[string][]pageLoad
 	if err := json.Unmarshal(stdout.Bytes(), &loads); err != nil {
 		return nil, fmt.Errorf("pageload.mjs output %q: %v", stdout.Bytes(), err)
 	}

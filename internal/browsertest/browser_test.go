@@ -33,6 +33,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/internal/nodejs"
+	"github.com/gojanus/gojanus/internal/webserve"
 )
 
 const (
@@ -194,7 +195,9 @@ func goBuild(tb testing.TB, root string, env []string, args ...string) {
 }
 
 // buildWasm builds gojanus.wasm into build, the way it is shipped
-// (-trimpath, no symbol table or DWARF), beside this Go's wasm_exec.js.
+// (-trimpath, no symbol table or DWARF), beside this Go's wasm_exec.js,
+// copies janus.js and webrtc-adapter into build/lib, and writes the
+// brotli and gzip forms of each, which webHandler serves.
 func buildWasm(tb testing.TB, root, build string) {
 	tb.Helper()
 	goBuild(tb, root, []string{"GOOS=js", "GOARCH=wasm"}, "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(build, "gojanus.wasm"), "./wasm")
@@ -209,6 +212,30 @@ func buildWasm(tb testing.TB, root, build string) {
 	}
 	if err := os.WriteFile(filepath.Join(build, "wasm_exec.js"), b, 0o644); err != nil {
 		tb.Fatal(err)
+	}
+	// janus.js and webrtc-adapter, from the suite's node_modules (npm
+	// packages installed before).
+	suite := filepath.Join(root, browserTestDir, "node_modules")
+	if err := os.MkdirAll(filepath.Join(build, "lib"), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	for dst, src := range map[string]string{
+		"janus.js":   filepath.Join(suite, "janus-gateway", "src", "janus.js"),
+		"adapter.js": filepath.Join(suite, "webrtc-adapter", "out", "adapter.js"),
+	} {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			tb.Fatalf("%v (are the npm packages of %s installed?)", err, browserTestDir)
+		}
+		if err := os.WriteFile(filepath.Join(build, "lib", dst), b, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	// All served compressed, as production would (see internal/webserve).
+	for _, f := range []string{"gojanus.wasm", "wasm_exec.js", "lib/janus.js", "lib/adapter.js"} {
+		if _, _, err := webserve.Precompress(filepath.Join(build, f)); err != nil {
+			tb.Fatal(err)
+		}
 	}
 }
 
@@ -243,29 +270,23 @@ func npmInstall(tb testing.TB, dir string) {
 
 // webHandler serves web/ from root, with gojanus.wasm and wasm_exec.js
 // from build, and under /interop/ the janus.js pages
-// (web/test/browser/janusjs/) with janus.js and webrtc-adapter from the
-// suite's node_modules in /interop/lib/. Nothing else of web/test/ is
-// served.
+// (web/test/browser/janusjs/) with janus.js and webrtc-adapter from
+// build/lib in /interop/lib/; the files of build are sent brotli or gzip
+// compressed, as the browser accepts. Nothing else of web/test/ is served.
 func webHandler(root, build string) http.Handler {
-	files := http.FileServer(http.Dir(filepath.Join(root, "web")))
-	suite := filepath.Join(root, browserTestDir)
-	interop := http.StripPrefix("/interop/", http.FileServer(http.Dir(filepath.Join(suite, "janusjs"))))
+	files := webserve.Dir(filepath.Join(root, "web"))
+	interop := http.StripPrefix("/interop", webserve.Dir(filepath.Join(root, browserTestDir, "janusjs")))
 	lib := map[string]string{
-		"/interop/lib/janus.js":   filepath.Join(suite, "node_modules", "janus-gateway", "src", "janus.js"),
-		"/interop/lib/adapter.js": filepath.Join(suite, "node_modules", "webrtc-adapter", "out", "adapter.js"),
+		"/interop/lib/janus.js":   filepath.Join(build, "lib", "janus.js"),
+		"/interop/lib/adapter.js": filepath.Join(build, "lib", "adapter.js"),
+		"/gojanus.wasm":           filepath.Join(build, "gojanus.wasm"),
+		"/wasm_exec.js":           filepath.Join(build, "wasm_exec.js"),
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		switch p := r.URL.Path; {
-		case p == "/gojanus.wasm":
-			w.Header().Set("Content-Type", "application/wasm")
-			http.ServeFile(w, r, filepath.Join(build, "gojanus.wasm"))
-		case p == "/wasm_exec.js":
-			w.Header().Set("Content-Type", "text/javascript")
-			http.ServeFile(w, r, filepath.Join(build, "wasm_exec.js"))
 		case lib[p] != "":
-			w.Header().Set("Content-Type", "text/javascript")
-			http.ServeFile(w, r, lib[p])
+			webserve.ServeFile(w, r, lib[p])
 		case strings.HasPrefix(p, "/interop/lib/"):
 			http.NotFound(w, r)
 		case strings.HasPrefix(p, "/interop/"):

@@ -120,6 +120,20 @@ func Ensure(ctx context.Context) (string, error) {
 	if p, err := Find(); err == nil {
 		return p, nil
 	}
+	if _, err := InstallPinned(ctx); err != nil {
+		return "", err
+	}
+	return Find()
+}
+
+// InstallPinned installs Node Pinned into Dir, unless it is there, and
+// returns its binary. Tests use it to run with a Node that has a global
+// WebSocket (22) beside the machine's (20 has none).
+func InstallPinned(ctx context.Context) (string, error) {
+	bin := pinnedBinary()
+	if fileExists(bin) {
+		return bin, nil
+	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
 		return "", errors.New("npm not found (apt-get install npm): it installs a newer Node")
@@ -134,7 +148,10 @@ func Ensure(ctx context.Context) (string, error) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("npm install %s into %s: %v\n%s", pkg, dir, err, out)
 	}
-	return Find()
+	if _, v, err := Version(bin); err != nil || v != Pinned {
+		return "", fmt.Errorf("npm install %s: %s does not run as Node %s (%q, %v)", pkg, bin, Pinned, v, err)
+	}
+	return bin, nil
 }
 
 // BinDir returns the folder of the Node binary Find returns, for the front

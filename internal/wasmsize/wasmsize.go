@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
 )
@@ -292,8 +294,8 @@ func functionNames(b []byte) ([]string, error) {
 
 // Group sums packages into the groups a reader cares about: the module's
 // own packages one by one, the standard library by top-level tree
-// ("net/...", "crypto/...", "runtime" with internal/...), and other modules
-// by module path.
+// ("net/..." for net and everything below it, "runtime, sync, internal/..."
+// together), and other modules by module path.
 func Group(pkgs []Package, module string) []Package {
 	sums := map[string]*Package{}
 	for _, p := range pkgs {
@@ -325,16 +327,29 @@ func groupOf(path, module string) string {
 		return path
 	case strings.HasPrefix(path, "runtime") || strings.HasPrefix(path, "internal/") || path == "sync" || strings.HasPrefix(path, "sync/"):
 		return "runtime, sync, internal/..."
+	case path == "type_":
+		return "compiler-generated (type equality and hashing)"
 	case strings.Contains(strings.SplitN(path, "/", 2)[0], "."):
 		// Another module: its first three elements (host/owner/repo).
 		parts := strings.SplitN(path, "/", 4)
 		return strings.Join(parts[:min(3, len(parts))], "/")
+	case path == "main":
+		return "main (the JavaScript bridge)"
 	}
-	top := strings.SplitN(path, "/", 2)[0]
-	if top == path {
-		return path
+	top, _, _ := strings.Cut(path, "/")
+	if _, sub := subtrees[top]; sub {
+		return top + "/..."
 	}
-	return top + "/..."
+	return top
+}
+
+// subtrees are the standard library's top-level packages with packages
+// below them that a wasm build may link.
+var subtrees = map[string]struct{}{
+	"log": {}, "encoding": {}, "syscall": {}, "net": {}, "crypto": {}, "math": {},
+	"unicode": {}, "compress": {}, "hash": {}, "io": {}, "regexp": {}, "mime": {},
+	"text": {}, "html": {}, "container": {}, "go": {}, "image": {}, "archive": {},
+	"vendor": {}, "debug": {}, "path": {}, "os": {},
 }
 
 // Table formats the report as Markdown: the sections, then the groups of
@@ -371,3 +386,40 @@ func (r *Report) Table(module string, rows int) string {
 }
 
 func kb(n int) string { return fmt.Sprintf("%.0f", float64(n)/1024) }
+
+// Build analyzes the module file, built from the Go package pkg for
+// GOOS=js GOARCH=wasm without -ldflags=-s, and returns the Markdown table
+// of Report.Table (the 25 largest groups).
+func Build(file, pkg string) (string, error) {
+	module, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	deps, err := Deps(pkg)
+	if err != nil {
+		return "", err
+	}
+	r, err := Analyze(module, deps)
+	if err != nil {
+		return "", err
+	}
+	return r.Table(Module, 25), nil
+}
+
+// Module is this module's path: its packages are listed one by one.
+const Module = "github.com/gojanus/gojanus"
+
+// Deps lists the packages linked into the js/wasm build of pkg.
+func Deps(pkg string) ([]string, error) {
+	cmd := exec.Command("go", "list", "-deps", pkg)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return nil, fmt.Errorf("go list -deps %s: %v\n%s", pkg, err, ee.Stderr)
+		}
+		return nil, fmt.Errorf("go list -deps %s: %v", pkg, err)
+	}
+	return strings.Fields(string(out)), nil
+}

@@ -1,11 +1,12 @@
 // Tests of the JavaScript API of gojanus.wasm in Node against a real Janus,
 // which the runner (go tool mage testWasm) starts and describes with the
 // GOJANUS_JANUS_* environment variables. Without them the tests are
-// skipped, or fail when CI=true.
+// skipped, or fail when CI=true. gojanus is the npm package packed from
+// web/ and installed here by the runner.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { loadGojanus } from "./load.mjs";
+import { load } from "gojanus";
 
 const env = {
   ws: process.env.GOJANUS_JANUS_WS,
@@ -54,7 +55,7 @@ function waitFor(target, type, pred = () => true, ms = 5000) {
 const randomRoom = () => 100000 + Math.floor(Math.random() * 1e9);
 
 before(async () => {
-  if (!skip) gojanus = await loadGojanus();
+  if (!skip) gojanus = await load();
 });
 
 after(async () => {

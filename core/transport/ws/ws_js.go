@@ -68,10 +68,9 @@ type Transport struct {
 	openOnce  sync.Once
 	freeOnce  sync.Once
 
-	mu       sync.Mutex
-	queue    [][]byte
-	err      error  // why the socket ended; nil while open
-	errEvent string // the last error event's message, for the close error
+	mu    sync.Mutex
+	queue [][]byte
+	err   error // why the socket ended; nil while open
 }
 
 var _ transport.Transport = (*Transport)(nil)
@@ -187,6 +186,9 @@ func (t *Transport) onMessage(ev js.Value) {
 	t.signal()
 }
 
+// onError ends the connection: per the specification a close event
+// follows, but Node 22's WebSocket sends none after a failed handshake
+// (its readyState stays CONNECTING), so waiting for it would wait forever.
 func (t *Transport) onError(ev js.Value) {
 	// Browsers say nothing; Node's WebSocket and the ws package give an
 	// ErrorEvent with a message or an error.
@@ -199,11 +201,11 @@ func (t *Transport) onError(ev js.Value) {
 			msg = jsrt.Describe(e)
 		}
 	}
-	t.mu.Lock()
-	if msg != "" {
-		t.errEvent = msg
+	if msg == "" {
+		t.fail(errors.New("websocket connection failed"))
+		return
 	}
-	t.mu.Unlock()
+	t.fail(fmt.Errorf("websocket connection failed: %s", msg))
 }
 
 func (t *Transport) onClose(ev js.Value) {
@@ -216,19 +218,11 @@ func (t *Transport) onClose(ev js.Value) {
 			reason = r.String()
 		}
 	}
-	t.mu.Lock()
-	detail := t.errEvent
-	t.mu.Unlock()
-	var err error
-	switch {
-	case code == statusAbnormal && detail != "":
-		err = fmt.Errorf("websocket connection failed: %s", detail)
-	case code == statusAbnormal:
-		err = errors.New("websocket connection failed or dropped (close code 1006)")
-	default:
-		err = fmt.Errorf("websocket closed by server (status %d %s)", code, reason)
+	if code == statusAbnormal {
+		t.fail(errors.New("websocket connection failed or dropped (close code 1006)"))
+	} else {
+		t.fail(fmt.Errorf("websocket closed by server (status %d %s)", code, reason))
 	}
-	t.fail(err)
 	t.free()
 }
 
