@@ -360,6 +360,7 @@ var benchRuns = []struct {
 	{"./core/", "^(BenchmarkMessage|BenchmarkMessageParallel|BenchmarkSessionSetup|BenchmarkDecodeEvent|BenchmarkRequestEncode)$", false, 1, ""},
 	{"./native/", "^BenchmarkMedia$", true, 1, ""},
 	{"./internal/browsertest/", "^BenchmarkBrowser$", true, 1, ""},
+	{"./internal/janodetest/", "^BenchmarkNodeStart$", true, 1, ""},
 }
 
 // benchBegin and benchEnd mark the table Bench writes into README.md.
@@ -372,7 +373,9 @@ const (
 // local Janus (latency, throughput, session setup), its scale (10,000
 // handles), its cost per request over the in-memory transport, native
 // media (first frame, publishing CPU, subscribers; needs root for the
-// network namespace) and the WebAssembly build in headless Chromium. It
+// network namespace), and the WebAssembly build in headless Chromium
+// beside janus.js (page start to a session, on the local network and on
+// an emulated 9 Mbit/s link; its size) and in Node beside janode. It
 // prints one Markdown table and writes it into README.md. It takes a few
 // minutes; run it on an otherwise idle machine.
 func Bench(ctx context.Context) error {

@@ -165,15 +165,22 @@ type section struct {
 	title  string
 	groups []string
 	note   string
+	// ratioTo, if set, is the client whose figures get a column of
+	// gojanus's as multiples of theirs ("gojanus ÷ janusjs").
+	ratioTo string
 }
 
 var sections = []section{
 	{"Janus API over one WebSocket: gojanus, a minimal client and janode", []string{"Compare", "Janode"},
-		"\"vs minimal\" is gojanus's extra latency, or its lost throughput, relative to the minimal client (negative: gojanus did better)."},
-	{"The same with GOMAXPROCS=1 (go test -cpu 1): the Go clients without the scheduler's second thread", []string{OneProcGroup}, ""},
-	{"Scale: 10,000 idle handles over 1,000 sessions on one connection", []string{"Scale"}, ""},
-	{"Media (native, pion, inside the network namespace)", []string{"Media"}, ""},
-	{"WebAssembly in headless Chromium", []string{"Browser"}, ""},
+		"\"vs minimal\" is gojanus's extra latency, or its lost throughput, relative to the minimal client (negative: gojanus did better).", ""},
+	{"The same with GOMAXPROCS=1 (go test -cpu 1): the Go clients without the scheduler's second thread", []string{OneProcGroup}, "", ""},
+	{"Scale: 10,000 idle handles over 1,000 sessions on one connection", []string{"Scale"}, "", ""},
+	{"Media (native, pion, inside the network namespace)", []string{"Media"}, "", ""},
+	{"WebAssembly in headless Chromium, beside janus.js", []string{"Browser"},
+		"page-to-session: from navigation start to a Janus session, fresh browser context each time, every file served brotli-compressed from 127.0.0.1; " +
+			"-9mbit: the same with Chromium's network emulation at 9 Mbit/s down, 1.5 Mbit/s up and 40 ms latency; wire-KB: what the page received.", "janusjs"},
+	{"WebAssembly in Node, beside janode", []string{"NodeStart"},
+		"From the start of a Node process to a client connected to Janus over WebSocket (connect-ms) and to a session (session-ms).", "janode"},
 }
 
 // lowerIsBetter reports whether a smaller figure of unit is better.
@@ -255,6 +262,7 @@ func writeSection(b *strings.Builder, sec section, results []Result, rs []int) {
 		return slices.Index(Clients, a) - slices.Index(Clients, c)
 	})
 	compare := slices.Contains(clients, "gojanus") && slices.Contains(clients, "minimal")
+	ratio := sec.ratioTo != "" && slices.Contains(clients, "gojanus") && slices.Contains(clients, sec.ratioTo)
 	fmt.Fprintf(b, "**%s**\n\n| Scenario | Unit |", sec.title)
 	for _, c := range clients {
 		fmt.Fprintf(b, " %s |", c)
@@ -262,11 +270,17 @@ func writeSection(b *strings.Builder, sec section, results []Result, rs []int) {
 	if compare {
 		b.WriteString(" vs minimal |")
 	}
+	if ratio {
+		fmt.Fprintf(b, " gojanus ÷ %s |", sec.ratioTo)
+	}
 	b.WriteString("\n|---|---|")
 	for range clients {
 		b.WriteString("---:|")
 	}
 	if compare {
+		b.WriteString("---:|")
+	}
+	if ratio {
 		b.WriteString("---:|")
 	}
 	b.WriteString("\n")
@@ -288,6 +302,15 @@ func writeSection(b *strings.Builder, sec section, results []Result, rs []int) {
 					d = (m - g) / m
 				}
 				fmt.Fprintf(b, " %+.0f%% |", d*100)
+			} else {
+				b.WriteString(" |")
+			}
+		}
+		if ratio {
+			g, okg := cell[k]["gojanus"]
+			o, oko := cell[k][sec.ratioTo]
+			if okg && oko && o != 0 {
+				fmt.Fprintf(b, " %.1f× |", g/o)
 			} else {
 				b.WriteString(" |")
 			}

@@ -111,3 +111,29 @@ func TestReplace(t *testing.T) {
 	_, err = Replace("none", "<!-- b -->", "<!-- e -->", "x")
 	require.Error(t, err)
 }
+
+func TestRatioColumn(t *testing.T) {
+	in := `BenchmarkBrowser/page-to-session/gojanus-2   1   300.0 ms   1056 wire-KB
+BenchmarkBrowser/page-to-session/janusjs-2   1   100.0 ms   43.8 wire-KB
+BenchmarkBrowser/wasm-size/gojanus-2   1   5.47 raw-MB
+BenchmarkNodeStart/node-start/gojanus-2   1   213 connect-ms
+BenchmarkNodeStart/node-start/janode-2   1   113 connect-ms
+`
+	rs, err := Parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := Markdown(rs)
+	for _, want := range []string{
+		"| Scenario | Unit | gojanus | janusjs | gojanus ÷ janusjs |",
+		"| page-to-session | ms | 300 | 100 | 3.0× |",
+		"| page-to-session | wire-KB | 1,056 | 43.8 | 24.1× |",
+		"| wasm-size | raw-MB | 5.47 | | |",
+		"| Scenario | Unit | gojanus | janode | gojanus ÷ janode |",
+		"| node-start | connect-ms | 213 | 113 | 1.9× |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("no %q in\n%s", want, md)
+		}
+	}
+}

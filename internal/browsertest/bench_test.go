@@ -58,7 +58,7 @@ func BenchmarkBrowser(b *testing.B) {
 	}
 	build := b.TempDir()
 	buildWasm(b, root, build)
-	web := httptest.NewServer(webHandler(root, build))
+	web := httptest.NewServer(webHandler(root, build, ""))
 	defer web.Close()
 
 	loads, err := runPageLoad(b, dir, map[string]string{

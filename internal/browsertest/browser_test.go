@@ -125,15 +125,14 @@ func TestBrowserDemo(t *testing.T) {
 	}
 
 	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
-	web := httptest.NewServer(webHandler(root, build))
-	t.Cleanup(web.Close)
-
 	tmp := t.TempDir()
 	for _, d := range []string{"tmp", "config", "cache"} {
 		if err := os.Mkdir(filepath.Join(tmp, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
+	web := httptest.NewServer(webHandler(root, build, filepath.Join(tmp, "tmp")))
+	t.Cleanup(web.Close)
 	env := map[string]string{
 		"GOJANUS_PAGE_URL":                 web.URL + "/",
 		janustest.EnvWS:                    srv.WSURL,
@@ -272,8 +271,10 @@ func npmInstall(tb testing.TB, dir string) {
 // from build, and under /interop/ the janus.js pages
 // (web/test/browser/janusjs/) with janus.js and webrtc-adapter from
 // build/lib in /interop/lib/; the files of build are sent brotli or gzip
-// compressed, as the browser accepts. Nothing else of web/test/ is served.
-func webHandler(root, build string) http.Handler {
+// compressed, as the browser accepts. Pages the tests write into scratch
+// as scratch-NAME.html are served as /scratch-NAME.html, beside the files
+// of web/ (scratch may be ""). Nothing else of web/test/ is served.
+func webHandler(root, build, scratch string) http.Handler {
 	files := webserve.Dir(filepath.Join(root, "web"))
 	interop := http.StripPrefix("/interop", webserve.Dir(filepath.Join(root, browserTestDir, "janusjs")))
 	lib := map[string]string{
@@ -287,6 +288,8 @@ func webHandler(root, build string) http.Handler {
 		switch p := r.URL.Path; {
 		case lib[p] != "":
 			webserve.ServeFile(w, r, lib[p])
+		case scratch != "" && strings.HasPrefix(p, "/scratch-") && !strings.Contains(p[1:], "/"):
+			webserve.ServeFile(w, r, filepath.Join(scratch, p[1:]))
 		case strings.HasPrefix(p, "/interop/lib/"):
 			http.NotFound(w, r)
 		case strings.HasPrefix(p, "/interop/"):

@@ -17,6 +17,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { readmeSnippet } from "./readme.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = {
@@ -269,20 +270,6 @@ await client.close();
     assert.match(out, /Demo Room/);
     assert.match(out, /\[\s*\d+/);
   });
-}
-
-/**
- * Returns the code of the README's snippet marked with
- * <!-- snippet:NAME --> (the fenced block that follows the marker).
- */
-export async function readmeSnippet(name) {
-  const readme = await fs.readFile(path.join(here, "..", "..", "README.md"), "utf8");
-  const marker = `<!-- snippet:${name} -->`;
-  const at = readme.indexOf(marker);
-  assert.ok(at >= 0, `README.md has no ${marker}`);
-  const m = /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(at));
-  assert.ok(m, `no code block after ${marker}`);
-  return m[1];
 }
 
 /** Points a snippet written for the standard ports at the test's Janus. */

@@ -1,0 +1,149 @@
+package wasmsize
+
+import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// budgetGzip is the most gojanus.wasm may weigh, gzip -9 compressed, in
+// bytes: what the module weighed when the js build lost net/http,
+// crypto/tls and coder/websocket (1,444,000 bytes in December 2026), and a
+// little room. Raising it is a decision, to be made with the table of
+// go tool mage wasmSize at hand.
+const budgetGzip = 1_460_000
+
+// forbidden are packages the js build must never link: each costs
+// hundreds of kilobytes (net/http brings crypto/tls, crypto/x509 and
+// math/big), and the runtime's WebSocket and fetch do their work.
+var forbidden = []string{"net/http", "crypto/tls", "crypto/x509", "math/big", "github.com/coder/websocket", "regexp", "net"}
+
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+func buildWasm(t *testing.T, out string, flags ...string) {
+	t.Helper()
+	args := append([]string{"build", "-trimpath"}, flags...)
+	args = append(args, "-o", out, "./wasm")
+	cmd := exec.Command("go", args...)
+	cmd.Dir = moduleRoot(t)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, b)
+	}
+}
+
+// TestWasmSizeBudget builds gojanus.wasm as it ships and fails when it
+// grew past budgetGzip, or when the js build links a forbidden package.
+func TestWasmSizeBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the wasm module")
+	}
+	out := filepath.Join(t.TempDir(), "gojanus.wasm")
+	buildWasm(t, out, "-ldflags=-s -w")
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if _, err := w.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("gojanus.wasm: %d bytes, %d gzip -9 (budget %d)", len(b), gz.Len(), budgetGzip)
+	if gz.Len() > budgetGzip {
+		t.Errorf("gojanus.wasm is %d bytes gzip -9, over its budget of %d: see go tool mage wasmSize for where the bytes go", gz.Len(), budgetGzip)
+	}
+
+	cmd := exec.Command("go", "list", "-deps", "./wasm")
+	cmd.Dir = moduleRoot(t)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	deps, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := strings.Fields(string(deps))
+	for _, p := range forbidden {
+		if slices.Contains(list, p) {
+			t.Errorf("the js build links %s", p)
+		}
+	}
+}
+
+// TestAnalyze reads a real module: the sections add up, and the table
+// names the packages of this module and the JavaScript bridge.
+func TestAnalyze(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the wasm module")
+	}
+	out := filepath.Join(t.TempDir(), "gojanus.wasm")
+	buildWasm(t, out)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "list", "-deps", "./wasm")
+	cmd.Dir = moduleRoot(t)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	deps, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Analyze(b, strings.Fields(string(deps)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, n := range r.Sections {
+		sum += n
+	}
+	if sum > r.Total || sum < r.Total*99/100 {
+		t.Errorf("sections add up to %d of %d bytes", sum, r.Total)
+	}
+	if r.Unnamed > r.Sections["code"]/100 {
+		t.Errorf("%d of %d code bytes have no name", r.Unnamed, r.Sections["code"])
+	}
+	code := 0
+	byPath := map[string]int{}
+	for _, p := range r.Packages {
+		code += p.Bytes
+		byPath[p.Path] = p.Bytes
+	}
+	for _, p := range []string{"main", Module + "/core", Module + "/core/videoroom", "encoding/json", "runtime"} {
+		if byPath[p] == 0 {
+			t.Errorf("no code of %s found", p)
+		}
+	}
+	table := r.Table(Module, 25)
+	for _, want := range []string{"| section code |", "| " + Module + "/core |", "main (the JavaScript bridge)"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the table has no %q:\n%s", want, table)
+		}
+	}
+	if _, err := Analyze([]byte("not wasm"), nil); err == nil {
+		t.Error("Analyze accepted a file that is not WebAssembly")
+	}
+}
