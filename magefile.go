@@ -136,7 +136,7 @@ func Deps(ctx context.Context) error {
 // go test's go_js_wasm_exec and npx included, runs that Node.
 func useNode(ctx context.Context) error {
 	if _, err := nodejs.Find(); err != nil {
-		fmt.Printf("deps: %v; installing Node %s from the npm registry\n", err, nodejs.Pinned)
+		fmt.Printf("deps: %v\ndeps: installing Node %s from the npm registry\n", err, nodejs.Pinned)
 	}
 	bin, err := nodejs.Ensure(ctx)
 	if err != nil {

@@ -136,10 +136,8 @@ func connectErrorName(err error) (string, *jsrt.Thrown) {
 // jsMessage is err's message in the terms of the JavaScript API: the
 // context package's words become the DOM's.
 func jsMessage(err error) string {
-	return strings.NewReplacer(
-		"context canceled", "aborted",
-		"context deadline exceeded", "timed out",
-	).Replace(err.Error())
+	msg := strings.ReplaceAll(err.Error(), "context canceled", "aborted")
+	return strings.ReplaceAll(msg, "context deadline exceeded", "timed out")
 }
 
 // jsError converts a Go error into a JavaScript Error whose name tells the

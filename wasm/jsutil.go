@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall/js"
@@ -322,8 +323,9 @@ func uintArg(args []js.Value, i int, what string) (uint64, error) {
 		}
 		return uint64(f), nil
 	case js.TypeString:
-		var n uint64
-		if _, err := fmt.Sscan(v.String(), &n); err == nil {
+		// strconv, not fmt.Sscan, whose scanner would add 25 KB to the
+		// module.
+		if n, err := strconv.ParseUint(strings.TrimSpace(v.String()), 10, 64); err == nil {
 			return n, nil
 		}
 	}

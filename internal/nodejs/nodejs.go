@@ -109,7 +109,7 @@ func Find() (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("need Node %d or later (%s): go tool mage deps installs Node %s into %s", MinMajor, why, Pinned, Dir())
+	return "", fmt.Errorf("need Node %d or later (%s); go tool mage deps installs Node %s into %s", MinMajor, why, Pinned, Dir())
 }
 
 // Ensure returns the path of a Node binary of version MinMajor or later,

@@ -11,12 +11,13 @@ import (
 	"testing"
 )
 
-// budgetGzip is the most gojanus.wasm may weigh, gzip -9 compressed, in
-// bytes: what the module weighed when the js build lost net/http,
-// crypto/tls and coder/websocket (1,444,000 bytes in December 2026), and a
-// little room. Raising it is a decision, to be made with the table of
+// budgetGzip is the most gojanus.wasm may weigh, gzip -9 compressed (Go's
+// compress/gzip), in bytes: what the module weighed once the js build had
+// lost net/http, crypto/tls, coder/websocket, regexp and fmt's scanner
+// (1,405,556 bytes in December 2026; 3,360,000 before), and 1% of room.
+// Raising it is a decision, to be made with the table of
 // go tool mage wasmSize at hand.
-const budgetGzip = 1_460_000
+const budgetGzip = 1_420_000
 
 // forbidden are packages the js build must never link: each costs
 // hundreds of kilobytes (net/http brings crypto/tls, crypto/x509 and

@@ -206,6 +206,58 @@ console.log(JSON.stringify(results));
     assert.equal(r["janus error"].code, 460);
   });
 
+  test(`${version}: a dropped connection: the call in flight rejects with DisconnectedError, the client is lost, and the process exits`, { skip }, async () => {
+    const janus = new URL(env.ws);
+    const out = ok(
+      await runModule(
+        node,
+        here,
+        `
+import net from "node:net";
+import { load } from "gojanus";
+const gojanus = await load();
+// A TCP proxy to Janus that can swallow what the client sends, then drop
+// the connection.
+let swallow = false;
+const sockets = new Set();
+const proxy = net.createServer((down) => {
+  const up = net.connect(${janus.port}, ${JSON.stringify(janus.hostname)});
+  for (const s of [down, up]) {
+    sockets.add(s);
+    s.on("error", () => {});
+  }
+  down.on("data", (b) => swallow || up.write(b));
+  up.pipe(down);
+});
+await new Promise((r) => proxy.listen(0, "127.0.0.1", r));
+const client = await gojanus.connect("ws://127.0.0.1:" + proxy.address().port, { reconnect: false });
+const session = await client.createSession();
+const lost = new Promise((r) => client.addEventListener("state", (e) => e.detail.state === "lost" && r(e.detail)));
+const ended = new Promise((r) => session.addEventListener("ended", (e) => r(e.detail)));
+swallow = true;
+const inFlight = client.info().then(() => ({ resolved: true }), (e) => ({ name: e.name, message: e.message }));
+setTimeout(() => {
+  proxy.close();
+  for (const s of sockets) s.destroy();
+}, 200);
+const res = await inFlight;
+const st = await lost;
+const end = await ended;
+const after = await client.info().then(() => ({ resolved: true }), (e) => ({ name: e.name, message: e.message }));
+console.log(JSON.stringify({ res, st: st.state, stError: st.error, end: end.error, after, state: client.state }));
+`,
+      ),
+      "dropped connection",
+    );
+    const r = JSON.parse(out);
+    assert.equal(r.res.name, "DisconnectedError", JSON.stringify(r));
+    assert.doesNotMatch(r.res.message, goInternals);
+    assert.equal(r.st, "lost");
+    assert.equal(r.state, "lost");
+    assert.match(r.end, /connection lost/);
+    assert.equal(r.after.name, "InvalidStateError", JSON.stringify(r));
+  });
+
   test(`${version}: without a WebSocket or the ws package, ws:// rejects with NotSupportedError and HTTP works`, { skip }, async () => {
     // A folder of its own with the package but without ws, where nothing
     // above can lend it one.
