@@ -215,7 +215,7 @@ func Vet() error {
 	if err := run(nil, gocmd, "vet", "./..."); err != nil {
 		return err
 	}
-	if err := run(wasmEnv(), gocmd, "vet", "./core/...", "./wasm/...", "./internal/janustest/..."); err != nil {
+	if err := run(wasmEnv(), gocmd, "vet", "./core/...", "./wasm/...", "./internal/janustest/...", "./internal/jsrt/..."); err != nil {
 		return err
 	}
 	return run(wasmEnv(), gocmd, "build", "./core/...", "./wasm/...")

@@ -91,7 +91,7 @@ func Wasm() error {
 	if err != nil {
 		return err
 	}
-	br, gz, err := webserve.Precompress(wasmOut)
+	br, gz, err := webserve.Precompress(wasmOut, webserve.Best)
 	if err != nil {
 		return err
 	}

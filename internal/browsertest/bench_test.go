@@ -18,6 +18,7 @@ import (
 
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/nodejs"
+	"github.com/gojanus/gojanus/internal/webserve"
 )
 
 const (
@@ -57,7 +58,7 @@ func BenchmarkBrowser(b *testing.B) {
 		b.Fatal(err)
 	}
 	build := b.TempDir()
-	buildWasm(b, root, build)
+	buildWasm(b, root, build, webserve.Best)
 	web := httptest.NewServer(webHandler(root, build, ""))
 	defer web.Close()
 

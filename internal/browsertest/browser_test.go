@@ -173,7 +173,7 @@ func prepare(t *testing.T) {
 
 	build := t.TempDir()
 	start := time.Now()
-	buildWasm(t, root, build)
+	buildWasm(t, root, build, webserve.Fast)
 	goBuild(t, root, nil, "-o", filepath.Join(build, "gojanus"), "./native/cmd/gojanus")
 	t.Logf("built gojanus.wasm and gojanus in %.1f s", time.Since(start).Seconds())
 	t.Setenv(envBuild, build)
@@ -196,8 +196,9 @@ func goBuild(tb testing.TB, root string, env []string, args ...string) {
 // buildWasm builds gojanus.wasm into build, the way it is shipped
 // (-trimpath, no symbol table or DWARF), beside this Go's wasm_exec.js,
 // copies janus.js and webrtc-adapter into build/lib, and writes the
-// brotli and gzip forms of each, which webHandler serves.
-func buildWasm(tb testing.TB, root, build string) {
+// brotli and gzip forms of each at level, which webHandler serves. (The
+// tests take webserve.Fast: brotli's best takes minutes under -race.)
+func buildWasm(tb testing.TB, root, build string, level webserve.Level) {
 	tb.Helper()
 	goBuild(tb, root, []string{"GOOS=js", "GOARCH=wasm"}, "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(build, "gojanus.wasm"), "./wasm")
 	out, err := exec.Command(gocmd, "env", "GOROOT").Output()
@@ -232,7 +233,7 @@ func buildWasm(tb testing.TB, root, build string) {
 	}
 	// All served compressed, as production would (see internal/webserve).
 	for _, f := range []string{"gojanus.wasm", "wasm_exec.js", "lib/janus.js", "lib/adapter.js"} {
-		if _, _, err := webserve.Precompress(filepath.Join(build, f)); err != nil {
+		if _, _, err := webserve.Precompress(filepath.Join(build, f), level); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -49,7 +49,7 @@ func TestServesPrecompressedWasm(t *testing.T) {
 	wasm := bytes.Repeat([]byte("\x00asm gojanus "), 5000)
 	file := filepath.Join(dir, "gojanus.wasm")
 	require.NoError(t, os.WriteFile(file, wasm, 0o644))
-	br, gz, err := Precompress(file)
+	br, gz, err := Precompress(file, Fast)
 	require.NoError(t, err)
 	assert.Less(t, br, len(wasm)/10)
 	assert.Less(t, gz, len(wasm)/10)
