@@ -66,9 +66,10 @@ var wasmGoTestPackages = []string{
 
 // Wasm builds the WebAssembly client into web/gojanus.wasm (stripped,
 // trimpath) with its brotli and gzip forms beside it (what a server should
-// send), copies the matching wasm_exec.js of this Go and the TypeScript
-// declarations (gojanus.d.ts) into web/, and prints the sizes. web/ is
-// then the npm package (npm pack ./web).
+// send), copies the matching wasm_exec.js of this Go, the TypeScript
+// declarations (gojanus.d.ts, gojanus-global.d.ts) and the LICENSE into
+// web/, and prints the sizes. web/ is then the npm package (npm pack
+// ./web).
 func Wasm() error {
 	gocmd := mg.GoCmd()
 	if err := os.MkdirAll(webDir, 0o755); err != nil {
@@ -84,8 +85,14 @@ func Wasm() error {
 	if err := copyFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"), filepath.Join(webDir, "wasm_exec.js")); err != nil {
 		return err
 	}
-	if err := copyFile(wasmTypes, filepath.Join(webDir, "gojanus.d.ts")); err != nil {
-		return err
+	for src, dst := range map[string]string{
+		wasmTypes:                  "gojanus.d.ts",
+		"wasm/gojanus-global.d.ts": "gojanus-global.d.ts",
+		"LICENSE":                  "LICENSE",
+	} {
+		if err := copyFile(src, filepath.Join(webDir, dst)); err != nil {
+			return err
+		}
 	}
 	st, err := os.Stat(wasmOut)
 	if err != nil {

@@ -116,11 +116,12 @@ func dialTransport(ctx context.Context, rawURL, subprotocol string, o options) (
 		if err != nil {
 			return nil, err
 		}
-		if subprotocol == ws.Protocol {
-			if err := tr.Probe(ctx); err != nil {
-				_ = tr.Close()
-				return nil, fmt.Errorf("janus: %w", err)
-			}
+		// A wrong or dead endpoint fails here, not at the first request
+		// (GET <endpoint>/info answers without credentials on both the
+		// Janus API and the admin API).
+		if err := tr.Probe(ctx); err != nil {
+			_ = tr.Close()
+			return nil, fmt.Errorf("janus: %w", err)
 		}
 		return tr, nil
 	default:

@@ -3,7 +3,7 @@ package core
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"reflect"
 	"strconv"
 )
 
@@ -65,10 +65,29 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.ParseUint(string(b), 10, 64)
 	if err != nil {
-		return fmt.Errorf("janus id: %s is neither a string nor an unsigned integer", b)
+		// encoding/json adds the member's name to this error type.
+		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: idType}
 	}
 	*id = NumID(n)
 	return nil
+}
+
+var idType = reflect.TypeFor[ID]()
+
+// jsonKind names the JSON type of a value, as encoding/json's errors do
+// ("number -1", "object", "array", "bool").
+func jsonKind(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return "value"
+	case b[0] == '{':
+		return "object"
+	case b[0] == '[':
+		return "array"
+	case b[0] == 't' || b[0] == 'f':
+		return "bool"
+	}
+	return "number " + string(b)
 }
 
 // Ptr returns a pointer to v, for optional request fields (*bool, *int)

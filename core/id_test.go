@@ -22,7 +22,12 @@ func TestIDMarshalsToTheRightJSONType(t *testing.T) {
 	assert.True(t, got.B.IsString())
 	assert.Equal(t, "x y", got.B.String())
 	assert.Equal(t, "9007199254740993", got.A.String())
-	assert.Error(t, json.Unmarshal([]byte(`{"A":-1}`), &got))
-	assert.Error(t, json.Unmarshal([]byte(`{"A":1.5}`), &got))
-	assert.Error(t, json.Unmarshal([]byte(`{"A":{}}`), &got))
+	for in, kind := range map[string]string{`{"A":-1}`: "number -1", `{"A":1.5}`: "number 1.5", `{"A":{}}`: "object", `{"A":[1]}`: "array", `{"A":true}`: "bool"} {
+		err := json.Unmarshal([]byte(in), &got)
+		var ute *json.UnmarshalTypeError
+		if assert.ErrorAs(t, err, &ute, in) {
+			assert.Equal(t, "A", ute.Field, "the error names the member: %v", err)
+			assert.Equal(t, kind, ute.Value, in)
+		}
+	}
 }

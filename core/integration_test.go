@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -510,4 +511,28 @@ func TestRealDialErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "does not answer")
 	require.False(t, errors.Is(err, core.ErrTimeout))
+}
+
+// TestRealDialWrongPath: an HTTP URL that reaches a server but not a
+// Janus endpoint fails at dial time, with a hint about the path, for the
+// Janus API and the admin API alike; the right paths dial.
+func TestRealDialWrongPath(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{})
+	ctx := ctxT(t)
+	base := strings.TrimSuffix(srv.HTTPURL, "/janus")
+	_, err := core.Dial(ctx, base)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is not a Janus endpoint")
+	assert.Contains(t, err.Error(), "404")
+	assert.Contains(t, err.Error(), "/janus")
+
+	adminBase := strings.TrimSuffix(srv.AdminHTTPURL, "/admin")
+	_, err = core.DialAdmin(ctx, adminBase+"/nope", core.WithAdminSecret(srv.AdminSecret))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is not a Janus endpoint")
+
+	a, err := core.DialAdmin(ctx, srv.AdminHTTPURL, core.WithAdminSecret(srv.AdminSecret))
+	require.NoError(t, err)
+	require.NoError(t, a.Ping(ctx))
+	require.NoError(t, a.Close())
 }

@@ -29,7 +29,7 @@ func initAdminProto() {
 		"setSessionTimeout": method("admin client", adminSetSessionTimeout),
 		"request":           method("admin client", adminRequest),
 		"handleRequest":     method("admin client", adminHandleRequest),
-		"close":             method("admin client", adminClose),
+		"close":             closeMethod("admin client", adminClose),
 	})
 }
 
@@ -48,11 +48,19 @@ func connectAdmin(_ js.Value, args []js.Value) any {
 	opts := arg(args, 1)
 	return async(opts, func(ctx context.Context) (any, error) {
 		var o []core.Option
-		if s := str(opts, "adminSecret"); s != "" {
+		r := readOptions(opts, "connectAdmin options")
+		if s := r.str("adminSecret"); s != "" {
 			o = append(o, core.WithAdminSecret(s))
 		}
-		if d, ok := millis(opts, "transactionTimeout"); ok && d > 0 {
+		if d, ok := r.millis("transactionTimeout"); ok && d > 0 {
 			o = append(o, core.WithTransactionTimeout(d))
+		}
+		timeout := defaultConnectTimeout
+		if d, ok := r.millis("connectTimeout"); ok && d > 0 {
+			timeout = d
+		}
+		if r.err != nil {
+			return nil, r.err
 		}
 		l, err := loggerFor(opts)
 		if err != nil {
@@ -60,10 +68,6 @@ func connectAdmin(_ js.Value, args []js.Value) any {
 		}
 		if l != nil {
 			o = append(o, core.WithLogger(l))
-		}
-		timeout := defaultConnectTimeout
-		if d, ok := millis(opts, "connectTimeout"); ok && d > 0 {
-			timeout = d
 		}
 		dctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()

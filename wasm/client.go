@@ -29,7 +29,7 @@ func initClientProtos() {
 		"info":          method("client", clientInfo),
 		"createSession": method("client", clientCreateSession),
 		"claimSession":  method("client", clientClaimSession),
-		"close":         method("client", clientClose),
+		"close":         closeMethod("client", clientClose),
 	})
 	sessionProto = newProto(et, map[string]func(js.Value, []js.Value) any{
 		"attach":             method("session", sessionAttach),
@@ -80,7 +80,7 @@ func connect(_ js.Value, args []js.Value) any {
 	}
 	opts := arg(args, 1)
 	return async(opts, func(ctx context.Context) (any, error) {
-		coreOpts, err := clientOptions(opts)
+		coreOpts, timeout, err := clientOptions(opts)
 		if err != nil {
 			return nil, err
 		}
@@ -91,10 +91,6 @@ func connect(_ js.Value, args []js.Value) any {
 			default: // a JavaScript side this far behind only needs the last state
 			}
 		}))
-		timeout := defaultConnectTimeout
-		if d, ok := millis(opts, "connectTimeout"); ok && d > 0 {
-			timeout = d
-		}
 		dctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		c, err := core.DialServers(dctx, urls, coreOpts...)
@@ -130,53 +126,69 @@ func urlsArg(v js.Value) ([]string, error) {
 	return nil, typeError("gojanus: connect needs a server URL (ws://, wss://, http:// or https://) or an array of them")
 }
 
-// clientOptions converts connect's options.
-func clientOptions(opts js.Value) ([]core.Option, error) {
+// clientOptions converts connect's options, and returns the connect
+// timeout.
+func clientOptions(opts js.Value) ([]core.Option, time.Duration, error) {
+	r := readOptions(opts, "connect options")
 	var o []core.Option
-	if s := str(opts, "apiSecret"); s != "" {
+	if s := r.str("apiSecret"); s != "" {
 		o = append(o, core.WithAPISecret(s))
 	}
-	if s := str(opts, "token"); s != "" {
+	if s := r.str("token"); s != "" {
 		o = append(o, core.WithToken(s))
 	}
-	if d, ok := millis(opts, "keepalive"); ok {
+	if d, ok := r.millis("keepalive"); ok {
 		o = append(o, core.WithKeepalive(d))
 	}
-	if d, ok := millis(opts, "transactionTimeout"); ok && d > 0 {
+	if d, ok := r.millis("transactionTimeout"); ok && d > 0 {
 		o = append(o, core.WithTransactionTimeout(d))
 	}
-	if opts.Type() == js.TypeObject {
-		if v := opts.Get("eventBuffer"); v.Type() == js.TypeNumber && v.Int() > 0 {
-			o = append(o, core.WithEventBuffer(v.Int()))
-		}
-		switch r := opts.Get("reconnect"); r.Type() {
+	if n, ok := r.count("eventBuffer"); ok && n > 0 {
+		o = append(o, core.WithEventBuffer(n))
+	}
+	timeout := defaultConnectTimeout
+	if d, ok := r.millis("connectTimeout"); ok && d > 0 {
+		timeout = d
+	}
+	if opts.Type() == js.TypeObject && r.err == nil {
+		switch v := opts.Get("reconnect"); v.Type() {
+		case js.TypeUndefined, js.TypeNull:
 		case js.TypeBoolean:
-			if !r.Bool() {
+			if !v.Bool() {
 				o = append(o, core.WithReconnect(core.ReconnectPolicy{Disabled: true}))
 			}
 		case js.TypeObject:
+			rp := readOptions(v, "connect options: reconnect")
 			p := core.DefaultReconnectPolicy
-			if d, ok := millis(r, "initial"); ok {
+			if d, ok := rp.millis("initial"); ok {
 				p.Initial = d
 			}
-			if d, ok := millis(r, "max"); ok {
+			if d, ok := rp.millis("max"); ok {
 				p.Max = d
 			}
-			if d, ok := millis(r, "maxElapsed"); ok {
+			if d, ok := rp.millis("maxElapsed"); ok {
 				p.MaxElapsed = d
 			}
-			if v := r.Get("maxAttempts"); v.Type() == js.TypeNumber {
-				p.MaxAttempts = v.Int()
+			if n, ok := rp.count("maxAttempts"); ok {
+				p.MaxAttempts = n
+			}
+			if rp.err != nil {
+				return nil, 0, rp.err
 			}
 			o = append(o, core.WithReconnect(p))
+		default:
+			return nil, 0, typeError("gojanus: connect options: \"reconnect\" must be a boolean or an object, not %s", jsTypeOf(v))
 		}
 	}
+	if r.err != nil {
+		return nil, 0, r.err
+	}
 	if l, err := loggerFor(opts); err != nil {
-		return nil, err
+		return nil, 0, err
 	} else if l != nil {
 		o = append(o, core.WithLogger(l))
 	}
-	return o, nil
+	return o, timeout, nil
 }
 
 // watch delivers the client's state changes in order, and ends the object
@@ -232,19 +244,24 @@ func clientInfo(ctx context.Context, cs *clientState, _ []js.Value) (any, error)
 }
 
 // callOptions reads {token, apiSecret} for one request.
-func callOptions(opts js.Value) []core.CallOption {
+func callOptions(opts js.Value) ([]core.CallOption, error) {
+	r := readOptions(opts, "options")
 	var o []core.CallOption
-	if s := str(opts, "token"); s != "" {
+	if s := r.str("token"); s != "" {
 		o = append(o, core.WithCallToken(s))
 	}
-	if s := str(opts, "apiSecret"); s != "" {
+	if s := r.str("apiSecret"); s != "" {
 		o = append(o, core.WithCallAPISecret(s))
 	}
-	return o
+	return o, r.err
 }
 
 func clientCreateSession(ctx context.Context, cs *clientState, args []js.Value) (any, error) {
-	s, err := cs.c.CreateSession(ctx, callOptions(arg(args, 0))...)
+	co, err := callOptions(arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	s, err := cs.c.CreateSession(ctx, co...)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +273,11 @@ func clientClaimSession(ctx context.Context, cs *clientState, args []js.Value) (
 	if err != nil {
 		return nil, err
 	}
-	s, err := cs.c.ClaimSession(ctx, id, callOptions(arg(args, 1))...)
+	co, err := callOptions(arg(args, 1))
+	if err != nil {
+		return nil, err
+	}
+	s, err := cs.c.ClaimSession(ctx, id, co...)
 	if err != nil {
 		return nil, err
 	}
@@ -316,12 +337,16 @@ func sessionDestroy(ctx context.Context, ss *sessionState, _ []js.Value) (any, e
 }
 
 // attachOptions reads {opaqueId, token, apiSecret} of an attach.
-func attachOptions(opts js.Value) []core.CallOption {
-	o := callOptions(opts)
-	if s := str(opts, "opaqueId"); s != "" {
+func attachOptions(opts js.Value) ([]core.CallOption, error) {
+	o, err := callOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	r := readOptions(opts, "attach options")
+	if s := r.str("opaqueId"); s != "" {
 		o = append(o, core.WithOpaqueID(s))
 	}
-	return o
+	return o, r.err
 }
 
 func sessionAttach(ctx context.Context, ss *sessionState, args []js.Value) (any, error) {
@@ -329,7 +354,11 @@ func sessionAttach(ctx context.Context, ss *sessionState, args []js.Value) (any,
 	if plugin.Type() != js.TypeString || plugin.String() == "" {
 		return nil, typeError("gojanus: attach needs a plugin package name, e.g. \"janus.plugin.echotest\"")
 	}
-	h, err := ss.s.Attach(ctx, plugin.String(), attachOptions(arg(args, 1))...)
+	ao, err := attachOptions(arg(args, 1))
+	if err != nil {
+		return nil, err
+	}
+	h, err := ss.s.Attach(ctx, plugin.String(), ao...)
 	if err != nil {
 		return nil, err
 	}
@@ -472,7 +501,10 @@ func handleSend(ctx context.Context, hs *handleState, args []js.Value, send func
 		return nil, err
 	}
 	opts := arg(args, 1)
-	co := callOptions(opts)
+	co, err := callOptions(opts)
+	if err != nil {
+		return nil, err
+	}
 	if opts.Type() == js.TypeObject && isSet(opts.Get("jsep")) {
 		var j core.JSEP
 		if err := fromJS(opts.Get("jsep"), &j); err != nil {

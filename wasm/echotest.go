@@ -34,7 +34,11 @@ func (hs *handleState) echoTest() (*echotest.Handle, error) {
 
 // sessionAttachEchoTest({opaqueId}) -> EchoTest handle.
 func sessionAttachEchoTest(ctx context.Context, ss *sessionState, args []js.Value) (any, error) {
-	h, err := echotest.Attach(ctx, ss.s, attachOptions(arg(args, 0))...)
+	ao, err := attachOptions(arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	h, err := echotest.Attach(ctx, ss.s, ao...)
 	if err != nil {
 		return nil, err
 	}

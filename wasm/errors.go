@@ -237,8 +237,8 @@ func article(v string) string {
 	case "":
 		return "this value"
 	}
-	if strings.HasPrefix(v, "number") {
-		return "a number (" + strings.TrimSpace(strings.TrimPrefix(v, "number")) + ")"
+	if n, ok := strings.CutPrefix(v, "number "); ok {
+		return "a number (" + n + ")"
 	}
 	return "a " + v
 }

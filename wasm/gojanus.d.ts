@@ -1,9 +1,10 @@
 // Type declarations of gojanus: the JavaScript API of the WebAssembly build
 // of gojanus. The ES modules (gojanus.mjs in browsers, gojanus-node.mjs in
 // Node; the package's "." export picks the right one) export load(), which
-// resolves to the API; a page that starts gojanus.wasm itself with Go's
+// resolves to the API. A page that starts gojanus.wasm itself with Go's
 // wasm_exec.js finds the same API on globalThis.gojanus once go.run(instance)
-// has been called.
+// has been called: gojanus-global.d.ts ("gojanus/global") declares that
+// global.
 //
 // Conventions:
 // - Every asynchronous call returns a Promise. Failures reject with a
@@ -30,13 +31,9 @@
 export {};
 
 declare global {
-  var gojanus: Gojanus.API;
-  /** Called with the API once the wasm program has set it, if defined. */
-  var onGojanusReady: ((api: Gojanus.API) => void) | undefined;
-
   // Browser (and Node) types the API mentions. Where the DOM library or
-  // @types/node declares them, these empty interfaces merge with theirs;
-  // without them, they stand for values gojanus only passes through.
+  // @types/node declares them, these interfaces merge with theirs; without
+  // them, they stand for values gojanus only passes through.
   interface MediaStream {}
   interface MediaStreamTrack {}
   interface MediaTrackConstraints {}
@@ -47,8 +44,12 @@ declare global {
   interface EventTarget {}
   interface AddEventListenerOptions {}
   interface EventListenerOptions {}
-  interface URL {}
-  interface Response {}
+  interface URL {
+    href: string;
+  }
+  interface Response {
+    readonly ok: boolean;
+  }
   namespace WebAssembly {
     interface Module {}
   }
@@ -375,7 +376,11 @@ export declare namespace Gojanus {
     createSession(options?: Credentials): Promise<Session>;
     /** Takes over a session of another (or a lost) connection. */
     claimSession(id: number, options?: Credentials): Promise<Session>;
-    /** Closes the connection; its sessions end (Janus destroys them, unless it keeps them for reclaiming). */
+    /**
+     * Closes the connection; its Session objects end. Over WebSocket Janus destroys the sessions
+     * itself (unless it keeps them for reclaiming); over HTTP it keeps them until they time out
+     * (session_timeout), so destroy them first. Closing a closed client resolves.
+     */
     close(): Promise<void>;
   }
 

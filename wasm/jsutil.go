@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"syscall/js"
-	"time"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/internal/jsrt"
@@ -129,6 +128,22 @@ func method[T any](what string, fn func(ctx context.Context, s T, args []js.Valu
 	}
 }
 
+// closeMethod is method for close(): closing an object that has already
+// ended resolves (closing twice, or after the connection was lost, is not
+// an error), as cleanup code in finally blocks expects.
+func closeMethod[T any](what string, fn func(ctx context.Context, s T, args []js.Value) (any, error)) func(js.Value, []js.Value) any {
+	m := method(what, fn)
+	return func(this js.Value, args []js.Value) any {
+		if _, err := self[T](this, what); err != nil {
+			var ae *apiError
+			if errors.As(err, &ae) && ae.name == "InvalidStateError" {
+				return jsPromise.Call("resolve")
+			}
+		}
+		return m(this, args)
+	}
+}
+
 // optionsArg returns the last argument when it is a plain object (where an
 // AbortSignal may be given as "signal"), else undefined.
 func optionsArg(args []js.Value) js.Value {
@@ -150,6 +165,7 @@ func async(opts js.Value, fn func(ctx context.Context) (any, error)) js.Value {
 	})
 	p := jsPromise.New(exec) // the executor runs synchronously
 	exec.Release()
+	site := callSite()
 	ctx, cancel := contextFor(opts)
 	go func() {
 		defer cancel()
@@ -158,7 +174,7 @@ func async(opts js.Value, fn func(ctx context.Context) (any, error)) js.Value {
 			if reason, ok := context.Cause(ctx).(*abortReason); ok && errors.Is(err, context.Canceled) {
 				err = reason.wrap(err)
 			}
-			reject.Invoke(jsError(err))
+			reject.Invoke(withCallSite(jsError(err), site))
 		} else {
 			resolve.Invoke(toJS(v))
 		}
@@ -186,7 +202,49 @@ func (r *abortReason) wrap(err error) error {
 
 // rejected returns a Promise rejected with err.
 func rejected(err error) js.Value {
-	return jsPromise.Call("reject", jsError(err))
+	return jsPromise.Call("reject", withCallSite(jsError(err), callSite()))
+}
+
+// callSite returns an Error made now, in the JavaScript call that entered
+// Go: its stack holds the caller's frames, which the Error a Promise
+// rejects with later (made on a goroutine, with only wasm frames) gets
+// through withCallSite. The stack limit is raised for the moment, since
+// the frames of Go and wasm_exec.js come first.
+func callSite() js.Value {
+	ctor := jsGlobal.Get("Error")
+	limit := ctor.Get("stackTraceLimit")
+	if limit.Type() == js.TypeNumber {
+		ctor.Set("stackTraceLimit", 40)
+		defer ctor.Set("stackTraceLimit", limit)
+	}
+	return ctor.New()
+}
+
+// withCallSite gives e the stack of site without the frames of Go's
+// WebAssembly and wasm_exec.js, so that an uncaught rejection points at
+// the caller's line, not at gojanus's internals. It returns e.
+func withCallSite(e, site js.Value) js.Value {
+	st := site.Get("stack")
+	if st.Type() != js.TypeString {
+		return e
+	}
+	lines := strings.Split(st.String(), "\n")
+	var keep []string
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "Error") {
+		// V8 starts the stack with "Name: message"; other engines list
+		// frames only.
+		keep = append(keep, e.Get("name").String()+": "+e.Get("message").String())
+		lines = lines[1:]
+	}
+	for _, l := range lines {
+		if l == "" || strings.Contains(l, "wasm://") || strings.Contains(l, "wasm-function") ||
+			strings.Contains(l, "wasm_exec.js") || strings.Contains(l, ".wasm:") {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	e.Set("stack", strings.Join(keep, "\n"))
+	return e
 }
 
 // contextFor returns a context cancelled when opts.signal (an AbortSignal)
@@ -287,31 +345,6 @@ func rawJS(v js.Value) (json.RawMessage, error) {
 	return json.RawMessage(s.String()), nil
 }
 
-// str returns opts[name] as a string ("" when unset).
-func str(opts js.Value, name string) string {
-	if opts.Type() != js.TypeObject {
-		return ""
-	}
-	v := opts.Get(name)
-	if v.Type() != js.TypeString {
-		return ""
-	}
-	return v.String()
-}
-
-// millis returns opts[name], a number of milliseconds, and whether it was
-// given.
-func millis(opts js.Value, name string) (time.Duration, bool) {
-	if opts.Type() != js.TypeObject {
-		return 0, false
-	}
-	v := opts.Get(name)
-	if v.Type() != js.TypeNumber {
-		return 0, false
-	}
-	return time.Duration(v.Float() * float64(time.Millisecond)), true
-}
-
 // uintArg returns args[i] as an unsigned id (a number, or a decimal string).
 func uintArg(args []js.Value, i int, what string) (uint64, error) {
 	v := arg(args, i)
@@ -354,17 +387,28 @@ func errString(err error) any {
 }
 
 // callJS calls fn (if it is a function) with args, reporting an exception
-// on the console instead of ending the program.
+// on the console, with its stack, instead of ending the program.
 func callJS(fn js.Value, args ...any) {
 	if fn.Type() != js.TypeFunction {
 		return
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			jsGlobal.Get("console").Call("error", "gojanus: an event callback threw:", fmt.Sprint(r))
+			reportThrown("gojanus: an event callback threw:", r)
 		}
 	}()
 	fn.Invoke(args...)
+}
+
+// reportThrown logs what a recovered panic from a JavaScript call carried:
+// the thrown value itself when it is one (the console shows its stack),
+// else its description.
+func reportThrown(what string, r any) {
+	var v any = fmt.Sprint(r)
+	if je, ok := r.(js.Error); ok {
+		v = je.Value
+	}
+	jsGlobal.Get("console").Call("error", what, v)
 }
 
 // emit delivers an event (a plain object with a "type") to one of our
@@ -388,7 +432,7 @@ func emit(obj, ev js.Value) {
 	e.Set("detail", ev)
 	defer func() {
 		if r := recover(); r != nil {
-			jsGlobal.Get("console").Call("error", "gojanus: dispatching", typ, fmt.Sprint(r))
+			reportThrown("gojanus: a listener of "+typ+" threw:", r)
 		}
 	}()
 	obj.Call("dispatchEvent", e)

@@ -52,7 +52,11 @@ func main() {
 	g.Set("setLogLevel", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		lvl, err := parseLevel(arg(args, 0))
 		if err != nil {
-			return jsError(err) // a Go callback cannot throw: the error is returned
+			// A Go callback cannot throw: the error is returned, and
+			// shown on the console so that it is not missed.
+			e := jsError(err)
+			jsGlobal.Get("console").Call("warn", e)
+			return e
 		}
 		slog.SetDefault(newLogger(lvl))
 		return js.Undefined()

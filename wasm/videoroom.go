@@ -89,7 +89,11 @@ func (hs *handleState) subscriber() *videoroom.Subscriber {
 
 // sessionAttachVideoRoom({opaqueId}) -> VideoRoom handle.
 func sessionAttachVideoRoom(ctx context.Context, ss *sessionState, args []js.Value) (any, error) {
-	h, err := videoroom.Attach(ctx, ss.s, attachOptions(arg(args, 0))...)
+	ao, err := attachOptions(arg(args, 0))
+	if err != nil {
+		return nil, err
+	}
+	h, err := videoroom.Attach(ctx, ss.s, ao...)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +114,11 @@ func sessionJoinVideoRoom(ctx context.Context, ss *sessionState, args []js.Value
 	if j.Room.IsZero() {
 		return nil, typeError("gojanus: joinVideoRoom needs {room}")
 	}
-	pub, joined, err := videoroom.JoinPublisher(ctx, ss.s, j, attachOptions(arg(args, 1))...)
+	ao, err := attachOptions(arg(args, 1))
+	if err != nil {
+		return nil, err
+	}
+	pub, joined, err := videoroom.JoinPublisher(ctx, ss.s, j, ao...)
 	if err != nil {
 		return nil, err
 	}
@@ -364,7 +372,12 @@ func sessionSubscribeVideoRoom(ctx context.Context, ss *sessionState, args []js.
 	}
 	stop := ms.bind(ctx)
 	defer stop()
-	sub, att, err := videoroom.SubscribePeer(ms.ctx, ss.s, j, ms.peer, onTrickleErr, attachOptions(opts)...)
+	ao, err := attachOptions(opts)
+	if err != nil {
+		ms.close()
+		return nil, err
+	}
+	sub, att, err := videoroom.SubscribePeer(ms.ctx, ss.s, j, ms.peer, onTrickleErr, ao...)
 	if err != nil {
 		ms.close()
 		return nil, err

@@ -102,9 +102,13 @@ func installGojanus(b *testing.B, dir string) {
 		b.Fatal(err)
 	}
 	from := map[string]string{
-		"gojanus.wasm": "", // built above
-		"wasm_exec.js": filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"),
-		"gojanus.d.ts": filepath.Join(root, "wasm", "gojanus.d.ts"),
+		"gojanus.wasm":        "", // built above
+		"gojanus.wasm.br":     "", // for web servers; Node reads the module itself
+		"gojanus.wasm.gz":     "",
+		"wasm_exec.js":        filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"),
+		"gojanus.d.ts":        filepath.Join(root, "wasm", "gojanus.d.ts"),
+		"gojanus-global.d.ts": filepath.Join(root, "wasm", "gojanus-global.d.ts"),
+		"LICENSE":             filepath.Join(root, "LICENSE"),
 	}
 	for _, f := range append(slices.Clone(m.Files), "package.json") {
 		src, ok := from[f]

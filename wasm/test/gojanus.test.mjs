@@ -6,6 +6,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs/promises";
 import { load } from "gojanus";
 
 const env = {
@@ -64,9 +65,12 @@ after(async () => {
   }
 });
 
-test("the module is loaded", { skip }, () => {
-  assert.equal(typeof gojanus.version, "string");
+test("the module is loaded, from the package of the same version, and sets no global", { skip }, async () => {
+  const pkg = JSON.parse(await fs.readFile(new URL("./node_modules/gojanus/package.json", import.meta.url), "utf8"));
+  assert.equal(gojanus.version, pkg.version);
   assert.equal(gojanus.mediaAvailable(), false);
+  assert.equal(globalThis.gojanus, undefined, "load() leaves globalThis.gojanus alone");
+  assert.equal(await load(), gojanus, "a second load() resolves to the same API");
 });
 
 for (const transport of ["ws", "http"]) {

@@ -152,7 +152,12 @@ await attempt("malformed", () => gojanus.connect("ws://exa mple"));
 await attempt("not a URL", () => gojanus.connect(42));
 await attempt("wrong path", () => gojanus.connect(${JSON.stringify(env.http.replace(/\/janus$/, "/nope"))}));
 await attempt("connect aborted", () => gojanus.connect(${JSON.stringify(env.ws)}, { signal: AbortSignal.abort() }));
+await attempt("admin wrong path", () => gojanus.connectAdmin(${JSON.stringify(env.http.replace(/\/janus$/, "/nope"))}));
+await attempt("options not an object", () => gojanus.connect(${JSON.stringify(env.ws)}, "secret"));
+await attempt("option of the wrong type", () => gojanus.connect(${JSON.stringify(env.ws)}, { keepalive: "x" }));
+await attempt("negative timeout", () => gojanus.connect(${JSON.stringify(env.ws)}, { transactionTimeout: -5 }));
 const client = await gojanus.connect(${JSON.stringify(env.ws)});
+await attempt("credential of the wrong type", () => client.createSession({ apiSecret: 5 }));
 await attempt("aborted", () => client.info({ signal: AbortSignal.abort() }));
 await attempt("signal timeout", () => client.info({ signal: AbortSignal.timeout(0) }));
 const session = await client.createSession();
@@ -162,9 +167,13 @@ await attempt("bad id", () => vr.destroy({ room: { a: 1 } }));
 await attempt("plugin error", () => vr.destroy(987654321));
 await attempt("janus error", () => session.attach("janus.plugin.nope"));
 await attempt("media in Node", () => session.subscribeVideoRoom({ room: 1, streams: [{ feed: 1 }] }));
+await attempt("bad room id", () => session.joinVideoRoom({ room: {}, display: "x" }));
+// Where a rejection points: the caller's line, not gojanus's internals.
+const where = await client.info({ signal: AbortSignal.abort() }).catch((e) => e.stack);
 await client.close();
+await attempt("close twice", () => client.close());
 await attempt("after close", () => client.info());
-console.log(JSON.stringify(results));
+console.log(JSON.stringify({ ...results, where: { stack: where } }));
 `,
       ),
       "failures",
@@ -188,6 +197,12 @@ console.log(JSON.stringify(results));
       "plugin error": "PluginError",
       "janus error": "JanusError",
       "media in Node": "NotSupportedError",
+      "admin wrong path": "NetworkError",
+      "options not an object": "TypeError",
+      "option of the wrong type": "TypeError",
+      "negative timeout": "TypeError",
+      "credential of the wrong type": "TypeError",
+      "bad room id": "TypeError",
       "after close": "InvalidStateError",
     };
     for (const [what, name] of Object.entries(want)) {
@@ -200,7 +215,15 @@ console.log(JSON.stringify(results));
     // like browsers, says less.
     assert.match(r["refused ws"].message, new RegExp(`cannot connect to ws://127.0.0.1:${port}: websocket connection failed`));
     assert.match(r["refused http"].message, /fetch failed: connect ECONNREFUSED/);
-    assert.match(r["wrong path"].message, /404/);
+    assert.match(r["wrong path"].message, /not a Janus endpoint.*404.*\/janus/);
+    assert.match(r["admin wrong path"].message, /not a Janus endpoint/);
+    assert.match(r["option of the wrong type"].message, /"keepalive" must be a number of milliseconds, not a string/);
+    assert.match(r["credential of the wrong type"].message, /"apiSecret" must be a string, not a number/);
+    assert.match(r["bad room id"].message, /"room" must be a number or a string, not an object/);
+    assert.deepEqual(r["close twice"], { resolved: true });
+    assert.match(r.where.stack, /^AbortError: /);
+    assert.match(r.where.stack, /\.run-[^/]*\.mjs:\d+/, "the stack names the caller's file");
+    assert.doesNotMatch(r.where.stack, /wasm:\/\/|wasm_exec\.js/);
     assert.match(r["bad member type"].message, /"publishers" must be a number, not a string/);
     assert.equal(r["plugin error"].code, 426);
     assert.equal(r["janus error"].code, 460);

@@ -1,6 +1,7 @@
 // Compiled (never run) by go tool mage testWasm with tsc --noEmit: it uses
 // the whole API the way an application would, so that gojanus.d.ts stays
 // consistent and usable.
+/// <reference path="../gojanus-global.d.ts" />
 import type { Gojanus } from "../gojanus";
 
 async function demo(video: HTMLVideoElement): Promise<void> {

@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -274,9 +275,15 @@ func (e *StatusError) Error() string {
 	return "janus http: " + e.Status + ": " + e.Body
 }
 
+// snippet returns the start of an error answer's body for the error
+// message; an HTML page (a web server's error page) says nothing useful
+// there and is left out.
 func snippet(b []byte) string {
 	const max = 200
 	s := strings.TrimSpace(string(b))
+	if strings.HasPrefix(s, "<") {
+		return ""
+	}
 	if len(s) > max {
 		s = s[:max] + "..."
 	}
@@ -335,16 +342,19 @@ func mergeCancel(a, b context.Context) (context.Context, context.CancelFunc) {
 	return ctx, func() { stop(); cancel() }
 }
 
-// Probe checks that a Janus API endpoint answers (GET <base>/info), so
-// that a dial fails at once on a wrong or dead server and a server list
-// can move on to the next one.
+// Probe checks that a Janus API or admin API endpoint answers (GET
+// <base>/info, which needs no credentials), so that a dial fails at once
+// on a wrong or dead server and a server list can move on to the next one.
 func (t *Transport) Probe(ctx context.Context) error {
 	body, err := t.do(ctx, "GET", t.base+"/info", nil)
-	if err != nil {
+	var se *StatusError
+	switch {
+	case errors.As(err, &se) && se.Code == 404:
+		return fmt.Errorf("longpoll: %s is not a Janus endpoint (GET %s/info: %s; the Janus API's path usually ends in /janus, the admin API's in /admin)", t.base, t.base, se.Status)
+	case err != nil:
 		return fmt.Errorf("longpoll: %s does not answer: %w", t.base, err)
-	}
-	if !bytes.Contains(body, []byte(`"janus"`)) {
-		return fmt.Errorf("longpoll: %s is not a Janus API endpoint", t.base)
+	case !bytes.Contains(body, []byte(`"janus"`)):
+		return fmt.Errorf("longpoll: %s is not a Janus endpoint", t.base)
 	}
 	return nil
 }
