@@ -14,10 +14,11 @@ import (
 // budgetGzip is the most gojanus.wasm may weigh, gzip -9 compressed (Go's
 // compress/gzip), in bytes: what the module weighed once the js build had
 // lost net/http, crypto/tls, coder/websocket, regexp and fmt's scanner
-// (1,405,556 bytes in December 2026; 3,360,000 before), and 1% of room.
+// (1,413,255 bytes in December 2026; 3,360,000 before), and under 1% of
+// room.
 // Raising it is a decision, to be made with the table of
 // go tool mage wasmSize at hand.
-const budgetGzip = 1_420_000
+const budgetGzip = 1_425_000
 
 // forbidden are packages the js build must never link: each costs
 // hundreds of kilobytes (net/http brings crypto/tls, crypto/x509 and
