@@ -138,7 +138,7 @@ func Parse(r io.Reader) ([]Result, error) {
 				if !slices.Contains(out[i].Units, u) {
 					out[i].Units = append(out[i].Units, u)
 				}
-				out[i].Metrics[u] = median(samples[key][u])
+				out[i].Metrics[u] = Median(samples[key][u])
 			}
 			continue
 		}
@@ -148,9 +148,9 @@ func Parse(r io.Reader) ([]Result, error) {
 	return out, sc.Err()
 }
 
-// median returns the middle value (the mean of the two middle ones for an
-// even count).
-func median(vs []float64) float64 {
+// Median returns the middle value of vs (the mean of the two middle ones
+// for an even count); vs must not be empty.
+func Median(vs []float64) float64 {
 	s := slices.Clone(vs)
 	slices.Sort(s)
 	n := len(s)

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gojanus/gojanus/internal/benchtable"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/nodejs"
 	"github.com/gojanus/gojanus/internal/webserve"
@@ -50,7 +51,7 @@ const (
 func BenchmarkBrowser(b *testing.B) {
 	checkTools(b)
 	srv := janustest.Shared(b)
-	root := moduleRoot(b)
+	root := janustest.ModuleRoot(b)
 	dir := filepath.Join(root, browserTestDir)
 	npmInstall(b, dir)
 	chromium, err := chromiumPath()
@@ -95,9 +96,9 @@ func BenchmarkBrowser(b *testing.B) {
 			b.Logf("%s, %s: ms to the session per load %.0f; median ms since navigation start: %s", client, condition, ms, phaseMedians(phases))
 			b.Run(scenario+"/"+client, func(b *testing.B) {
 				b.ReportMetric(0, "ns/op")
-				b.ReportMetric(median(ms), "ms")
+				b.ReportMetric(benchtable.Median(ms), "ms")
 				b.ReportMetric(slices.Max(ms), "max-ms")
-				b.ReportMetric(median(wire)/1e3, "wire-KB")
+				b.ReportMetric(benchtable.Median(wire)/1e3, "wire-KB")
 			})
 		}
 	}
@@ -179,7 +180,7 @@ func phaseMedians(phases map[string][]float64) string {
 	}
 	var ps []phase
 	for k, v := range phases {
-		ps = append(ps, phase{k, median(v)})
+		ps = append(ps, phase{k, benchtable.Median(v)})
 	}
 	slices.SortFunc(ps, func(a, b phase) int { return cmp.Compare(a.ms, b.ms) })
 	var out []string
@@ -187,14 +188,4 @@ func phaseMedians(phases map[string][]float64) string {
 		out = append(out, fmt.Sprintf("%s %.0f", p.name, p.ms))
 	}
 	return strings.Join(out, ", ")
-}
-
-// median returns the median of v (not empty).
-func median(v []float64) float64 {
-	s := slices.Sorted(slices.Values(v))
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }

@@ -59,25 +59,6 @@ const (
 // TestMain fails the test binary when a test leaves goroutines behind.
 func TestMain(m *testing.M) { janustest.VerifyTestMain(m) }
 
-// moduleRoot returns the folder holding go.mod.
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // chromiumPath returns the Chromium binary: $GOJANUS_CHROMIUM, chromium in
 // PATH, or Debian's /usr/bin/chromium.
 func chromiumPath() (string, error) {
@@ -114,7 +95,7 @@ func TestBrowserDemo(t *testing.T) {
 	if !netns.Run(t) {
 		return
 	}
-	root := moduleRoot(t)
+	root := janustest.ModuleRoot(t)
 	build := os.Getenv(envBuild)
 	if build == "" {
 		t.Fatalf("%s is not set: the outer test process builds the wasm", envBuild)
@@ -168,7 +149,7 @@ func prepare(t *testing.T) {
 	if _, err := exec.LookPath("ffprobe"); err != nil {
 		janustest.Missing(t, "ffprobe not found (apt-get install ffmpeg)")
 	}
-	root := moduleRoot(t)
+	root := janustest.ModuleRoot(t)
 	npmInstall(t, filepath.Join(root, browserTestDir))
 
 	build := t.TempDir()

@@ -7,28 +7,12 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func moduleRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
+	"github.com/gojanus/gojanus/internal/janustest"
+)
 
 // TestExportedNamesHaveDocComments parses every non-test Go file outside
 // testdata and node_modules and reports exported declarations (types,
@@ -36,7 +20,7 @@ func moduleRoot(t *testing.T) string {
 // doc comment. Grouped constants and variables are covered by the group's
 // comment.
 func TestExportedNamesHaveDocComments(t *testing.T) {
-	root := moduleRoot(t)
+	root := janustest.ModuleRoot(t)
 	fset := token.NewFileSet()
 	var missing []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gojanus/gojanus/internal/benchtable"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/nodejs"
 )
@@ -62,8 +63,8 @@ func BenchmarkNodeStart(b *testing.B) {
 		b.Logf("%s: ms from process start to connected %.0f, to a session %.0f", client, connected, session)
 		b.Run("node-start/"+client, func(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
-			b.ReportMetric(median(connected), "connect-ms")
-			b.ReportMetric(median(session), "session-ms")
+			b.ReportMetric(benchtable.Median(connected), "connect-ms")
+			b.ReportMetric(benchtable.Median(session), "session-ms")
 		})
 	}
 }
@@ -126,14 +127,4 @@ func installGojanus(b *testing.B, dir string) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// median returns the median of v (not empty).
-func median(v []float64) float64 {
-	s := slices.Sorted(slices.Values(v))
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }

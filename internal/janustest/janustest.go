@@ -27,6 +27,26 @@ import (
 	"github.com/gojanus/gojanus/internal/janusserver"
 )
 
+// ModuleRoot returns the folder holding go.mod above the working
+// directory, for tests that read or build files of the module.
+func ModuleRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
 // StartTimeout bounds how long Start waits for a server to come up.
 const StartTimeout = 60 * time.Second
 

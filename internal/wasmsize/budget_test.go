@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gojanus/gojanus/internal/janustest"
 )
 
 // budgetGzip is the most gojanus.wasm may weigh, gzip -9 compressed (Go's
@@ -25,30 +27,12 @@ const budgetGzip = 1_425_000
 // math/big), and the runtime's WebSocket and fetch do their work.
 var forbidden = []string{"net/http", "crypto/tls", "crypto/x509", "math/big", "github.com/coder/websocket", "regexp", "net"}
 
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 func buildWasm(t *testing.T, out string, flags ...string) {
 	t.Helper()
 	args := append([]string{"build", "-trimpath"}, flags...)
 	args = append(args, "-o", out, "./wasm")
 	cmd := exec.Command("go", args...)
-	cmd.Dir = moduleRoot(t)
+	cmd.Dir = janustest.ModuleRoot(t)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, b)
@@ -80,14 +64,10 @@ func TestWasmSizeBudget(t *testing.T) {
 		t.Errorf("gojanus.wasm is %d bytes gzip -9, over its budget of %d: see go tool mage wasmSize for where the bytes go", gz.Len(), budgetGzip)
 	}
 
-	cmd := exec.Command("go", "list", "-deps", "./wasm")
-	cmd.Dir = moduleRoot(t)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	deps, err := cmd.Output()
+	list, err := Deps(Module + "/wasm")
 	if err != nil {
 		t.Fatal(err)
 	}
-	list := strings.Fields(string(deps))
 	for _, p := range forbidden {
 		if slices.Contains(list, p) {
 			t.Errorf("the js build links %s", p)
@@ -107,14 +87,11 @@ func TestAnalyze(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", "list", "-deps", "./wasm")
-	cmd.Dir = moduleRoot(t)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	deps, err := cmd.Output()
+	deps, err := Deps(Module + "/wasm")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Analyze(b, strings.Fields(string(deps)))
+	r, err := Analyze(b, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
