@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/gojanus/gojanus/core/internal/randhex"
 	"github.com/gojanus/gojanus/core/transport"
 )
 
@@ -87,7 +87,7 @@ func newEngine(tr transport.Transport, log *slog.Logger, timeout time.Duration) 
 		tr:      tr,
 		log:     log,
 		timeout: timeout,
-		prefix:  randomHex(12) + "-",
+		prefix:  randhex.String(12) + "-",
 		pending: make(map[string]*call),
 		done:    make(chan struct{}),
 		epoch:   time.Now(),
@@ -427,16 +427,4 @@ func (n notSent) Unwrap() error { return n.error }
 func isNotSent(err error) bool {
 	var ns notSent
 	return errors.As(err, &ns)
-}
-
-// randomHex returns n random hexadecimal digits from math/rand/v2 (ChaCha8
-// seeded by the runtime): transaction prefixes need to be unique, not
-// secret, and crypto/rand would add math/big and more to the wasm build.
-func randomHex(n int) string {
-	const digits = "0123456789abcdef"
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = digits[rand.IntN(16)]
-	}
-	return string(b)
 }

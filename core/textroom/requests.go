@@ -2,9 +2,9 @@ package textroom
 
 import (
 	"errors"
-	"math/rand/v2"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/randhex"
 )
 
 // Request is a TextRoom request. Every request type of this package is
@@ -190,10 +190,5 @@ func MarshalRequest(transaction string, r Request) ([]byte, error) {
 
 // NewTransaction returns a random transaction id for MarshalRequest.
 func NewTransaction() string {
-	const digits = "0123456789abcdef"
-	b := make([]byte, 24)
-	for i := range b {
-		b[i] = digits[rand.IntN(16)]
-	}
-	return string(b)
+	return randhex.String(24)
 }

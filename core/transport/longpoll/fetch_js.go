@@ -78,11 +78,5 @@ func fetchError(method, url string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	for i := 0; i < len(url); i++ {
-		if url[i] == '?' {
-			url = url[:i]
-			break
-		}
-	}
-	return fmt.Errorf("fetch %s %s: %w", method, url, err)
+	return fmt.Errorf("fetch %s %s: %w", method, withoutQuery(url), err)
 }

@@ -204,7 +204,7 @@ func (t *Transport) do(ctx context.Context, method, url string, body []byte) ([]
 		return nil, err
 	}
 	if status != 200 {
-		return nil, &StatusError{Code: status, Status: strconv.Itoa(status) + " " + text, Body: snippet(b)}
+		return nil, &StatusError{Code: status, Status: strings.TrimSpace(strconv.Itoa(status) + " " + text), Body: snippet(b)}
 	}
 	return b, nil
 }
@@ -217,8 +217,14 @@ func errTooLarge(limit int64, url string) error {
 			path = rest[i:]
 		}
 	}
-	path, _, _ = strings.Cut(path, "?") // the query may hold credentials
-	return fmt.Errorf("%w: more than %d bytes from %s", transport.ErrFrameTooLarge, limit, path)
+	return fmt.Errorf("%w: more than %d bytes from %s", transport.ErrFrameTooLarge, limit, withoutQuery(path))
+}
+
+// withoutQuery cuts the query off a URL for messages: it may hold the API
+// secret or a token.
+func withoutQuery(url string) string {
+	url, _, _ = strings.Cut(url, "?")
+	return url
 }
 
 // queryEscape percent-encodes s for a URL query (everything but the
