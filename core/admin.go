@@ -38,7 +38,7 @@ func newAdmin(tr transport.Transport, o options) *Admin {
 	a := &Admin{e: newEngine(tr, o.logger, o.txTimeout), secret: &secret}
 	a.e.onEvent = func(f *frame) {
 		if f.Janus != "keepalive" {
-			o.logger.Debug("janus admin: unexpected message dropped", "janus", f.Janus)
+			o.logger.Debug("janus admin: unexpected message dropped", logIDs(f.SessionID, f.Sender, "janus", f.Janus)...)
 		}
 	}
 	a.e.start()

@@ -386,7 +386,7 @@ func (c *Client) route(f *frame) {
 	s := c.sessions[f.SessionID]
 	c.mu.Unlock()
 	if s == nil {
-		c.log.Debug("janus: event for unknown session dropped", "janus", f.Janus, "session", f.SessionID)
+		c.log.Debug("janus: event for unknown session dropped", logIDs(f.SessionID, f.Sender, "janus", f.Janus)...)
 		return
 	}
 	switch f.Janus {
@@ -400,12 +400,12 @@ func (c *Client) route(f *frame) {
 			s.end(apiError("poll", f))
 			return
 		}
-		c.log.Warn("janus: unsolicited error", "session", s.id, "code", errCode(f), "reason", errReason(f))
+		c.log.Warn("janus: unsolicited error", logIDs(s.id, f.Sender, "code", errCode(f), "reason", errReason(f))...)
 		return
 	}
 	h := s.Handle(f.Sender)
 	if h == nil {
-		c.log.Debug("janus: event for unknown handle dropped", "janus", f.Janus, "session", s.id, "handle", f.Sender)
+		c.log.Debug("janus: event for unknown handle dropped", logIDs(s.id, f.Sender, "janus", f.Janus)...)
 		return
 	}
 	src := Source{Session: s.id, Handle: h.id}
@@ -434,7 +434,7 @@ func (c *Client) route(f *frame) {
 		h.events.push(&Detached{src})
 		h.end(nil)
 	default:
-		c.log.Warn("janus: unknown message type dropped", "janus", f.Janus, "session", s.id, "handle", h.id)
+		c.log.Warn("janus: unknown message type dropped", logIDs(s.id, h.id, "janus", f.Janus)...)
 	}
 }
 

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,6 +46,8 @@ type call struct {
 	// done, when set, replaces ch (fire-and-forget calls such as
 	// keepalives): it receives the answer or an error.
 	done func(*frame, error)
+	// session and handle are the ids the request addresses, for logs.
+	session, handle uint64
 	// deadline is when the call times out, in nanoseconds since the
 	// engine's epoch (monotonic).
 	deadline int64
@@ -120,6 +123,7 @@ func (e *engine) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 		return nil, ctxError(msg.kind(), err)
 	}
 	c := &call{mode: mode, request: msg.kind(), ch: make(chan *frame, 1), onReply: onReply}
+	c.session, c.handle = msg.route()
 	tx, err := e.register(c)
 	if err != nil {
 		return nil, err
@@ -162,6 +166,7 @@ func (e *engine) late(c *call) (*frame, error) {
 // (from the read loop or a timer). No goroutine waits for it.
 func (e *engine) post(ctx context.Context, msg outgoing, done func(*frame, error)) {
 	c := &call{mode: waitReply, request: msg.kind(), done: done}
+	c.session, c.handle = msg.route()
 	tx, err := e.register(c)
 	if err != nil {
 		done(nil, err)
@@ -251,10 +256,10 @@ func (e *engine) send(ctx context.Context, tx string, msg outgoing) error {
 	if err != nil {
 		return fmt.Errorf("janus: %s: encoding request: %w", msg.kind(), err)
 	}
-	if e.log.Enabled(ctx, slog.LevelDebug) {
-		e.log.Debug("janus: send", "msg", redact(body))
-	}
 	s, h := msg.route()
+	if e.log.Enabled(ctx, slog.LevelDebug) {
+		e.log.Debug("janus: send", logIDs(s, h, frameAttr(body))...)
+	}
 	err = e.tr.Send(ctx, transport.Request{Janus: msg.kind(), Session: s, Handle: h, Body: body})
 	if err == nil {
 		return nil
@@ -310,16 +315,44 @@ func (e *engine) readLoop() {
 
 // handle dispatches one transport message.
 func (e *engine) handle(b []byte) {
-	if e.log.Enabled(context.Background(), slog.LevelDebug) {
-		e.log.Debug("janus: recv", "msg", redact(b))
-	}
 	frames, err := decodeFrames(b)
-	if err != nil {
-		e.log.Warn("janus: dropping malformed message", "err", err, "msg", redact(b))
-	}
+	debug := e.log.Enabled(context.Background(), slog.LevelDebug)
 	for _, f := range frames {
+		if debug {
+			s, h := e.frameIDs(f)
+			e.log.Debug("janus: recv", logIDs(s, h, frameAttr(f.raw))...)
+		}
 		e.dispatch(f)
 	}
+	if err != nil {
+		e.log.Warn("janus: dropping malformed message", "err", err, frameAttr(b))
+	}
+}
+
+// frameIDs returns the session and handle a received frame is about, for
+// logs: its own session_id and sender, else those of the request it
+// answers (an answer to detach names no handle), and the new id of an
+// answer to create or attach.
+func (e *engine) frameIDs(f *frame) (session, handle uint64) {
+	session, handle = f.SessionID, f.Sender
+	if f.Transaction != "" && (session == 0 || handle == 0) {
+		e.mu.Lock()
+		c := e.pending[f.Transaction]
+		e.mu.Unlock()
+		if c != nil {
+			session = cmp.Or(session, c.session)
+			handle = cmp.Or(handle, c.handle)
+			// The answers to create and attach name the new id in data.
+			if f.Janus == "success" && (c.request == "create" || c.request == "attach") {
+				if id, err := decodeID(f.Data); err == nil && c.request == "create" {
+					session = cmp.Or(session, id)
+				} else if err == nil {
+					handle = cmp.Or(handle, id)
+				}
+			}
+		}
+	}
+	return session, handle
 }
 
 func (e *engine) dispatch(f *frame) {
@@ -359,7 +392,7 @@ func (e *engine) dispatch(f *frame) {
 		if f.Janus != "event" {
 			// The answer to a call that stopped waiting. (A plugin event
 			// with a transaction goes on to the handle's stream.)
-			e.log.Debug("janus: answer for a finished transaction", "janus", f.Janus)
+			e.log.Debug("janus: answer for a finished transaction", logIDs(f.SessionID, f.Sender, "janus", f.Janus)...)
 			return
 		}
 	}

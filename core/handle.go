@@ -220,7 +220,7 @@ func (h *Handle) decode(ev *PluginEvent) (out Event) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			h.s.c.log.Error("janus: event decoder panicked", "plugin", h.plugin, "panic", r)
+			h.s.c.log.Error("janus: event decoder panicked", logIDs(h.s.id, h.id, "plugin", h.plugin, "panic", r)...)
 			out = ev
 		}
 	}()

@@ -46,7 +46,7 @@ func (c *Client) sendKeepalive(s *Session) {
 			return // destroyed meanwhile: the answer is moot
 		default:
 		}
-		c.log.Warn("janus: keepalive failed", "session", s.id, "err", err)
+		c.log.Warn("janus: keepalive failed", logIDs(s.id, 0, "err", err)...)
 		s.events.push(&KeepaliveFailed{Source: Source{Session: s.id}, Err: err})
 		if errors.Is(err, ErrSessionNotFound) {
 			s.end(err)

@@ -82,7 +82,9 @@ func WithToken(token string) Option { return func(o *options) { o.token = token 
 func WithAdminSecret(secret string) Option { return func(o *options) { o.adminSecret = secret } }
 
 // WithLogger sets the logger (default slog.Default()). Debug level logs
-// every message sent and received, with credentials redacted.
+// every message sent and received under the key "frame" (a nested object
+// with slog.JSONHandler), with credentials redacted. Records about a
+// session or a handle carry "session_id" and "handle_id" (numbers).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithKeepalive sets the keepalive period for every session; zero or

@@ -247,7 +247,7 @@ func (c *Client) redial() (*engine, error) {
 		default:
 			// The server no longer knows the session (restarted, or past
 			// its reclaim_session_timeout).
-			c.log.Warn("janus: session could not be claimed after reconnect", "session", s.id, "err", err)
+			c.log.Warn("janus: session could not be claimed after reconnect", logIDs(s.id, 0, "err", err)...)
 			s.end(err)
 		}
 	}

@@ -51,7 +51,7 @@ func (s *stream) push(ev Event) {
 		s.dropped++
 		if s.dropped == 1 || s.dropped%1000 == 0 {
 			s.log.Warn("janus: event reader too slow, dropping events",
-				"session", s.src.Session, "handle", s.src.Handle, "dropped", s.dropped)
+				logIDs(s.src.Session, s.src.Handle, "dropped", s.dropped)...)
 		}
 	}
 	s.queue = append(s.queue, ev)
