@@ -18,7 +18,9 @@ type Admin struct {
 }
 
 // DialAdmin connects to the admin API at rawURL ("ws://host:7188" or
-// "http://host:7088/admin").
+// "http://host:7088/admin"). Errors are worded as Dial's; the Janus API's
+// URL, or an HTTP path that is no Janus endpoint, fails here with an error
+// matching ErrWrongEndpoint.
 func DialAdmin(ctx context.Context, rawURL string, opts ...Option) (*Admin, error) {
 	o := buildOptions(opts)
 	tr, err := dialTransport(ctx, rawURL, ws.AdminProtocol, o)
@@ -36,6 +38,7 @@ func NewAdmin(tr transport.Transport, opts ...Option) *Admin {
 func newAdmin(tr transport.Transport, o options) *Admin {
 	secret := o.adminSecret
 	a := &Admin{e: newEngine(tr, o.logger, o.txTimeout), secret: &secret}
+	a.e.admin = true
 	a.e.onEvent = func(f *frame) {
 		if f.Janus != "keepalive" {
 			o.logger.Debug("janus admin: unexpected message dropped", logIDs(f.SessionID, f.Sender, "janus", f.Janus)...)

@@ -45,6 +45,12 @@ type Client struct {
 // Dial connects to the Janus API at rawURL: "ws://" or "wss://" for
 // WebSocket, "http://" or "https://" for HTTP long-poll (the URL of the
 // API endpoint, usually ending in /janus).
+//
+// Dial errors start with "janus:" and say what to check, with the cause
+// in the chain (errors.Is(err, syscall.ECONNREFUSED) natively when
+// nothing listens). A URL that reaches Janus but is its admin API, or an
+// HTTP path that is no Janus endpoint, fails here with an error matching
+// ErrWrongEndpoint.
 func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
 	return DialServers(ctx, []string{rawURL}, opts...)
 }
@@ -114,14 +120,13 @@ func dialTransport(ctx context.Context, rawURL, subprotocol string, o options) (
 	case "http", "https":
 		tr, err := longpoll.New(rawURL, topts)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("janus: %w", err)
 		}
-		// A wrong or dead endpoint fails here, not at the first request
-		// (GET <endpoint>/info answers without credentials on both the
-		// Janus API and the admin API).
+		// A wrong or dead endpoint, or the other API's, fails here, not at
+		// the first request.
 		if err := tr.Probe(ctx); err != nil {
 			_ = tr.Close()
-			return nil, fmt.Errorf("janus: %w", err)
+			return nil, err
 		}
 		return tr, nil
 	default:

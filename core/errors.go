@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/gojanus/gojanus/core/transport"
 )
 
 // Janus API error codes (from the server's apierror.h).
@@ -163,6 +165,14 @@ func (e *URLError) Error() string {
 
 // Is makes errors.Is(err, ErrBadURL) true.
 func (e *URLError) Is(target error) bool { return target == ErrBadURL }
+
+// ErrWrongEndpoint matches errors of a server URL that reaches Janus but
+// not the API wanted, found by Dial and DialAdmin (or, over HTTP, by a
+// request refused with 457 "Unhandled request ... at this path"): the
+// admin API given to Dial, the Janus API given to DialAdmin, or an HTTP
+// path that is neither. The message says what to change; the cause (for
+// example the *Error with code 457) stays in the chain.
+var ErrWrongEndpoint = transport.ErrWrongEndpoint
 
 // ErrBadURL matches errors of server URLs that cannot be used (no or an
 // unknown scheme).

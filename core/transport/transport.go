@@ -67,6 +67,12 @@ type Session struct {
 // ErrClosed is returned (wrapped) by transports used after Close.
 var ErrClosed = errors.New("transport closed")
 
+// ErrWrongEndpoint is matched by dial errors of a URL that reaches Janus
+// but not the wanted API: the admin API where the Janus API was wanted,
+// the Janus API where the admin API was wanted, or an HTTP path that is
+// neither. core.ErrWrongEndpoint is the same value.
+var ErrWrongEndpoint = errors.New("janus: wrong endpoint")
+
 // ErrFrameTooLarge is returned (wrapped) when an incoming message exceeds
 // the configured read limit.
 var ErrFrameTooLarge = errors.New("frame exceeds read limit")

@@ -26,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gojanus/gojanus/core/internal/dialerr"
 	"github.com/gojanus/gojanus/core/transport"
 )
 
@@ -35,6 +36,7 @@ type Transport struct {
 	http      requester
 	readLimit int64
 	maxEvents int
+	want      int // wantAny, wantAPI or wantAdmin (checked by Probe)
 
 	in     chan []byte
 	ctx    context.Context
@@ -76,8 +78,17 @@ func New(base string, opts transport.Options) (*Transport, error) {
 	if maxev <= 0 {
 		maxev = DefaultMaxEvents
 	}
+	want := wantAny
+	switch opts.Subprotocol {
+	case "janus-admin-protocol": // ws.AdminProtocol
+		want = wantAdmin
+	case "":
+	default:
+		want = wantAPI
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Transport{
+		want:      want,
 		base:      strings.TrimRight(base, "/"),
 		http:      req,
 		readLimit: limit,
@@ -348,19 +359,51 @@ func mergeCancel(a, b context.Context) (context.Context, context.CancelFunc) {
 	return ctx, func() { stop(); cancel() }
 }
 
-// Probe checks that a Janus API or admin API endpoint answers (GET
-// <base>/info, which needs no credentials), so that a dial fails at once
-// on a wrong or dead server and a server list can move on to the next one.
+// Probe checks that the endpoint answers and is the API wanted (the admin
+// API when the options' Subprotocol is "janus-admin-protocol", the Janus
+// API for any other non-empty one), so that a dial fails at once on a
+// wrong or dead server and a server list can move on to the next one.
+//
+// It POSTs a list_sessions request without credentials: the Janus API
+// endpoint refuses it at its root path with error 457, while the admin
+// endpoint answers it (or refuses it with 403 when it has a secret).
+// Errors start with "janus:"; a reachable URL that is not the wanted
+// endpoint matches transport.ErrWrongEndpoint.
 func (t *Transport) Probe(ctx context.Context) error {
-	body, err := t.do(ctx, "GET", t.base+"/info", nil)
+	body, err := t.do(ctx, "POST", t.base, []byte(`{"janus":"list_sessions","transaction":"gojanus-probe"}`))
 	var se *StatusError
 	switch {
-	case errors.As(err, &se) && se.Code == 404:
-		return fmt.Errorf("longpoll: %s is not a Janus endpoint (GET %s/info: %s; the Janus API's path usually ends in /janus, the admin API's in /admin)", t.base, t.base, se.Status)
+	case errors.As(err, &se):
+		return &dialerr.Error{
+			Msg:   "janus: " + dialerr.CleanURL(t.base) + " is not a Janus endpoint (POST answered " + se.Status + "); the Janus API's path usually ends in /janus (port 8088), the admin API's in /admin (port 7088)",
+			Err:   err,
+			Match: transport.ErrWrongEndpoint,
+		}
 	case err != nil:
-		return fmt.Errorf("longpoll: %s does not answer: %w", t.base, err)
-	case !bytes.Contains(body, []byte(`"janus"`)):
-		return fmt.Errorf("longpoll: %s is not a Janus endpoint", t.base)
+		return dialerr.New(dialerr.HTTP, t.base, dialerr.Describe(dialerr.HTTP, err), err)
+	}
+	var m struct {
+		Janus string `json:"janus"`
+		Error struct {
+			Code int `json:"code"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &m) != nil || m.Janus == "" {
+		return &dialerr.Error{Msg: "janus: " + dialerr.CleanURL(t.base) + " is not a Janus endpoint (its answer is not a Janus message)", Match: transport.ErrWrongEndpoint}
+	}
+	isAPI := m.Janus == "error" && m.Error.Code == 457
+	switch {
+	case t.want == wantAdmin && isAPI:
+		return dialerr.WrongEndpoint(t.base, true, nil)
+	case t.want == wantAPI && !isAPI:
+		return dialerr.WrongEndpoint(t.base, false, nil)
 	}
 	return nil
 }
+
+// What a transport's user wants to reach.
+const (
+	wantAny = iota
+	wantAPI
+	wantAdmin
+)

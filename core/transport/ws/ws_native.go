@@ -6,12 +6,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/coder/websocket"
 
+	"github.com/gojanus/gojanus/core/internal/dialerr"
 	"github.com/gojanus/gojanus/core/transport"
 )
 
@@ -26,20 +29,33 @@ var _ transport.Transport = (*Transport)(nil)
 
 // Dial opens a WebSocket to url ("ws://" or "wss://"). opts.Subprotocol
 // defaults to [Protocol].
+//
+// Errors are short and start with "janus:", with the cause in the chain
+// (errors.Is(err, syscall.ECONNREFUSED) holds for a refused connection).
+// When the server rejects the handshake and accepts the other Janus
+// subprotocol ([Protocol] / [AdminProtocol]), the URL is the other API:
+// the error then says so and matches transport.ErrWrongEndpoint.
 func Dial(ctx context.Context, url string, opts transport.Options) (*Transport, error) {
 	if opts.Subprotocol == "" {
 		opts.Subprotocol = Protocol
 	}
-	conn, resp, err := websocket.Dial(ctx, url, dialOptions(opts))
-	if resp != nil && resp.Body != nil {
-		_ = resp.Body.Close()
-	}
+	conn, status, err := dial(ctx, url, opts)
 	if err != nil {
-		return nil, fmt.Errorf("websocket dial %s: %w", url, err)
+		if other := otherProtocol(opts.Subprotocol); other != "" && ctx.Err() == nil && rejected(status, err) {
+			// Janus drops a handshake with the wrong subprotocol: is this
+			// the other API?
+			o := opts
+			o.Subprotocol = other
+			if c, _, err2 := dial(ctx, url, o); err2 == nil {
+				_ = c.CloseNow()
+				return nil, dialerr.WrongEndpoint(url, other == Protocol, err)
+			}
+		}
+		return nil, dialerr.New(dialerr.WebSocket, url, describe(status, err), err)
 	}
 	if got := conn.Subprotocol(); got != opts.Subprotocol {
 		_ = conn.CloseNow()
-		return nil, fmt.Errorf("websocket dial %s: server did not accept subprotocol %q (got %q)", url, opts.Subprotocol, got)
+		return nil, dialerr.New(dialerr.WebSocket, url, "the server did not accept subprotocol "+strconv.Quote(opts.Subprotocol)+" (got "+strconv.Quote(got)+"): is this Janus?", nil)
 	}
 	limit := opts.ReadLimit
 	if limit <= 0 {
@@ -47,6 +63,51 @@ func Dial(ctx context.Context, url string, opts transport.Options) (*Transport, 
 	}
 	conn.SetReadLimit(limit)
 	return &Transport{conn: conn, closed: make(chan struct{})}, nil
+}
+
+// dial runs one handshake; status is the HTTP status of the server's
+// answer (0 without one).
+func dial(ctx context.Context, url string, opts transport.Options) (*websocket.Conn, int, error) {
+	conn, resp, err := websocket.Dial(ctx, url, dialOptions(opts))
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+		if resp.Body != nil {
+			_ = resp.Body.Close()
+		}
+	}
+	return conn, status, err
+}
+
+// otherProtocol returns the other Janus subprotocol, or "".
+func otherProtocol(p string) string {
+	switch p {
+	case Protocol:
+		return AdminProtocol
+	case AdminProtocol:
+		return Protocol
+	}
+	return ""
+}
+
+// rejected reports whether a handshake failed the way Janus refuses a
+// subprotocol: the connection closed without an answer, or an answer
+// other than 101.
+func rejected(status int, err error) bool {
+	return (status != 0 && status != 101) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// describe words a failed handshake.
+func describe(status int, err error) string {
+	switch {
+	case status == 404 || status == 400 || status == 426:
+		return "answered HTTP " + strconv.Itoa(status) + " instead of a WebSocket handshake (is this Janus's HTTP port? Janus's WebSocket transport usually listens on port 8188, its HTTP transport on 8088 at http://HOST:8088/janus)"
+	case status != 0 && status != 101:
+		return "answered HTTP " + strconv.Itoa(status) + " instead of a WebSocket handshake (is this the Janus WebSocket port? usually 8188, or 7188 for the admin API)"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return "the server closed the connection during the handshake (is this the Janus WebSocket port? usually 8188, or 7188 for the admin API)"
+	}
+	return dialerr.Describe(dialerr.WebSocket, err)
 }
 
 // Send writes one text message.

@@ -1,0 +1,93 @@
+// Package dialerr words the errors of connecting to Janus the same way
+// for every transport and platform: "janus: <transport> <URL>: <what
+// happened> (<what to check>)", with the URL's userinfo and query left
+// out (they may hold credentials) and the cause kept in the chain for
+// errors.Is and errors.As.
+package dialerr
+
+import (
+	"strings"
+
+	"github.com/gojanus/gojanus/core/transport"
+)
+
+// Error is a short message over its cause.
+type Error struct {
+	Msg string
+	Err error // the cause, for errors.Is/As; may be nil
+	// Match, when set, is a sentinel errors.Is matches too (such as
+	// transport.ErrWrongEndpoint).
+	Match error
+}
+
+// Error returns the short message.
+func (e *Error) Error() string { return e.Msg }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is matches e.Match.
+func (e *Error) Is(target error) bool { return e.Match != nil && target == e.Match }
+
+// CleanURL returns rawURL without userinfo, query and fragment.
+func CleanURL(rawURL string) string {
+	u, _, _ := strings.Cut(rawURL, "#")
+	u, _, _ = strings.Cut(u, "?")
+	if scheme, rest, ok := strings.Cut(u, "://"); ok {
+		host, path := rest, ""
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			host, path = rest[:i], rest[i:]
+		}
+		if i := strings.LastIndexByte(host, '@'); i >= 0 {
+			host = host[i+1:]
+		}
+		u = scheme + "://" + host + path
+	}
+	return u
+}
+
+// Transport names, as messages say them.
+const (
+	WebSocket = "websocket"
+	HTTP      = "http"
+)
+
+// New returns the error "janus: <kind> <URL>: <msg>" over cause.
+func New(kind, rawURL, msg string, cause error) error {
+	return &Error{Msg: "janus: " + kind + " " + CleanURL(rawURL) + ": " + msg, Err: cause}
+}
+
+// Refused is the wording of a refused connection.
+func Refused(kind string) string {
+	name := "WebSocket"
+	if kind == HTTP {
+		name = "HTTP"
+	}
+	return "connection refused (nothing listens there: is Janus running with its " + name + " transport on that port?)"
+}
+
+// Endpoint kinds.
+const (
+	API   = "the Janus API"
+	Admin = "the Janus admin API"
+)
+
+// WrongEndpoint returns the error of a URL that serves the other API
+// than the one wanted (wantAdmin: DialAdmin was given the Janus API),
+// matching transport.ErrWrongEndpoint, over cause.
+func WrongEndpoint(rawURL string, wantAdmin bool, cause error) error {
+	u := CleanURL(rawURL)
+	ws := strings.HasPrefix(u, "ws")
+	var msg string
+	switch {
+	case ws && wantAdmin:
+		msg = u + " is the Janus API (subprotocol janus-protocol), not the admin API; the admin API usually listens on port 7188 (admin_ws in janus.transport.websockets.jcfg)"
+	case ws:
+		msg = u + " is the Janus admin API (subprotocol janus-admin-protocol), not the Janus API; the Janus API usually listens on port 8188 (use DialAdmin for the admin API)"
+	case wantAdmin:
+		msg = u + " is the Janus API endpoint, not the admin API; the admin API usually is http://HOST:7088/admin (admin_http in janus.transport.http.jcfg)"
+	default:
+		msg = u + " is the Janus admin API endpoint, not the Janus API; the Janus API usually is http://HOST:8088/janus (use DialAdmin for the admin API)"
+	}
+	return &Error{Msg: "janus: " + msg, Err: cause, Match: transport.ErrWrongEndpoint}
+}
