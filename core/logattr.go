@@ -16,6 +16,9 @@ const (
 
 // logIDs returns the session_id and handle_id arguments of a log record,
 // leaving out the ids that are 0 (not about a session or a handle).
+// Not inlined: each of its call sites would cost about 1 KB of wasm.
+//
+//go:noinline
 func logIDs(session, handle uint64, more ...any) []any {
 	args := make([]any, 0, 4+len(more))
 	if session != 0 {
