@@ -6,9 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall/js"
 
+	"github.com/gojanus/gojanus/core/internal/dialerr"
 	"github.com/gojanus/gojanus/core/transport"
 	"github.com/gojanus/gojanus/internal/jsrt"
 )
@@ -77,11 +80,44 @@ var _ transport.Transport = (*Transport)(nil)
 
 // Dial opens a WebSocket to url ("ws://" or "wss://") with the runtime's
 // WebSocket. opts.Subprotocol defaults to [Protocol]; the other options of
-// native builds do not exist here.
+// native builds do not exist here. Errors are worded as natively, as far
+// as the runtime tells why a dial failed; a handshake that fails but
+// succeeds with the other Janus subprotocol gives an error matching
+// transport.ErrWrongEndpoint.
 func Dial(ctx context.Context, url string, opts transport.Options) (*Transport, error) {
 	if opts.Subprotocol == "" {
 		opts.Subprotocol = Protocol
 	}
+	t, err := dial(ctx, url, opts)
+	if err == nil || ctx.Err() != nil || errors.Is(err, ErrNoWebSocket) {
+		return t, err
+	}
+	if other := otherProtocol(opts.Subprotocol); other != "" && !strings.Contains(err.Error(), "connection refused") {
+		// Janus drops a handshake with the wrong subprotocol: is this
+		// the other API?
+		o := opts
+		o.Subprotocol = other
+		if t2, err2 := dial(ctx, url, o); err2 == nil {
+			_ = t2.Close()
+			return nil, dialerr.WrongEndpoint(url, other == Protocol, err)
+		}
+	}
+	return nil, err
+}
+
+// otherProtocol returns the other Janus subprotocol, or "".
+func otherProtocol(p string) string {
+	switch p {
+	case Protocol:
+		return AdminProtocol
+	case AdminProtocol:
+		return Protocol
+	}
+	return ""
+}
+
+// dial runs one handshake.
+func dial(ctx context.Context, url string, opts transport.Options) (*Transport, error) {
 	c := constructor()
 	if c.Type() != js.TypeFunction {
 		return nil, ErrNoWebSocket
@@ -101,7 +137,7 @@ func Dial(ctx context.Context, url string, opts transport.Options) (*Transport, 
 	}
 	// A malformed URL makes the constructor throw a SyntaxError.
 	if err := jsrt.Catch(func() { t.sock = c.New(url, opts.Subprotocol) }); err != nil {
-		return nil, fmt.Errorf("websocket dial %s: %w", url, err)
+		return nil, dialerr.New(dialerr.WebSocket, url, err.Error(), err)
 	}
 	_ = jsrt.Catch(func() { t.sock.Set("binaryType", "arraybuffer") })
 	t.on("onopen", func(js.Value) { t.openOnce.Do(func() { close(t.opened) }) })
@@ -113,14 +149,15 @@ func Dial(ctx context.Context, url string, opts transport.Options) (*Transport, 
 	case <-t.opened:
 	case <-t.ended:
 		t.free()
-		return nil, fmt.Errorf("websocket dial %s: %w", url, t.endErr())
+		err := t.endErr()
+		return nil, dialerr.New(dialerr.WebSocket, url, dialerr.Describe(dialerr.WebSocket, err), err)
 	case <-ctx.Done():
 		_ = t.Close()
-		return nil, fmt.Errorf("websocket dial %s: %w", url, ctx.Err())
+		return nil, dialerr.New(dialerr.WebSocket, url, dialerr.Describe(dialerr.WebSocket, ctx.Err()), ctx.Err())
 	}
 	if got := t.sock.Get("protocol").String(); got != opts.Subprotocol {
 		_ = t.Close()
-		return nil, fmt.Errorf("websocket dial %s: server did not accept subprotocol %q (got %q)", url, opts.Subprotocol, got)
+		return nil, dialerr.New(dialerr.WebSocket, url, "the server did not accept subprotocol "+strconv.Quote(opts.Subprotocol)+" (got "+strconv.Quote(got)+"): is this Janus?", nil)
 	}
 	return t, nil
 }
