@@ -38,7 +38,10 @@ var setupOnce sync.Once
 var setupErr error
 
 // Inside reports whether this process runs inside the test namespace.
-func Inside() bool { return os.Getenv(envInside) == "1" }
+func Inside() bool { return os.Getenv(envInside) != "" }
+
+// envLoopbackOnly is the value of envInside in a namespace with only lo.
+const envLoopbackOnly = "loopback"
 
 // Run makes the calling test run inside the namespace. In the outer
 // process it runs the test binary again for this top-level test only,
@@ -49,8 +52,30 @@ func Inside() bool { return os.Getenv(envInside) == "1" }
 // Without root or unshare the test is skipped, or fails when CI=true.
 func Run(t *testing.T) bool {
 	t.Helper()
+	return run(t, "1")
+}
+
+// RunLoopbackOnly is Run in a namespace whose only interface is lo (no
+// veth pair): ICE between Janus and a client cannot succeed there, as on a
+// machine without a network interface.
+func RunLoopbackOnly(t *testing.T) bool {
+	t.Helper()
+	return run(t, envLoopbackOnly)
+}
+
+func run(t *testing.T, kind string) bool {
+	t.Helper()
 	if Inside() {
-		setupOnce.Do(func() { setupErr = Setup() })
+		if os.Getenv(envInside) != kind {
+			t.Fatalf("netns: %s runs in a namespace of kind %q, not %q", t.Name(), os.Getenv(envInside), kind)
+		}
+		setupOnce.Do(func() {
+			if kind == envLoopbackOnly {
+				setupErr = loopbackUp()
+			} else {
+				setupErr = Setup()
+			}
+		})
 		if setupErr != nil {
 			t.Fatalf("netns: setting up the namespace: %v", setupErr)
 		}
@@ -71,7 +96,7 @@ func Run(t *testing.T) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "unshare", args...)
-	cmd.Env = append(os.Environ(), envInside+"=1")
+	cmd.Env = append(os.Environ(), envInside+"="+kind)
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -201,6 +226,14 @@ func available() error {
 	out, err := exec.Command("unshare", "-n", "--", "true").CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("unshare -n does not work here: %v: %s", err, out)
+	}
+	return nil
+}
+
+// loopbackUp brings up lo only.
+func loopbackUp() error {
+	if out, err := exec.Command("ip", "link", "set", "lo", "up").CombinedOutput(); err != nil {
+		return fmt.Errorf("ip link set lo up: %v: %s", err, out)
 	}
 	return nil
 }

@@ -2,139 +2,183 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"flag"
-	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+
+	"github.com/spf13/cobra"
 
 	"github.com/gojanus/gojanus/core"
 )
 
-func setupAdmin(fs *flag.FlagSet, common *commonFlags) func(context.Context, output) error {
-	server := fs.String("admin-server", "ws://127.0.0.1:7188", "admin API `URL` (ws://... or http://.../admin)")
-	secret := fs.String("admin-secret", "", "admin API `secret` (admin_secret)")
-	var args []string
-	common.args = &args
-	return func(ctx context.Context, out output) error {
-		if len(args) == 0 {
-			return errors.New("say what to do: sessions, handles SESSION, handle-info SESSION HANDLE, tokens")
-		}
-		a, err := core.DialAdmin(ctx, *server, core.WithAdminSecret(*secret), core.WithTransactionTimeout(common.timeout))
-		if err != nil {
-			return fmt.Errorf("connect: %w", err)
-		}
-		defer a.Close()
-		ids := func(n int) ([]uint64, error) {
-			if len(args) != n+1 {
-				return nil, fmt.Errorf("%s takes %d id(s)", args[0], n)
-			}
-			out := make([]uint64, n)
-			for i := range n {
-				v, err := strconv.ParseUint(args[i+1], 10, 64)
+func (a *app) adminCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "admin",
+		Short: "Use the admin API: sessions, handles, handle info, tokens",
+		Long: `Use the Janus admin API (--admin-server, default ws://127.0.0.1:7188, or
+http://host:7088/admin) with the admin secret (--admin-secret or
+GOJANUS_ADMIN_SECRET).`,
+		Args: groupArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.needSubcommand(cmd, "say what to do: sessions, handles, handle-info or tokens")
+		},
+	}
+	cmd.AddCommand(
+		&cobra.Command{
+			Use:   "sessions",
+			Short: "List the server's sessions",
+			Args:  noArgs,
+			RunE: a.adminAction(func(ctx context.Context, adm *core.Admin, _ []uint64, _ []string) error {
+				ids, err := adm.ListSessions(ctx)
 				if err != nil {
-					return nil, fmt.Errorf("bad id %q", args[i+1])
+					return err
 				}
-				out[i] = v
-			}
-			return out, nil
-		}
-		switch args[0] {
-		case "sessions":
-			sessions, err := a.ListSessions(ctx)
-			if err != nil {
-				return err
-			}
-			if out.json {
-				return out.writeJSON(map[string]any{"sessions": nonNil(sessions)})
-			}
-			out.step("sessions", "%d", len(sessions))
-			for _, s := range sessions {
-				out.linef("  %d", s)
-			}
-		case "handles":
-			id, err := ids(1)
-			if err != nil {
-				return err
-			}
-			handles, err := a.ListHandles(ctx, id[0])
-			if err != nil {
-				return err
-			}
-			if out.json {
-				return out.writeJSON(map[string]any{"session": id[0], "handles": nonNil(handles)})
-			}
-			out.step("handles", "%d in session %d", len(handles), id[0])
-			for _, h := range handles {
-				out.linef("  %d", h)
-			}
-		case "handle-info":
-			id, err := ids(2)
-			if err != nil {
-				return err
-			}
-			hi, err := a.HandleInfo(ctx, id[0], id[1])
-			if err != nil {
-				return err
-			}
-			if out.json {
-				return out.writeJSON(json.RawMessage(hi.Raw))
-			}
-			out.step("handle", "%d in session %d", hi.HandleID, hi.SessionID)
-			out.step("plugin", "%s", hi.Plugin)
-			if hi.OpaqueID != "" {
-				out.step("opaque id", "%s", hi.OpaqueID)
-			}
-			for flag, on := range hi.Flags {
-				if on {
-					out.step("flag", "%s", flag)
+				out := a.out()
+				return out.result(SessionsOutput{SessionIDs: nonNil(ids)}, func() {
+					out.step("sessions", "%d", len(ids))
+					for _, id := range ids {
+						out.linef("  %d", id)
+					}
+				})
+			}, "sessions", 0),
+		},
+		&cobra.Command{
+			Use:   "handles SESSION",
+			Short: "List the handles of a session",
+			Args:  exactArgs("SESSION"),
+			RunE: a.adminAction(func(ctx context.Context, adm *core.Admin, ids []uint64, _ []string) error {
+				handles, err := adm.ListHandles(ctx, ids[0])
+				if err != nil {
+					return err
 				}
-			}
-		case "tokens":
-			return adminTokens(ctx, a, args[1:], out)
-		default:
-			return fmt.Errorf("unknown admin request %q (sessions, handles, handle-info, tokens)", args[0])
-		}
-		return nil
-	}
+				out := a.out()
+				return out.result(HandlesOutput{SessionID: ids[0], HandleIDs: nonNil(handles)}, func() {
+					out.step("handles", "%d in session %d", len(handles), ids[0])
+					for _, h := range handles {
+						out.linef("  %d", h)
+					}
+				})
+			}, "handles", 1),
+		},
+		&cobra.Command{
+			Use:   "handle-info SESSION HANDLE",
+			Short: "Show the state of a handle (Janus's whole answer under \"raw\" with --json)",
+			Args:  exactArgs("SESSION", "HANDLE"),
+			RunE: a.adminAction(func(ctx context.Context, adm *core.Admin, ids []uint64, _ []string) error {
+				hi, err := adm.HandleInfo(ctx, ids[0], ids[1])
+				if err != nil {
+					return err
+				}
+				flags := []string{}
+				for _, name := range slices.Sorted(maps.Keys(hi.Flags)) {
+					if hi.Flags[name] {
+						flags = append(flags, name)
+					}
+				}
+				sum := HandleInfoOutput{SessionID: hi.SessionID, HandleID: hi.HandleID, Plugin: hi.Plugin,
+					OpaqueID: hi.OpaqueID, Flags: flags, Raw: hi.Raw}
+				out := a.out()
+				return out.result(sum, func() {
+					out.step("handle", "%d in session %d", hi.HandleID, hi.SessionID)
+					out.step("plugin", "%s", hi.Plugin)
+					if hi.OpaqueID != "" {
+						out.step("opaque id", "%s", hi.OpaqueID)
+					}
+					for _, f := range flags {
+						out.step("flag", "%s", f)
+					}
+				})
+			}, "handle-info", 2),
+		},
+		a.tokensCommand(),
+	)
+	return cmd
 }
 
-func adminTokens(ctx context.Context, a *core.Admin, args []string, out output) error {
-	if len(args) > 0 {
-		switch {
-		case args[0] == "add" && len(args) >= 2:
-			plugins, err := a.AddToken(ctx, args[1], args[2:]...)
+// adminAction connects to the admin API, parses the first n arguments as
+// numeric ids, and runs fn with the rest.
+func (a *app) adminAction(fn func(ctx context.Context, adm *core.Admin, ids []uint64, rest []string) error, name string, n int) func(*cobra.Command, []string) error {
+	return a.action(func(ctx context.Context, args []string) error {
+		ids := make([]uint64, n)
+		for i := range n {
+			v, err := strconv.ParseUint(args[i], 10, 64)
 			if err != nil {
-				return err
+				return usagef("admin %s: %q is not a session or handle id (a number)", name, args[i])
 			}
-			out.step("added", "token for %d plugin(s)", len(plugins))
-		case args[0] == "remove" && len(args) == 2:
-			if err := a.RemoveToken(ctx, args[1]); err != nil {
-				return err
-			}
-			out.step("removed", "token")
-		default:
-			return errors.New("tokens takes: add TOKEN [PLUGIN...] | remove TOKEN")
+			ids[i] = v
 		}
-	}
-	tokens, err := a.ListTokens(ctx)
-	if err != nil {
-		return err
-	}
-	if out.json {
-		return out.writeJSON(map[string]any{"tokens": nonNil(tokens)})
-	}
-	out.step("tokens", "%d", len(tokens))
-	for _, t := range tokens {
-		out.linef("  %s  %v", t.Token, t.AllowedPlugins)
-	}
-	return nil
+		ctx, cancel := a.bounded(ctx)
+		defer cancel()
+		adm, err := a.dialAdmin(ctx)
+		if err != nil {
+			return err
+		}
+		defer adm.Close()
+		return fn(ctx, adm, ids, args[n:])
+	})
 }
 
-// nonNil makes a nil list print as [] in JSON.
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
+func (a *app) tokensCommand() *cobra.Command {
+	list := func(ctx context.Context, adm *core.Admin, sum TokensOutput) error {
+		tokens, err := adm.ListTokens(ctx)
+		if err != nil {
+			return err
+		}
+		sum.Tokens = []Token{}
+		for _, t := range tokens {
+			sum.Tokens = append(sum.Tokens, Token{Token: t.Token, Plugins: nonNil(t.AllowedPlugins)})
+		}
+		out := a.out()
+		return out.result(sum, func() {
+			if sum.Added != "" {
+				out.step("added", "token %s", sum.Added)
+			}
+			if sum.Removed != "" {
+				out.step("removed", "token %s", sum.Removed)
+			}
+			out.step("tokens", "%d", len(sum.Tokens))
+			for _, t := range sum.Tokens {
+				out.linef("  %s  %v", t.Token, t.Plugins)
+			}
+		})
 	}
-	return s
+	listCmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the stored tokens",
+		Args:  noArgs,
+		RunE: a.adminAction(func(ctx context.Context, adm *core.Admin, _ []uint64, _ []string) error {
+			return list(ctx, adm, TokensOutput{})
+		}, "tokens list", 0),
+	}
+	cmd := &cobra.Command{
+		Use:   "tokens",
+		Short: "Manage the tokens of token-based authentication (token_auth); alone, lists them",
+		Args:  noArgs,
+		RunE:  listCmd.RunE,
+	}
+	cmd.AddCommand(listCmd,
+		&cobra.Command{
+			Use:   "add TOKEN [PLUGIN...]",
+			Short: "Store a token, allowed to use the plugins named (default: every plugin)",
+			Args:  cobra.MinimumNArgs(1),
+			RunE: a.adminAction(func(ctx context.Context, adm *core.Admin, _ []uint64, args []string) error {
+				if _, err := adm.AddToken(ctx, args[0], args[1:]...); err != nil {
+					return err
+				}
+				return list(ctx, adm, TokensOutput{Added: args[0]})
+			}, "tokens add", 0),
+		},
+		&cobra.Command{
+			Use:   "remove TOKEN",
+			Short: "Remove a token",
+			Args:  exactArgs("TOKEN"),
+			RunE: a.adminAction(func(ctx context.Context, adm *core.Admin, _ []uint64, args []string) error {
+				if err := adm.RemoveToken(ctx, args[0]); err != nil {
+					return err
+				}
+				return list(ctx, adm, TokensOutput{Removed: args[0]})
+			}, "tokens remove", 0),
+		},
+	)
+	return cmd
 }

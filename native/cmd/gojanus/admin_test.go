@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -27,44 +25,59 @@ func TestAdminCommand(t *testing.T) {
 	require.NoError(t, err)
 
 	for _, adminURL := range []string{srv.AdminWSURL, srv.AdminHTTPURL} {
-		cmd := func(args ...string) (string, string, int) {
-			var stdout, stderr bytes.Buffer
-			code := run(append([]string{"admin", "--admin-server", adminURL, "--admin-secret", srv.AdminSecret}, args...), &stdout, &stderr)
-			return stdout.String(), stderr.String(), code
-		}
-		out, errOut, code := cmd("sessions")
-		require.Equal(t, 0, code, errOut)
-		assert.Contains(t, out, fmt.Sprint(s.ID()))
-		out, _, code = cmd("--json", "handles", fmt.Sprint(s.ID()))
-		require.Equal(t, 0, code)
-		var hs struct{ Handles []uint64 }
-		require.NoError(t, json.Unmarshal([]byte(out), &hs))
-		assert.Equal(t, []uint64{h.ID()}, hs.Handles)
-		out, _, code = cmd("handle-info", fmt.Sprint(s.ID()), fmt.Sprint(h.ID()))
-		require.Equal(t, 0, code)
-		assert.Contains(t, out, "janus.plugin.echotest")
-		assert.Contains(t, out, "cli-test")
-		out, _, code = cmd("tokens", "add", "cli-token", "janus.plugin.echotest")
-		require.Equal(t, 0, code)
-		assert.Contains(t, out, "cli-token")
-		out, _, code = cmd("--json", "tokens", "remove", "cli-token")
-		require.Equal(t, 0, code)
-		assert.NotContains(t, out, "cli-token")
+		t.Run(adminURL, func(t *testing.T) {
+			admin := func(args ...string) []string {
+				// The admin flags after the action words.
+				return append(append([]string{"admin"}, args...), "--admin-server", adminURL, "--admin-secret", srv.AdminSecret)
+			}
+			out := mustRun(t, admin("sessions")...)
+			assert.Contains(t, out, fmt.Sprint(s.ID()))
+			var sessions SessionsOutput
+			checkSchema(t, mustRun(t, admin("sessions", "--json")...), &sessions)
+			assert.Contains(t, sessions.SessionIDs, s.ID())
 
-		_, errOut, code = cmd("handles", "notanumber")
-		assert.Equal(t, 1, code)
-		assert.Contains(t, errOut, "bad id")
-		_, errOut, code = cmd("handles", "123")
-		assert.Equal(t, 1, code)
-		assert.Contains(t, errOut, "458")
-		_, errOut, code = cmd("frobnicate")
-		assert.Equal(t, 1, code)
-		assert.Contains(t, errOut, "unknown admin request")
+			var hs HandlesOutput
+			checkSchema(t, mustRun(t, admin("--json", "handles", fmt.Sprint(s.ID()))...), &hs)
+			assert.Equal(t, HandlesOutput{SessionID: s.ID(), HandleIDs: []uint64{h.ID()}}, hs)
+
+			out = mustRun(t, admin("handle-info", fmt.Sprint(s.ID()), fmt.Sprint(h.ID()))...)
+			assert.Contains(t, out, "janus.plugin.echotest")
+			assert.Contains(t, out, "cli-test")
+			var hi HandleInfoOutput
+			checkSchema(t, mustRun(t, admin("handle-info", fmt.Sprint(s.ID()), fmt.Sprint(h.ID()), "--json")...), &hi)
+			assert.Equal(t, s.ID(), hi.SessionID)
+			assert.Equal(t, h.ID(), hi.HandleID)
+			assert.Equal(t, "janus.plugin.echotest", hi.Plugin)
+			assert.Equal(t, "cli-test", hi.OpaqueID)
+			assert.Contains(t, string(hi.Raw), `"handle_id"`, "Janus's answer under raw")
+
+			var tokens TokensOutput
+			checkSchema(t, mustRun(t, admin("tokens", "add", "cli-token", "janus.plugin.echotest", "--json")...), &tokens)
+			assert.Equal(t, "cli-token", tokens.Added)
+			assert.Contains(t, tokens.Tokens, Token{Token: "cli-token", Plugins: []string{"janus.plugin.echotest"}})
+			out = mustRun(t, admin("tokens")...)
+			assert.Contains(t, out, "cli-token")
+			checkSchema(t, mustRun(t, admin("--json", "tokens", "remove", "cli-token")...), &tokens)
+			assert.Equal(t, "cli-token", tokens.Removed)
+			assert.NotContains(t, tokens.Tokens, Token{Token: "cli-token", Plugins: []string{"janus.plugin.echotest"}})
+			checkSchema(t, mustRun(t, admin("tokens", "list", "--json")...), &tokens)
+
+			code, stdout, stderr := runCmd(t, admin("handles", "123", "--json")...)
+			assert.Equal(t, 1, code)
+			e := decodeError(t, stdout)
+			assert.Equal(t, kindJanus, e.Kind)
+			assert.Equal(t, core.CodeSessionNotFound, e.Code)
+			assert.Contains(t, stderr, "458")
+			code, _, stderr = runCmd(t, admin("frobnicate")...)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, stderr, `unknown command "frobnicate"`)
+		})
 	}
-	var stdout, stderr bytes.Buffer
-	code := run([]string{"admin", "--admin-server", srv.AdminWSURL, "--admin-secret", "wrong-secret-x", "sessions"}, &stdout, &stderr)
+	code, stdout, stderr := runCmd(t, "admin", "sessions", "--admin-server", srv.AdminWSURL, "--admin-secret", "wrong-secret-x", "--json")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr.String(), "403")
-	assert.NotContains(t, stderr.String(), "wrong-secret-x")
+	assert.Contains(t, stderr, "403")
+	assert.NotContains(t, stderr+stdout, "wrong-secret-x")
+	e := decodeError(t, stdout)
+	assert.Equal(t, 403, e.Code)
 	require.NoError(t, s.Destroy(ctx))
 }

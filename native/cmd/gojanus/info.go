@@ -2,73 +2,78 @@ package main
 
 import (
 	"context"
-	"flag"
 	"maps"
+	"net/url"
 	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/gojanus/gojanus/core"
 )
 
-// module is a transport or plugin in the JSON output.
-type module struct {
-	Package string `json:"package"`
-	Name    string `json:"name"`
-	Version string `json:"version"`
+func (a *app) infoCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "info",
+		Short: "Show the server's version, settings, transports and plugins",
+		Args:  noArgs,
+		RunE: a.action(func(ctx context.Context, _ []string) error {
+			ctx, cancel := a.bounded(ctx)
+			defer cancel()
+			client, err := a.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer client.Close()
+			info, err := client.Info(ctx)
+			if err != nil {
+				return err
+			}
+			sum := InfoOutput{
+				Server:           a.g.server,
+				Transport:        transportName(a.g.server),
+				Name:             info.Name,
+				ServerName:       info.ServerName,
+				Version:          info.VersionString,
+				VersionNumber:    info.Version,
+				SessionTimeoutMS: (time.Duration(info.SessionTimeout) * time.Second).Milliseconds(),
+				APISecret:        info.APISecret,
+				AuthToken:        info.AuthToken,
+				Transports:       modules(info.Transports),
+				Plugins:          modules(info.Plugins),
+			}
+			out := a.out()
+			return out.result(sum, func() {
+				out.linef("server:          %s", sum.Server)
+				out.linef("name:            %s (server name %q)", sum.Name, sum.ServerName)
+				out.linef("version:         %s (%d)", sum.Version, sum.VersionNumber)
+				if info.SessionTimeout > 0 {
+					out.linef("session timeout: %d s", info.SessionTimeout)
+				} else {
+					out.linef("session timeout: none")
+				}
+				out.linef("api secret:      %s, auth token: %s", required(sum.APISecret), required(sum.AuthToken))
+				printModules(out, "transports", sum.Transports)
+				printModules(out, "plugins", sum.Plugins)
+			})
+		}),
+	}
 }
 
-// infoSummary is the JSON output of "gojanus info".
-type infoSummary struct {
-	Server         string   `json:"server"`
-	Transport      string   `json:"transport"`
-	Name           string   `json:"name"`
-	ServerName     string   `json:"server_name"`
-	Version        string   `json:"version"`
-	VersionNumber  int      `json:"version_number"`
-	SessionTimeout int      `json:"session_timeout"`
-	APISecret      bool     `json:"api_secret"`
-	AuthToken      bool     `json:"auth_token"`
-	Transports     []module `json:"transports"`
-	Plugins        []module `json:"plugins"`
+// noArgs rejects positional arguments as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args)
+	}
+	return nil
 }
 
-func setupInfo(_ *flag.FlagSet, common *commonFlags) func(context.Context, output) error {
-	return func(ctx context.Context, out output) error {
-		client, err := common.dial(ctx, out.stderr)
-		if err != nil {
-			return err
+// exactArgs wants n positional arguments, named in the message.
+func exactArgs(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != len(names) {
+			return usagef("%s takes %d argument(s): %v, got %d", cmd.CommandPath(), len(names), names, len(args))
 		}
-		defer client.Close()
-		info, err := client.Info(ctx)
-		if err != nil {
-			return err
-		}
-		sum := infoSummary{
-			Server:         common.server,
-			Transport:      transportName(common.server),
-			Name:           info.Name,
-			ServerName:     info.ServerName,
-			Version:        info.VersionString,
-			VersionNumber:  info.Version,
-			SessionTimeout: info.SessionTimeout,
-			APISecret:      info.APISecret,
-			AuthToken:      info.AuthToken,
-			Transports:     modules(info.Transports),
-			Plugins:        modules(info.Plugins),
-		}
-		if out.json {
-			return out.writeJSON(sum)
-		}
-		out.linef("server:          %s", sum.Server)
-		out.linef("name:            %s (server name %q)", sum.Name, sum.ServerName)
-		out.linef("version:         %s (%d)", sum.Version, sum.VersionNumber)
-		if sum.SessionTimeout > 0 {
-			out.linef("session timeout: %d s", sum.SessionTimeout)
-		} else {
-			out.linef("session timeout: none")
-		}
-		out.linef("api secret:      %s, auth token: %s", required(sum.APISecret), required(sum.AuthToken))
-		printModules(out, "transports", sum.Transports)
-		printModules(out, "plugins", sum.Plugins)
 		return nil
 	}
 }
@@ -81,15 +86,15 @@ func required(b bool) string {
 }
 
 // modules turns a module map into a list sorted by package name.
-func modules(m map[string]core.ModuleInfo) []module {
-	list := make([]module, 0, len(m))
+func modules(m map[string]core.ModuleInfo) []Module {
+	list := make([]Module, 0, len(m))
 	for _, pkg := range slices.Sorted(maps.Keys(m)) {
-		list = append(list, module{Package: pkg, Name: m[pkg].Name, Version: m[pkg].VersionString})
+		list = append(list, Module{Package: pkg, Name: m[pkg].Name, Version: m[pkg].VersionString})
 	}
 	return list
 }
 
-func printModules(out output, title string, list []module) {
+func printModules(out output, title string, list []Module) {
 	out.linef("%s (%d):", title, len(list))
 	width := 0
 	for _, m := range list {
@@ -101,10 +106,36 @@ func printModules(out output, title string, list []module) {
 }
 
 // packageNames returns the package names of a module list.
-func packageNames(list []module) []string {
+func packageNames(list []Module) []string {
 	names := make([]string, len(list))
 	for i, m := range list {
 		names[i] = m.Package
 	}
 	return names
+}
+
+// transportName names the transport the URL selects.
+func transportName(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "unknown"
+	}
+	switch u.Scheme {
+	case "ws", "wss":
+		return "websocket"
+	case "http", "https":
+		return "http"
+	}
+	return u.Scheme
+}
+
+// transportLabel is the human form of transportName.
+func transportLabel(name string) string {
+	switch name {
+	case "websocket":
+		return "WebSocket"
+	case "http":
+		return "HTTP long poll"
+	}
+	return name
 }

@@ -2,11 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
@@ -15,17 +21,32 @@ import (
 // runCmd runs the command line and returns its exit code and output.
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runCmdContext(t, context.Background(), args...)
+}
+
+// runCmdContext is runCmd until ctx ends (as if interrupted).
+func runCmdContext(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(args, &out, &errOut)
+	code = runContext(ctx, args, &out, &errOut)
 	t.Logf("gojanus %s -> exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(redactArgs(args), " "), code, out.String(), errOut.String())
 	return code, out.String(), errOut.String()
 }
 
-// redactArgs hides the value following --admin-secret in the test log.
+// mustRun runs the command line and returns stdout, failing the test on a
+// non-zero exit.
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	code, stdout, stderr := runCmd(t, args...)
+	require.Equal(t, 0, code, "gojanus %s\nstdout: %s\nstderr: %s", strings.Join(redactArgs(args), " "), stdout, stderr)
+	return stdout
+}
+
+// redactArgs hides the values of secret flags in the test log.
 func redactArgs(args []string) []string {
 	args = slices.Clone(args)
 	for i := 0; i+1 < len(args); i++ {
-		if args[i] == "--admin-secret" {
+		if args[i] == "--admin-secret" || args[i] == "--api-secret" {
 			args[i+1] = "***"
 		}
 	}
@@ -53,24 +74,19 @@ func TestAgainstJanus(t *testing.T) {
 			t.Run("demo", func(t *testing.T) { testDemo(t, srv, ep) })
 			t.Run("demo-json", func(t *testing.T) { testDemoJSON(t, srv, ep) })
 			t.Run("demo-without-admin", func(t *testing.T) {
-				code, stdout, stderr := runCmd(t, "demo", "--server", ep.api)
-				if code != 0 {
-					t.Fatalf("exit code %d, stderr: %s", code, stderr)
-				}
-				if strings.Contains(stdout, "admin") {
-					t.Errorf("the admin step ran without --admin-server")
-				}
-				mustContain(t, stdout, "demo ok")
+				stdout := mustRun(t, "demo", "--server", ep.api)
+				assert.NotContains(t, stdout, "admin ", "the admin step ran without --admin-server or --admin-secret")
+				assert.Contains(t, stdout, "demo ok")
 			})
 			t.Run("wrong-admin-secret", func(t *testing.T) {
-				code, _, stderr := runCmd(t, "demo", "--server", ep.api, "--admin-server", ep.admin, "--admin-secret", "not-the-secret-7f3a")
-				if code != 1 {
-					t.Fatalf("exit code %d, want 1", code)
-				}
-				mustContain(t, stderr, "admin")
-				if strings.Contains(stderr, "not-the-secret-7f3a") {
-					t.Errorf("the admin secret appears in the error: %s", stderr)
-				}
+				code, stdout, stderr := runCmd(t, "demo", "--server", ep.api, "--admin-server", ep.admin, "--admin-secret", "not-the-secret-7f3a", "--json")
+				assert.Equal(t, 1, code)
+				e := decodeError(t, stdout)
+				assert.Equal(t, kindJanus, e.Kind)
+				assert.Equal(t, 403, e.Code)
+				assert.Contains(t, e.Hint, "--admin-secret")
+				assert.Contains(t, stderr, "admin")
+				assert.NotContains(t, stderr+stdout, "not-the-secret-7f3a", "the admin secret appears in the error")
 			})
 		})
 	}
@@ -78,12 +94,8 @@ func TestAgainstJanus(t *testing.T) {
 
 func testInfo(t *testing.T, srv *janusserver.Server, ep endpoints) {
 	code, stdout, stderr := runCmd(t, "info", "--server", ep.api)
-	if code != 0 {
-		t.Fatalf("exit code %d, stderr: %s", code, stderr)
-	}
-	if stderr != "" {
-		t.Errorf("unexpected stderr: %s", stderr)
-	}
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
 	mustContain(t, stdout,
 		"server:          "+ep.api,
 		"version:         "+srv.Version,
@@ -99,37 +111,24 @@ func testInfo(t *testing.T, srv *janusserver.Server, ep endpoints) {
 }
 
 func testInfoJSON(t *testing.T, srv *janusserver.Server, ep endpoints) {
-	code, stdout, stderr := runCmd(t, "info", "--server", ep.api, "--json")
-	if code != 0 {
-		t.Fatalf("exit code %d, stderr: %s", code, stderr)
-	}
-	var sum infoSummary
-	decodeOne(t, stdout, &sum)
-	if sum.Server != ep.api || sum.Transport != ep.name {
-		t.Errorf("server %q transport %q, want %q %q", sum.Server, sum.Transport, ep.api, ep.name)
-	}
-	if sum.Version != srv.Version || sum.ServerName != srv.Name || sum.SessionTimeout != 60 {
-		t.Errorf("version %q server name %q session timeout %d, want %q %q 60", sum.Version, sum.ServerName, sum.SessionTimeout, srv.Version, srv.Name)
-	}
-	if !slices.Contains(packageNames(sum.Plugins), "janus.plugin.videoroom") {
-		t.Errorf("plugins %v lack the VideoRoom", packageNames(sum.Plugins))
-	}
-	if !slices.Contains(packageNames(sum.Transports), "janus.transport.websockets") {
-		t.Errorf("transports %v lack WebSockets", packageNames(sum.Transports))
-	}
+	// The global flag before the command, as the help shows it.
+	stdout := mustRun(t, "--json", "info", "--server", ep.api)
+	var sum InfoOutput
+	checkSchema(t, stdout, &sum)
+	assert.Equal(t, ep.api, sum.Server)
+	assert.Equal(t, ep.name, sum.Transport)
+	assert.Equal(t, srv.Version, sum.Version)
+	assert.Equal(t, srv.Name, sum.ServerName)
+	assert.Equal(t, int64(60_000), sum.SessionTimeoutMS)
+	assert.Contains(t, packageNames(sum.Plugins), "janus.plugin.videoroom")
+	assert.Contains(t, packageNames(sum.Transports), "janus.transport.websockets")
 }
 
 func testDemo(t *testing.T, srv *janusserver.Server, ep endpoints) {
 	code, stdout, stderr := runCmd(t, "demo", "--server", ep.api, "--admin-server", ep.admin, "--admin-secret", srv.AdminSecret)
-	if code != 0 {
-		t.Fatalf("exit code %d, stderr: %s", code, stderr)
-	}
-	if stderr != "" {
-		t.Errorf("unexpected stderr: %s", stderr)
-	}
-	if strings.Contains(stdout, srv.AdminSecret) {
-		t.Errorf("the admin secret appears in the output")
-	}
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
+	assert.NotContains(t, stdout, srv.AdminSecret)
 	// The steps, in order.
 	mustContainInOrder(t, stdout,
 		"connect      "+ep.api,
@@ -152,85 +151,91 @@ func testDemo(t *testing.T, srv *janusserver.Server, ep endpoints) {
 		"demo ok in ",
 	)
 	if ep.name == "websocket" {
-		mustContain(t, stdout, "(WebSocket)")
+		assert.Contains(t, stdout, "(WebSocket)")
 	} else {
-		mustContain(t, stdout, "(HTTP long poll)")
+		assert.Contains(t, stdout, "(HTTP long poll)")
 	}
 }
 
 func testDemoJSON(t *testing.T, srv *janusserver.Server, ep endpoints) {
-	code, stdout, stderr := runCmd(t, "demo", "--json", "--server", ep.api, "--admin-server", ep.admin, "--admin-secret", srv.AdminSecret)
-	if code != 0 {
-		t.Fatalf("exit code %d, stderr: %s", code, stderr)
+	stdout := mustRun(t, "demo", "--json", "--server", ep.api, "--admin-server", ep.admin, "--admin-secret", srv.AdminSecret)
+	var sum DemoOutput
+	checkSchema(t, stdout, &sum)
+	assert.Equal(t, ep.api, sum.Server)
+	assert.Equal(t, ep.name, sum.Transport)
+	assert.Equal(t, srv.Version, sum.Version)
+	assert.NotZero(t, sum.SessionID)
+	assert.NotZero(t, sum.HandleID)
+	if assert.NotNil(t, sum.Admin) {
+		assert.True(t, sum.Admin.SessionListed)
+		assert.Contains(t, sum.Admin.HandleIDs, sum.HandleID)
 	}
-	var sum demoSummary
-	decodeOne(t, stdout, &sum)
-	if !sum.OK || sum.Error != "" {
-		t.Errorf("ok %v error %q", sum.OK, sum.Error)
-	}
-	if sum.Server != ep.api || sum.Transport != ep.name || sum.Version != srv.Version {
-		t.Errorf("server %q transport %q version %q", sum.Server, sum.Transport, sum.Version)
-	}
-	if sum.Session == 0 || sum.Handle == 0 {
-		t.Errorf("session %d handle %d", sum.Session, sum.Handle)
-	}
-	if sum.Admin == nil || !sum.Admin.SessionListed || sum.Admin.Sessions < 1 || !slices.Contains(sum.Admin.Handles, sum.Handle) {
-		t.Errorf("admin %+v", sum.Admin)
-	}
-	if !slices.ContainsFunc(sum.Rooms, func(r room) bool { return r.Room.String() == "1234" && r.Description == "Demo Room" }) {
-		t.Errorf("rooms %+v lack the demo room 1234", sum.Rooms)
-	}
-	if sum.CreatedRoom == nil || sum.CreatedRoom.Description != demoDescription {
-		t.Fatalf("created room %+v", sum.CreatedRoom)
-	}
-	if !slices.Contains(sum.RoomsWithCreated, *sum.CreatedRoom) {
-		t.Errorf("rooms after create %+v lack %+v", sum.RoomsWithCreated, *sum.CreatedRoom)
-	}
-	if slices.Contains(sum.Rooms, *sum.CreatedRoom) {
-		t.Errorf("the created room was listed before it was created")
-	}
-	if !sum.RoomDestroyed || !sum.Detached || !sum.SessionDestroyed {
-		t.Errorf("room destroyed %v detached %v session destroyed %v", sum.RoomDestroyed, sum.Detached, sum.SessionDestroyed)
-	}
+	assert.True(t, slices.ContainsFunc(sum.Rooms, func(r Room) bool { return r.Room.String() == "1234" && r.Description == "Demo Room" }), "rooms %+v lack the demo room 1234", sum.Rooms)
+	assert.Equal(t, demoDescription, sum.CreatedRoom.Description)
+	assert.Contains(t, sum.RoomsWithCreated, sum.CreatedRoom)
+	assert.NotContains(t, sum.Rooms, sum.CreatedRoom, "the created room was listed before it was created")
+	assert.True(t, sum.RoomDestroyed && sum.Detached && sum.SessionDestroyed, "%+v", sum)
+	assert.Positive(t, sum.ElapsedMS)
 
 	// The room is gone afterwards.
-	code, stdout, _ = runCmd(t, "demo", "--json", "--server", ep.api)
-	if code != 0 {
-		t.Fatalf("second demo: exit code %d", code)
-	}
-	var again demoSummary
-	decodeOne(t, stdout, &again)
-	if slices.ContainsFunc(again.Rooms, func(r room) bool { return r.Room == sum.CreatedRoom.Room }) {
-		t.Errorf("room %s is still listed after the demo", sum.CreatedRoom.Room)
-	}
+	var again DemoOutput
+	checkSchema(t, mustRun(t, "demo", "--json", "--server", ep.api), &again)
+	assert.False(t, slices.ContainsFunc(again.Rooms, func(r Room) bool { return r.Room == sum.CreatedRoom.Room }), "room %s is still listed", sum.CreatedRoom.Room)
 }
 
-func TestWrongServer(t *testing.T) {
-	for _, server := range []string{"ws://127.0.0.1:1", "http://127.0.0.1:1/janus"} {
-		for _, args := range [][]string{
-			{"info", "--server", server},
-			{"info", "--server", server, "--json"},
-			{"demo", "--server", server},
-			{"demo", "--server", server, "--json"},
-		} {
-			t.Run(strings.Join(args, " "), func(t *testing.T) {
-				code, stdout, stderr := runCmd(t, append(args, "--timeout", "5s")...)
-				if code != 1 {
-					t.Errorf("exit code %d, want 1", code)
-				}
-				mustContain(t, stderr, "gojanus "+args[0]+": error: ", "127.0.0.1:1")
-				if slices.Contains(args, "--json") && args[0] == "demo" {
-					var sum demoSummary
-					decodeOne(t, stdout, &sum)
-					if sum.OK || sum.Error == "" {
-						t.Errorf("ok %v error %q", sum.OK, sum.Error)
-					}
-				} else if stdout != "" {
-					t.Errorf("unexpected stdout: %s", stdout)
-				}
-			})
-		}
-	}
+// TestFlagsAnywhere checks that flags after the action word take effect,
+// and global flags before the command too.
+func TestFlagsAnywhere(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{})
+	ws := srv.WSURL
+
+	// The README's form: the room id and description after "create".
+	var created RoomOutput
+	checkSchema(t, mustRun(t, "rooms", "create", "--room", "4242", "--description", "standup", "--server", ws, "--json"), &created)
+	assert.Equal(t, "4242", created.Room.Room.String())
+	assert.Equal(t, "standup", created.Room.Description)
+	assert.True(t, created.Created && created.Exists)
+
+	var list RoomsOutput
+	checkSchema(t, mustRun(t, "--server", ws, "rooms", "--json", "list"), &list)
+	assert.True(t, slices.ContainsFunc(list.Rooms, func(r Room) bool { return r.Room.String() == "4242" && r.Description == "standup" }), "%+v", list.Rooms)
+
+	// --server after the action word is the server used.
+	code, stdout, _ := runCmd(t, "rooms", "list", "--server", "ws://127.0.0.1:9", "--json")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, kindConnect, decodeError(t, stdout).Kind)
+
+	// The environment sets global flags; a flag beats it.
+	t.Setenv("GOJANUS_SERVER", "ws://127.0.0.1:9")
+	code, _, _ = runCmd(t, "info")
+	assert.Equal(t, 1, code)
+	mustRun(t, "info", "--server", ws)
+	t.Setenv("GOJANUS_SERVER", ws)
+	t.Setenv("GOJANUS_ADMIN_SERVER", srv.AdminWSURL)
+	t.Setenv("GOJANUS_ADMIN_SECRET", srv.AdminSecret)
+	var sessions SessionsOutput
+	checkSchema(t, mustRun(t, "admin", "sessions", "--json"), &sessions)
+
+	// --admin-secret after the action word.
+	t.Setenv("GOJANUS_ADMIN_SECRET", "")
+	checkSchema(t, mustRun(t, "admin", "sessions", "--admin-secret", srv.AdminSecret, "--json"), &sessions)
+	code, stdout, _ = runCmd(t, "admin", "sessions", "--json")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, 403, decodeError(t, stdout).Code)
+
+	// --help after the action word shows help and runs nothing.
+	code, stdout, stderr := runCmd(t, "rooms", "destroy", "4242", "--help")
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "Destroy a room")
+	var exists RoomOutput
+	checkSchema(t, mustRun(t, "rooms", "exists", "4242", "--json"), &exists)
+	assert.True(t, exists.Exists, "--help destroyed the room")
+
+	var destroyed RoomOutput
+	checkSchema(t, mustRun(t, "rooms", "destroy", "4242", "--json"), &destroyed)
+	assert.True(t, destroyed.Destroyed)
+	assert.False(t, destroyed.Exists)
+	assert.Equal(t, "standup", destroyed.Room.Description)
 }
 
 func TestUsage(t *testing.T) {
@@ -242,32 +247,59 @@ func TestUsage(t *testing.T) {
 		noStdout bool
 		noStderr bool
 	}{
-		{args: nil, code: 2, stderr: []string{"Usage:", "info", "demo", "help"}, noStdout: true},
-		{args: []string{"help"}, code: 0, stdout: []string{"Usage:", "info", "demo", "help"}, noStderr: true},
-		{args: []string{"--help"}, code: 0, stdout: []string{"Usage:"}, noStderr: true},
-		{args: []string{"help", "demo"}, code: 0, stdout: []string{"gojanus demo", "-admin-server", "-server", "-timeout", "-json"}, noStderr: true},
-		{args: []string{"bogus"}, code: 2, stderr: []string{`unknown command "bogus"`, "Usage:"}, noStdout: true},
-		{args: []string{"info", "--bogus"}, code: 2, stderr: []string{"flag provided but not defined: -bogus"}, noStdout: true},
-		{args: []string{"info", "extra"}, code: 2, stderr: []string{"unexpected arguments: extra"}, noStdout: true},
+		{args: nil, code: 2, stderr: []string{"say which command", "Usage:"}},
+		{args: []string{"help"}, code: 0, stdout: []string{"Usage:", "info", "demo", "rooms", "subscribe", "completion"}, noStderr: true},
+		{args: []string{"--help"}, code: 0, stdout: []string{"Usage:", "Exit codes: 0 success, 1"}, noStderr: true},
+		{args: []string{"help", "demo"}, code: 0, stdout: []string{"gojanus demo", "--admin-server", "--server", "--timeout", "--json", "--media"}, noStderr: true},
+		{args: []string{"admin", "--help"}, code: 0, stdout: []string{"sessions", "handle-info", "tokens", "--admin-secret"}, noStderr: true},
+		{args: []string{"rooms", "create", "--help"}, code: 0, stdout: []string{"--room", "--description", "--publishers"}, noStderr: true},
+		{args: []string{"--version"}, code: 0, stdout: []string{"gojanus ", "go1."}, noStderr: true},
+		{args: []string{"version"}, code: 0, stdout: []string{"gojanus ", "go1."}, noStderr: true},
+		{args: []string{"bogus"}, code: 2, stderr: []string{`unknown command "bogus"`, "--help"}, noStdout: true},
+		{args: []string{"info", "--bogus"}, code: 2, stderr: []string{"unknown flag: --bogus"}, noStdout: true},
+		{args: []string{"info", "extra"}, code: 2, stderr: []string{"takes no arguments"}, noStdout: true},
+		{args: []string{"rooms"}, code: 2, stderr: []string{"list, create, destroy"}},
+		{args: []string{"rooms", "destroy"}, code: 2, stderr: []string{"ROOM"}, noStdout: true},
+		{args: []string{"admin", "handles", "x"}, code: 2, stderr: []string{`"x" is not a session or handle id`}, noStdout: true},
+		{args: []string{"admin", "tokens", "add"}, code: 2, stderr: []string{"requires at least 1 arg"}, noStdout: true},
 		{args: []string{"info", "--timeout", "0s"}, code: 2, stderr: []string{"--timeout must be positive"}, noStdout: true},
-		{args: []string{"demo", "--admin-secret", "x"}, code: 1, stderr: []string{"--admin-secret needs --admin-server"}, noStdout: true},
-		{args: []string{"info", "--server", "ftp://127.0.0.1"}, code: 1, stderr: []string{"unsupported URL scheme"}, noStdout: true},
+		{args: []string{"info", "--timeout", "soon"}, code: 2, stderr: []string{"invalid argument", "--timeout"}, noStdout: true},
+		{args: []string{"publish", "--server", "ws://127.0.0.1:1"}, code: 2, stderr: []string{"--room is required"}, noStdout: true},
+		{args: []string{"subscribe", "--server", "ws://127.0.0.1:1"}, code: 2, stderr: []string{"--room is required"}, noStdout: true},
+		{args: []string{"echotest", "--source", "nope.xyz", "--server", "ws://127.0.0.1:1"}, code: 2, stderr: []string{"nope.xyz"}, noStdout: true},
 	} {
 		t.Run(fmt.Sprint(tc.args), func(t *testing.T) {
 			code, stdout, stderr := runCmd(t, tc.args...)
-			if code != tc.code {
-				t.Errorf("exit code %d, want %d", code, tc.code)
-			}
+			assert.Equal(t, tc.code, code)
 			mustContain(t, stdout, tc.stdout...)
 			mustContain(t, stderr, tc.stderr...)
-			if tc.noStdout && stdout != "" {
-				t.Errorf("unexpected stdout: %s", stdout)
+			if tc.noStdout {
+				assert.Empty(t, stdout)
 			}
-			if tc.noStderr && stderr != "" {
-				t.Errorf("unexpected stderr: %s", stderr)
+			if tc.noStderr {
+				assert.Empty(t, stderr)
+			}
+			if code == 2 {
+				// The same failure as JSON on stdout, wherever --json is.
+				code, stdout, _ := runCmd(t, append(slices.Clone(tc.args), "--json")...)
+				assert.Equal(t, 2, code)
+				e := decodeError(t, stdout)
+				assert.Equal(t, kindUsage, e.Kind)
+				assert.Equal(t, 2, e.ExitCode)
 			}
 		})
 	}
+}
+
+// TestCompletion generates the completion scripts.
+func TestCompletion(t *testing.T) {
+	for shell, want := range map[string]string{"bash": "__start_gojanus", "zsh": "#compdef gojanus", "fish": "complete -c gojanus"} {
+		stdout := mustRun(t, "completion", shell)
+		assert.Contains(t, stdout, want, shell)
+	}
+	// The completion of subcommands works through cobra's __complete.
+	stdout := mustRun(t, "__complete", "rooms", "")
+	mustContain(t, stdout, "list", "create", "destroy", "participants")
 }
 
 func mustContain(t *testing.T, s string, subs ...string) {
@@ -292,15 +324,103 @@ func mustContainInOrder(t *testing.T, s string, subs ...string) {
 	}
 }
 
-// decodeOne decodes stdout as exactly one JSON object.
-func decodeOne(t *testing.T, stdout string, v any) {
+// decodeError decodes a failure's JSON output.
+func decodeError(t *testing.T, stdout string) ErrorInfo {
+	t.Helper()
+	var e ErrorOutput
+	checkSchema(t, stdout, &e)
+	assert.NotEmpty(t, e.Error.Kind)
+	assert.NotEmpty(t, e.Error.Message)
+	return e.Error
+}
+
+var (
+	snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+	// goDuration matches durations printed as Go strings ("5s", "1m30s").
+	goDuration = regexp.MustCompile(`^-?[0-9.]+(ns|µs|ms|s|m|h)([0-9.]+(ns|µs|ms|s|m|h))*$`)
+)
+
+// checkSchema checks that stdout is exactly one JSON object of the type v
+// points to (no unknown or missing keys), with snake_case keys outside
+// "raw", numeric *_ms durations and no Go duration strings, and decodes
+// it into v.
+func checkSchema(t *testing.T, stdout string, v any) {
 	t.Helper()
 	dec := json.NewDecoder(strings.NewReader(stdout))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		t.Fatalf("stdout is not the expected JSON object: %v\n%s", err, stdout)
+	require.NoError(t, dec.Decode(v), "stdout is not a %T:\n%s", v, stdout)
+	require.False(t, dec.More(), "stdout has more than one JSON value:\n%s", stdout)
+
+	var generic map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stdout), &generic))
+	walkJSON(t, "", generic)
+	// Every key of the type is present (nothing silently missing), except
+	// those marked omitempty.
+	for _, key := range requiredKeys(reflect.TypeOf(v).Elem()) {
+		assert.Contains(t, generic, key, "%T lacks %q:\n%s", v, key, stdout)
 	}
-	if dec.More() {
-		t.Fatalf("stdout has more than one JSON value:\n%s", stdout)
+}
+
+func walkJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			assert.Regexp(t, snakeCase, k, "key %s.%s", path, k)
+			if k == "raw" {
+				continue // Janus's own answer, passed through
+			}
+			if strings.HasSuffix(k, "_ms") {
+				_, isNum := x.(float64)
+				assert.True(t, isNum, "%s.%s is not a number: %v", path, k, x)
+			}
+			walkJSON(t, path+"."+k, x)
+		}
+	case []any:
+		for i, x := range v {
+			walkJSON(t, fmt.Sprintf("%s[%d]", path, i), x)
+		}
+	case string:
+		assert.NotRegexp(t, goDuration, v, "%s is a duration string; durations are numbers of milliseconds", path)
 	}
+}
+
+// requiredKeys lists the JSON keys of a struct type without omitempty.
+func requiredKeys(tp reflect.Type) []string {
+	var keys []string
+	for i := range tp.NumField() {
+		tag := tp.Field(i).Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" || name == "-" || strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero") {
+			continue
+		}
+		keys = append(keys, name)
+	}
+	return keys
+}
+
+// TestSchemaTypes checks the output types themselves: every field has a
+// snake_case JSON name.
+func TestSchemaTypes(t *testing.T) {
+	seen := map[reflect.Type]bool{}
+	var check func(tp reflect.Type)
+	check = func(tp reflect.Type) {
+		for tp.Kind() == reflect.Pointer || tp.Kind() == reflect.Slice {
+			tp = tp.Elem()
+		}
+		if tp.Kind() != reflect.Struct || seen[tp] || tp.PkgPath() != reflect.TypeOf(Room{}).PkgPath() {
+			return
+		}
+		seen[tp] = true
+		for i := range tp.NumField() {
+			f := tp.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			assert.Regexp(t, snakeCase, name, "%s.%s", tp.Name(), f.Name)
+			check(f.Type)
+		}
+	}
+	for _, v := range outputTypes {
+		check(reflect.TypeOf(v))
+	}
+	assert.GreaterOrEqual(t, len(seen), len(outputTypes))
 }

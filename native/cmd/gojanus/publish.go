@@ -3,119 +3,127 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/videoroom"
-	"github.com/gojanus/gojanus/native"
 )
 
-// cleanupWait bounds leaving, hanging up and destroying after a media run.
-const cleanupWait = 5 * time.Second
-
-// publishSummary is the JSON output of "gojanus publish".
-type publishSummary struct {
-	Server    string              `json:"server"`
-	Room      core.ID             `json:"room"`
-	Publisher core.ID             `json:"publisher"`
-	Source    string              `json:"source"`
-	Duration  string              `json:"duration"`
-	Tracks    []native.TrackStats `json:"tracks"`
-}
-
-func setupPublish(fs *flag.FlagSet, common *commonFlags) func(context.Context, output) error {
-	roomFlag := fs.String("room", "", "room `id` to publish in (required)")
-	display := fs.String("display", "gojanus", "display `name`")
-	src := fs.String("source", "test", "media `source`: FILE[,FILE] (.ivf .ogg .h264), test, ffmpeg:ARGS or gst:PIPELINE[;PIPELINE]")
-	duration := fs.Duration("duration", 0, "stop after this long (default: until interrupted)")
-	create := fs.Bool("create", false, "create the room if it does not exist")
-	var media mediaFlags
-	media.register(fs)
-	common.extra, common.zeroIsForever = duration, true
-	return func(ctx context.Context, out output) error {
-		if *roomFlag == "" {
-			return errors.New("--room is required")
-		}
-		room := parseID(*roomFlag)
-		source, err := native.ParseSource(*src)
-		if err != nil {
-			return err
-		}
-		setup, cancelSetup := context.WithTimeout(ctx, common.timeout)
-		defer cancelSetup()
-		client, err := common.dial(setup, out.stderr)
-		if err != nil {
-			return err
-		}
-		defer client.Close()
-		s, err := client.CreateSession(setup)
-		if err != nil {
-			return err
-		}
-		cleanup := func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.WithoutCancel(ctx), cleanupWait)
-		}
-		defer func() {
-			c, cancel := cleanup()
-			defer cancel()
-			_ = s.Destroy(c)
-		}()
-		if *create {
-			if err := ensureRoom(setup, s, room); err != nil {
+func (a *app) publishCommand() *cobra.Command {
+	var (
+		roomFlag, idFlag, display, src, pin string
+		duration                            time.Duration
+		create                              bool
+		media                               mediaFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "publish --room ROOM",
+		Short: "Publish media into a VideoRoom room until interrupted or --duration",
+		Long: `Publish media into a VideoRoom room until interrupted (Ctrl-C, SIGTERM) or for
+--duration. On the way out it unpublishes, leaves the room and destroys the
+session. On a terminal a live line shows the bitrate and packets per track.`,
+		Args: noArgs,
+		RunE: a.action(func(ctx context.Context, _ []string) error {
+			if roomFlag == "" {
+				return usagef("--room is required")
+			}
+			if err := checkDuration("--duration", duration, true); err != nil {
 				return err
 			}
-		}
-		pub, _, err := videoroom.JoinPublisher(setup, s, videoroom.PublisherJoin{Room: room, Display: *display})
-		if err != nil {
-			return err
-		}
-		defer func() {
-			c, cancel := cleanup()
-			defer cancel()
-			// Unpublish before leaving, so that subscribers get an
-			// updated offer.
-			_ = pub.Unpublish(c)
-			_ = pub.Leave(c)
-		}()
-		peer, err := media.peer()
-		if err != nil {
-			return err
-		}
-		defer peer.Close()
-		for _, tr := range source.Tracks() {
-			if _, err := peer.AddTrack(tr); err != nil {
+			if err := media.check(); err != nil {
 				return err
 			}
-		}
-		if _, err := pub.PublishPeer(setup, peer, videoroom.PublishOptions{}, nil); err != nil {
-			return err
-		}
-		if err := waitUp(setup, peer, pub.Events()); err != nil {
-			return err
-		}
-		out.step("publishing", "room %s as %q, publisher id %s, source %s", room, *display, pub.ParticipantID(), *src)
-		runCtx, stop := ctx, context.CancelFunc(func() {})
-		if *duration > 0 {
-			runCtx, stop = context.WithTimeout(ctx, *duration)
-		}
-		defer stop()
-		showProgress(runCtx, out, source.Stats)
-		err = source.Run(runCtx)
-		if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
-			return fmt.Errorf("source: %w", err)
-		}
-		sum := publishSummary{Server: common.server, Room: room, Publisher: pub.ParticipantID(), Source: *src,
-			Duration: duration.String(), Tracks: source.Stats()}
-		if out.json {
-			return out.writeJSON(sum)
-		}
-		for _, t := range sum.Tracks {
-			out.step(t.Kind, "%s: sent %d frames, %d packets, %d bytes", t.Codec, t.Frames, t.Packets, t.Bytes)
-		}
-		return nil
+			room := parseID(roomFlag)
+			source, err := parseSource(src)
+			if err != nil {
+				return err
+			}
+			setup, cancelSetup := a.bounded(ctx)
+			defer cancelSetup()
+			client, err := a.dial(setup)
+			if err != nil {
+				return err
+			}
+			defer client.Close()
+			s, err := client.CreateSession(setup)
+			if err != nil {
+				return err
+			}
+			defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = s.Destroy(c) }()
+			if create {
+				if err := ensureRoom(setup, s, room); err != nil {
+					return err
+				}
+			}
+			join := videoroom.PublisherJoin{Room: room, Display: display, Pin: pin}
+			if idFlag != "" {
+				join.ID = parseID(idFlag)
+			}
+			pub, _, err := videoroom.JoinPublisher(setup, s, join)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				c, cancel := cleanupContext(ctx)
+				defer cancel()
+				// Unpublish before leaving, so that subscribers get an
+				// updated offer.
+				_ = pub.Unpublish(c)
+				_ = pub.Leave(c)
+			}()
+			peer, err := media.peer()
+			if err != nil {
+				return err
+			}
+			defer peer.Close()
+			for _, tr := range source.Tracks() {
+				if _, err := peer.AddTrack(tr); err != nil {
+					return err
+				}
+			}
+			if _, err := pub.PublishPeer(setup, peer, videoroom.PublishOptions{}, nil); err != nil {
+				return err
+			}
+			if err := waitUp(setup, "publish", peer, pub.Events()); err != nil {
+				return err
+			}
+			out := a.out()
+			out.step("publishing", "room %s as %q, publisher id %s, source %s", room, display, pub.ParticipantID(), src)
+			runCtx, stop := ctx, context.CancelFunc(func() {})
+			if duration > 0 {
+				runCtx, stop = context.WithTimeout(ctx, duration)
+			}
+			defer stop()
+			start := time.Now()
+			waitProgress := out.showProgress(runCtx, source.Stats)
+			err = source.Run(runCtx)
+			stop()
+			waitProgress()
+			if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+				return mediaErr(fmt.Errorf("source: %w", err))
+			}
+			sum := PublishOutput{Server: a.g.server, Room: room, Publisher: Participant{ID: pub.ParticipantID(), Display: display, Publisher: true},
+				Source: src, DurationMS: time.Since(start).Milliseconds(), Tracks: tracksOf(source.Stats())}
+			return out.result(sum, func() {
+				for _, t := range sum.Tracks {
+					out.step(t.Kind, "%s: sent %d frames, %d packets, %d bytes", t.Codec, t.Frames, t.Packets, t.Bytes)
+				}
+			})
+		}),
 	}
+	f := cmd.Flags()
+	f.StringVar(&roomFlag, "room", "", "room `id` to publish in (required)")
+	f.StringVar(&idFlag, "id", "", "participant `id` to publish as (default: the plugin picks one)")
+	f.StringVar(&display, "display", "gojanus", "display `name`")
+	f.StringVar(&pin, "pin", "", "the room's PIN, if it has one")
+	f.StringVar(&src, "source", "test", sourceHelp)
+	f.DurationVar(&duration, "duration", 0, "stop after this long (default: until interrupted)")
+	f.BoolVar(&create, "create", false, "create the room if it does not exist")
+	media.register(f)
+	return cmd
 }
 
 // ensureRoom creates room when it does not exist.
@@ -131,38 +139,4 @@ func ensureRoom(ctx context.Context, s *core.Session, room core.ID) error {
 	}
 	_, err = h.Create(ctx, videoroom.RoomOptions{Room: room, Description: "created by gojanus", Publishers: 6})
 	return err
-}
-
-// waitUp waits until the PeerConnection is connected and Janus reported
-// it up (webrtcup); ICE failure is an error.
-func waitUp(ctx context.Context, peer *native.Peer, events <-chan core.Event) error {
-	failed := make(chan struct{})
-	var closeOnce = make(chan struct{}, 1)
-	peer.OnStateChange(func(st string) {
-		if st == "failed" {
-			select {
-			case closeOnce <- struct{}{}:
-				close(failed)
-			default:
-			}
-		}
-	})
-	for {
-		select {
-		case ev, ok := <-events:
-			if !ok {
-				return errors.New("the handle ended before the PeerConnection came up")
-			}
-			switch ev := ev.(type) {
-			case *core.WebRTCUp:
-				return nil
-			case *core.Hangup:
-				return fmt.Errorf("janus hung up: %s", ev.Reason)
-			}
-		case <-failed:
-			return errors.New("ICE failed: Janus and this machine found no common network path (Janus skips loopback interfaces)")
-		case <-ctx.Done():
-			return fmt.Errorf("PeerConnection did not come up: %w", ctx.Err())
-		}
-	}
 }

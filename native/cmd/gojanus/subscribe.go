@@ -3,276 +3,450 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/pion/webrtc/v4"
+	"github.com/spf13/cobra"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/videoroom"
 	"github.com/gojanus/gojanus/native"
 )
 
-// subTrack is one received track in the output of "gojanus subscribe".
-type subTrack struct {
-	Feed core.ID `json:"feed"`
-	Mid  string  `json:"mid"`
-	native.TrackStats
-	File string `json:"file,omitempty"`
+// subscribeFlags are the flags of "gojanus subscribe".
+type subscribeFlags struct {
+	room     string
+	feeds    []string
+	record   string
+	display  string
+	pin      string
+	duration time.Duration
+	wait     time.Duration
+	media    mediaFlags
 }
 
-// subscribeSummary is the JSON output of "gojanus subscribe".
-type subscribeSummary struct {
-	Server string     `json:"server"`
-	Room   core.ID    `json:"room"`
-	Feeds  []core.ID  `json:"feeds"`
-	Tracks []subTrack `json:"tracks"`
+func (a *app) subscribeCommand() *cobra.Command {
+	sf := &subscribeFlags{}
+	cmd := &cobra.Command{
+		Use:   "subscribe --room ROOM",
+		Short: "Subscribe to VideoRoom publishers, count or record what arrives",
+		Long: `Subscribe to the publishers of a VideoRoom room and count what arrives, or
+record it. The command joins the room as a participant that does not publish
+(--display), so that it hears of publishers as they come: it waits for the
+first one (up to --wait), then subscribes to every later publisher too, over
+the same PeerConnection. With --feed it takes only those publishers; a .webm
+recording takes one.
+
+Runs until interrupted (Ctrl-C, SIGTERM) or for --duration after the first
+subscription is up, then leaves and destroys the session.`,
+		Args: noArgs,
+		RunE: a.action(func(ctx context.Context, _ []string) error { return a.subscribe(ctx, sf) }),
+	}
+	f := cmd.Flags()
+	f.StringVar(&sf.room, "room", "", "room `id` (required)")
+	f.StringSliceVar(&sf.feeds, "feed", nil, "publisher `id`s to subscribe to (repeat or separate with commas; default: every publisher, as they come)")
+	f.StringVar(&sf.record, "record", "", "record into `PATH`: a directory (one .ivf/.ogg/.h264 file per track) or a .webm file (one publisher's VP8 + Opus)")
+	f.StringVar(&sf.display, "display", "gojanus subscribe", "display `name` of the participant that watches the room")
+	f.StringVar(&sf.pin, "pin", "", "the room's PIN, if it has one")
+	f.DurationVar(&sf.duration, "duration", 0, "stop this long after the subscription is up (default: until interrupted)")
+	f.DurationVar(&sf.wait, "wait", 0, "how long to wait for the first publisher (default: --timeout)")
+	sf.media.register(f)
+	return cmd
 }
 
-func setupSubscribe(fs *flag.FlagSet, common *commonFlags) func(context.Context, output) error {
-	roomFlag := fs.String("room", "", "room `id` (required)")
-	feedFlag := fs.String("feed", "", "publisher `id` to subscribe to (default: every publisher in the room)")
-	record := fs.String("record", "", "record into `PATH`: a directory (one .ivf/.ogg/.h264 file per track) or a .webm file (one publisher's VP8 + Opus)")
-	duration := fs.Duration("duration", 0, "stop after this long (default: until interrupted)")
-	var media mediaFlags
-	media.register(fs)
-	common.extra, common.zeroIsForever = duration, true
-	return func(ctx context.Context, out output) error {
-		if *roomFlag == "" {
-			return errors.New("--room is required")
+// subscription is the state of one run of "gojanus subscribe".
+type subscription struct {
+	a    *app
+	sf   *subscribeFlags
+	out  output
+	room core.ID
+	webm *native.WebMRecorder
+	peer *native.Peer
+	sub  *videoroom.Subscriber
+
+	mu         sync.Mutex
+	streams    map[string]videoroom.SubscriberStream // by mid
+	publishers []Participant
+	subscribed map[core.ID]bool
+	received   trackCounter
+}
+
+func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
+	if sf.room == "" {
+		return usagef("--room is required")
+	}
+	if err := checkDuration("--duration", sf.duration, true); err != nil {
+		return err
+	}
+	if err := checkDuration("--wait", sf.wait, true); err != nil {
+		return err
+	}
+	if sf.wait == 0 {
+		sf.wait = a.g.timeout
+	}
+	if err := sf.media.check(); err != nil {
+		return err
+	}
+	webm := strings.HasSuffix(strings.ToLower(sf.record), ".webm")
+	if webm && len(sf.feeds) > 1 {
+		return usagef("a .webm recording takes one publisher, not %d", len(sf.feeds))
+	}
+	if sf.record != "" && !webm {
+		if err := os.MkdirAll(sf.record, 0o755); err != nil {
+			return mediaErr(err)
 		}
-		room := parseID(*roomFlag)
-		setup, cancelSetup := context.WithTimeout(ctx, common.timeout)
-		defer cancelSetup()
-		client, err := common.dial(setup, out.stderr)
-		if err != nil {
-			return err
+	}
+	su := &subscription{a: a, sf: sf, out: a.out(), room: parseID(sf.room),
+		streams: map[string]videoroom.SubscriberStream{}, subscribed: map[core.ID]bool{}}
+
+	setup, cancelSetup := a.bounded(ctx)
+	defer cancelSetup()
+	client, err := a.dial(setup)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	s, err := client.CreateSession(setup)
+	if err != nil {
+		return err
+	}
+	defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = s.Destroy(c) }()
+
+	// A participant that does not publish hears of every publisher.
+	watcher, _, err := videoroom.JoinPublisher(setup, s, videoroom.PublisherJoin{Room: su.room, Display: sf.display, Pin: sf.pin})
+	if err != nil {
+		return err
+	}
+	defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = watcher.Leave(c) }()
+	changes := make(chan videoroom.RosterChange, 16)
+	done := make(chan struct{})
+	defer close(done)
+	stopChanges := watcher.Roster().OnChange(func(ch videoroom.RosterChange) {
+		select {
+		case changes <- ch:
+		case <-done:
 		}
-		defer client.Close()
-		s, err := client.CreateSession(setup)
-		if err != nil {
-			return err
+	})
+	defer stopChanges()
+
+	// Wait for the first publisher.
+	start := time.Now()
+	first, err := su.waitFirst(ctx, watcher.Roster(), changes)
+	if err != nil {
+		return err
+	}
+	waited := time.Since(start)
+	if webm {
+		if su.webm, err = native.NewWebMRecorder(sf.record, true, true); err != nil {
+			return mediaErr(err)
 		}
-		defer func() {
-			c, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupWait)
-			defer cancel()
-			_ = s.Destroy(c)
-		}()
-		feeds, err := pickFeeds(setup, s, room, *feedFlag)
-		if err != nil {
-			return err
+	}
+
+	// Subscribe to it over a new PeerConnection.
+	setup2, cancelSetup2 := a.bounded(ctx)
+	defer cancelSetup2()
+	if su.peer, err = sf.media.peer(); err != nil {
+		return err
+	}
+	defer su.peer.Close()
+	su.peer.PeerConnection().OnTrack(su.onTrack)
+	streams := make([]videoroom.SubscribeStream, len(first))
+	for i, p := range first {
+		streams[i] = videoroom.SubscribeStream{Feed: p.ID}
+	}
+	sub, att, err := videoroom.Subscribe(setup2, s, videoroom.SubscriberJoin{Room: su.room, Streams: streams,
+		PrivateID: watcher.PrivateID(), Pin: sf.pin})
+	if err != nil {
+		return err
+	}
+	su.sub = sub
+	core.LinkCandidates(ctx, sub.Handle.Handle, su.peer, nil)
+	su.setStreams(att.Streams)
+	if err := sub.Renegotiate(setup2, su.peer, att.JSEP); err != nil {
+		return err
+	}
+	su.addPublishers(first)
+	if err := waitUp(setup2, "subscribe", su.peer, sub.Events()); err != nil {
+		return err
+	}
+	su.out.step("subscribed", "room %s: %s, %d stream(s)", su.room, describePublishers(first), len(att.Streams))
+
+	// Follow publishers until the end.
+	runCtx, stop := ctx, context.CancelFunc(func() {})
+	if sf.duration > 0 {
+		runCtx, stop = context.WithTimeout(ctx, sf.duration)
+	}
+	defer stop()
+	began := time.Now()
+	waitProgress := su.out.showProgress(runCtx, su.received.stats)
+	loopErr := su.follow(runCtx, changes)
+	stop()
+	waitProgress()
+	ran := time.Since(began)
+
+	leave, cancel := cleanupContext(ctx)
+	_ = sub.Leave(leave)
+	cancel()
+	_ = su.peer.Close()
+	su.received.wait()
+	if su.webm != nil {
+		if err := su.webm.Close(); err != nil {
+			return mediaErr(fmt.Errorf("webm: %w", err))
 		}
-		webm := strings.HasSuffix(strings.ToLower(*record), ".webm")
-		if webm && len(feeds) != 1 {
-			return errors.New("a .webm recording takes one publisher: give --feed")
-		}
-		if *record != "" && !webm {
-			if err := os.MkdirAll(*record, 0o755); err != nil {
-				return err
-			}
-		}
-		peer, err := media.peer()
-		if err != nil {
-			return err
-		}
-		defer peer.Close()
-		pc := peer.PeerConnection()
-		var wr *native.WebMRecorder
-		if webm {
-			if wr, err = native.NewWebMRecorder(*record, true, true); err != nil {
-				return err
-			}
-		}
-		var mu sync.Mutex
-		var att *videoroom.Attached
-		type received struct {
-			feed core.ID
-			mid  string
-			file string
-			rec  *native.TrackRecorder
-			st   *native.TrackStats
-		}
-		var tracks []*received
-		var readers sync.WaitGroup
-		ready := make(chan struct{})
-		pc.OnTrack(func(tr *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
-			<-ready // att is known
-			r := &received{mid: midOf(pc, recv)}
-			for _, st := range att.Streams {
-				if st.Mid == r.mid {
-					r.feed = st.FeedID
-				}
-			}
-			switch {
-			case webm:
-				if err := wr.AddTrack(pc, tr, 2*time.Second); err != nil {
-					fmt.Fprintf(out.stderr, "gojanus subscribe: %v\n", err)
-				}
-				r.file = *record
-			case *record != "":
-				name := fmt.Sprintf("%s-%s%s", r.feed, tr.Kind(), extFor(tr.Codec().MimeType))
-				r.file = filepath.Join(*record, name)
-				rec, err := native.RecordTrack(pc, tr, r.file, 2*time.Second)
-				if err != nil {
-					fmt.Fprintf(out.stderr, "gojanus subscribe: %v\n", err)
-					return
-				}
-				r.rec = rec
-			default:
-				r.st = &native.TrackStats{ID: tr.ID(), Kind: tr.Kind().String(), Codec: tr.Codec().MimeType}
-				readers.Add(1)
-				go func() {
-					defer readers.Done()
-					video := tr.Kind() == webrtc.RTPCodecTypeVideo
-					for {
-						pkt, _, err := tr.ReadRTP()
-						if err != nil {
-							return
-						}
-						mu.Lock()
-						r.st.Packets++
-						r.st.Bytes += uint64(len(pkt.Payload))
-						if !video || pkt.Marker {
-							r.st.Frames++
-						}
-						mu.Unlock()
-					}
-				}()
-			}
-			mu.Lock()
-			tracks = append(tracks, r)
-			mu.Unlock()
-		})
-		streams := make([]videoroom.SubscribeStream, len(feeds))
-		for i, f := range feeds {
-			streams[i] = videoroom.SubscribeStream{Feed: f}
-		}
-		sub, a, err := videoroom.SubscribePeer(setup, s, videoroom.SubscriberJoin{Room: room, Streams: streams}, peer, nil)
-		if err != nil {
-			close(ready)
-			return err
-		}
-		att = a
-		close(ready)
-		if err := waitUp(setup, peer, sub.Events()); err != nil {
-			return err
-		}
-		out.step("subscribed", "room %s, %d publisher(s), %d stream(s)", room, len(feeds), len(att.Streams))
-		runCtx, stop := ctx, context.CancelFunc(func() {})
-		if *duration > 0 {
-			runCtx, stop = context.WithTimeout(ctx, *duration)
-		}
-		defer stop()
-		showProgress(runCtx, out, func() []native.TrackStats {
-			mu.Lock()
-			defer mu.Unlock()
-			var all []native.TrackStats
-			for _, t := range tracks {
-				switch {
-				case t.rec != nil:
-					all = append(all, t.rec.Stats())
-				case t.st != nil:
-					all = append(all, *t.st)
-				}
-			}
-			return all
-		})
-	wait:
-		for {
-			select {
-			case <-runCtx.Done():
-				break wait
-			case ev, ok := <-sub.Events():
-				if !ok {
-					break wait
-				}
-				if h, isHangup := ev.(*core.Hangup); isHangup {
-					fmt.Fprintf(out.stderr, "gojanus subscribe: janus hung up: %s\n", h.Reason)
-					break wait
-				}
-			}
-		}
-		leave, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupWait)
-		_ = sub.Leave(leave)
-		cancel()
-		_ = peer.Close()
-		readers.Wait()
-		if wr != nil {
-			if err := wr.Close(); err != nil {
-				return fmt.Errorf("webm: %w", err)
-			}
-		}
-		sum := subscribeSummary{Server: common.server, Room: room, Feeds: feeds}
-		mu.Lock()
-		for i, t := range tracks {
-			st := subTrack{Feed: t.feed, Mid: t.mid, File: t.file}
-			switch {
-			case t.rec != nil:
-				_ = t.rec.Wait(context.Background())
-				st.TrackStats = t.rec.Stats()
-			case t.st != nil:
-				st.TrackStats = *t.st
-			case wr != nil:
-				if ws := wr.Stats(); i < len(ws) {
-					st.TrackStats = ws[i]
-				}
-			}
-			sum.Tracks = append(sum.Tracks, st)
-		}
-		mu.Unlock()
-		if out.json {
-			return out.writeJSON(sum)
-		}
+	}
+	if loopErr != nil {
+		return loopErr
+	}
+	su.mu.Lock()
+	sum := SubscribeOutput{Server: a.g.server, Room: su.room, Publishers: slices.Clone(su.publishers),
+		WaitedMS: waited.Milliseconds(), DurationMS: ran.Milliseconds()}
+	su.mu.Unlock()
+	sum.Tracks = su.tracks()
+	return su.out.result(sum, func() {
 		for _, t := range sum.Tracks {
-			line := fmt.Sprintf("feed %s mid %s %s: %d packets, %d bytes, %d frames", t.Feed, t.Mid, t.Codec, t.Packets, t.Bytes, t.Frames)
+			line := fmt.Sprintf("feed %s mid %s %s: %d packets, %d bytes, %d frames", *t.Feed, t.Mid, t.Codec, t.Packets, t.Bytes, t.Frames)
 			if t.File != "" {
 				line += " -> " + t.File
 			}
-			out.step(t.Kind, "%s", line)
+			su.out.step(t.Kind, "%s", line)
 		}
-		return nil
+	})
+}
+
+// wanted reports whether p is a publisher to subscribe to (and not yet
+// subscribed).
+func (su *subscription) wanted(p videoroom.Participant) bool {
+	if !p.Publishing || len(p.Streams) == 0 {
+		return false
+	}
+	su.mu.Lock()
+	done := su.subscribed[p.ID]
+	su.mu.Unlock()
+	if done {
+		return false
+	}
+	if len(su.sf.feeds) > 0 {
+		return slices.Contains(su.sf.feeds, p.ID.String())
+	}
+	return !p.Dummy
+}
+
+// following reports whether later publishers are added to the
+// subscription.
+func (su *subscription) following() bool {
+	if su.webm != nil {
+		return false
+	}
+	if len(su.sf.feeds) > 0 {
+		su.mu.Lock()
+		defer su.mu.Unlock()
+		return len(su.subscribed) < len(su.sf.feeds)
+	}
+	return true
+}
+
+// waitFirst waits, up to --wait, until the roster lists a publisher to
+// subscribe to, and returns the publishers to start with.
+func (su *subscription) waitFirst(parent context.Context, roster *videoroom.Roster, changes <-chan videoroom.RosterChange) ([]videoroom.Participant, error) {
+	ctx, cancel := context.WithTimeout(parent, su.sf.wait)
+	defer cancel()
+	announced := false
+	for {
+		var found []videoroom.Participant
+		for _, p := range roster.Participants() {
+			if su.wanted(p) {
+				found = append(found, p)
+			}
+		}
+		if len(found) > 0 {
+			if strings.HasSuffix(strings.ToLower(su.sf.record), ".webm") {
+				found = found[:1]
+			}
+			return found, nil
+		}
+		if !announced {
+			su.out.step("waiting", "for %s in room %s (up to %s)", su.awaited(), su.room, su.sf.wait)
+			announced = true
+		}
+		select {
+		case <-changes:
+		case <-ctx.Done():
+			if err := parent.Err(); err != nil {
+				return nil, err
+			}
+			return nil, &cliError{kind: kindTimeout,
+				err:  fmt.Errorf("no %s in room %s within --wait %s", strings.TrimPrefix(su.awaited(), "a "), su.room, su.sf.wait),
+				hint: "start a publisher, or wait longer with --wait"}
+		}
 	}
 }
 
-// pickFeeds returns the feed given, or every publisher of the room.
-func pickFeeds(ctx context.Context, s *core.Session, room core.ID, feed string) ([]core.ID, error) {
-	if feed != "" {
-		return []core.ID{parseID(feed)}, nil
+// awaited names what waitFirst waits for.
+func (su *subscription) awaited() string {
+	if len(su.sf.feeds) > 0 {
+		return "publisher " + strings.Join(su.sf.feeds, " or ")
 	}
-	h, err := videoroom.Attach(ctx, s)
-	if err != nil {
-		return nil, err
+	return "a publisher"
+}
+
+// follow handles roster changes and renegotiations until ctx ends, the
+// subscription ends, or (without following) its publishers are gone.
+func (su *subscription) follow(ctx context.Context, changes <-chan videoroom.RosterChange) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ch := <-changes:
+			switch ch.Kind {
+			case videoroom.ParticipantAdded, videoroom.ParticipantUpdated:
+				if !ch.Participant.Publishing {
+					// Unpublished: Janus drops its streams (autoupdate);
+					// it is followed again when it publishes again.
+					su.mu.Lock()
+					delete(su.subscribed, ch.Participant.ID)
+					su.mu.Unlock()
+					continue
+				}
+				if !su.following() || !su.wanted(ch.Participant) {
+					continue
+				}
+				upd, err := su.sub.Subscribe(ctx, []videoroom.SubscribeStream{{Feed: ch.Participant.ID}})
+				if err != nil {
+					if ctx.Err() != nil {
+						return nil
+					}
+					return fmt.Errorf("subscribe to publisher %s: %w", ch.Participant.ID, err)
+				}
+				su.addPublishers([]videoroom.Participant{ch.Participant})
+				su.out.step("follow", "publisher %s %q", ch.Participant.ID, ch.Participant.Display)
+				if err := su.renegotiate(ctx, upd); err != nil {
+					return err
+				}
+			case videoroom.ParticipantRemoved:
+				su.mu.Lock()
+				_, ours := su.subscribed[ch.Participant.ID]
+				delete(su.subscribed, ch.Participant.ID)
+				left := len(su.subscribed)
+				su.mu.Unlock()
+				if ours {
+					su.out.step("left", "publisher %s %q", ch.Participant.ID, ch.Participant.Display)
+				}
+				if ours && left == 0 && (su.webm != nil || len(su.sf.feeds) > 0) {
+					return nil
+				}
+			case videoroom.RosterCleared:
+				return fmt.Errorf("room %s went away (destroyed, or this participant was kicked)", su.room)
+			}
+		case ev, ok := <-su.sub.Events():
+			if !ok {
+				return errors.New("the subscription ended")
+			}
+			switch ev := ev.(type) {
+			case *videoroom.Updated:
+				if err := su.renegotiate(ctx, ev); err != nil {
+					return err
+				}
+			case *core.Hangup:
+				return fmt.Errorf("janus hung up the subscription: %s", ev.Reason)
+			}
+		}
 	}
-	defer h.Detach(context.WithoutCancel(ctx))
-	ps, err := h.ListParticipants(ctx, room)
-	if err != nil {
-		return nil, err
+}
+
+// renegotiate answers the new offer of an update, if it has one.
+func (su *subscription) renegotiate(ctx context.Context, upd *videoroom.Updated) error {
+	if upd == nil || upd.JSEP == nil {
+		return nil // nothing changed, or the offer follows as an event
 	}
-	var feeds []core.ID
+	su.setStreams(upd.Streams)
+	if err := su.sub.Renegotiate(ctx, su.peer, upd.JSEP); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("renegotiate: %w", err)
+	}
+	return nil
+}
+
+// setStreams records the subscription's m-lines.
+func (su *subscription) setStreams(streams []videoroom.SubscriberStream) {
+	su.mu.Lock()
+	defer su.mu.Unlock()
+	clear(su.streams)
+	for _, st := range streams {
+		su.streams[st.Mid] = st
+	}
+}
+
+// addPublishers records publishers as subscribed.
+func (su *subscription) addPublishers(ps []videoroom.Participant) {
+	su.mu.Lock()
+	defer su.mu.Unlock()
 	for _, p := range ps {
-		if p.Publisher {
-			feeds = append(feeds, p.ID)
-		}
+		su.subscribed[p.ID] = true
+		su.publishers = append(su.publishers, Participant{ID: p.ID, Display: p.Display, Publisher: true})
 	}
-	if len(feeds) == 0 {
-		return nil, fmt.Errorf("room %s has no publisher", room)
-	}
-	return feeds, nil
 }
 
-// midOf finds the mid of the transceiver of a receiver.
-func midOf(pc *webrtc.PeerConnection, recv *webrtc.RTPReceiver) string {
-	for _, t := range pc.GetTransceivers() {
-		if t.Receiver() == recv {
-			return t.Mid()
+// onTrack counts or records a new remote track.
+func (su *subscription) onTrack(tr *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
+	pc := su.peer.PeerConnection()
+	mid := midOf(pc, recv)
+	su.mu.Lock()
+	feed := su.streams[mid].FeedID
+	su.mu.Unlock()
+	record := su.sf.record
+	t := su.received.add(tr, mid, record == "")
+	var file string
+	var rec *native.TrackRecorder
+	switch {
+	case su.webm != nil:
+		if err := su.webm.AddTrack(pc, tr, pliInterval); err != nil {
+			fmt.Fprintf(su.out.stderr, "gojanus subscribe: %v\n", err)
+		}
+		file = record
+	case record != "":
+		file = filepath.Join(record, fmt.Sprintf("%s-%s%s", feed, tr.Kind(), extFor(tr.Codec().MimeType)))
+		var err error
+		if rec, err = native.RecordTrack(pc, tr, file, pliInterval); err != nil {
+			fmt.Fprintf(su.out.stderr, "gojanus subscribe: %v\n", err)
+			file = ""
 		}
 	}
-	return ""
+	su.received.mu.Lock()
+	t.feed, t.file, t.rec = &feed, file, rec
+	su.received.mu.Unlock()
+}
+
+// pliInterval is how often recorders ask for a keyframe until the first.
+const pliInterval = 2 * time.Second
+
+// tracks returns the received tracks in the JSON form; a WebM recording's
+// counts come from the recorder.
+func (su *subscription) tracks() []Track {
+	tracks := su.received.summary()
+	if su.webm != nil {
+		for _, st := range su.webm.Stats() {
+			for i := range tracks {
+				if tracks[i].Kind == st.Kind {
+					tracks[i].Frames, tracks[i].Packets, tracks[i].Bytes = st.Frames, st.Packets, st.Bytes
+				}
+			}
+		}
+	}
+	return tracks
+}
+
+// describePublishers names publishers for a text line.
+func describePublishers(ps []videoroom.Participant) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = fmt.Sprintf("%s %q", p.ID, p.Display)
+	}
+	return "publisher " + strings.Join(names, ", ")
 }
 
 // extFor is the recording file extension for a codec.

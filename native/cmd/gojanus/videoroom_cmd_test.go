@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,14 +21,8 @@ import (
 	"github.com/gojanus/gojanus/internal/netns"
 )
 
-// mustRun runs the command line and returns stdout, failing the test on a
-// non-zero exit.
-func mustRun(t *testing.T, args ...string) string {
-	t.Helper()
-	code, stdout, stderr := runCmd(t, args...)
-	require.Equal(t, 0, code, "gojanus %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), stdout, stderr)
-	return stdout
-}
+// testFiles is a looping file source of the fixtures.
+const testFiles = "../../../testdata/media/vp8-320x240-30fps-3s.ivf,../../../testdata/media/opus-440hz-3s.ogg"
 
 // decodedFrames counts the frames ffprobe decodes from one stream of a file.
 func decodedFrames(t *testing.T, path, stream string) int {
@@ -39,10 +35,92 @@ func decodedFrames(t *testing.T, path, stream string) int {
 	return n
 }
 
+// watchWriter collects output and tells when a text appeared in it.
+type watchWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	waits map[string]chan struct{}
+}
+
+func (w *watchWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	for text, ch := range w.waits {
+		if strings.Contains(w.buf.String(), text) {
+			close(ch)
+			delete(w.waits, text)
+		}
+	}
+	return n, err
+}
+
+// seen returns a channel closed once text was written.
+func (w *watchWriter) seen(text string) <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ch := make(chan struct{})
+	if strings.Contains(w.buf.String(), text) {
+		close(ch)
+		return ch
+	}
+	if w.waits == nil {
+		w.waits = map[string]chan struct{}{}
+	}
+	w.waits[text] = ch
+	return ch
+}
+
+func (w *watchWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// background runs a command line in a goroutine until it ends or stop is
+// called (as Ctrl-C would).
+type background struct {
+	stdout, stderr watchWriter
+	stop           context.CancelFunc
+	done           chan int
+}
+
+func startCmd(args ...string) *background {
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &background{stop: cancel, done: make(chan int, 1)}
+	go func() { b.done <- runContext(ctx, args, &b.stdout, &b.stderr) }()
+	return b
+}
+
+// wait waits until the command ends and returns its exit code.
+func (b *background) wait(t *testing.T, within time.Duration) int {
+	t.Helper()
+	select {
+	case code := <-b.done:
+		return code
+	case <-time.After(within):
+		t.Fatalf("the command did not end within %s\nstdout: %s\nstderr: %s", within, b.stdout.String(), b.stderr.String())
+		return -1
+	}
+}
+
+// waitFor waits until the command printed text.
+func (b *background) waitFor(t *testing.T, text string, within time.Duration) {
+	t.Helper()
+	select {
+	case <-b.stdout.seen(text):
+	case code := <-b.done:
+		b.done <- code
+		t.Fatalf("the command ended (exit %d) before printing %q\nstdout: %s\nstderr: %s", code, text, b.stdout.String(), b.stderr.String())
+	case <-time.After(within):
+		t.Fatalf("no %q within %s\nstdout: %s\nstderr: %s", text, within, b.stdout.String(), b.stderr.String())
+	}
+}
+
 // TestRoomsPublishSubscribeCommands drives "gojanus rooms", "publish" and
-// "subscribe" against a real Janus inside the test network namespace: one
-// process publishes files, another records them, and the recordings
-// decode.
+// "subscribe" against a real Janus inside the test network namespace: a
+// subscriber started before any publisher waits for one, follows a second
+// publisher that comes later, and records both; the recordings decode.
 func TestRoomsPublishSubscribeCommands(t *testing.T) {
 	if _, err := exec.LookPath("ffprobe"); err != nil && os.Getenv("CI") == "true" {
 		t.Fatal("ffprobe is required")
@@ -52,84 +130,70 @@ func TestRoomsPublishSubscribeCommands(t *testing.T) {
 	}
 	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
 	ws := srv.WSURL
-	files := "../../../testdata/media/vp8-320x240-30fps-3s.ivf,../../../testdata/media/opus-440hz-3s.ogg"
 
-	out := mustRun(t, "rooms", "--server", ws, "--room", "4321", "--description", "cli room", "create")
+	out := mustRun(t, "rooms", "create", "--room", "4321", "--description", "cli room", "--server", ws)
 	assert.Contains(t, out, "room 4321")
-	out = mustRun(t, "rooms", "--server", srv.HTTPURL, "list")
-	assert.Contains(t, out, `"cli room"`)
+	assert.Contains(t, mustRun(t, "rooms", "list", "--server", srv.HTTPURL), `"cli room"`)
 
-	type pubResult struct {
-		out  string
-		code int
-		err  string
-	}
-	pubDone := make(chan pubResult, 1)
-	go func() {
-		var stdout, stderr bytes.Buffer
-		code := run([]string{"publish", "--server", ws, "--room", "4321", "--display", "cli-pub", "--source", files,
-			"--duration", "7s", "--ice-interface", netns.Interface, "--json"}, &stdout, &stderr)
-		pubDone <- pubResult{stdout.String(), code, stderr.String()}
-	}()
-	require.Eventually(t, func() bool {
-		var stdout, stderr bytes.Buffer
-		if run([]string{"rooms", "--server", ws, "--json", "participants", "4321"}, &stdout, &stderr) != 0 {
-			return false
-		}
-		return strings.Contains(stdout.String(), `"publisher": true`)
-	}, 15*time.Second, 200*time.Millisecond, "the publisher appears")
-	out = mustRun(t, "rooms", "--server", ws, "participants", "4321")
-	assert.Contains(t, out, `"cli-pub"`)
-	assert.Contains(t, out, "publishing")
-
+	// The subscriber first: it waits for a publisher.
 	dir := t.TempDir()
-	out = mustRun(t, "subscribe", "--server", ws, "--room", "4321", "--record", dir, "--duration", "3s",
-		"--ice-interface", netns.Interface, "--json")
-	var sum subscribeSummary
-	require.NoError(t, json.Unmarshal([]byte(out), &sum), out)
-	require.Len(t, sum.Tracks, 2, out)
-	for _, tr := range sum.Tracks {
-		assert.NotEmpty(t, tr.File)
-		assert.Greater(t, tr.Packets, uint64(30), "%+v", tr)
-		stream := "a:0"
-		if tr.Kind == "video" {
-			stream = "v:0"
-			// A file source cannot answer keyframe requests: the recording
-			// starts at the next keyframe (one per second in the fixture).
-			assert.GreaterOrEqual(t, decodedFrames(t, tr.File, stream), 45, tr.File)
-		} else {
-			assert.GreaterOrEqual(t, decodedFrames(t, tr.File, stream), 100, tr.File)
-		}
+	sub := startCmd("subscribe", "--server", ws, "--room", "4321", "--record", dir, "--duration", "6s", "--wait", "30s")
+	sub.waitFor(t, "waiting", 10*time.Second)
+
+	pub1 := startCmd("publish", "--server", ws, "--room", "4321", "--id", "111", "--display", "cli-pub", "--source", testFiles, "--json")
+	sub.waitFor(t, "subscribed", 20*time.Second)
+	assert.Contains(t, sub.stdout.String(), `111 "cli-pub"`)
+	var parts ParticipantsOutput
+	checkSchema(t, mustRun(t, "rooms", "participants", "4321", "--server", ws, "--json"), &parts)
+	assert.Contains(t, parts.Participants, Participant{ID: parseID("111"), Display: "cli-pub", Publisher: true})
+	assert.True(t, slices.ContainsFunc(parts.Participants, func(p Participant) bool { return p.Display == "gojanus subscribe" && !p.Publisher }),
+		"the subscriber watches the room as a participant that does not publish: %+v", parts.Participants)
+
+	// A second publisher after the subscription is up: followed.
+	pub2 := startCmd("publish", "--server", ws, "--room", "4321", "--id", "222", "--display", "late", "--source", testFiles)
+	sub.waitFor(t, `follow       publisher 222 "late"`, 20*time.Second)
+	require.Equal(t, 0, sub.wait(t, 30*time.Second), sub.stderr.String())
+	t.Logf("gojanus subscribe:\n%s", sub.stdout.String())
+	for _, feed := range []string{"111", "222"} {
+		video, audio := filepath.Join(dir, feed+"-video.ivf"), filepath.Join(dir, feed+"-audio.ogg")
+		assert.Contains(t, sub.stdout.String(), video)
+		// A file source cannot answer keyframe requests: the recording
+		// starts at the next keyframe (one per second in the fixture).
+		assert.Greater(t, decodedFrames(t, video, "v:0"), 15, video)
+		assert.Greater(t, decodedFrames(t, audio, "a:0"), 50, audio)
 	}
 
+	// One publisher into a WebM file, JSON output.
 	webm := filepath.Join(t.TempDir(), "one.webm")
-	out = mustRun(t, "subscribe", "--server", srv.HTTPURL, "--room", "4321", "--feed", sum.Feeds[0].String(),
-		"--record", webm, "--duration", "2s", "--ice-interface", netns.Interface)
-	assert.Contains(t, out, "subscribed")
+	var sum SubscribeOutput
+	checkSchema(t, mustRun(t, "subscribe", "--server", srv.HTTPURL, "--room", "4321", "--feed", "111",
+		"--record", webm, "--duration", "2s", "--json"), &sum)
+	require.Len(t, sum.Publishers, 1)
+	assert.Equal(t, "111", sum.Publishers[0].ID.String())
+	assert.Equal(t, "cli-pub", sum.Publishers[0].Display)
+	require.Len(t, sum.Tracks, 2)
+	for _, tr := range sum.Tracks {
+		assert.Equal(t, webm, tr.File)
+		require.NotNil(t, tr.Feed)
+		assert.Equal(t, "111", tr.Feed.String())
+	}
+	assert.GreaterOrEqual(t, sum.DurationMS, int64(2000))
 	assert.Greater(t, decodedFrames(t, webm, "v:0"), 15)
 	assert.Greater(t, decodedFrames(t, webm, "a:0"), 40)
 
-	res := <-pubDone
-	require.Equal(t, 0, res.code, "publish: %s %s", res.out, res.err)
-	var pub publishSummary
-	require.NoError(t, json.Unmarshal([]byte(res.out), &pub), res.out)
-	assert.Equal(t, sum.Feeds[0], pub.Publisher)
+	// Interrupted, the publishers unpublish, leave and report.
+	pub2.stop()
+	pub1.stop()
+	require.Equal(t, 0, pub1.wait(t, 20*time.Second), pub1.stderr.String())
+	require.Equal(t, 0, pub2.wait(t, 20*time.Second), pub2.stderr.String())
+	var pub PublishOutput
+	checkSchema(t, pub1.stdout.String(), &pub)
+	assert.Equal(t, "111", pub.Publisher.ID.String())
 	require.Len(t, pub.Tracks, 2)
 	for _, tr := range pub.Tracks {
-		assert.Greater(t, tr.Frames, uint64(100), "%+v: 7 s of a looping file", tr)
+		assert.Greater(t, tr.Frames, uint64(100), "%+v: seconds of a looping file", tr)
 	}
-	out = mustRun(t, "rooms", "--server", ws, "destroy", "4321")
-	assert.Contains(t, out, "destroyed")
-}
-
-func TestPublishSubscribeUsageErrors(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	assert.Equal(t, 1, run([]string{"publish", "--server", "ws://127.0.0.1:1"}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "--room is required")
-	stderr.Reset()
-	assert.Equal(t, 1, run([]string{"subscribe", "--server", "ws://127.0.0.1:1", "--room", "1", "--duration", "1s"}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "connect")
-	stderr.Reset()
-	assert.Equal(t, 1, run([]string{"rooms", "--server", "ws://127.0.0.1:1"}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "list, create")
+	checkSchema(t, mustRun(t, "rooms", "participants", "4321", "--server", ws, "--json"), &parts)
+	assert.Empty(t, parts.Participants, "everyone left")
+	assert.Contains(t, mustRun(t, "rooms", "destroy", "4321", "--server", ws), "destroyed")
 }

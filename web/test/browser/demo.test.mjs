@@ -225,14 +225,10 @@ test("the native gojanus command records a browser's publisher", { timeout: 40_0
   const res = await sub.wait(25_000);
   assert.equal(res.code, 0, `gojanus subscribe: ${res.code ?? res.signal}\n${res.stderr}\n${res.stdout}`);
   const sum = JSON.parse(res.stdout);
-  // The command's track statistics (native.TrackStats) have no JSON tags
-  // yet: Go's field names, or lower case once they get tags.
-  const tracks = sum.tracks.map((t) => ({
-    kind: t.kind ?? t.Kind,
-    codec: t.codec ?? t.Codec,
-    packets: t.packets ?? t.Packets,
-    file: t.file,
-  }));
+  // The subscriber waited for the page's publisher (it may join a moment
+  // later) and names it.
+  assert.equal(sum.publishers.length, 1, res.stdout);
+  const tracks = sum.tracks;
   const video = tracks.find((t) => t.kind === "video");
   const audio = tracks.find((t) => t.kind === "audio");
   assert.ok(video && video.file, `no video track recorded: ${res.stdout}`);

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// Defaults of the global flags.
+const (
+	defaultServer      = "ws://127.0.0.1:8188"
+	defaultAdminServer = "ws://127.0.0.1:7188"
+	defaultTimeout     = 10 * time.Second
+)
+
+// app is one run of the command line: the global flags and where output
+// goes.
+type app struct {
+	stdout, stderr io.Writer
+	g              globals
+	// adminGiven is set when --admin-server or --admin-secret was given
+	// (or set from the environment).
+	adminGiven bool
+	// ran is set once a command's own code starts: an error before that
+	// is a usage error found by the flag parser.
+	ran bool
+}
+
+// globals are the flags every command takes.
+type globals struct {
+	server      string
+	apiSecret   string
+	token       string
+	json        bool
+	timeout     time.Duration
+	adminServer string
+	adminSecret string
+}
+
+// envFlags maps global flags to the environment variables that set them
+// when the flag is not given. Secrets are read here rather than shown as
+// flag defaults, so that help never prints them.
+var envFlags = []struct{ flag, env string }{
+	{"server", "GOJANUS_SERVER"},
+	{"api-secret", "GOJANUS_API_SECRET"},
+	{"token", "GOJANUS_TOKEN"},
+	{"admin-server", "GOJANUS_ADMIN_SERVER"},
+	{"admin-secret", "GOJANUS_ADMIN_SECRET"},
+}
+
+// rootCommand builds the command tree.
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "gojanus",
+		Short: "A command-line client of the Janus WebRTC Server",
+		Long: `gojanus talks to a Janus WebRTC Server over WebSocket or HTTP long poll:
+server info, the admin API, VideoRoom rooms, and real media (publish,
+subscribe and record, echo test) through pion/webrtc.
+
+Flags go anywhere on the line. The global flags also come from the
+environment: GOJANUS_SERVER, GOJANUS_API_SECRET, GOJANUS_TOKEN,
+GOJANUS_ADMIN_SERVER, GOJANUS_ADMIN_SECRET.
+
+Exit codes: 0 success, 1 the command ran and failed, 2 bad command line.
+With --json, stdout holds one JSON object, also on failure ({"error": ...}).`,
+		Version:           versionString(),
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		Args:              groupArgs,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.prepare(cmd) },
+		RunE:              func(cmd *cobra.Command, _ []string) error { return a.needSubcommand(cmd, "say which command to run") },
+	}
+	root.SetVersionTemplate("gojanus {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.g.server, "server", defaultServer, "Janus API `URL`: ws:// or wss:// (WebSocket), http:// or https:// with the API path (long poll, e.g. http://127.0.0.1:8088/janus)")
+	pf.StringVar(&a.g.apiSecret, "api-secret", "", "Janus API `secret` (api_secret), if the server requires one")
+	pf.StringVar(&a.g.token, "token", "", "auth `token` (token_auth), if the server requires one")
+	pf.BoolVar(&a.g.json, "json", false, "print one JSON object on stdout (also on failure) instead of text")
+	pf.DurationVar(&a.g.timeout, "timeout", defaultTimeout, "time limit of each step: connecting, every request, waiting for WebRTC (media run for their --duration on top)")
+	pf.StringVar(&a.g.adminServer, "admin-server", defaultAdminServer, "admin API `URL`: ws://host:7188 or http://host:7088/admin")
+	pf.StringVar(&a.g.adminSecret, "admin-secret", "", "admin API `secret` (admin_secret)")
+
+	root.AddGroup(&cobra.Group{ID: "server", Title: "Server:"}, &cobra.Group{ID: "media", Title: "Media (WebRTC through pion):"})
+	for _, c := range []*cobra.Command{a.infoCommand(), a.demoCommand(), a.adminCommand(), a.roomsCommand()} {
+		c.GroupID = "server"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{a.publishCommand(), a.subscribeCommand(), a.echoTestCommand()} {
+		c.GroupID = "media"
+		root.AddCommand(c)
+	}
+	root.AddCommand(a.versionCommand())
+	return root
+}
+
+// prepare applies the environment to the global flags not given and checks
+// them.
+func (a *app) prepare(cmd *cobra.Command) error {
+	flags := cmd.Flags()
+	for _, ef := range envFlags {
+		if v, ok := os.LookupEnv(ef.env); ok && v != "" && !flags.Changed(ef.flag) {
+			if err := flags.Set(ef.flag, v); err != nil {
+				return usagef("%s: %v", ef.env, err)
+			}
+		}
+	}
+	a.adminGiven = flags.Changed("admin-server") || flags.Changed("admin-secret")
+	if a.g.timeout <= 0 {
+		return usagef("--timeout must be positive, not %s", a.g.timeout)
+	}
+	return nil
+}
+
+// action wraps a command's code: it marks the run as started and gives
+// the code the command's context.
+func (a *app) action(fn func(ctx context.Context, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		a.ran = true
+		return fn(cmd.Context(), args)
+	}
+}
+
+// bounded returns ctx limited by --timeout, for commands made of a few
+// requests.
+func (a *app) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, a.g.timeout)
+}
+
+// logger is the library's logger: warnings on stderr.
+func (a *app) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// dial connects to the Janus API named by the global flags.
+func (a *app) dial(ctx context.Context) (*core.Client, error) {
+	if err := checkURL("--server", a.g.server, "/janus"); err != nil {
+		return nil, err
+	}
+	opts := []core.Option{core.WithLogger(a.logger()), core.WithTransactionTimeout(a.g.timeout)}
+	if a.g.apiSecret != "" {
+		opts = append(opts, core.WithAPISecret(a.g.apiSecret))
+	}
+	if a.g.token != "" {
+		opts = append(opts, core.WithToken(a.g.token))
+	}
+	client, err := core.Dial(ctx, a.g.server, opts...)
+	if err != nil {
+		return nil, connectErr("--server", err)
+	}
+	return client, nil
+}
+
+// dialAdmin connects to the admin API named by the global flags.
+func (a *app) dialAdmin(ctx context.Context) (*core.Admin, error) {
+	if err := checkURL("--admin-server", a.g.adminServer, "/admin"); err != nil {
+		return nil, err
+	}
+	adm, err := core.DialAdmin(ctx, a.g.adminServer, core.WithAdminSecret(a.g.adminSecret),
+		core.WithTransactionTimeout(a.g.timeout), core.WithLogger(a.logger()))
+	if err != nil {
+		return nil, connectErr("--admin-server", err)
+	}
+	return adm, nil
+}
+
+// out is where the command writes.
+func (a *app) out() output {
+	return output{stdout: a.stdout, stderr: a.stderr, json: a.g.json}
+}
+
+// fail reports err on stderr (and on stdout in JSON mode) and returns the
+// exit code.
+func (a *app) fail(cmd *cobra.Command, args []string, err error) int {
+	info := describe(err, a.g.timeout)
+	path := "gojanus"
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	fmt.Fprintf(a.stderr, "%s: error: %s\n", path, info.Message)
+	if info.Hint != "" {
+		fmt.Fprintf(a.stderr, "%s: hint: %s\n", path, info.Hint)
+	}
+	if info.Kind == kindUsage {
+		fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", path)
+	}
+	if a.g.json || jsonRequested(args) {
+		_ = writeJSON(a.stdout, ErrorOutput{Error: info})
+	}
+	return info.ExitCode
+}
+
+// jsonRequested finds --json on a command line the parser rejected.
+func jsonRequested(args []string) bool {
+	for _, arg := range args {
+		if arg == "--" {
+			return false
+		}
+		if arg == "--json" || arg == "--json=true" {
+			return true
+		}
+	}
+	return false
+}
+
+// groupArgs rejects arguments of a command that only groups subcommands:
+// the first one is an unknown subcommand.
+func groupArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
+	}
+	return usagef("%s", msg)
+}
+
+// needSubcommand prints the usage of a command run without its
+// subcommand, on stderr, and returns a usage error.
+func (a *app) needSubcommand(cmd *cobra.Command, what string) error {
+	fmt.Fprint(a.stderr, cmd.UsageString())
+	return usagef("%s", what)
+}

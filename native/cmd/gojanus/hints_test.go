@@ -1,0 +1,84 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/janustest"
+)
+
+// TestHints checks what the command says about command lines that cannot
+// work: each wrong server URL form, a missing or loopback interface, a
+// zero or negative duration. Each is refused up front (exit 2) or, when
+// the server has to answer first, at connect (exit 1), with a hint saying
+// what to change.
+func TestHints(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{})
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		code    int
+		kind    string
+		message string
+		hint    string
+	}{
+		{"no scheme", []string{"info", "--server", "localhost:8188"}, 2, kindURL, `"localhost:8188": no scheme`, "--server ws://localhost:8188"},
+		{"unknown scheme", []string{"info", "--server", "ftp://127.0.0.1"}, 2, kindURL, `unknown scheme "ftp"`, "ws://127.0.0.1:8188"},
+		{"http without path", []string{"info", "--server", "http://127.0.0.1:8088"}, 2, kindURL, "needs the endpoint's path (usually /janus)", "http://127.0.0.1:8088/janus"},
+		{"admin http without path", []string{"admin", "sessions", "--admin-server", "http://127.0.0.1:7088"}, 2, kindURL, "usually /admin", "--admin-server http://127.0.0.1:7088/admin"},
+		{"wrong http path", []string{"info", "--server", srv.HTTPURL + "x"}, 2, kindURL, "is not a Janus endpoint (POST answered 404 Not Found); the Janus API's path usually ends in /janus", "--server takes the Janus API"},
+		{"admin ws port as --server", []string{"info", "--server", srv.AdminWSURL}, 2, kindURL, "is the Janus admin API (subprotocol janus-admin-protocol), not the Janus API", "the admin API goes to --admin-server"},
+		{"admin http endpoint as --server", []string{"info", "--server", srv.AdminHTTPURL}, 2, kindURL, "is the Janus admin API endpoint, not the Janus API", "the admin API goes to --admin-server"},
+		{"api ws port as --admin-server", []string{"admin", "sessions", "--admin-server", srv.WSURL}, 2, kindURL, "is the Janus API (subprotocol janus-protocol), not the admin API", "the Janus API goes to --server"},
+		{"api http endpoint as --admin-server", []string{"admin", "sessions", "--admin-server", srv.HTTPURL}, 2, kindURL, "is the Janus API endpoint, not the admin API", "the Janus API goes to --server"},
+		{"nothing listens (ws)", []string{"info", "--server", "ws://127.0.0.1:9"}, 1, kindConnect, "janus: websocket ws://127.0.0.1:9: connection refused (nothing listens there", "--server takes"},
+		{"nothing listens (http)", []string{"info", "--server", "http://127.0.0.1:9/janus"}, 1, kindConnect, "janus: http http://127.0.0.1:9/janus: connection refused (nothing listens there", "--server takes"},
+		{"nothing listens (admin)", []string{"admin", "sessions", "--admin-server", "ws://127.0.0.1:9"}, 1, kindConnect, "connection refused (nothing listens there", "--admin-server takes"},
+		{"missing interface", []string{"echotest", "--ice-interface", "nosuch0"}, 2, kindUsage, `--ice-interface "nosuch0": no such network interface`, ""},
+		{"loopback interface", []string{"publish", "--room", "1", "--ice-interface", "lo"}, 2, kindUsage, `"lo" is a loopback interface`, "loopback"},
+		{"zero duration", []string{"echotest", "--duration", "0s"}, 2, kindUsage, "--duration must be positive, not 0s", ""},
+		{"negative duration", []string{"echotest", "--duration", "-1s"}, 2, kindUsage, "--duration must be positive, not -1s", ""},
+		{"negative publish duration", []string{"publish", "--room", "1", "--duration", "-1s"}, 2, kindUsage, "--duration must be positive", ""},
+		{"negative wait", []string{"subscribe", "--room", "1", "--wait", "-2s"}, 2, kindUsage, "--wait must be positive", ""},
+		{"zero media duration", []string{"demo", "--media", "--media-duration", "0s"}, 2, kindUsage, "--media-duration must be positive", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(tc.args, "--json")
+			if tc.args[0] != "info" && tc.args[0] != "admin" {
+				args = append(args, "--server", srv.WSURL)
+			}
+			code, stdout, stderr := runCmd(t, args...)
+			assert.Equal(t, tc.code, code)
+			e := decodeError(t, stdout)
+			assert.Equal(t, tc.kind, e.Kind)
+			assert.Equal(t, tc.code, e.ExitCode)
+			assert.Contains(t, e.Message, tc.message)
+			assert.Contains(t, stderr, tc.message)
+			if tc.hint != "" {
+				assert.Contains(t, e.Hint, tc.hint)
+				assert.Contains(t, stderr, "hint: ")
+			}
+		})
+	}
+}
+
+// TestSubscribeWaitsBounded: with no publisher, subscribe waits --wait,
+// then fails with a timeout that says what it waited for.
+func TestSubscribeWaitsBounded(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{})
+	mustRun(t, "rooms", "create", "--room", "31", "--server", srv.WSURL)
+	code, stdout, stderr := runCmd(t, "subscribe", "--room", "31", "--wait", "1s", "--server", srv.WSURL, "--json")
+	assert.Equal(t, 1, code)
+	e := decodeError(t, stdout)
+	assert.Equal(t, kindTimeout, e.Kind)
+	assert.Contains(t, e.Message, "no publisher in room 31 within --wait 1s")
+	assert.Contains(t, stderr, "start a publisher")
+
+	code, stdout, _ = runCmd(t, "subscribe", "--room", "404404", "--server", srv.WSURL, "--json")
+	assert.Equal(t, 1, code)
+	e = decodeError(t, stdout)
+	assert.Equal(t, kindPlugin, e.Kind)
+	assert.Equal(t, 426, e.Code, "no such room")
+}

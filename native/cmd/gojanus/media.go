@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/spf13/pflag"
+
+	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/native"
+)
+
+// cleanupWait bounds leaving, hanging up and destroying after a media run.
+const cleanupWait = 5 * time.Second
+
+// cleanupContext is a context for clean-up requests that outlive ctx.
+func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), cleanupWait)
+}
+
+// sourceHelp documents --source.
+const sourceHelp = "media `source`: test (ffmpeg's test pattern and tone), FILE[,FILE] (.ivf .ogg .h264, looped), " +
+	"ffmpeg:ARGS (ffmpeg input arguments), gst:PIPELINE[;PIPELINE] (ending in an RTP payloader), device (built with -tags mediadevices)"
+
+// mediaFlags are the flags of commands that make a PeerConnection.
+type mediaFlags struct {
+	iface string
+}
+
+func (m *mediaFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&m.iface, "ice-interface", "", "gather ICE candidates only on this network `interface` (default: every one but loopback)")
+}
+
+// check validates the flags before anything is sent.
+func (m *mediaFlags) check() error {
+	if m.iface == "" {
+		return nil
+	}
+	i, err := net.InterfaceByName(m.iface)
+	if err != nil {
+		var names []string
+		if ifs, err := net.Interfaces(); err == nil {
+			for _, i := range ifs {
+				names = append(names, i.Name)
+			}
+		}
+		return usagef("--ice-interface %q: no such network interface on this machine (it has: %s)", m.iface, strings.Join(names, ", "))
+	}
+	if i.Flags&net.FlagLoopback != 0 {
+		return &cliError{kind: kindUsage, err: fmt.Errorf("--ice-interface %q is a loopback interface", m.iface), hint: iceHint()}
+	}
+	return nil
+}
+
+// peer makes a native Peer with the media flags.
+func (m *mediaFlags) peer() (*native.Peer, error) {
+	cfg := native.PeerConfig{}
+	if m.iface != "" {
+		se := &webrtc.SettingEngine{}
+		iface := m.iface
+		se.SetInterfaceFilter(func(name string) bool { return name == iface })
+		se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+		cfg.SettingEngine = se
+	}
+	return native.NewPeer(cfg)
+}
+
+// checkDuration rejects a --duration that is zero or negative.
+func checkDuration(flag string, d time.Duration, zeroOK bool) error {
+	if d < 0 || (d == 0 && !zeroOK) {
+		return usagef("%s must be positive, not %s", flag, d)
+	}
+	return nil
+}
+
+// parseSource reads --source; a bad one is a usage error.
+func parseSource(spec string) (native.Source, error) {
+	src, err := native.ParseSource(spec)
+	if err != nil {
+		return nil, usagef("--source %q: %v", spec, err)
+	}
+	return src, nil
+}
+
+// waitUp waits until Janus reports the PeerConnection up (webrtcup) on
+// events; ICE failure, a hangup or the end of ctx are errors, worded the
+// same in every command.
+func waitUp(ctx context.Context, what string, peer *native.Peer, events <-chan core.Event) error {
+	failed := make(chan struct{})
+	var once sync.Once
+	peer.OnStateChange(func(st string) {
+		if st == "failed" {
+			once.Do(func() { close(failed) })
+		}
+	})
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				return fmt.Errorf("%s: the handle ended before the PeerConnection came up", what)
+			}
+			switch ev := ev.(type) {
+			case *core.WebRTCUp:
+				return nil
+			case *core.Hangup:
+				return fmt.Errorf("%s: janus hung up: %s", what, ev.Reason)
+			}
+		case <-failed:
+			return iceError(what, nil)
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.Canceled) {
+				return ctx.Err()
+			}
+			return iceError(what, fmt.Errorf("not within --timeout"))
+		}
+	}
+}
+
+// trackCounter counts what arrives on remote tracks: packets, payload
+// bytes and frames (RTP marker bits for video, packets for audio).
+type trackCounter struct {
+	mu      sync.Mutex
+	tracks  []*countedTrack
+	readers sync.WaitGroup
+}
+
+// countedTrack is one remote track and its counts.
+type countedTrack struct {
+	st   native.TrackStats
+	mid  string
+	feed *core.ID
+	file string
+	rec  *native.TrackRecorder // set when recorded to a file
+}
+
+// add registers a remote track; when count is set it also reads the track
+// until it ends.
+func (c *trackCounter) add(tr *webrtc.TrackRemote, mid string, count bool) *countedTrack {
+	t := &countedTrack{st: native.TrackStats{ID: tr.ID(), Kind: tr.Kind().String(), Codec: tr.Codec().MimeType}, mid: mid}
+	c.mu.Lock()
+	c.tracks = append(c.tracks, t)
+	c.mu.Unlock()
+	if !count {
+		return t
+	}
+	c.readers.Add(1)
+	go func() {
+		defer c.readers.Done()
+		video := tr.Kind() == webrtc.RTPCodecTypeVideo
+		for {
+			pkt, _, err := tr.ReadRTP()
+			if err != nil {
+				return
+			}
+			c.mu.Lock()
+			t.st.Packets++
+			t.st.Bytes += uint64(len(pkt.Payload))
+			if !video || pkt.Marker {
+				t.st.Frames++
+			}
+			c.mu.Unlock()
+		}
+	}()
+	return t
+}
+
+// stats returns the counts so far.
+func (c *trackCounter) stats() []native.TrackStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]native.TrackStats, 0, len(c.tracks))
+	for _, t := range c.tracks {
+		if t.rec != nil {
+			out = append(out, t.rec.Stats())
+		} else {
+			out = append(out, t.st)
+		}
+	}
+	return out
+}
+
+// wait waits until the readers end (after the PeerConnection closed).
+func (c *trackCounter) wait() { c.readers.Wait() }
+
+// summary returns the tracks in the JSON form.
+func (c *trackCounter) summary() []Track {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Track, 0, len(c.tracks))
+	for _, t := range c.tracks {
+		st := t.st
+		if t.rec != nil {
+			_ = t.rec.Wait(context.Background())
+			st = t.rec.Stats()
+		}
+		tr := trackOf(st)
+		tr.Feed, tr.Mid, tr.File = t.feed, t.mid, t.file
+		out = append(out, tr)
+	}
+	return out
+}
+
+// untilQuiet waits for the last packets in flight after a source stopped:
+// until no packet arrived for quiet, at most max.
+func (c *trackCounter) untilQuiet(ctx context.Context, quiet, max time.Duration) {
+	deadline := time.Now().Add(max)
+	total := func() (n uint64) {
+		for _, st := range c.stats() {
+			n += st.Packets
+		}
+		return n
+	}
+	last := total()
+	t := time.NewTicker(quiet)
+	defer t.Stop()
+	for time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n := total()
+		if n == last {
+			return
+		}
+		last = n
+	}
+}
+
+// midOf finds the mid of the transceiver of a receiver.
+func midOf(pc *webrtc.PeerConnection, recv *webrtc.RTPReceiver) string {
+	for _, t := range pc.GetTransceivers() {
+		if t.Receiver() == recv {
+			return t.Mid()
+		}
+	}
+	return ""
+}
+
+// After a source stops, media commands wait for the packets still in
+// flight: until none arrived for quietAfterSource, at most maxTailWait.
+const (
+	quietAfterSource = 200 * time.Millisecond
+	maxTailWait      = 2 * time.Second
+)

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gojanus/gojanus/native"
+)
+
+// output is where a command writes: text lines, or one JSON object.
+type output struct {
+	stdout, stderr io.Writer
+	json           bool
+}
+
+// linef prints one line of text output (nothing in JSON mode).
+func (o output) linef(format string, args ...any) {
+	if o.json {
+		return
+	}
+	fmt.Fprintf(o.stdout, format+"\n", args...)
+}
+
+// step prints one step of a command as "label  text".
+func (o output) step(label, format string, args ...any) {
+	o.linef("%-12s %s", label, fmt.Sprintf(format, args...))
+}
+
+// result prints v in JSON mode, or runs text otherwise.
+func (o output) result(v any, text func()) error {
+	if o.json {
+		return writeJSON(o.stdout, v)
+	}
+	text()
+	return nil
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// nonNil makes a nil list print as [] in JSON.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// isTerminal reports whether w is an interactive terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressInterval is how often the live progress line is rewritten.
+const progressInterval = time.Second
+
+// showProgress rewrites one status line per second with the per-track
+// bitrate and packets from stats, while ctx lasts, when stdout is a
+// terminal (and not in JSON mode); otherwise it stays quiet. The returned
+// function waits until the line is cleared.
+func (o output) showProgress(ctx context.Context, stats func() []native.TrackStats) (wait func()) {
+	if o.json || !isTerminal(o.stdout) {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(progressInterval)
+		defer t.Stop()
+		last := map[string]uint64{}
+		for {
+			select {
+			case <-ctx.Done():
+				fmt.Fprint(o.stdout, "\r\033[K")
+				return
+			case <-t.C:
+				fmt.Fprintf(o.stdout, "\r\033[K%s", progressLine(stats(), last, progressInterval))
+			}
+		}
+	}()
+	return func() { <-done }
+}
+
+// progressLine formats one progress line; last holds the byte counts of
+// the previous line, per track.
+func progressLine(stats []native.TrackStats, last map[string]uint64, every time.Duration) string {
+	parts := make([]string, 0, len(stats))
+	for _, st := range stats {
+		key := st.Kind + "/" + st.ID
+		kbps := float64(st.Bytes-last[key]) * 8 / 1000 / every.Seconds()
+		last[key] = st.Bytes
+		parts = append(parts, fmt.Sprintf("%s %.0f kbit/s %d pkts", st.Kind, kbps, st.Packets))
+	}
+	if len(parts) == 0 {
+		return "no track yet"
+	}
+	return strings.Join(parts, " | ")
+}
