@@ -24,7 +24,10 @@ const (
 // goes.
 type app struct {
 	stdout, stderr io.Writer
-	g              globals
+	// terminal is set when stdout is a terminal: media commands then show
+	// a live progress line.
+	terminal bool
+	g        globals
 	// adminGiven is set when --admin-server or --admin-secret was given
 	// (or set from the environment).
 	adminGiven bool
@@ -42,6 +45,9 @@ type globals struct {
 	timeout     time.Duration
 	adminServer string
 	adminSecret string
+	logLevel    string
+	logJSON     bool
+	level       slog.Level // logLevel parsed
 }
 
 // envFlags maps global flags to the environment variables that set them
@@ -87,6 +93,8 @@ With --json, stdout holds one JSON object, also on failure ({"error": ...}).`,
 	pf.DurationVar(&a.g.timeout, "timeout", defaultTimeout, "time limit of each step: connecting, every request, waiting for WebRTC (media run for their --duration on top)")
 	pf.StringVar(&a.g.adminServer, "admin-server", defaultAdminServer, "admin API `URL`: ws://host:7188 or http://host:7088/admin")
 	pf.StringVar(&a.g.adminSecret, "admin-secret", "", "admin API `secret` (admin_secret)")
+	pf.StringVar(&a.g.logLevel, "log-level", "warn", "library log `level` on stderr: debug (every frame, secrets redacted), info, warn, error")
+	pf.BoolVar(&a.g.logJSON, "log-json", false, "write the log as JSON lines (one object per record)")
 
 	root.AddGroup(&cobra.Group{ID: "server", Title: "Server:"}, &cobra.Group{ID: "media", Title: "Media (WebRTC through pion):"})
 	for _, c := range []*cobra.Command{a.infoCommand(), a.demoCommand(), a.adminCommand(), a.roomsCommand()} {
@@ -116,6 +124,9 @@ func (a *app) prepare(cmd *cobra.Command) error {
 	if a.g.timeout <= 0 {
 		return usagef("--timeout must be positive, not %s", a.g.timeout)
 	}
+	if err := a.g.level.UnmarshalText([]byte(a.g.logLevel)); err != nil {
+		return usagef("--log-level %q: want debug, info, warn or error", a.g.logLevel)
+	}
 	return nil
 }
 
@@ -134,9 +145,14 @@ func (a *app) bounded(ctx context.Context) (context.Context, context.CancelFunc)
 	return context.WithTimeout(ctx, a.g.timeout)
 }
 
-// logger is the library's logger: warnings on stderr.
+// logger is the library's logger: on stderr, from --log-level, as text or
+// JSON lines.
 func (a *app) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	opts := &slog.HandlerOptions{Level: a.g.level}
+	if a.g.logJSON {
+		return slog.New(slog.NewJSONHandler(a.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(a.stderr, opts))
 }
 
 // dial connects to the Janus API named by the global flags.
@@ -173,7 +189,7 @@ func (a *app) dialAdmin(ctx context.Context) (*core.Admin, error) {
 
 // out is where the command writes.
 func (a *app) out() output {
-	return output{stdout: a.stdout, stderr: a.stderr, json: a.g.json}
+	return output{stdout: a.stdout, stderr: a.stderr, json: a.g.json, terminal: a.terminal}
 }
 
 // fail reports err on stderr (and on stdout in JSON mode) and returns the

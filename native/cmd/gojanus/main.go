@@ -49,11 +49,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 // runContext runs the command line args until ctx ends and returns the exit
 // code.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr}
+	return newApp(stdout, stderr).run(ctx, args)
+}
+
+// newApp returns a run of the command line writing to stdout and stderr.
+func newApp(stdout, stderr io.Writer) *app {
+	return &app{stdout: stdout, stderr: stderr, terminal: isTerminal(stdout)}
+}
+
+// run runs the command line args until ctx ends and returns the exit code.
+func (a *app) run(ctx context.Context, args []string) int {
 	root := a.rootCommand()
 	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK

@@ -424,3 +424,41 @@ func TestSchemaTypes(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, len(seen), len(outputTypes))
 }
+
+// TestLogOutput: --log-level debug --log-json writes one JSON object per
+// line on stderr, each frame as an object under "frame", with the session
+// and handle ids, and stdout keeps only the command's JSON.
+func TestLogOutput(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{APISecret: "log-secret-9c1"})
+	code, stdout, stderr := runCmd(t, "rooms", "list", "--server", srv.WSURL, "--api-secret", "log-secret-9c1", "--log-level", "debug", "--log-json", "--json")
+	require.Equal(t, 0, code, stderr)
+	var rooms RoomsOutput
+	checkSchema(t, stdout, &rooms)
+	assert.NotContains(t, stderr, "log-secret-9c1")
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	require.NotEmpty(t, lines)
+	frames, withSession, withHandle := 0, 0, 0
+	for _, line := range lines {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &rec), line)
+		assert.Equal(t, "DEBUG", rec["level"], line)
+		if f, ok := rec["frame"]; ok {
+			frames++
+			assert.IsType(t, map[string]any{}, f, "the frame is an object, not a string: %s", line)
+		}
+		if _, ok := rec["session_id"].(float64); ok {
+			withSession++
+		}
+		if _, ok := rec["handle_id"].(float64); ok {
+			withHandle++
+		}
+	}
+	// create, attach, list, detach, destroy: sent and answered.
+	assert.GreaterOrEqual(t, frames, 8)
+	assert.Positive(t, withSession)
+	assert.Positive(t, withHandle)
+
+	code, _, stderr = runCmd(t, "info", "--log-level", "loud")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `--log-level "loud"`)
+}

@@ -16,6 +16,8 @@ import (
 type output struct {
 	stdout, stderr io.Writer
 	json           bool
+	// terminal enables the live progress line.
+	terminal bool
 }
 
 // linef prints one line of text output (nothing in JSON mode).
@@ -73,7 +75,7 @@ const progressInterval = time.Second
 // terminal (and not in JSON mode); otherwise it stays quiet. The returned
 // function waits until the line is cleared.
 func (o output) showProgress(ctx context.Context, stats func() []native.TrackStats) (wait func()) {
-	if o.json || !isTerminal(o.stdout) {
+	if o.json || !o.terminal {
 		return func() {}
 	}
 	done := make(chan struct{})
