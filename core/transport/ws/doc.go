@@ -15,3 +15,14 @@ const (
 	Protocol      = "janus-protocol"
 	AdminProtocol = "janus-admin-protocol"
 )
+
+// otherProtocol returns the other Janus subprotocol, or "".
+func otherProtocol(p string) string {
+	switch p {
+	case Protocol:
+		return AdminProtocol
+	case AdminProtocol:
+		return Protocol
+	}
+	return ""
+}

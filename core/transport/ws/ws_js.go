@@ -105,17 +105,6 @@ func Dial(ctx context.Context, url string, opts transport.Options) (*Transport, 
 	return nil, err
 }
 
-// otherProtocol returns the other Janus subprotocol, or "".
-func otherProtocol(p string) string {
-	switch p {
-	case Protocol:
-		return AdminProtocol
-	case AdminProtocol:
-		return Protocol
-	}
-	return ""
-}
-
 // dial runs one handshake.
 func dial(ctx context.Context, url string, opts transport.Options) (*Transport, error) {
 	c := constructor()

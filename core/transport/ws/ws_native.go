@@ -79,17 +79,6 @@ func dial(ctx context.Context, url string, opts transport.Options) (*websocket.C
 	return conn, status, err
 }
 
-// otherProtocol returns the other Janus subprotocol, or "".
-func otherProtocol(p string) string {
-	switch p {
-	case Protocol:
-		return AdminProtocol
-	case AdminProtocol:
-		return Protocol
-	}
-	return ""
-}
-
 // rejected reports whether a handshake failed the way Janus refuses a
 // subprotocol: the connection closed without an answer, or an answer
 // other than 101.

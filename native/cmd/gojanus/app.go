@@ -174,6 +174,27 @@ func (a *app) dial(ctx context.Context) (*core.Client, error) {
 	return client, nil
 }
 
+// openSession connects and creates a session within setup. end destroys
+// the session (also after ctx ended, within cleanupWait) and closes the
+// connection; call it once, when done.
+func (a *app) openSession(ctx, setup context.Context) (client *core.Client, s *core.Session, end func(), err error) {
+	client, err = a.dial(setup)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, err = client.CreateSession(setup)
+	if err != nil {
+		client.Close()
+		return nil, nil, nil, err
+	}
+	return client, s, func() {
+		c, cancel := cleanupContext(ctx)
+		defer cancel()
+		_ = s.Destroy(c)
+		client.Close()
+	}, nil
+}
+
 // dialAdmin connects to the admin API named by the global flags.
 func (a *app) dialAdmin(ctx context.Context) (*core.Admin, error) {
 	if err := checkURL("--admin-server", a.g.adminServer, "/admin"); err != nil {

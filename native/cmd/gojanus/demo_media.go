@@ -31,16 +31,11 @@ func (a *app) demoMedia(ctx context.Context, client *core.Client, room core.ID, 
 	if err != nil {
 		return err
 	}
-	pubPeer, err := df.mf.peer()
+	pubPeer, err := df.mf.sendingPeer(source)
 	if err != nil {
 		return err
 	}
 	defer pubPeer.Close()
-	for _, tr := range source.Tracks() {
-		if _, err := pubPeer.AddTrack(tr); err != nil {
-			return err
-		}
-	}
 	if _, err := pub.PublishPeer(setup, pubPeer, videoroom.PublishOptions{}, nil); err != nil {
 		return err
 	}

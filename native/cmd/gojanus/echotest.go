@@ -38,30 +38,20 @@ func (a *app) echoTestCommand() *cobra.Command {
 			}
 			setup, cancel := a.bounded(ctx)
 			defer cancel()
-			client, err := a.dial(setup)
+			_, s, end, err := a.openSession(ctx, setup)
 			if err != nil {
 				return err
 			}
-			defer client.Close()
-			s, err := client.CreateSession(setup)
-			if err != nil {
-				return err
-			}
-			defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = s.Destroy(c) }()
+			defer end()
 			h, err := echotest.Attach(setup, s)
 			if err != nil {
 				return err
 			}
-			peer, err := media.peer()
+			peer, err := media.sendingPeer(source)
 			if err != nil {
 				return err
 			}
 			defer peer.Close()
-			for _, tr := range source.Tracks() {
-				if _, err := peer.AddTrack(tr); err != nil {
-					return err
-				}
-			}
 			var echoed trackCounter
 			peer.PeerConnection().OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 				echoed.add(tr, "", true)

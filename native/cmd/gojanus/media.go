@@ -71,6 +71,22 @@ func (m *mediaFlags) peer() (*native.Peer, error) {
 	return native.NewPeer(cfg)
 }
 
+// sendingPeer makes a native Peer with the media flags that sends the
+// tracks of source.
+func (m *mediaFlags) sendingPeer(source native.Source) (*native.Peer, error) {
+	peer, err := m.peer()
+	if err != nil {
+		return nil, err
+	}
+	for _, tr := range source.Tracks() {
+		if _, err := peer.AddTrack(tr); err != nil {
+			_ = peer.Close()
+			return nil, err
+		}
+	}
+	return peer, nil
+}
+
 // checkDuration rejects a --duration that is zero or negative.
 func checkDuration(flag string, d time.Duration, zeroOK bool) error {
 	if d < 0 || (d == 0 && !zeroOK) {

@@ -43,16 +43,11 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 			}
 			setup, cancelSetup := a.bounded(ctx)
 			defer cancelSetup()
-			client, err := a.dial(setup)
+			_, s, end, err := a.openSession(ctx, setup)
 			if err != nil {
 				return err
 			}
-			defer client.Close()
-			s, err := client.CreateSession(setup)
-			if err != nil {
-				return err
-			}
-			defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = s.Destroy(c) }()
+			defer end()
 			if create {
 				if err := ensureRoom(setup, s, room); err != nil {
 					return err
@@ -74,16 +69,11 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 				_ = pub.Unpublish(c)
 				_ = pub.Leave(c)
 			}()
-			peer, err := media.peer()
+			peer, err := media.sendingPeer(source)
 			if err != nil {
 				return err
 			}
 			defer peer.Close()
-			for _, tr := range source.Tracks() {
-				if _, err := peer.AddTrack(tr); err != nil {
-					return err
-				}
-			}
 			if _, err := pub.PublishPeer(setup, peer, videoroom.PublishOptions{}, nil); err != nil {
 				return err
 			}

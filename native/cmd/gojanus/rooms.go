@@ -171,20 +171,11 @@ func (a *app) videoroomAction(fn func(ctx context.Context, h *videoroom.Handle, 
 	return a.action(func(ctx context.Context, args []string) error {
 		ctx, cancel := a.bounded(ctx)
 		defer cancel()
-		client, err := a.dial(ctx)
+		_, s, end, err := a.openSession(ctx, ctx)
 		if err != nil {
 			return err
 		}
-		defer client.Close()
-		s, err := client.CreateSession(ctx)
-		if err != nil {
-			return err
-		}
-		defer func() {
-			c, cancel := cleanupContext(ctx)
-			defer cancel()
-			_ = s.Destroy(c)
-		}()
+		defer end()
 		h, err := videoroom.Attach(ctx, s)
 		if err != nil {
 			return err

@@ -107,16 +107,11 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 
 	setup, cancelSetup := a.bounded(ctx)
 	defer cancelSetup()
-	client, err := a.dial(setup)
+	_, s, end, err := a.openSession(ctx, setup)
 	if err != nil {
 		return err
 	}
-	defer client.Close()
-	s, err := client.CreateSession(setup)
-	if err != nil {
-		return err
-	}
-	defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = s.Destroy(c) }()
+	defer end()
 
 	// A participant that does not publish hears of every publisher.
 	watcher, _, err := videoroom.JoinPublisher(setup, s, videoroom.PublisherJoin{Room: su.room, Display: sf.display, Pin: sf.pin})
@@ -197,7 +192,8 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	su.received.wait()
 	if su.webm != nil {
 		if err := su.webm.Close(); err != nil {
-			return mediaErr(fmt.Errorf("webm: %w", err))
+			return &cliError{kind: kindMedia, err: fmt.Errorf("webm: %w", err),
+				hint: "a WebM starts at a keyframe and the publisher sent none in time: record for longer than its keyframe interval"}
 		}
 	}
 	if loopErr != nil {
