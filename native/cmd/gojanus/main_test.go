@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -461,4 +463,58 @@ func TestLogOutput(t *testing.T) {
 	code, _, stderr = runCmd(t, "info", "--log-level", "loud")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `--log-level "loud"`)
+}
+
+// TestEveryCommandJSON walks the command tree, so that a new command is
+// covered too: every leaf command with --json prints one ErrorOutput when
+// its server does not answer, and "version" its VersionOutput. (Each
+// command's successful output is checked against its type by the tests of
+// that command.)
+func TestEveryCommandJSON(t *testing.T) {
+	args := map[string][]string{
+		"gojanus admin handles":       {"1"},
+		"gojanus admin handle-info":   {"1", "2"},
+		"gojanus admin tokens add":    {"t"},
+		"gojanus admin tokens remove": {"t"},
+		"gojanus rooms destroy":       {"1"},
+		"gojanus rooms exists":        {"1"},
+		"gojanus rooms participants":  {"1"},
+		"gojanus publish":             {"--room", "1"},
+		"gojanus subscribe":           {"--room", "1"},
+	}
+	var leaves []*cobra.Command
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if !c.HasSubCommands() && c.Runnable() {
+			leaves = append(leaves, c)
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newApp(io.Discard, io.Discard).rootCommand())
+	checked := 0
+	for _, c := range leaves {
+		path := c.CommandPath()
+		switch {
+		case path == "gojanus version":
+			var v VersionOutput
+			checkSchema(t, mustRun(t, "version", "--json"), &v)
+			assert.NotEmpty(t, v.Version)
+			continue
+		case strings.HasPrefix(path, "gojanus completion"), strings.HasPrefix(path, "gojanus help"):
+			continue // scripts and help, not results
+		}
+		t.Run(path, func(t *testing.T) {
+			line := append(strings.Fields(strings.TrimPrefix(path, "gojanus ")), args[path]...)
+			line = append(line, "--server", "ws://127.0.0.1:9", "--admin-server", "ws://127.0.0.1:9", "--timeout", "3s", "--json")
+			code, stdout, _ := runCmd(t, line...)
+			assert.Equal(t, 1, code)
+			e := decodeError(t, stdout)
+			assert.Equal(t, kindConnect, e.Kind)
+			assert.Contains(t, e.Message, "127.0.0.1:9")
+		})
+		checked++
+	}
+	assert.GreaterOrEqual(t, checked, 16, "leaf commands checked")
 }
