@@ -69,7 +69,7 @@ test("the native gojanus command records a janus.js publisher", { timeout: 60_00
       const res = await sub.wait(30_000);
       assert.equal(res.code, 0, `gojanus subscribe: ${res.code ?? res.signal}\n${res.stderr}\n${res.stdout}`);
       const sum = JSON.parse(res.stdout);
-      assert.deepEqual(sum.feeds.map(String), [String(pub.id)], res.stdout);
+      assert.deepEqual(sum.publishers.map((p) => String(p.id)), [String(pub.id)], res.stdout);
       const video = sum.tracks.find((t) => t.kind === "video");
       assert.ok(video && video.file, `no video track recorded: ${res.stdout}`);
       assert.match(video.codec, /VP8/i);
