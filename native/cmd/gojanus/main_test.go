@@ -202,6 +202,10 @@ func TestFlagsAnywhere(t *testing.T) {
 	checkSchema(t, mustRun(t, "--server", ws, "rooms", "--json", "list"), &list)
 	assert.True(t, slices.ContainsFunc(list.Rooms, func(r Room) bool { return r.Room.String() == "4242" && r.Description == "standup" }), "%+v", list.Rooms)
 
+	// Shell completion offers the server's rooms.
+	assert.Contains(t, mustRun(t, "__complete", "rooms", "destroy", "--server", ws, ""), "4242\tstandup")
+	assert.Contains(t, mustRun(t, "__complete", "publish", "--server", ws, "--room", ""), "4242\tstandup")
+
 	// --server after the action word is the server used.
 	code, stdout, _ := runCmd(t, "rooms", "list", "--server", "ws://127.0.0.1:9", "--json")
 	assert.Equal(t, 1, code)

@@ -3,9 +3,11 @@ package main
 import (
 	"cmp"
 	"context"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -76,9 +78,10 @@ func (a *app) roomsCommand() *cobra.Command {
 
 	var permanentDestroy bool
 	destroyCmd := &cobra.Command{
-		Use:   "destroy ROOM",
-		Short: "Destroy a room",
-		Args:  exactArgs("ROOM"),
+		Use:               "destroy ROOM",
+		Short:             "Destroy a room",
+		Args:              exactArgs("ROOM"),
+		ValidArgsFunction: a.completeRooms,
 		RunE: a.videoroomAction(func(ctx context.Context, h *videoroom.Handle, args []string) error {
 			id := parseID(args[0])
 			r := findRoom(ctx, h, id, rf.adminKey)
@@ -111,9 +114,10 @@ func (a *app) roomsCommand() *cobra.Command {
 		createCmd,
 		destroyCmd,
 		&cobra.Command{
-			Use:   "exists ROOM",
-			Short: "Tell whether a room exists (exit code 0 either way)",
-			Args:  exactArgs("ROOM"),
+			Use:               "exists ROOM",
+			Short:             "Tell whether a room exists (exit code 0 either way)",
+			Args:              exactArgs("ROOM"),
+			ValidArgsFunction: a.completeRooms,
 			RunE: a.videoroomAction(func(ctx context.Context, h *videoroom.Handle, args []string) error {
 				id := parseID(args[0])
 				exists, err := h.Exists(ctx, id)
@@ -135,9 +139,10 @@ func (a *app) roomsCommand() *cobra.Command {
 			}),
 		},
 		&cobra.Command{
-			Use:   "participants ROOM",
-			Short: "List the participants of a room",
-			Args:  exactArgs("ROOM"),
+			Use:               "participants ROOM",
+			Short:             "List the participants of a room",
+			Args:              exactArgs("ROOM"),
+			ValidArgsFunction: a.completeRooms,
 			RunE: a.videoroomAction(func(ctx context.Context, h *videoroom.Handle, args []string) error {
 				id := parseID(args[0])
 				ps, err := h.ListParticipants(ctx, id)
@@ -252,4 +257,37 @@ func compareIDs(x, y core.ID) int {
 		return strings.Compare(x.String(), y.String())
 	}
 	return cmp.Compare(x.Num(), y.Num())
+}
+
+// completionTimeout bounds the server round trip of a shell completion.
+const completionTimeout = 2 * time.Second
+
+// completeRooms completes room ids from the server's room list (with the
+// descriptions), for shells that ask "gojanus __complete".
+func (a *app) completeRooms(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 || a.prepare(cmd) != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), completionTimeout)
+	defer cancel()
+	a.g.timeout = completionTimeout
+	a.g.level = slog.LevelError + 1 // no log lines in the shell
+	_, s, end, err := a.openSession(ctx, ctx)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	defer end()
+	h, err := videoroom.Attach(ctx, s)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	rooms, err := listRooms(ctx, h, "")
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	out := make([]string, 0, len(rooms))
+	for _, r := range rooms {
+		out = append(out, r.Room.String()+"\t"+r.Description)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }

@@ -57,6 +57,7 @@ subscription is up, then leaves and destroys the session.`,
 	f.DurationVar(&sf.duration, "duration", 0, "stop this long after the subscription is up (default: until interrupted)")
 	f.DurationVar(&sf.wait, "wait", 0, "how long to wait for the first publisher (default: --timeout)")
 	sf.media.register(f)
+	_ = cmd.RegisterFlagCompletionFunc("room", a.completeRooms)
 	return cmd
 }
 
