@@ -504,10 +504,11 @@ func TestRealDialErrors(t *testing.T) {
 	_, err = core.Dial(ctx, "127.0.0.1:8188")
 	require.ErrorIs(t, err, core.ErrBadURL)
 	assert.Contains(t, err.Error(), "no scheme")
-	_, err = core.Dial(ctx, "ws://127.0.0.1:1")
+	port := deadPort(t) // not 1: fetch refuses some low ports outright
+	_, err = core.Dial(ctx, "ws://127.0.0.1:"+port)
 	require.Error(t, err)
 	// HTTP checks the endpoint on Dial.
-	_, err = core.Dial(ctx, "http://127.0.0.1:1/janus")
+	_, err = core.Dial(ctx, "http://127.0.0.1:"+port+"/janus")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "connection refused")
 	require.False(t, errors.Is(err, core.ErrTimeout))

@@ -2,7 +2,10 @@
 
 package dialerr
 
-import "strings"
+import (
+	"strings"
+	"syscall"
+)
 
 // Describe says in a few words why a dial failed. The JavaScript runtime
 // tells little: Node names the system error (ECONNREFUSED), browsers
@@ -13,4 +16,14 @@ func Describe(kind string, err error) string {
 		return Refused(kind)
 	}
 	return msg
+}
+
+// cause returns the cause to keep in a dial error's chain: in JavaScript
+// a refused connection only shows in the runtime's message, so such an
+// error also matches syscall.ECONNREFUSED, as natively.
+func cause(err error) error {
+	if err != nil && strings.Contains(err.Error(), "ECONNREFUSED") {
+		return &Error{Msg: err.Error(), Err: err, Match: syscall.ECONNREFUSED}
+	}
+	return err
 }

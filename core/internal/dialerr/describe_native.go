@@ -70,3 +70,7 @@ func innermost(err error) string {
 	msg = strings.TrimPrefix(msg, "failed to WebSocket dial: ")
 	return msg
 }
+
+// cause returns the cause to keep in a dial error's chain: natively the
+// error itself, which already matches syscall errors.
+func cause(err error) error { return err }

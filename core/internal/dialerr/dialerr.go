@@ -53,8 +53,8 @@ const (
 )
 
 // New returns the error "janus: <kind> <URL>: <msg>" over cause.
-func New(kind, rawURL, msg string, cause error) error {
-	return &Error{Msg: "janus: " + kind + " " + CleanURL(rawURL) + ": " + msg, Err: cause}
+func New(kind, rawURL, msg string, err error) error {
+	return &Error{Msg: "janus: " + kind + " " + CleanURL(rawURL) + ": " + msg, Err: cause(err)}
 }
 
 // Refused is the wording of a refused connection.

@@ -5,9 +5,10 @@ package longpoll
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strings"
 	"syscall/js"
 
+	"github.com/gojanus/gojanus/core/internal/dialerr"
 	"github.com/gojanus/gojanus/core/transport"
 	"github.com/gojanus/gojanus/internal/jsrt"
 )
@@ -34,12 +35,13 @@ func (fetchRequester) request(ctx context.Context, method, url string, body []by
 	init := global.Get("Object").New()
 	init.Set("method", method)
 	init.Set("cache", "no-store")
+	headers := global.Get("Object").New()
+	target := withCredentials(url, headers)
 	if body != nil {
-		headers := global.Get("Object").New()
 		headers.Set("Content-Type", "application/json")
-		init.Set("headers", headers)
 		init.Set("body", string(body))
 	}
+	init.Set("headers", headers)
 	var abort js.Value
 	if ac := global.Get("AbortController"); ac.Type() == js.TypeFunction {
 		abort = ac.New()
@@ -53,7 +55,7 @@ func (fetchRequester) request(ctx context.Context, method, url string, body []by
 	defer stop()
 
 	var p js.Value
-	if err := jsrt.Catch(func() { p = global.Get("fetch").Invoke(url, init) }); err != nil {
+	if err := jsrt.Catch(func() { p = global.Get("fetch").Invoke(target, init) }); err != nil {
 		return 0, "", nil, fetchError(method, url, err)
 	}
 	resp, err := jsrt.Await(ctx, p)
@@ -72,11 +74,42 @@ func (fetchRequester) request(ctx context.Context, method, url string, body []by
 	return status, text, b, nil
 }
 
-// fetchError describes a failed fetch without the URL's query, which may
-// hold the API secret or a token.
+// fetchError describes a failed fetch without the URL's userinfo, query
+// and fragment (they may hold credentials, the API secret or a token): the
+// runtime's message quotes the URL as given, so it is cleaned too.
 func fetchError(method, url string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return fmt.Errorf("fetch %s %s: %w", method, withoutQuery(url), err)
+	clean := dialerr.CleanURL(url)
+	msg := strings.ReplaceAll(err.Error(), url, clean)
+	if user, ok := userinfo(url); ok {
+		msg = strings.ReplaceAll(msg, user+"@", "")
+	}
+	return errors.New("fetch " + method + " " + clean + ": " + msg)
+}
+
+// userinfo returns the "user:password" part of a URL, if it has one.
+func userinfo(url string) (string, bool) {
+	_, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return "", false
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	i := strings.LastIndexByte(host, '@')
+	if i < 0 {
+		return "", false
+	}
+	return host[:i], true
+}
+
+// withCredentials moves a URL's userinfo into a Basic Authorization header
+// (fetch refuses URLs with credentials; net/http sends them this way).
+func withCredentials(url string, headers js.Value) string {
+	user, ok := userinfo(url)
+	if !ok {
+		return url
+	}
+	headers.Set("Authorization", "Basic "+js.Global().Call("btoa", user).String())
+	return strings.Replace(url, user+"@", "", 1)
 }

@@ -228,14 +228,7 @@ func errTooLarge(limit int64, url string) error {
 			path = rest[i:]
 		}
 	}
-	return fmt.Errorf("%w: more than %d bytes from %s", transport.ErrFrameTooLarge, limit, withoutQuery(path))
-}
-
-// withoutQuery cuts the query off a URL for messages: it may hold the API
-// secret or a token.
-func withoutQuery(url string) string {
-	url, _, _ = strings.Cut(url, "?")
-	return url
+	return fmt.Errorf("%w: more than %d bytes from %s", transport.ErrFrameTooLarge, limit, dialerr.CleanURL(path))
 }
 
 // queryEscape percent-encodes s for a URL query (everything but the
