@@ -66,6 +66,9 @@ func TestAsyncMessageAckThenEventAndEventThenAck(t *testing.T) {
 				f.reply(req, ack)
 			} else {
 				f.reply(req, ack)
+				// A bound, not a wait: Message must not return on the
+				// ack (on a slow machine this may miss the bug, never
+				// fail a good client).
 				select {
 				case <-done:
 					t.Fatal("Message returned on the ack")
@@ -77,7 +80,8 @@ func TestAsyncMessageAckThenEventAndEventThenAck(t *testing.T) {
 			assert.True(t, res.Async)
 			assert.Equal(t, &JSEP{Type: "answer", SDP: "v=0 answer"}, res.JSEP)
 			assert.JSONEq(t, `{"result":"ok"}`, string(res.Data))
-			// The answer is not repeated on the stream, and a stray ack is ignored.
+			// The answer is not repeated on the stream, and a stray ack is
+			// ignored (a bound on a negative check, like the one above).
 			select {
 			case ev := <-h.Events():
 				t.Fatalf("unexpected event %#v", ev)
@@ -647,6 +651,8 @@ func TestTimeoutsShareOneTimer(t *testing.T) {
 	}
 	first, firstAt := info()
 	f.expect("info") // never answered
+	// The next call is sent half a timeout later, so that its deadline
+	// differs from the first one's: the pause is the input, not a wait.
 	time.Sleep(timeout / 2)
 	second, secondAt := info()
 	req := f.expect("info")

@@ -263,16 +263,18 @@ func oneSessionWorkload(ctx context.Context, c *core.Client, handles int) error 
 func TestRealKeepaliveAndSessionTimeout(t *testing.T) {
 	forEachTransport(t, janusserver.Options{SessionTimeout: 2}, func(t *testing.T, srv *janusserver.Server, url string) {
 		ctx := ctxT(t)
-		// Without keepalives the server expires the session.
+		// With keepalives every 500 ms a session outlives the timeout.
+		alive := dial(t, url, core.WithKeepalive(500*time.Millisecond))
+		ks, err := alive.CreateSession(ctx)
+		require.NoError(t, err)
+
+		// Without keepalives the server expires a session. This one is
+		// younger than the kept-alive one: had that one been idle too, it
+		// would have expired no later than this one.
 		idle := dial(t, url, core.WithKeepalive(0))
 		s, err := idle.CreateSession(ctx)
 		require.NoError(t, err)
 		h, err := s.Attach(ctx, echoTest)
-		require.NoError(t, err)
-
-		// With keepalives every 500 ms another session outlives the timeout.
-		alive := dial(t, url, core.WithKeepalive(500*time.Millisecond))
-		ks, err := alive.CreateSession(ctx)
 		require.NoError(t, err)
 
 		ev := recvEvent(t, s.Events(), 10*time.Second)
@@ -286,8 +288,13 @@ func TestRealKeepaliveAndSessionTimeout(t *testing.T) {
 			assert.ErrorIs(t, err, core.ErrSessionTimeout)
 		}
 
-		// The kept-alive session is still usable after the other expired.
-		time.Sleep(time.Second)
+		// The kept-alive session is still usable after the younger idle
+		// one expired.
+		select {
+		case <-ks.Done():
+			t.Fatalf("the kept-alive session ended: %v", ks.Err())
+		default:
+		}
 		_, err = ks.Attach(ctx, echoTest)
 		require.NoError(t, err)
 		require.NoError(t, ks.Destroy(ctx))

@@ -82,7 +82,7 @@ func TestEchoTestRTPRoundTrip(t *testing.T) {
 	for i := range sent {
 		pkt := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 111, SequenceNumber: uint16(i), Timestamp: uint32(i * 960), Marker: i == 0}, Payload: payload}
 		require.NoError(t, track.WriteRTP(pkt))
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond) // the send rate: one packet per 20 ms, as audio; not a wait
 	}
 	require.Eventually(t, func() bool { return echoed.Load() >= sent*9/10 }, 5*time.Second, 50*time.Millisecond,
 		"echoed %d of %d", echoed.Load(), sent)

@@ -187,11 +187,48 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 	}
 	waitWebRTCUp(t, ctx, h.Events())
 	require.NoError(t, src.Run(ctx))
-	time.Sleep(500 * time.Millisecond) // the last packets come back
 	sent := map[string]native.TrackStats{}
 	for _, st := range src.Stats() {
 		sent[st.Kind] = st
 	}
+	// The last packets come back: every frame sent reached the sinks.
+	want := kindCounts(src.Stats(), frames)
+	var received func() map[string]uint64
+	switch mode {
+	case "webm":
+		// The WebM recorder writes a video frame once the next one begins:
+		// the last one waits for Close. It writes no audio before the first
+		// video keyframe, so audio is counted in packets received, one per
+		// Opus frame.
+		want["video"]--
+		received = func() map[string]uint64 {
+			st := wr.Stats()
+			n := kindCounts(st, frames)
+			n["audio"] = kindCounts(st, packets)["audio"]
+			return n
+		}
+	case "ffmpeg":
+		received = func() map[string]uint64 {
+			mu.Lock()
+			defer mu.Unlock()
+			var out []native.TrackStats
+			for _, f := range fwds {
+				out = append(out, f.Stats())
+			}
+			return kindCounts(out, frames)
+		}
+	default:
+		received = func() map[string]uint64 {
+			mu.Lock()
+			defer mu.Unlock()
+			var out []native.TrackStats
+			for _, r := range recs {
+				out = append(out, r.Stats())
+			}
+			return kindCounts(out, frames)
+		}
+	}
+	waitCounts(t, ctx, "echoed frames", want, received)
 	require.NoError(t, peer.Close()) // ends the recordings
 	if mode == "ffmpeg" {
 		mu.Lock()

@@ -79,3 +79,42 @@ func waitUp(ctx context.Context, events <-chan core.Event) error {
 		}
 	}
 }
+
+// kindCounts sums one count (frames or packets) of stats by kind ("audio",
+// "video").
+func kindCounts(stats []native.TrackStats, count func(native.TrackStats) uint64) map[string]uint64 {
+	out := map[string]uint64{}
+	for _, st := range stats {
+		out[st.Kind] += count(st)
+	}
+	return out
+}
+
+func frames(st native.TrackStats) uint64  { return st.Frames }
+func packets(st native.TrackStats) uint64 { return st.Packets }
+
+// waitCounts waits until got reports, for each kind in want, at least
+// that count: after a source ended, the condition that its last packets
+// have arrived. A packet lost on the way keeps a count short for good, and
+// the checks that follow tolerate some loss: after a bound far above a
+// packet's trip, waitCounts stops waiting, logs the counts and leaves the
+// verdict to them.
+func waitCounts(tb testing.TB, ctx context.Context, what string, want map[string]uint64, got func() map[string]uint64) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		have := got()
+		short := false
+		for kind, n := range want {
+			short = short || have[kind] < n
+		}
+		if !short {
+			return
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			tb.Logf("%s: stopped waiting with %v of %v", what, have, want)
+			return
+		}
+		time.Sleep(10 * time.Millisecond) // poll interval
+	}
+}

@@ -92,7 +92,16 @@ func TestMediadevicesEchoTest(t *testing.T) {
 	defer stop()
 	require.ErrorIs(t, src.Run(runCtx), context.DeadlineExceeded)
 	require.Error(t, src.Run(ctx), "a device source runs once")
-	time.Sleep(500 * time.Millisecond) // the last packets come back
+	// The last packets come back: every packet sent was echoed.
+	waitCounts(t, ctx, "echoed packets", kindCounts(src.Stats(), packets), func() map[string]uint64 {
+		mu.Lock()
+		defer mu.Unlock()
+		var got []native.TrackStats
+		for _, r := range recs {
+			got = append(got, r.Stats())
+		}
+		return kindCounts(got, packets)
+	})
 	sent := map[string]native.TrackStats{}
 	for _, st := range src.Stats() {
 		sent[st.Kind] = st

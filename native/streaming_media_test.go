@@ -236,9 +236,20 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	events.await(t, ctx, "started", isStatus(streaming.StatusStarted))
 	watchFrom, _ := progress.get()
 
-	// An ICE restart of the running subscription: Janus offers again and
-	// the subscription goes on.
-	time.Sleep(time.Second)
+	recorded := func() map[string]uint64 {
+		mu.Lock()
+		defer mu.Unlock()
+		var got []native.TrackStats
+		for _, r := range recs {
+			got = append(got, r.Stats())
+		}
+		return kindCounts(got, frames)
+	}
+
+	// An ICE restart of the running subscription, once media reaches both
+	// recorders: Janus offers again and the subscription goes on.
+	require.Eventually(t, func() bool { n := recorded(); return n["video"] > 0 && n["audio"] > 0 },
+		10*time.Second, 10*time.Millisecond, "no media before the ICE restart")
 	ufrag := remoteICEUfrag(t, pc)
 	status, err = h.RestartPeer(ctx, streaming.WatchRequest{ID: mp.ID}, peer)
 	require.NoError(t, err)
@@ -256,7 +267,12 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	ffDone = true
 	require.NoError(t, ff.Wait(), "ffmpeg: %s", ffErr.String())
 	sentFrames, _ := progress.get()
-	time.Sleep(300 * time.Millisecond)
+	// The viewer gets what ffmpeg sent while it watched (90% of it, in 20 ms
+	// audio frames too): wait until the recorders have it, the packets on
+	// their way after ffmpeg ended included.
+	minVideo := (sentFrames - watchFrom) * 9 / 10
+	minAudio := (sentFrames - watchFrom) * 50 / 30 * 9 / 10
+	waitCounts(t, ctx, "recorded frames", map[string]uint64{"video": uint64(minVideo), "audio": uint64(minAudio)}, recorded)
 
 	// Stop: Janus answers "stopping" (Stop does not wait for it, so it
 	// reaches the stream) and closes the PeerConnection.
@@ -281,7 +297,7 @@ func TestStreamingWatchRecorded(t *testing.T) {
 		sentFrames, watchFrom, video.Frames, decodedVideo, audio.Frames, decodedAudio)
 
 	// The viewer got what ffmpeg sent while it watched...
-	assert.GreaterOrEqual(t, int(video.Frames), (sentFrames-watchFrom)*9/10, "video frames relayed during the watch")
+	assert.GreaterOrEqual(t, int(video.Frames), minVideo, "video frames relayed during the watch")
 	assert.LessOrEqual(t, int(video.Frames), sentFrames)
 	// ...and everything from the first keyframe on decodes: joining
 	// mid-stream loses at most the frames before the next keyframe (one of
@@ -289,7 +305,7 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	assert.GreaterOrEqual(t, decodedVideo, int(video.Frames)-gop-1, "decoded video frames")
 	assert.GreaterOrEqual(t, decodedAudio, int(audio.Frames)*95/100, "decoded Opus frames")
 	// Audio covers the same window, in 20 ms frames.
-	assert.GreaterOrEqual(t, int(audio.Frames), (sentFrames-watchFrom)*50/30*9/10, "audio frames relayed during the watch")
+	assert.GreaterOrEqual(t, int(audio.Frames), minAudio, "audio frames relayed during the watch")
 	// Media kept flowing after the ICE restart (over 3 s of the 5).
 	assert.Greater(t, video.Frames-restartedAt, uint64(2*gop), "video frames after the ICE restart")
 

@@ -34,6 +34,17 @@ type callParty struct {
 	recs map[string]*native.TrackRecorder
 }
 
+// recorded returns what each of p's recorders received so far.
+func (p *callParty) recorded() []native.TrackStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []native.TrackStats
+	for _, r := range p.recs {
+		out = append(out, r.Stats())
+	}
+	return out
+}
+
 func newCallParty(t *testing.T, ctx context.Context, c *core.Client, name string) *callParty {
 	t.Helper()
 	s, err := c.CreateSession(ctx)
@@ -149,7 +160,13 @@ func TestVideoCallMedia(t *testing.T) {
 		g.Go(func() error { return p.src.Run(ctx) })
 	}
 	require.NoError(t, g.Wait())
-	time.Sleep(500 * time.Millisecond) // the last packets arrive
+	// The last packets arrive: each side received every frame the other sent.
+	for _, pair := range [][2]*callParty{{alice, bob}, {bob, alice}} {
+		from, to := pair[0], pair[1]
+		waitCounts(t, ctx, from.name+" -> "+to.name, kindCounts(from.src.Stats(), frames), func() map[string]uint64 {
+			return kindCounts(to.recorded(), frames)
+		})
+	}
 
 	// Alice hangs up: her answer, Bob's event with her reason, and the
 	// "Remote WebRTC hangup" of each PeerConnection reach them typed.

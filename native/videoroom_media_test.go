@@ -42,6 +42,17 @@ type recordingSubscriber struct {
 	recs      map[string]*native.TrackRecorder
 }
 
+// recorded returns what each recorder received so far.
+func (rs *recordingSubscriber) recorded() []native.TrackStats {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	var out []native.TrackStats
+	for _, r := range rs.recs {
+		out = append(out, r.Stats())
+	}
+	return out
+}
+
 func subscribeAndRecord(t *testing.T, ctx context.Context, s *core.Session, room, feed core.ID, dir string) *recordingSubscriber {
 	t.Helper()
 	rs := &recordingSubscriber{peer: namespacePeer(t), recs: map[string]*native.TrackRecorder{}}
@@ -149,7 +160,12 @@ func TestVideoRoomPublishAndSubscribe(t *testing.T) {
 	}
 
 	require.NoError(t, src.Run(ctx))
-	time.Sleep(500 * time.Millisecond)
+	// The last packets arrive: each subscriber received every frame sent.
+	for i, rs := range subs {
+		waitCounts(t, ctx, fmt.Sprintf("subscriber %d", i), kindCounts(src.Stats(), frames), func() map[string]uint64 {
+			return kindCounts(rs.recorded(), frames)
+		})
+	}
 	sent := map[string]native.TrackStats{}
 	for _, st := range src.Stats() {
 		sent[st.Kind] = st

@@ -210,7 +210,8 @@ func TestTextRoomAgainstJanus(t *testing.T) {
 			require.NoError(t, err)
 
 			// Nothing above produced a Janus API event on the handle: the
-			// plugin sends room notifications on the data channel only.
+			// plugin sends room notifications on the data channel only. A
+			// bound on a negative check: nothing marks "no event to come".
 			select {
 			case ev := <-h.Events():
 				if pe, ok := ev.(*core.PluginEvent); ok {

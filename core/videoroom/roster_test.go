@@ -183,8 +183,17 @@ func TestRosterConcurrentUse(t *testing.T) {
 	assert.Equal(t, 0, r.Len())
 	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return seen == 4*200*2 }, 5*time.Second, time.Millisecond)
 	stop()
+	// A callback added after stop sees the next change; the stopped one
+	// would be called before it, with the same change.
+	delivered := make(chan struct{})
+	stopMarker := r.OnChange(func(videoroom.RosterChange) { close(delivered) })
+	defer stopMarker()
 	r.Apply(videoroom.DecodeEvent(pev(`{"videoroom":"event","room":1,"joining":{"id":5}}`)))
-	time.Sleep(10 * time.Millisecond)
+	select {
+	case <-delivered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the change was not delivered")
+	}
 	mu.Lock()
 	assert.Equal(t, 4*200*2, seen, "a stopped callback is not called")
 	mu.Unlock()

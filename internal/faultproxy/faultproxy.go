@@ -22,6 +22,7 @@ type Proxy struct {
 	resume  chan struct{} // closed on Resume
 	delay   time.Duration
 	accepts int
+	held    int
 	closed  bool
 	wg      sync.WaitGroup
 }
@@ -48,6 +49,15 @@ func (p *Proxy) Accepted() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.accepts
+}
+
+// Held returns how many chunks of data a stall held back so far, in
+// either direction: a test can wait until what a client wrote after Stall
+// has reached the proxy.
+func (p *Proxy) Held() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.held
 }
 
 func (p *Proxy) accept() {
@@ -95,6 +105,9 @@ func (p *Proxy) pipe(dst, src net.Conn) {
 		if n > 0 {
 			p.mu.Lock()
 			resume, delay := p.resume, p.delay
+			if p.stalled {
+				p.held++
+			}
 			p.mu.Unlock()
 			<-resume // held while stalled
 			if delay > 0 {

@@ -243,13 +243,21 @@ const gojanus = await load();
 // the connection.
 let swallow = false;
 const sockets = new Set();
+// Drops the connection, once the call in flight was swallowed.
+let dropped = false;
+const drop = () => {
+  if (dropped) return;
+  dropped = true;
+  proxy.close();
+  for (const s of sockets) s.destroy();
+};
 const proxy = net.createServer((down) => {
   const up = net.connect(${janus.port}, ${JSON.stringify(janus.hostname)});
   for (const s of [down, up]) {
     sockets.add(s);
     s.on("error", () => {});
   }
-  down.on("data", (b) => swallow || up.write(b));
+  down.on("data", (b) => (swallow ? drop() : up.write(b)));
   up.pipe(down);
 });
 await new Promise((r) => proxy.listen(0, "127.0.0.1", r));
@@ -259,10 +267,6 @@ const lost = new Promise((r) => client.addEventListener("state", (e) => e.detail
 const ended = new Promise((r) => session.addEventListener("ended", (e) => r(e.detail)));
 swallow = true;
 const inFlight = client.info().then(() => ({ resolved: true }), (e) => ({ name: e.name, message: e.message }));
-setTimeout(() => {
-  proxy.close();
-  for (const s of sockets) s.destroy();
-}, 200);
 const res = await inFlight;
 const st = await lost;
 const end = await ended;

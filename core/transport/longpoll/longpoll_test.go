@@ -107,11 +107,16 @@ func TestPollDeliversEventsWithCredentialsAndStopsOnSessionGone(t *testing.T) {
 }
 
 func TestErrorsStatusReadLimitAndClose(t *testing.T) {
+	polling := make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/big":
 			_, _ = io.WriteString(w, `{"janus":"success","pad":"`+strings.Repeat("x", 500)+`"}`)
 		case "/wait/1":
+			select {
+			case polling <- struct{}{}:
+			default:
+			}
 			<-r.Context().Done()
 		default:
 			http.NotFound(w, r)
@@ -140,7 +145,11 @@ func TestErrorsStatusReadLimitAndClose(t *testing.T) {
 	tr, err = New(srv.URL+"/wait", transport.Options{})
 	require.NoError(t, err)
 	tr.SessionOpened(transport.Session{ID: 1})
-	time.Sleep(50 * time.Millisecond)
+	select {
+	case <-polling: // the poll hangs in the server
+	case <-time.After(5 * time.Second):
+		t.Fatal("no poll")
+	}
 	done := make(chan struct{})
 	go func() { _ = tr.Close(); close(done) }()
 	select {

@@ -127,11 +127,24 @@ test("a failed join shows the error's name, code and reason; leaving while joini
 
   // Leaving while joining stops the join; joining again then works.
   const aborted = await page.evaluate(async () => {
+    // Leave once the join is under way (connected, a session, joining the
+    // room): the status line says so, and the observer runs before the
+    // join's next step can.
+    const status = document.getElementById("status");
+    const inRoomStep = new Promise((resolve) => {
+      const seen = new MutationObserver(() => {
+        if (status.textContent.startsWith("Joining room")) {
+          seen.disconnect();
+          resolve();
+        }
+      });
+      seen.observe(status, { childList: true, characterData: true, subtree: true });
+    });
     const joining = window.demo.join({ room: 5003, display: "quick" }).then(
       () => "joined",
       (e) => e.name,
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await inRoomStep;
     await window.demo.leave();
     return joining;
   });
