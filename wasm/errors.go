@@ -38,25 +38,26 @@ type connectError struct {
 	err  error
 }
 
-// Error names the servers and what went wrong with each, without the
-// layers of wrapping in between.
+// Error names the servers and what went wrong with each: core words each
+// server's failure in one short line ("janus: <transport> <URL>: what
+// happened (what to check)"), which is kept without its "janus: ".
 func (e *connectError) Error() string {
-	return "gojanus: cannot connect to " + strings.Join(e.urls, ", ") + ": " + strings.Join(rootCauses(e.err), "; ")
+	parts := serverErrors(e.err)
+	for i, p := range parts {
+		parts[i] = strings.TrimPrefix(p, "janus: ")
+	}
+	return "gojanus: cannot connect to " + strings.Join(e.urls, ", ") + ": " + strings.Join(parts, "; ")
 }
 
-// rootCauses returns the messages of the innermost errors of err's tree.
-func rootCauses(err error) []string {
-	switch u := err.(type) {
-	case interface{ Unwrap() []error }:
+// serverErrors returns the messages of the errors joined in err (one per
+// server tried), or err's own.
+func serverErrors(err error) []string {
+	if u, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []string
 		for _, e := range u.Unwrap() {
-			out = append(out, rootCauses(e)...)
+			out = append(out, serverErrors(e)...)
 		}
 		return out
-	case interface{ Unwrap() error }:
-		if inner := u.Unwrap(); inner != nil {
-			return rootCauses(inner)
-		}
 	}
 	return []string{err.Error()}
 }

@@ -211,10 +211,12 @@ console.log(JSON.stringify({ ...results, where: { stack: where } }));
       assert.ok(got.isError, `${what}: not an Error`);
       assert.doesNotMatch(got.message, goInternals, `${what}: ${got.message}`);
     }
-    // The ws package (Node 20) says ECONNREFUSED; Node 22's WebSocket,
-    // like browsers, says less.
-    assert.match(r["refused ws"].message, new RegExp(`cannot connect to ws://127.0.0.1:${port}: websocket connection failed`));
-    assert.match(r["refused http"].message, /fetch failed: connect ECONNREFUSED/);
+    // The ws package (Node 20) says ECONNREFUSED, worded as natively;
+    // Node 22's WebSocket, like browsers, says less.
+    assert.match(r["refused ws"].message,
+      new RegExp(`^gojanus: cannot connect to ws://127.0.0.1:${port}: websocket ws://127.0.0.1:${port}/?: (connection refused \\(nothing listens there|websocket connection failed)`));
+    assert.match(r["refused http"].message,
+      new RegExp(`^gojanus: cannot connect to http://127.0.0.1:${port}/janus: http http://127.0.0.1:${port}/janus: connection refused \\(nothing listens there: is Janus running with its HTTP transport on that port\\?\\)$`));
     assert.match(r["wrong path"].message, /not a Janus endpoint.*404.*\/janus/);
     assert.match(r["admin wrong path"].message, /not a Janus endpoint/);
     assert.match(r["option of the wrong type"].message, /"keepalive" must be a number of milliseconds, not a string/);

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -103,7 +104,7 @@ func (a *app) adminAction(fn func(ctx context.Context, adm *core.Admin, ids []ui
 		for i := range n {
 			v, err := strconv.ParseUint(args[i], 10, 64)
 			if err != nil {
-				return usagef("admin %s: %q is not a session or handle id (a number)", name, args[i])
+				return usagef("admin %s: %q is not a session or handle id (a positive number)", name, args[i])
 			}
 			ids[i] = v
 		}
@@ -114,7 +115,7 @@ func (a *app) adminAction(fn func(ctx context.Context, adm *core.Admin, ids []ui
 			return err
 		}
 		defer adm.Close()
-		return fn(ctx, adm, ids, args[n:])
+		return adminHint(fn(ctx, adm, ids, args[n:]))
 	})
 }
 
@@ -160,7 +161,12 @@ func (a *app) tokensCommand() *cobra.Command {
 		&cobra.Command{
 			Use:   "add TOKEN [PLUGIN...]",
 			Short: "Store a token, allowed to use the plugins named (default: every plugin)",
-			Args:  cobra.MinimumNArgs(1),
+			Args: func(cmd *cobra.Command, args []string) error {
+				if len(args) == 0 {
+					return usagef("%s takes a TOKEN, then the plugins it may use (default: every plugin)", cmd.CommandPath())
+				}
+				return nil
+			},
 			RunE: a.adminAction(func(ctx context.Context, adm *core.Admin, _ []uint64, args []string) error {
 				if _, err := adm.AddToken(ctx, args[0], args[1:]...); err != nil {
 					return err
@@ -181,4 +187,14 @@ func (a *app) tokensCommand() *cobra.Command {
 		},
 	)
 	return cmd
+}
+
+// adminHint adds to a refused admin request that the admin secret is
+// --admin-secret.
+func adminHint(err error) error {
+	if errors.Is(err, core.ErrUnauthorized) {
+		return &cliError{kind: kindJanus, err: err,
+			hint: "the admin API wants its secret: --admin-secret (or GOJANUS_ADMIN_SECRET), the admin_secret of janus.jcfg"}
+	}
+	return err
 }

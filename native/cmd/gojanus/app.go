@@ -31,6 +31,11 @@ type app struct {
 	// adminGiven is set when --admin-server or --admin-secret was given
 	// (or set from the environment).
 	adminGiven bool
+	// cmd is the command running.
+	cmd *cobra.Command
+	// fromEnv names the environment variable each global flag came from,
+	// when it did.
+	fromEnv map[string]string
 	// ran is set once a command's own code starts: an error before that
 	// is a usage error found by the flag parser.
 	ran bool
@@ -90,9 +95,9 @@ With --json, stdout holds one JSON object, also on failure ({"error": ...}).`,
 	pf.StringVar(&a.g.apiSecret, "api-secret", "", "Janus API `secret` (api_secret), if the server requires one")
 	pf.StringVar(&a.g.token, "token", "", "auth `token` (token_auth), if the server requires one")
 	pf.BoolVar(&a.g.json, "json", false, "print one JSON object on stdout (also on failure) instead of text")
-	pf.DurationVar(&a.g.timeout, "timeout", defaultTimeout, "time limit of each step: connecting, every request, waiting for WebRTC (media run for their --duration on top)")
-	pf.StringVar(&a.g.adminServer, "admin-server", defaultAdminServer, "admin API `URL`: ws://host:7188 or http://host:7088/admin")
-	pf.StringVar(&a.g.adminSecret, "admin-secret", "", "admin API `secret` (admin_secret)")
+	durationFlag(pf, &a.g.timeout, "timeout", defaultTimeout, "time limit of each step: connecting, every request, waiting for WebRTC (media run for their --duration on top)")
+	pf.StringVar(&a.g.adminServer, "admin-server", defaultAdminServer, "admin API `URL`, for admin and demo: ws://host:7188 or http://host:7088/admin")
+	pf.StringVar(&a.g.adminSecret, "admin-secret", "", "admin API `secret` (admin_secret), for admin and demo")
 	pf.StringVar(&a.g.logLevel, "log-level", "warn", "library log `level` on stderr: debug (every frame, secrets redacted), info, warn, error")
 	pf.BoolVar(&a.g.logJSON, "log-json", false, "write the log as JSON lines (one object per record)")
 
@@ -105,7 +110,8 @@ With --json, stdout holds one JSON object, also on failure ({"error": ...}).`,
 		c.GroupID = "media"
 		root.AddCommand(c)
 	}
-	root.AddCommand(a.versionCommand())
+	root.AddCommand(a.versionCommand(), a.completionCommand(root))
+	root.SetHelpCommand(a.helpCommand(root))
 	return root
 }
 
@@ -118,25 +124,40 @@ func (a *app) prepare(cmd *cobra.Command) error {
 			if err := flags.Set(ef.flag, v); err != nil {
 				return usagef("%s: %v", ef.env, err)
 			}
+			if a.fromEnv == nil {
+				a.fromEnv = map[string]string{}
+			}
+			a.fromEnv[ef.flag] = ef.env
 		}
 	}
 	a.adminGiven = flags.Changed("admin-server") || flags.Changed("admin-secret")
-	if a.g.timeout <= 0 {
-		return usagef("--timeout must be positive, not %s", a.g.timeout)
-	}
 	if err := a.g.level.UnmarshalText([]byte(a.g.logLevel)); err != nil {
 		return usagef("--log-level %q: want debug, info, warn or error", a.g.logLevel)
 	}
 	return nil
 }
 
+// flagName names a global flag as the user gave it: --flag, or the
+// environment variable it came from.
+func (a *app) flagName(flag string) string {
+	if env, ok := a.fromEnv[flag]; ok {
+		return env
+	}
+	return "--" + flag
+}
+
 // action wraps a command's code: it marks the run as started and gives
 // the code the command's context.
 func (a *app) action(fn func(ctx context.Context, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		a.ran = true
+		a.ran, a.cmd = true, cmd
 		return fn(cmd.Context(), args)
 	}
+}
+
+// changed reports whether the running command's flag was given.
+func (a *app) changed(flag string) bool {
+	return a.cmd != nil && a.cmd.Flags().Changed(flag)
 }
 
 // bounded returns ctx limited by --timeout, for commands made of a few
@@ -157,7 +178,7 @@ func (a *app) logger() *slog.Logger {
 
 // dial connects to the Janus API named by the global flags.
 func (a *app) dial(ctx context.Context) (*core.Client, error) {
-	if err := checkURL("--server", a.g.server, "/janus"); err != nil {
+	if err := checkURL("--server", a.flagName("server"), a.g.server); err != nil {
 		return nil, err
 	}
 	opts := []core.Option{core.WithLogger(a.logger()), core.WithTransactionTimeout(a.g.timeout)}
@@ -197,7 +218,7 @@ func (a *app) openSession(ctx, setup context.Context) (client *core.Client, s *c
 
 // dialAdmin connects to the admin API named by the global flags.
 func (a *app) dialAdmin(ctx context.Context) (*core.Admin, error) {
-	if err := checkURL("--admin-server", a.g.adminServer, "/admin"); err != nil {
+	if err := checkURL("--admin-server", a.flagName("admin-server"), a.g.adminServer); err != nil {
 		return nil, err
 	}
 	adm, err := core.DialAdmin(ctx, a.g.adminServer, core.WithAdminSecret(a.g.adminSecret),
@@ -252,6 +273,12 @@ func jsonRequested(args []string) bool {
 func groupArgs(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
+	}
+	for _, c := range cmd.Commands() {
+		if c.Name() == args[0] {
+			// Only "--" makes a command name an argument.
+			return usagef("%q after -- is taken as an argument, not as a command: leave the -- out", args[0])
+		}
 	}
 	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {

@@ -46,10 +46,8 @@ demo creates is destroyed at the end, also on failure.`,
 			if err := df.mf.check(); err != nil {
 				return err
 			}
-			if df.media {
-				if err := checkDuration("--media-duration", df.mediaFor, false); err != nil {
-					return err
-				}
+			if !df.media && (a.changed("source") || a.changed("media-duration")) {
+				return usagef("--source and --media-duration go with --media")
 			}
 			start := time.Now()
 			sum := &DemoOutput{Server: a.g.server, Transport: transportName(a.g.server), Rooms: []Room{}, Plugins: []string{}}
@@ -64,7 +62,7 @@ demo creates is destroyed at the end, also on failure.`,
 	f := cmd.Flags()
 	f.BoolVar(&df.media, "media", false, "also publish media into the temporary room and receive it with a subscriber (needs a network path for ICE between this machine and Janus)")
 	f.StringVar(&df.source, "source", "test", sourceHelp+", for --media")
-	f.DurationVar(&df.mediaFor, "media-duration", 4*time.Second, "how long --media sends")
+	durationFlag(f, &df.mediaFor, "media-duration", 4*time.Second, "how long --media sends")
 	df.mf.register(f)
 	return cmd
 }
@@ -209,7 +207,7 @@ func (a *app) demoAdminStep(ctx context.Context, out output, sum *DemoOutput) er
 	defer adm.Close()
 	sessions, err := adm.ListSessions(ctx)
 	if err != nil {
-		return fmt.Errorf("admin: list_sessions: %w", err)
+		return adminHint(fmt.Errorf("admin: %w", err))
 	}
 	as := &DemoAdmin{Server: a.g.adminServer, Sessions: len(sessions), SessionListed: slices.Contains(sessions, sum.SessionID), HandleIDs: []uint64{}}
 	sum.Admin = as

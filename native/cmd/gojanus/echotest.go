@@ -26,9 +26,6 @@ func (a *app) echoTestCommand() *cobra.Command {
 		Short: "Send media through the EchoTest plugin and count what comes back",
 		Args:  noArgs,
 		RunE: a.action(func(ctx context.Context, _ []string) error {
-			if err := checkDuration("--duration", duration, false); err != nil {
-				return err
-			}
 			if err := media.check(); err != nil {
 				return err
 			}
@@ -93,6 +90,10 @@ func (a *app) echoTestCommand() *cobra.Command {
 
 			sum := EchoTestOutput{Server: a.g.server, Source: src, DurationMS: duration.Milliseconds(),
 				Sent: tracksOf(source.Stats()), Received: echoed.summary()}
+			if len(sum.Received) == 0 || !slices.ContainsFunc(sum.Received, func(t Track) bool { return t.Packets > 0 }) {
+				return &cliError{kind: kindMedia, err: errors.New("echotest: nothing came back"),
+					hint: "the source sent nothing in time, or the media did not flow: a longer --duration tells which"}
+			}
 			return out.result(sum, func() {
 				for _, sent := range sum.Sent {
 					var back Track
@@ -113,7 +114,7 @@ func (a *app) echoTestCommand() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&src, "source", "test", sourceHelp)
-	f.DurationVar(&duration, "duration", 5*time.Second, "how long to send media")
+	durationFlag(f, &duration, "duration", 5*time.Second, "how long to send media")
 	media.register(f)
 	return cmd
 }

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/videoroom"
 )
 
 // Kinds of failure (ErrorInfo.Kind).
@@ -67,10 +68,11 @@ func connectErr(flag string, err error) error {
 		return &cliError{kind: kindURL, err: fmt.Errorf("connect: %w", err), hint: endpointHint(flag)}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, core.ErrTimeout):
 		return fmt.Errorf("connect: %w", err)
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return &cliError{kind: kindConnect, err: fmt.Errorf("connect: %w", err), hint: endpointHint(flag)}
+	case strings.Contains(err.Error(), "HTTP response to HTTPS client"), strings.Contains(err.Error(), "does not speak TLS"):
+		return &cliError{kind: kindURL, err: fmt.Errorf("connect: %w", err),
+			hint: "the server does not speak TLS there: write " + flag + " with ws:// or http://, not wss:// or https://"}
 	}
-	return &cliError{kind: kindConnect, err: fmt.Errorf("connect: %w", err)}
+	return &cliError{kind: kindConnect, err: fmt.Errorf("connect: %w", err), hint: endpointHint(flag)}
 }
 
 // endpointHint says what each server flag takes.
@@ -82,10 +84,12 @@ func endpointHint(flag string) string {
 }
 
 // checkURL rejects a server URL that cannot work, before anything is sent:
-// no scheme, an unknown one, or an HTTP URL without the endpoint's path.
-func checkURL(flag, raw, httpPath string) error {
+// no scheme, an unknown one, no host, a bad port, or an HTTP URL without
+// the endpoint's path. name is how the user gave it (the flag, or the
+// environment variable).
+func checkURL(flag, name, raw string) error {
 	bad := func(reason string) error {
-		return &cliError{kind: kindURL, err: fmt.Errorf("%s %q: %s", flag, raw, reason), hint: urlHint(flag, raw)}
+		return &cliError{kind: kindURL, err: fmt.Errorf("%s %q: %s", name, raw, reason), hint: urlHint(flag, raw)}
 	}
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
@@ -93,47 +97,83 @@ func checkURL(flag, raw, httpPath string) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return bad(ue.Err.Error())
+		}
 		return bad("not a URL")
+	}
+	if u.Host == "" || strings.HasPrefix(rest, "/") {
+		return bad("no host")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return bad("port " + p + " is not between 1 and 65535")
+		}
 	}
 	switch strings.ToLower(scheme) {
 	case "ws", "wss":
 	case "http", "https":
 		if u.Path == "" || u.Path == "/" {
-			return bad("an HTTP URL needs the endpoint's path (usually " + httpPath + ")")
+			return bad("an HTTP URL needs the endpoint's path (usually " + endpointPath(flag) + ")")
 		}
 	default:
 		return bad(fmt.Sprintf("unknown scheme %q (want ws://, wss://, http:// or https://)", scheme))
 	}
-	if u.Host == "" || strings.HasPrefix(rest, "/") {
-		return bad("no host")
-	}
 	return nil
 }
 
-// urlHint proposes the URL the user probably meant.
-func urlHint(flag, raw string) string {
-	host := raw
-	if _, rest, ok := strings.Cut(raw, "://"); ok {
-		host = rest
+// endpointPath is the usual HTTP path of the API a flag takes.
+func endpointPath(flag string) string {
+	if flag == "--admin-server" {
+		return "/admin"
 	}
-	host, _, _ = strings.Cut(host, "/")
+	return "/janus"
+}
+
+// urlHint proposes the URLs the user probably meant: the WebSocket and
+// the HTTP endpoint of the API flag takes, on the host given, keeping the
+// port given for the transport it belongs to.
+func urlHint(flag, raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		scheme, rest = "", raw
+	}
+	host, _, _ := strings.Cut(rest, "/")
 	if host == "" {
 		host = "127.0.0.1"
 	}
 	name, port, err := net.SplitHostPort(host)
 	if err != nil {
-		name, port = host, ""
+		name, port = strings.Trim(host, "[]"), ""
 	}
-	wsPort, httpPort, path := "8188", "8088", "/janus"
+	wsPort, httpPort := "8188", "8088"
 	if flag == "--admin-server" {
-		wsPort, httpPort, path = "7188", "7088", "/admin"
+		wsPort, httpPort = "7188", "7088"
 	}
-	ws, http := wsPort, httpPort
-	if port != "" {
-		ws, http = port, port
+	switch strings.ToLower(scheme) {
+	case "ws", "wss":
+		if port != "" {
+			wsPort = port
+		}
+	case "http", "https":
+		if port != "" {
+			httpPort = port
+		}
+	default: // no or an unknown scheme: the port says which transport
+		switch port {
+		case "", "8188", "7188", "8088", "7088":
+			if port == "8088" || port == "7088" {
+				httpPort = port
+			} else if port != "" {
+				wsPort = port
+			}
+		default:
+			wsPort, httpPort = port, port
+		}
 	}
 	return fmt.Sprintf("write %s ws://%s (WebSocket) or %s http://%s%s (HTTP long poll)",
-		flag, net.JoinHostPort(name, ws), flag, net.JoinHostPort(name, http), path)
+		flag, net.JoinHostPort(name, wsPort), flag, net.JoinHostPort(name, httpPort), endpointPath(flag))
 }
 
 // iceError is a PeerConnection that did not come up.
@@ -156,22 +196,9 @@ func iceHint() string {
 		"and nat_1_1_mapping leave it an interface this machine reaches (Janus skips loopback), and pick ours with --ice-interface"
 }
 
-// onlyLoopback reports whether every interface that is up is a loopback
-// one.
-func onlyLoopback() bool {
-	ifs, err := net.Interfaces()
-	if err != nil {
-		return false
-	}
-	for _, i := range ifs {
-		if i.Flags&net.FlagUp != 0 && i.Flags&net.FlagLoopback == 0 {
-			if addrs, err := i.Addrs(); err == nil && len(addrs) > 0 {
-				return false
-			}
-		}
-	}
-	return true
-}
+// onlyLoopback reports whether no interface but loopback could carry
+// media.
+func onlyLoopback() bool { return len(usableInterfaces()) == 0 }
 
 // describe turns an error into its JSON form, with the exit code.
 func describe(err error, timeout time.Duration) ErrorInfo {
@@ -187,6 +214,7 @@ func describe(err error, timeout time.Duration) ErrorInfo {
 		}
 	case errors.As(err, &pe):
 		info.Kind, info.Code, info.Reason = kindPlugin, pe.Code, pe.Reason
+		info.Hint = pluginHint(pe)
 	case errors.As(err, &je):
 		info.Kind, info.Code, info.Reason = kindJanus, je.Code, je.Reason
 		info.Hint = janusHint(je)
@@ -198,7 +226,7 @@ func describe(err error, timeout time.Duration) ErrorInfo {
 		info.Message = fmt.Sprintf("%s (no result within --timeout %s)", err, timeout)
 		info.Hint = "raise --timeout if the server is slow"
 	case errors.Is(err, context.Canceled):
-		info.Kind = kindCanceled
+		info.Kind, info.Message, info.Reason = kindCanceled, "interrupted", "interrupted"
 	case errors.Is(err, core.ErrDisconnected), errors.Is(err, core.ErrClosed):
 		info.Kind = kindConnect
 	}
@@ -221,6 +249,28 @@ func janusHint(e *core.Error) string {
 	}
 	if strings.Contains(e.Reason, "Token based authentication disabled") {
 		return "the server runs without stored tokens: set token_auth = true in janus.jcfg"
+	}
+	return ""
+}
+
+// pluginHint says what to do about the VideoRoom errors the commands meet.
+func pluginHint(e *core.PluginError) string {
+	if e.Plugin != videoroom.Plugin {
+		return ""
+	}
+	switch e.Code {
+	case videoroom.ErrNoSuchRoom:
+		return "gojanus rooms list shows the rooms; rooms create makes one, and publish --create makes it when missing"
+	case videoroom.ErrRoomExists, videoroom.ErrIDExists:
+		return "the id is taken: pick another, or leave it out and the plugin picks one"
+	case videoroom.ErrMissingElement, videoroom.ErrUnauthorized:
+		if strings.Contains(e.Reason, "secret") || e.Code == videoroom.ErrUnauthorized {
+			return "the room has a secret (or a PIN): give it with --secret (--pin to join)"
+		}
+	case videoroom.ErrInvalidElement:
+		if strings.Contains(e.Reason, "room") || strings.Contains(e.Reason, "feed") || strings.Contains(e.Reason, "id") {
+			return "this server's ids are numbers (or, with string_ids, strings): check the room or feed id"
+		}
 	}
 	return ""
 }

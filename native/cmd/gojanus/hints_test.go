@@ -37,12 +37,15 @@ func TestHints(t *testing.T) {
 		{"nothing listens (http)", []string{"info", "--server", "http://127.0.0.1:9/janus"}, 1, kindConnect, "janus: http http://127.0.0.1:9/janus: connection refused (nothing listens there", "--server takes"},
 		{"nothing listens (admin)", []string{"admin", "sessions", "--admin-server", "ws://127.0.0.1:9"}, 1, kindConnect, "connection refused (nothing listens there", "--admin-server takes"},
 		{"missing interface", []string{"echotest", "--ice-interface", "nosuch0"}, 2, kindUsage, `--ice-interface "nosuch0": no such network interface`, ""},
-		{"loopback interface", []string{"publish", "--room", "1", "--ice-interface", "lo"}, 2, kindUsage, `"lo" is a loopback interface`, "loopback"},
-		{"zero duration", []string{"echotest", "--duration", "0s"}, 2, kindUsage, "--duration must be positive, not 0s", ""},
-		{"negative duration", []string{"echotest", "--duration", "-1s"}, 2, kindUsage, "--duration must be positive, not -1s", ""},
-		{"negative publish duration", []string{"publish", "--room", "1", "--duration", "-1s"}, 2, kindUsage, "--duration must be positive", ""},
-		{"negative wait", []string{"subscribe", "--room", "1", "--wait", "-2s"}, 2, kindUsage, "--wait must be positive", ""},
-		{"zero media duration", []string{"demo", "--media", "--media-duration", "0s"}, 2, kindUsage, "--media-duration must be positive", ""},
+		{"loopback interface", []string{"publish", "--room", "1", "--ice-interface", "lo"}, 2, kindUsage, `"lo" is a loopback interface, where Janus gathers no ICE candidates`, ""},
+		{"zero duration", []string{"echotest", "--duration", "0s"}, 2, kindUsage, `invalid argument "0s" for "--duration" flag: must be positive, not 0s`, ""},
+		{"negative duration", []string{"echotest", "--duration", "-1s"}, 2, kindUsage, `invalid argument "-1s" for "--duration" flag: must be positive, not -1s`, ""},
+		{"negative publish duration", []string{"publish", "--room", "1", "--duration", "-1s"}, 2, kindUsage, "must be positive", ""},
+		{"zero publish duration", []string{"publish", "--room", "1", "--duration", "0"}, 2, kindUsage, "must be positive, not 0s", ""},
+		{"zero wait", []string{"subscribe", "--room", "1", "--wait", "0s"}, 2, kindUsage, `"--wait" flag: must be positive`, ""},
+		{"media flags without --media", []string{"demo", "--media-duration", "2s"}, 2, kindUsage, "--source and --media-duration go with --media", ""},
+		{"negative wait", []string{"subscribe", "--room", "1", "--wait", "-2s"}, 2, kindUsage, `"--wait" flag: must be positive`, ""},
+		{"zero media duration", []string{"demo", "--media", "--media-duration", "0s"}, 2, kindUsage, `"--media-duration" flag: must be positive`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append(tc.args, "--json")

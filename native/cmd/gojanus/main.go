@@ -23,6 +23,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 )
 
@@ -59,6 +60,9 @@ func newApp(stdout, stderr io.Writer) *app {
 
 // run runs the command line args until ctx ends and returns the exit code.
 func (a *app) run(ctx context.Context, args []string) int {
+	if jsonRequested(args) && (slices.Contains(args, "--version") || slices.Contains(args, "-v")) {
+		args = []string{"version", "--json"} // the version as JSON too
+	}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetOut(a.stdout)

@@ -194,9 +194,24 @@ func TestFlagsAnywhere(t *testing.T) {
 	// The README's form: the room id and description after "create".
 	var created RoomOutput
 	checkSchema(t, mustRun(t, "rooms", "create", "--room", "4242", "--description", "standup", "--server", ws, "--json"), &created)
-	assert.Equal(t, "4242", created.Room.Room.String())
+	assert.Equal(t, "4242", created.RoomID.String())
+	require.NotNil(t, created.Room)
 	assert.Equal(t, "standup", created.Room.Description)
 	assert.True(t, created.Created && created.Exists)
+
+	// A private room: not listed, described by what was asked for.
+	var private RoomOutput
+	checkSchema(t, mustRun(t, "rooms", "create", "--room", "4243", "--description", "hidden", "--private", "--publishers", "3", "--server", ws, "--json"), &private)
+	require.NotNil(t, private.Room)
+	assert.Equal(t, Room{Room: parseID("4243"), Description: "hidden", MaxPublishers: 3, Private: true}, *private.Room)
+	var exists RoomOutput
+	checkSchema(t, mustRun(t, "rooms", "exists", "4243", "--server", ws, "--json"), &exists)
+	assert.True(t, exists.Exists)
+	assert.Nil(t, exists.Room, "private: not described without --admin-key")
+	checkSchema(t, mustRun(t, "rooms", "destroy", "4243", "--server", ws, "--json"), &exists)
+	checkSchema(t, mustRun(t, "rooms", "exists", "4243", "--server", ws, "--json"), &exists)
+	assert.False(t, exists.Exists)
+	assert.Nil(t, exists.Room)
 
 	var list RoomsOutput
 	checkSchema(t, mustRun(t, "--server", ws, "rooms", "--json", "list"), &list)
@@ -233,7 +248,6 @@ func TestFlagsAnywhere(t *testing.T) {
 	code, stdout, stderr := runCmd(t, "rooms", "destroy", "4242", "--help")
 	assert.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "Destroy a room")
-	var exists RoomOutput
 	checkSchema(t, mustRun(t, "rooms", "exists", "4242", "--json"), &exists)
 	assert.True(t, exists.Exists, "--help destroyed the room")
 
@@ -241,6 +255,7 @@ func TestFlagsAnywhere(t *testing.T) {
 	checkSchema(t, mustRun(t, "rooms", "destroy", "4242", "--json"), &destroyed)
 	assert.True(t, destroyed.Destroyed)
 	assert.False(t, destroyed.Exists)
+	require.NotNil(t, destroyed.Room)
 	assert.Equal(t, "standup", destroyed.Room.Description)
 }
 
@@ -261,15 +276,21 @@ func TestUsage(t *testing.T) {
 		{args: []string{"rooms", "create", "--help"}, code: 0, stdout: []string{"--room", "--description", "--publishers"}, noStderr: true},
 		{args: []string{"--version"}, code: 0, stdout: []string{"gojanus ", "go1."}, noStderr: true},
 		{args: []string{"version"}, code: 0, stdout: []string{"gojanus ", "go1."}, noStderr: true},
+		{args: []string{"--version", "--json"}, code: 0, stdout: []string{`"version": `, `"go": "go1.`}, noStderr: true},
 		{args: []string{"bogus"}, code: 2, stderr: []string{`unknown command "bogus"`, "--help"}, noStdout: true},
 		{args: []string{"info", "--bogus"}, code: 2, stderr: []string{"unknown flag: --bogus"}, noStdout: true},
 		{args: []string{"info", "extra"}, code: 2, stderr: []string{"takes no arguments"}, noStdout: true},
 		{args: []string{"rooms"}, code: 2, stderr: []string{"list, create, destroy"}},
 		{args: []string{"rooms", "destroy"}, code: 2, stderr: []string{"ROOM"}, noStdout: true},
 		{args: []string{"admin", "handles", "x"}, code: 2, stderr: []string{`"x" is not a session or handle id`}, noStdout: true},
-		{args: []string{"admin", "tokens", "add"}, code: 2, stderr: []string{"requires at least 1 arg"}, noStdout: true},
-		{args: []string{"info", "--timeout", "0s"}, code: 2, stderr: []string{"--timeout must be positive"}, noStdout: true},
-		{args: []string{"info", "--timeout", "soon"}, code: 2, stderr: []string{"invalid argument", "--timeout"}, noStdout: true},
+		{args: []string{"admin", "tokens", "add"}, code: 2, stderr: []string{"takes a TOKEN"}, noStdout: true},
+		{args: []string{"help", "bogus"}, code: 2, stderr: []string{`no help topic "bogus"`}, noStdout: true},
+		{args: []string{"help", "rooms", "create"}, code: 0, stdout: []string{"Create a room", "--description"}, noStderr: true},
+		{args: []string{"completion"}, code: 2, stderr: []string{"say which shell"}, noStdout: true},
+		{args: []string{"completion", "tcsh"}, code: 2, stderr: []string{"say which shell"}, noStdout: true},
+		{args: []string{"--", "rooms", "list"}, code: 2, stderr: []string{`"rooms" after -- is taken as an argument`}, noStdout: true},
+		{args: []string{"info", "--timeout", "0s"}, code: 2, stderr: []string{`invalid argument "0s" for "--timeout" flag: must be positive`}, noStdout: true},
+		{args: []string{"info", "--timeout", "soon"}, code: 2, stderr: []string{`invalid argument "soon" for "--timeout" flag: not a duration`}, noStdout: true},
 		{args: []string{"publish", "--server", "ws://127.0.0.1:1"}, code: 2, stderr: []string{"--room is required"}, noStdout: true},
 		{args: []string{"subscribe", "--server", "ws://127.0.0.1:1"}, code: 2, stderr: []string{"--room is required"}, noStdout: true},
 		{args: []string{"echotest", "--source", "nope.xyz", "--server", "ws://127.0.0.1:1"}, code: 2, stderr: []string{"nope.xyz"}, noStdout: true},
@@ -286,8 +307,9 @@ func TestUsage(t *testing.T) {
 				assert.Empty(t, stderr)
 			}
 			if code == 2 {
-				// The same failure as JSON on stdout, wherever --json is.
-				code, stdout, _ := runCmd(t, append(slices.Clone(tc.args), "--json")...)
+				// The same failure as JSON on stdout (--json first: after
+				// "--" it would be an argument).
+				code, stdout, _ := runCmd(t, append([]string{"--json"}, tc.args...)...)
 				assert.Equal(t, 2, code)
 				e := decodeError(t, stdout)
 				assert.Equal(t, kindUsage, e.Kind)

@@ -37,25 +37,59 @@ func (m *mediaFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&m.iface, "ice-interface", "", "gather ICE candidates only on this network `interface` (default: every one but loopback)")
 }
 
-// check validates the flags before anything is sent.
+// check validates the flags before anything is sent: the interface
+// exists, is up, has an address, and is not loopback.
 func (m *mediaFlags) check() error {
 	if m.iface == "" {
 		return nil
 	}
-	i, err := net.InterfaceByName(m.iface)
-	if err != nil {
-		var names []string
-		if ifs, err := net.Interfaces(); err == nil {
-			for _, i := range ifs {
-				names = append(names, i.Name)
-			}
-		}
-		return usagef("--ice-interface %q: no such network interface on this machine (it has: %s)", m.iface, strings.Join(names, ", "))
+	others := "it has none that could work"
+	if names := usableInterfaces(); len(names) > 0 {
+		others = "usable ones here: " + strings.Join(names, ", ")
 	}
-	if i.Flags&net.FlagLoopback != 0 {
-		return &cliError{kind: kindUsage, err: fmt.Errorf("--ice-interface %q is a loopback interface", m.iface), hint: iceHint()}
+	i, err := net.InterfaceByName(m.iface)
+	switch {
+	case err != nil:
+		return &cliError{kind: kindUsage, err: fmt.Errorf("--ice-interface %q: no such network interface on this machine", m.iface), hint: others}
+	case i.Flags&net.FlagLoopback != 0:
+		return &cliError{kind: kindUsage, err: fmt.Errorf("--ice-interface %q is a loopback interface, where Janus gathers no ICE candidates", m.iface), hint: others}
+	case i.Flags&net.FlagUp == 0:
+		return &cliError{kind: kindUsage, err: fmt.Errorf("--ice-interface %q is down", m.iface), hint: others}
+	case len(ipv4Addrs(i)) == 0:
+		return &cliError{kind: kindUsage, err: fmt.Errorf("--ice-interface %q has no IPv4 address", m.iface), hint: others}
 	}
 	return nil
+}
+
+// usableInterfaces names the interfaces that are up, not loopback, and
+// have an IPv4 address.
+func usableInterfaces() []string {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, i := range ifs {
+		if i.Flags&net.FlagUp != 0 && i.Flags&net.FlagLoopback == 0 && len(ipv4Addrs(&i)) > 0 {
+			names = append(names, i.Name)
+		}
+	}
+	return names
+}
+
+// ipv4Addrs returns an interface's IPv4 addresses.
+func ipv4Addrs(i *net.Interface) []net.IP {
+	addrs, err := i.Addrs()
+	if err != nil {
+		return nil
+	}
+	var out []net.IP
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil {
+			out = append(out, n.IP)
+		}
+	}
+	return out
 }
 
 // peer makes a native Peer with the media flags.
@@ -87,13 +121,37 @@ func (m *mediaFlags) sendingPeer(source native.Source) (*native.Peer, error) {
 	return peer, nil
 }
 
-// checkDuration rejects a --duration that is zero or negative.
-func checkDuration(flag string, d time.Duration, zeroOK bool) error {
-	if d < 0 || (d == 0 && !zeroOK) {
-		return usagef("%s must be positive, not %s", flag, d)
+// positiveDuration is a duration flag that takes only values above zero:
+// a zero or negative one is refused while the command line is parsed. Its
+// zero value means the flag was not given.
+type positiveDuration time.Duration
+
+// durationFlag adds a positiveDuration flag to fs.
+func durationFlag(fs *pflag.FlagSet, p *time.Duration, name string, def time.Duration, usage string) {
+	*p = def
+	fs.Var((*positiveDuration)(p), name, usage)
+}
+
+func (d *positiveDuration) String() string {
+	if *d == 0 {
+		return ""
 	}
+	return time.Duration(*d).String()
+}
+
+func (d *positiveDuration) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("not a duration (write 1500ms, 10s or 2m)")
+	}
+	if v <= 0 {
+		return fmt.Errorf("must be positive, not %s", v)
+	}
+	*d = positiveDuration(v)
 	return nil
 }
+
+func (d *positiveDuration) Type() string { return "duration" }
 
 // parseSource reads --source; a bad one is a usage error.
 func parseSource(spec string) (native.Source, error) {

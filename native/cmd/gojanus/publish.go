@@ -30,9 +30,6 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 			if roomFlag == "" {
 				return usagef("--room is required")
 			}
-			if err := checkDuration("--duration", duration, true); err != nil {
-				return err
-			}
 			if err := media.check(); err != nil {
 				return err
 			}
@@ -110,7 +107,7 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 	f.StringVar(&display, "display", "gojanus", "display `name`")
 	f.StringVar(&pin, "pin", "", "the room's PIN, if it has one")
 	f.StringVar(&src, "source", "test", sourceHelp)
-	f.DurationVar(&duration, "duration", 0, "stop after this long (default: until interrupted)")
+	durationFlag(f, &duration, "duration", 0, "stop after this long (default: until interrupted)")
 	f.BoolVar(&create, "create", false, "create the room if it does not exist")
 	media.register(f)
 	_ = cmd.RegisterFlagCompletionFunc("room", a.completeRooms)

@@ -41,7 +41,6 @@ func (a *app) roomsCommand() *cobra.Command {
 		},
 	}
 	cmd.PersistentFlags().StringVar(&rf.adminKey, "admin-key", "", "the VideoRoom plugin's admin_key, if it has one (also lists private rooms)")
-	cmd.PersistentFlags().StringVar(&rf.secret, "secret", "", "room `secret` (for create and destroy)")
 
 	create := &videoroom.RoomOptions{}
 	var roomFlag string
@@ -59,9 +58,13 @@ func (a *app) roomsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r := findRoom(ctx, h, res.Room, rf.adminKey)
+			r, listed := findRoom(ctx, h, res.Room, rf.adminKey)
+			if !listed { // private: what was asked for
+				r = Room{Room: res.Room, Description: o.Description, MaxPublishers: o.Publishers, AudioCodec: o.AudioCodec,
+					VideoCodec: o.VideoCodec, PinRequired: o.Pin != "", Private: o.IsPrivate}
+			}
 			out := a.out()
-			return out.result(RoomOutput{Room: r, Exists: true, Created: true, Permanent: res.Permanent}, func() {
+			return out.result(RoomOutput{RoomID: res.Room, Room: &r, Exists: true, Created: true, Permanent: res.Permanent}, func() {
 				out.step("created", "room %s %q, publishers max %d", r.Room, r.Description, r.MaxPublishers)
 			})
 		}),
@@ -71,6 +74,7 @@ func (a *app) roomsCommand() *cobra.Command {
 	cf.StringVar(&create.Description, "description", "", "room description")
 	cf.IntVar(&create.Publishers, "publishers", 6, "maximum concurrent publishers")
 	cf.StringVar(&create.Pin, "pin", "", "PIN needed to join")
+	cf.StringVar(&rf.secret, "secret", "", "room `secret`, needed to edit or destroy it")
 	cf.BoolVar(&create.IsPrivate, "private", false, "hide the room from lists")
 	cf.BoolVar(&create.Permanent, "permanent", false, "also save the room in the plugin's configuration file")
 	cf.StringVar(&create.VideoCodec, "videocodec", "", "comma separated video codecs, in order of preference (plugin default vp8)")
@@ -84,18 +88,23 @@ func (a *app) roomsCommand() *cobra.Command {
 		ValidArgsFunction: a.completeRooms,
 		RunE: a.videoroomAction(func(ctx context.Context, h *videoroom.Handle, args []string) error {
 			id := parseID(args[0])
-			r := findRoom(ctx, h, id, rf.adminKey)
+			r, listed := findRoom(ctx, h, id, rf.adminKey)
 			res, err := h.Destroy(ctx, videoroom.DestroyOptions{Room: id, Secret: rf.secret, Permanent: permanentDestroy})
 			if err != nil {
 				return err
 			}
+			sum := RoomOutput{RoomID: id, Destroyed: true, Permanent: res.Permanent}
+			if listed {
+				sum.Room = &r
+			}
 			out := a.out()
-			return out.result(RoomOutput{Room: r, Destroyed: true, Permanent: res.Permanent}, func() {
+			return out.result(sum, func() {
 				out.step("destroyed", "room %s", id)
 			})
 		}),
 	}
 	destroyCmd.Flags().BoolVar(&permanentDestroy, "permanent", false, "also remove the room from the plugin's configuration file")
+	destroyCmd.Flags().StringVar(&rf.secret, "secret", "", "the room's `secret`, if it has one")
 
 	cmd.AddCommand(
 		&cobra.Command{
@@ -124,12 +133,14 @@ func (a *app) roomsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				r := Room{Room: id}
+				sum := RoomOutput{RoomID: id, Exists: exists}
 				if exists {
-					r = findRoom(ctx, h, id, rf.adminKey)
+					if r, listed := findRoom(ctx, h, id, rf.adminKey); listed {
+						sum.Room = &r
+					}
 				}
 				out := a.out()
-				return out.result(RoomOutput{Room: r, Exists: exists}, func() {
+				return out.result(sum, func() {
 					if exists {
 						out.step("exists", "room %s", id)
 					} else {
@@ -203,18 +214,18 @@ func listRooms(ctx context.Context, h *videoroom.Handle, adminKey string) ([]Roo
 	return rooms, nil
 }
 
-// findRoom describes room id as the list shows it; a room the list does
-// not show (private) is described by its id alone.
-func findRoom(ctx context.Context, h *videoroom.Handle, id core.ID, adminKey string) Room {
+// findRoom describes room id as the list shows it; listed is false for a
+// room the list does not show (private, or gone).
+func findRoom(ctx context.Context, h *videoroom.Handle, id core.ID, adminKey string) (r Room, listed bool) {
 	rooms, err := listRooms(ctx, h, adminKey)
 	if err == nil {
 		for _, r := range rooms {
 			if r.Room == id {
-				return r
+				return r, true
 			}
 		}
 	}
-	return Room{Room: id}
+	return Room{Room: id}, false
 }
 
 // printRooms prints the room list, marking the room ours if not nil.

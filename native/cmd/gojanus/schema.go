@@ -216,7 +216,11 @@ type RoomsOutput struct {
 // RoomOutput is the output of "gojanus rooms create", "destroy" and
 // "exists".
 type RoomOutput struct {
-	Room Room `json:"room"`
+	RoomID core.ID `json:"room_id"`
+	// Room describes the room as the plugin lists it; it is absent when
+	// the room does not exist, or is private and --admin-key is not given
+	// (except after create, which knows what it asked for).
+	Room *Room `json:"room,omitempty"`
 	// Exists tells whether the room exists (after the command).
 	Exists    bool `json:"exists"`
 	Created   bool `json:"created,omitempty"`

@@ -54,8 +54,8 @@ subscription is up, then leaves and destroys the session.`,
 	f.StringVar(&sf.record, "record", "", "record into `PATH`: a directory (one .ivf/.ogg/.h264 file per track) or a .webm file (one publisher's VP8 + Opus)")
 	f.StringVar(&sf.display, "display", "gojanus subscribe", "display `name` of the participant that watches the room")
 	f.StringVar(&sf.pin, "pin", "", "the room's PIN, if it has one")
-	f.DurationVar(&sf.duration, "duration", 0, "stop this long after the subscription is up (default: until interrupted)")
-	f.DurationVar(&sf.wait, "wait", 0, "how long to wait for the first publisher (default: --timeout)")
+	durationFlag(f, &sf.duration, "duration", 0, "stop this long after the subscription is up (default: until interrupted)")
+	durationFlag(f, &sf.wait, "wait", 0, "how long to wait for the first publisher (default: --timeout)")
 	sf.media.register(f)
 	_ = cmd.RegisterFlagCompletionFunc("room", a.completeRooms)
 	return cmd
@@ -82,12 +82,6 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	if sf.room == "" {
 		return usagef("--room is required")
 	}
-	if err := checkDuration("--duration", sf.duration, true); err != nil {
-		return err
-	}
-	if err := checkDuration("--wait", sf.wait, true); err != nil {
-		return err
-	}
 	if sf.wait == 0 {
 		sf.wait = a.g.timeout
 	}
@@ -98,10 +92,8 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	if webm && len(sf.feeds) > 1 {
 		return usagef("a .webm recording takes one publisher, not %d", len(sf.feeds))
 	}
-	if sf.record != "" && !webm {
-		if err := os.MkdirAll(sf.record, 0o755); err != nil {
-			return mediaErr(err)
-		}
+	if err := checkRecordPath(sf.record, webm); err != nil {
+		return err
 	}
 	su := &subscription{a: a, sf: sf, out: a.out(), room: parseID(sf.room),
 		streams: map[string]videoroom.SubscriberStream{}, subscribed: map[core.ID]bool{}}
@@ -138,6 +130,11 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 		return err
 	}
 	waited := time.Since(start)
+	if first == nil {
+		// Interrupted while waiting: a clean end, with nothing received.
+		sum := SubscribeOutput{Server: a.g.server, Room: su.room, Publishers: []Participant{}, WaitedMS: waited.Milliseconds(), Tracks: []Track{}}
+		return su.out.result(sum, func() { su.out.step("stopped", "interrupted before any publisher came") })
+	}
 	if webm {
 		if su.webm, err = native.NewWebMRecorder(sf.record, true, true); err != nil {
 			return mediaErr(err)
@@ -193,8 +190,11 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	su.received.wait()
 	if su.webm != nil {
 		if err := su.webm.Close(); err != nil {
-			return &cliError{kind: kindMedia, err: fmt.Errorf("webm: %w", err),
-				hint: "a WebM starts at a keyframe and the publisher sent none in time: record for longer than its keyframe interval"}
+			ce := &cliError{kind: kindMedia, err: fmt.Errorf("webm: %w", err)}
+			if strings.Contains(err.Error(), "no frame") {
+				ce.hint = "a WebM starts at a keyframe and the publisher sent none in time: record for longer than its keyframe interval"
+			}
+			return ce
 		}
 	}
 	if loopErr != nil {
@@ -207,13 +207,37 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	sum.Tracks = su.tracks()
 	return su.out.result(sum, func() {
 		for _, t := range sum.Tracks {
-			line := fmt.Sprintf("feed %s mid %s %s: %d packets, %d bytes, %d frames", *t.Feed, t.Mid, t.Codec, t.Packets, t.Bytes, t.Frames)
+			line := fmt.Sprintf("feed %s mid %s %s: %d frames, %d packets, %d bytes", *t.Feed, t.Mid, t.Codec, t.Frames, t.Packets, t.Bytes)
 			if t.File != "" {
 				line += " -> " + t.File
 			}
 			su.out.step(t.Kind, "%s", line)
 		}
 	})
+}
+
+// checkRecordPath checks --record before anything is sent: a .webm file
+// goes into a directory that exists; a directory is made if needed.
+func checkRecordPath(path string, webm bool) error {
+	switch {
+	case path == "":
+		return nil
+	case webm:
+		dir := filepath.Dir(path)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usagef("--record %q: the directory %s does not exist", path, dir)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			return usagef("--record %q: %v", path, errors.Unwrap(err))
+		}
+		return f.Close()
+	default:
+		if err := os.MkdirAll(path, 0o755); err != nil {
+			return usagef("--record %q: cannot make the directory: %v", path, errors.Unwrap(err))
+		}
+		return nil
+	}
 }
 
 // wanted reports whether p is a publisher to subscribe to (and not yet
@@ -262,7 +286,8 @@ func (su *subscription) waitFirst(parent context.Context, roster *videoroom.Rost
 			}
 		}
 		if len(found) > 0 {
-			if strings.HasSuffix(strings.ToLower(su.sf.record), ".webm") {
+			if strings.HasSuffix(strings.ToLower(su.sf.record), ".webm") && len(found) > 1 {
+				su.out.step("webm", "records one publisher: %s %q (--feed picks another)", found[0].ID, found[0].Display)
 				found = found[:1]
 			}
 			return found, nil
@@ -274,8 +299,8 @@ func (su *subscription) waitFirst(parent context.Context, roster *videoroom.Rost
 		select {
 		case <-changes:
 		case <-ctx.Done():
-			if err := parent.Err(); err != nil {
-				return nil, err
+			if parent.Err() != nil {
+				return nil, nil // interrupted: nothing to subscribe to
 			}
 			return nil, &cliError{kind: kindTimeout,
 				err:  fmt.Errorf("no %s in room %s within --wait %s", strings.TrimPrefix(su.awaited(), "a "), su.room, su.sf.wait),
