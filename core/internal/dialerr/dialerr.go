@@ -83,11 +83,11 @@ func WrongEndpoint(rawURL string, wantAdmin bool, cause error) error {
 	case ws && wantAdmin:
 		msg = u + " is the Janus API (subprotocol janus-protocol), not the admin API; the admin API usually listens on port 7188 (admin_ws in janus.transport.websockets.jcfg)"
 	case ws:
-		msg = u + " is the Janus admin API (subprotocol janus-admin-protocol), not the Janus API; the Janus API usually listens on port 8188 (use DialAdmin for the admin API)"
+		msg = u + " is the Janus admin API (subprotocol janus-admin-protocol), not the Janus API; the Janus API usually listens on port 8188"
 	case wantAdmin:
 		msg = u + " is the Janus API endpoint, not the admin API; the admin API usually is http://HOST:7088/admin (admin_http in janus.transport.http.jcfg)"
 	default:
-		msg = u + " is the Janus admin API endpoint, not the Janus API; the Janus API usually is http://HOST:8088/janus (use DialAdmin for the admin API)"
+		msg = u + " is the Janus admin API endpoint, not the Janus API; the Janus API usually is http://HOST:8088/janus"
 	}
 	return &Error{Msg: "janus: " + msg, Err: cause, Match: transport.ErrWrongEndpoint}
 }
