@@ -490,6 +490,13 @@ func (e *engine) shutdown(cause error) {
 	close(e.done)
 }
 
+// failed returns why the engine shut down, or nil while it runs.
+func (e *engine) failed() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.err
+}
+
 // notSent marks the error of a request that never reached the server (the
 // connection was already down), so it can be sent again after a
 // reconnect.

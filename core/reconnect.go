@@ -190,6 +190,16 @@ func (c *Client) reconnect(cause error) {
 			return
 		default:
 		}
+		if err := e.failed(); err != nil {
+			// The new connection dropped before it was adopted: its
+			// engineClosed saw another current engine and did nothing,
+			// so this loop goes on. (Checked under c.mu: a drop after
+			// this point finds e current and starts a new reconnect.)
+			c.mu.Unlock()
+			cause = err
+			c.log.Info("janus: reconnect attempt failed", "attempt", attempt, "err", err)
+			continue
+		}
 		c.e = e
 		c.state = StateConnected
 		close(c.ready)
