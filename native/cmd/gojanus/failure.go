@@ -147,6 +147,9 @@ func urlHint(flag, raw string) string {
 	if err != nil {
 		name, port = strings.Trim(host, "[]"), ""
 	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		port = "" // not a port: propose the usual ones
+	}
 	wsPort, httpPort := "8188", "8088"
 	if flag == "--admin-server" {
 		wsPort, httpPort = "7188", "7088"

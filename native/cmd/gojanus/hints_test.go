@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
@@ -36,6 +42,10 @@ func TestHints(t *testing.T) {
 		{"nothing listens (ws)", []string{"info", "--server", "ws://127.0.0.1:9"}, 1, kindConnect, "janus: websocket ws://127.0.0.1:9: connection refused (nothing listens there", "--server takes"},
 		{"nothing listens (http)", []string{"info", "--server", "http://127.0.0.1:9/janus"}, 1, kindConnect, "janus: http http://127.0.0.1:9/janus: connection refused (nothing listens there", "--server takes"},
 		{"nothing listens (admin)", []string{"admin", "sessions", "--admin-server", "ws://127.0.0.1:9"}, 1, kindConnect, "connection refused (nothing listens there", "--admin-server takes"},
+		{"bad port", []string{"info", "--server", "ws://127.0.0.1:99999"}, 2, kindURL, "port 99999 is not between 1 and 65535", "--server ws://127.0.0.1:8188"},
+		{"TLS to a plain port", []string{"info", "--server", strings.Replace(srv.HTTPURL, "http://", "https://", 1)}, 2, kindURL, "", "does not speak TLS"},
+		{"ws on the http port", []string{"info", "--server", "ws://" + strings.TrimPrefix(strings.TrimSuffix(srv.HTTPURL, "/janus"), "http://")}, 1, kindConnect, "", "--server takes the Janus API"},
+		{"webm in a missing directory", []string{"subscribe", "--room", "1", "--record", "/nonexistent-gojanus/x.webm"}, 2, kindUsage, `the directory /nonexistent-gojanus does not exist`, ""},
 		{"missing interface", []string{"echotest", "--ice-interface", "nosuch0"}, 2, kindUsage, `--ice-interface "nosuch0": no such network interface`, ""},
 		{"loopback interface", []string{"publish", "--room", "1", "--ice-interface", "lo"}, 2, kindUsage, `"lo" is a loopback interface, where Janus gathers no ICE candidates`, ""},
 		{"zero duration", []string{"echotest", "--duration", "0s"}, 2, kindUsage, `invalid argument "0s" for "--duration" flag: must be positive, not 0s`, ""},
@@ -79,9 +89,50 @@ func TestSubscribeWaitsBounded(t *testing.T) {
 	assert.Contains(t, e.Message, "no publisher in room 31 within --wait 1s")
 	assert.Contains(t, stderr, "start a publisher")
 
+	// Interrupted while waiting: a clean end with nothing received.
+	b := startCmd("subscribe", "--room", "31", "--wait", "1m", "--server", srv.WSURL, "--json")
+	require.Eventually(t, func() bool {
+		var ps ParticipantsOutput
+		var out, errOut bytes.Buffer
+		if runContext(context.Background(), []string{"rooms", "participants", "31", "--server", srv.WSURL, "--json"}, &out, &errOut) != 0 {
+			return false
+		}
+		return json.Unmarshal(out.Bytes(), &ps) == nil && len(ps.Participants) == 1
+	}, 20*time.Second, 50*time.Millisecond, "the subscriber watches the room")
+	b.stop()
+	require.Equal(t, 0, b.wait(t, 20*time.Second), b.stderr.String())
+	var sum SubscribeOutput
+	checkSchema(t, b.stdout.String(), &sum)
+	assert.Empty(t, sum.Publishers)
+	assert.Empty(t, sum.Tracks)
+
 	code, stdout, _ = runCmd(t, "subscribe", "--room", "404404", "--server", srv.WSURL, "--json")
 	assert.Equal(t, 1, code)
 	e = decodeError(t, stdout)
 	assert.Equal(t, kindPlugin, e.Kind)
 	assert.Equal(t, 426, e.Code, "no such room")
+}
+
+// TestEnvironmentNamedInErrors: a bad URL from the environment is named by
+// its variable, not by a flag the user did not give.
+func TestEnvironmentNamedInErrors(t *testing.T) {
+	t.Setenv("GOJANUS_SERVER", "127.0.0.1:8188")
+	code, stdout, _ := runCmd(t, "info", "--json")
+	assert.Equal(t, 2, code)
+	e := decodeError(t, stdout)
+	assert.Contains(t, e.Message, `GOJANUS_SERVER "127.0.0.1:8188": no scheme`)
+	assert.Contains(t, e.Hint, "--server ws://127.0.0.1:8188")
+}
+
+// TestRoomSecretHint: destroying a room with a secret without it says to
+// give --secret; with it, the room goes.
+func TestRoomSecretHint(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{})
+	mustRun(t, "rooms", "create", "--room", "61", "--secret", "s61", "--server", srv.WSURL)
+	code, stdout, _ := runCmd(t, "rooms", "destroy", "61", "--server", srv.WSURL, "--json")
+	assert.Equal(t, 1, code)
+	e := decodeError(t, stdout)
+	assert.Equal(t, kindPlugin, e.Kind)
+	assert.Contains(t, e.Hint, "--secret")
+	mustRun(t, "rooms", "destroy", "61", "--secret", "s61", "--server", srv.WSURL)
 }
