@@ -75,7 +75,7 @@ func TestRealDialWrongEndpoint(t *testing.T) {
 		url   string
 		want  []string
 	}{
-		{"admin ws port to Dial", false, srv.AdminWSURL, []string{"janus: " + srv.AdminWSURL + " is the Janus admin API (subprotocol janus-admin-protocol), not the Janus API", "port 8188", "DialAdmin"}},
+		{"admin ws port to Dial", false, srv.AdminWSURL, []string{"janus: " + srv.AdminWSURL + " is the Janus admin API (subprotocol janus-admin-protocol), not the Janus API", "port 8188"}},
 		{"API ws port to DialAdmin", true, srv.WSURL, []string{"janus: " + srv.WSURL + " is the Janus API (subprotocol janus-protocol), not the admin API", "port 7188"}},
 		{"admin http URL to Dial", false, srv.AdminHTTPURL, []string{"janus: " + srv.AdminHTTPURL + " is the Janus admin API endpoint, not the Janus API", ":8088/janus"}},
 		{"API http URL to DialAdmin", true, srv.HTTPURL, []string{"janus: " + srv.HTTPURL + " is the Janus API endpoint, not the admin API", ":7088/admin"}},
