@@ -116,6 +116,20 @@ func nextStatus(ctx context.Context, t *testing.T, h *streaming.Handle, want str
 	}
 }
 
+// hungUp waits for the Hangup that follows a kick, and then until Janus
+// has freed the handle's PeerConnection (handle_info no longer reports an
+// ICE mode). Janus sends the hangup before it frees, and Janus 1.1.2
+// loses the offer of a watch sent in between ("Cannot push event"), so
+// a client that watches again must wait for the second condition too.
+func hungUp(ctx context.Context, t *testing.T, h *streaming.Handle, admin *core.Admin) {
+	t.Helper()
+	next[*core.Hangup](ctx, t, h)
+	require.Eventually(t, func() bool {
+		hi, err := admin.HandleInfo(ctx, h.Session().ID(), h.ID())
+		return err == nil && hi.ICEMode == ""
+	}, 10*time.Second, 10*time.Millisecond, "Janus frees the PeerConnection after the hangup")
+}
+
 func pluginCode(t *testing.T, err error) int {
 	t.Helper()
 	var pe *core.PluginError
@@ -157,6 +171,9 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			c, err := core.Dial(ctx, url)
 			require.NoError(t, err)
 			defer c.Close()
+			admin, err := core.DialAdmin(ctx, srv.AdminWSURL, core.WithAdminSecret(srv.AdminSecret))
+			require.NoError(t, err)
+			defer admin.Close()
 
 			// A manager on one session, two viewers on another.
 			s1, err := c.CreateSession(ctx)
@@ -413,7 +430,7 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			// Kick every viewer of B: the second viewer is told so.
 			require.NoError(t, m.KickAll(ctx, streaming.KickAllRequest{ID: idB}))
 			nextStatus(ctx, t, v2, streaming.StatusKickedAll)
-			next[*core.Hangup](ctx, t, v2)
+			hungUp(ctx, t, v2, admin)
 			// It may watch again; the deprecated offer_video leaves video out.
 			offer2, err = v2.Watch(ctx, streaming.WatchRequest{ID: idB, OfferVideo: core.Ptr(false)})
 			require.NoError(t, err)
@@ -634,7 +651,7 @@ func TestAdminAPI(t *testing.T) {
 			require.NoError(t, a.Enable(ctx, streaming.EnableRequest{ID: id, Secret: "s2"}))
 			require.NoError(t, a.KickAll(ctx, streaming.KickAllRequest{ID: id, Secret: "s2"}))
 			nextStatus(ctx, t, v, streaming.StatusKickedAll)
-			next[*core.Hangup](ctx, t, v)
+			hungUp(ctx, t, v, ca)
 			_, err = v.Watch(ctx, streaming.WatchRequest{ID: id})
 			require.NoError(t, err)
 			err = a.Destroy(ctx, streaming.DestroyRequest{ID: id, Secret: "s"})
