@@ -54,6 +54,7 @@ func runRTPProcess(ctx context.Context, bin string, args []string, stderr io.Wri
 		cmd.Stderr = io.MultiWriter(stderr, &tail)
 	}
 	cmd.WaitDelay = 3 * time.Second
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("native: starting %s: %w", bin, err)
 	}
