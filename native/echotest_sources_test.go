@@ -88,7 +88,18 @@ func TestEchoTestSourcesRecorded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src, err := tc.src()
 			require.NoError(t, err)
-			echoAndRecord(t, srv, src, "files")
+			dir := echoAndRecord(t, srv, src, "files")
+			if tc.name == "ffmpeg" {
+				// ffmpeg cannot answer keyframe requests: it makes a
+				// keyframe every second instead (30 frames here), not
+				// every GOP of its encoder's default.
+				keys := keyframeIndexes(t, filepath.Join(dir, "video.ivf"))
+				t.Logf("keyframes at frames %v", keys)
+				require.GreaterOrEqual(t, len(keys), 2, "keyframes in 3 s of video")
+				for i := 1; i < len(keys); i++ {
+					assert.LessOrEqual(t, keys[i]-keys[i-1], 31, "frames between keyframes %d and %d", i-1, i)
+				}
+			}
 		})
 	}
 	t.Run("file to webm", func(t *testing.T) {
@@ -105,8 +116,8 @@ func TestEchoTestSourcesRecorded(t *testing.T) {
 
 // echoAndRecord runs src through the EchoTest, records the echoed tracks
 // and checks that at least 90% of the frames sent decode from the
-// recordings.
-func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mode string) {
+// recordings. It returns the folder of the recordings.
+func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mode string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	c, err := core.Dial(ctx, srv.WSURL)
@@ -249,7 +260,7 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 		assert.GreaterOrEqual(t, video, int(sent["video"].Frames-30)*9/10)
 		assert.GreaterOrEqual(t, audio, int(sent["audio"].Frames)*8/10)
 		require.NoError(t, s.Destroy(ctx))
-		return
+		return dir
 	}
 	if mode == "webm" {
 		require.NoError(t, wr.Close())
@@ -261,7 +272,7 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 		assert.GreaterOrEqual(t, video, int(sent["video"].Frames)*8/10)
 		assert.GreaterOrEqual(t, audio, int(sent["audio"].Frames)*8/10)
 		require.NoError(t, s.Destroy(ctx))
-		return
+		return dir
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -280,6 +291,23 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 	assert.GreaterOrEqual(t, videoFrames, int(sent["video"].Frames)*9/10, "at least 90%% of the video frames decode")
 	assert.GreaterOrEqual(t, audioFrames, int(sent["audio"].Frames)*9/10, "at least 90%% of the Opus frames decode")
 	require.NoError(t, s.Destroy(ctx))
+	return dir
+}
+
+// keyframeIndexes returns the indexes of the keyframes among the frames
+// of a video file, as ffprobe decodes them.
+func keyframeIndexes(t *testing.T, path string) []int {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_frames",
+		"-show_entries", "frame=key_frame", "-of", "csv=p=0", path).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	var keys []int
+	for i, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if strings.Trim(strings.TrimSpace(line), ",") == "1" {
+			keys = append(keys, i)
+		}
+	}
+	return keys
 }
 
 // freeUDPPort returns a UDP port on 127.0.0.1 that was free a moment ago.

@@ -112,8 +112,16 @@ func (s *ffmpegSource) outputArgs(kind string, port int) []string {
 		args = append(args, "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
 			"-profile:v", "baseline", "-pix_fmt", "yuv420p", "-bf", "0")
 	}
-	return append(args, "-b:v", s.opts.VideoBitrate, "-g", "60", "-payload_type", "96", "-f", "rtp", url)
+	// ffmpeg never hears Janus's keyframe requests (they reach this
+	// process, not ffmpeg's encoder), so a joining subscriber waits for
+	// the next regular keyframe: one a second, whatever the frame rate.
+	return append(args, "-b:v", s.opts.VideoBitrate, "-force_key_frames", keyframeEverySecond,
+		"-payload_type", "96", "-f", "rtp", url)
 }
+
+// keyframeEverySecond is ffmpeg's -force_key_frames expression for a
+// keyframe at least once a second.
+const keyframeEverySecond = "expr:gte(t,n_forced*1)"
 
 // inputWithRealtime adds -re before every -i that lacks it.
 func inputWithRealtime(in []string) []string {
