@@ -36,7 +36,8 @@ func Describe(kind string, err error) string {
 		return "cancelled"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return "no answer in time (is the address right, or does a firewall drop the packets?)"
-	case errors.As(err, &rec):
+	case errors.As(err, &rec), strings.Contains(err.Error(), "HTTP response to HTTPS client"):
+		// The second is net/http's wording of the same record error.
 		return "the server does not speak TLS (use " + plain(kind) + "://, not " + plain(kind) + "s://)"
 	case errors.As(err, &hostname), errors.As(err, &unknownAuth), errors.As(err, &cert):
 		return "TLS certificate not accepted: " + innermost(err)

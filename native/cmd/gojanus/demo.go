@@ -16,12 +16,8 @@ import (
 	"github.com/gojanus/gojanus/core/videoroom"
 )
 
-const (
-	demoDescription = "gojanus demo"
-	// videoroomErrRoomExists is the VideoRoom error code for a room id
-	// that is taken.
-	videoroomErrRoomExists = 427
-)
+// demoDescription is the description of the demo's temporary room.
+const demoDescription = "gojanus demo"
 
 // demoFlags are the flags of "gojanus demo".
 type demoFlags struct {
@@ -240,7 +236,7 @@ func createDemoRoom(ctx context.Context, h *videoroom.Handle, existing []Room) (
 		}
 		_, err = h.Create(ctx, videoroom.RoomOptions{Room: id, Description: demoDescription})
 		var pe *core.PluginError
-		if errors.As(err, &pe) && pe.Code == videoroomErrRoomExists {
+		if errors.As(err, &pe) && pe.Code == videoroom.ErrRoomExists {
 			continue // taken: try another id
 		}
 		return id, err

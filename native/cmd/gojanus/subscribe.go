@@ -67,9 +67,12 @@ type subscription struct {
 	sf   *subscribeFlags
 	out  output
 	room core.ID
-	webm *native.WebMRecorder
-	peer *native.Peer
-	sub  *videoroom.Subscriber
+	// wantWebM is set for a .webm recording, whose recorder (webm) is
+	// made once the publisher is known.
+	wantWebM bool
+	webm     *native.WebMRecorder
+	peer     *native.Peer
+	sub      *videoroom.Subscriber
 
 	mu         sync.Mutex
 	streams    map[string]videoroom.SubscriberStream // by mid
@@ -95,7 +98,7 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	if err := checkRecordPath(sf.record, webm); err != nil {
 		return err
 	}
-	su := &subscription{a: a, sf: sf, out: a.out(), room: parseID(sf.room),
+	su := &subscription{a: a, sf: sf, out: a.out(), room: parseID(sf.room), wantWebM: webm,
 		streams: map[string]videoroom.SubscriberStream{}, subscribed: map[core.ID]bool{}}
 
 	setup, cancelSetup := a.bounded(ctx)
@@ -286,7 +289,7 @@ func (su *subscription) waitFirst(parent context.Context, roster *videoroom.Rost
 			}
 		}
 		if len(found) > 0 {
-			if strings.HasSuffix(strings.ToLower(su.sf.record), ".webm") && len(found) > 1 {
+			if su.wantWebM && len(found) > 1 {
 				su.out.step("webm", "records one publisher: %s %q (--feed picks another)", found[0].ID, found[0].Display)
 				found = found[:1]
 			}
