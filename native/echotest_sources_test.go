@@ -3,10 +3,12 @@ package native_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -222,21 +224,13 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 		received = func() map[string]uint64 {
 			mu.Lock()
 			defer mu.Unlock()
-			var out []native.TrackStats
-			for _, f := range fwds {
-				out = append(out, f.Stats())
-			}
-			return kindCounts(out, frames)
+			return kindCounts(statsOf(slices.Values(fwds)), frames)
 		}
 	default:
 		received = func() map[string]uint64 {
 			mu.Lock()
 			defer mu.Unlock()
-			var out []native.TrackStats
-			for _, r := range recs {
-				out = append(out, r.Stats())
-			}
-			return kindCounts(out, frames)
+			return kindCounts(statsOf(maps.Values(recs)), frames)
 		}
 	}
 	waitCounts(t, ctx, "echoed frames", want, received)

@@ -3,6 +3,7 @@ package native_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"os/exec"
 	"strings"
 	"testing"
@@ -34,6 +35,15 @@ func mediaSetup(t testing.TB, timeout time.Duration) (*janusserver.Server, conte
 	s, err := c.CreateSession(ctx)
 	require.NoError(t, err)
 	return srv, ctx, c, s
+}
+
+// statsOf returns the statistics of recorders or forwarders.
+func statsOf[S interface{ Stats() native.TrackStats }](items iter.Seq[S]) []native.TrackStats {
+	var out []native.TrackStats
+	for it := range items {
+		out = append(out, it.Stats())
+	}
+	return out
 }
 
 // requireToolTB skips (or, with CI=true, fails) a test or benchmark when

@@ -4,6 +4,7 @@ package native_test
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -96,11 +97,7 @@ func TestMediadevicesEchoTest(t *testing.T) {
 	waitCounts(t, ctx, "echoed packets", kindCounts(src.Stats(), packets), func() map[string]uint64 {
 		mu.Lock()
 		defer mu.Unlock()
-		var got []native.TrackStats
-		for _, r := range recs {
-			got = append(got, r.Stats())
-		}
-		return kindCounts(got, packets)
+		return kindCounts(statsOf(maps.Values(recs)), packets)
 	})
 	sent := map[string]native.TrackStats{}
 	for _, st := range src.Stats() {

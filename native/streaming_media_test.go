@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -239,11 +240,7 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	recorded := func() map[string]uint64 {
 		mu.Lock()
 		defer mu.Unlock()
-		var got []native.TrackStats
-		for _, r := range recs {
-			got = append(got, r.Stats())
-		}
-		return kindCounts(got, frames)
+		return kindCounts(statsOf(maps.Values(recs)), frames)
 	}
 
 	// An ICE restart of the running subscription, once media reaches both

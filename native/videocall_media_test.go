@@ -2,6 +2,7 @@ package native_test
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -38,11 +39,7 @@ type callParty struct {
 func (p *callParty) recorded() []native.TrackStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var out []native.TrackStats
-	for _, r := range p.recs {
-		out = append(out, r.Stats())
-	}
-	return out
+	return statsOf(maps.Values(p.recs))
 }
 
 func newCallParty(t *testing.T, ctx context.Context, c *core.Client, name string) *callParty {

@@ -3,6 +3,7 @@ package native_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -46,11 +47,7 @@ type recordingSubscriber struct {
 func (rs *recordingSubscriber) recorded() []native.TrackStats {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	var out []native.TrackStats
-	for _, r := range rs.recs {
-		out = append(out, r.Stats())
-	}
-	return out
+	return statsOf(maps.Values(rs.recs))
 }
 
 func subscribeAndRecord(t *testing.T, ctx context.Context, s *core.Session, room, feed core.ID, dir string) *recordingSubscriber {
