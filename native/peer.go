@@ -92,27 +92,18 @@ func NewPeer(cfg PeerConfig) (*Peer, error) {
 func (p *Peer) PeerConnection() *webrtc.PeerConnection { return p.pc }
 
 // AddTrack adds a local track to send and reads the RTCP the server sends
-// back for it until the sender stops: pion's interceptors (the NACK
-// responder that retransmits lost packets, RTCP reports) only see RTCP
-// that somebody reads. A track added with PeerConnection().AddTrack
-// directly gets no retransmissions unless the caller reads its sender.
+// back for it until the sender stops: keyframe requests go to the track
+// when it is a KeyframeTrack, and pion's interceptors (the NACK responder
+// that retransmits lost packets, RTCP reports) only see RTCP that somebody
+// reads. A track added with PeerConnection().AddTrack directly gets
+// neither unless the caller reads its sender.
 func (p *Peer) AddTrack(track webrtc.TrackLocal) (*webrtc.RTPSender, error) {
 	sender, err := p.pc.AddTrack(track)
 	if err != nil {
 		return nil, fmt.Errorf("native: add track: %w", err)
 	}
-	go drainRTCP(sender)
+	go readRTCP(sender.ReadRTCP, track)
 	return sender, nil
-}
-
-// drainRTCP reads a sender's RTCP until the sender stops.
-func drainRTCP(sender *webrtc.RTPSender) {
-	buf := make([]byte, 1500)
-	for {
-		if _, _, err := sender.Read(buf); err != nil {
-			return
-		}
-	}
 }
 
 func (p *Peer) candidate(c *webrtc.ICECandidate) {

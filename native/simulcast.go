@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pion/interceptor"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
@@ -119,7 +121,7 @@ func SimulcastSource(opts SimulcastOptions) (*Simulcast, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.tracks = append(s.tracks, rtpTrack{track: tr, c: &counter{id: l.RID, kind: "video", codec: webrtc.MimeTypeVP8}})
+		s.tracks = append(s.tracks, newRTPTrack(tr, &counter{id: l.RID, kind: "video", codec: webrtc.MimeTypeVP8}))
 	}
 	return s, nil
 }
@@ -129,7 +131,7 @@ func SimulcastSource(opts SimulcastOptions) (*Simulcast, error) {
 func (s *Simulcast) Encodings() []*webrtc.TrackLocalStaticRTP {
 	out := make([]*webrtc.TrackLocalStaticRTP, len(s.tracks))
 	for i, t := range s.tracks {
-		out[i] = t.track
+		out[i] = t.track.TrackLocalStaticRTP
 	}
 	return out
 }
@@ -140,7 +142,8 @@ func (s *Simulcast) Layers() []SimulcastLayer { return append([]SimulcastLayer(n
 // AddTo adds the video to pc as one sender with an encoding per layer
 // (pc.AddTrack with the first, RTPSender.AddEncoding with the others), so
 // that the offer lists the layers in a=rid and a=simulcast lines. It also
-// reads the sender's RTCP, which pion's NACK responder needs.
+// reads each layer's RTCP: keyframe requests go to that layer, and pion's
+// NACK responder needs the RTCP read.
 func (s *Simulcast) AddTo(pc *webrtc.PeerConnection) (*webrtc.RTPSender, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -158,13 +161,9 @@ func (s *Simulcast) AddTo(pc *webrtc.PeerConnection) (*webrtc.RTPSender, error) 
 		}
 	}
 	for _, t := range s.tracks {
-		go func(rid string) {
-			for {
-				if _, _, err := sender.ReadSimulcastRTCP(rid); err != nil {
-					return
-				}
-			}
-		}(t.track.RID())
+		go readRTCP(func() ([]rtcp.Packet, interceptor.Attributes, error) {
+			return sender.ReadSimulcastRTCP(t.track.RID())
+		}, t.track)
 	}
 	s.pc, s.sender = pc, sender
 	return sender, nil

@@ -3,6 +3,7 @@ package native
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 )
@@ -33,12 +34,49 @@ type TrackStats struct {
 	Bytes   uint64 `json:"bytes"`
 	// Frames counts video frames (or audio frames) where known.
 	Frames uint64 `json:"frames"`
+	// Keyframes counts the video keyframes sent (sources) or received
+	// (sinks).
+	Keyframes uint64 `json:"keyframes,omitempty"`
+	// KeyframeRequests counts keyframe requests: the RTCP PLI and FIR a
+	// source's track received, or the PLI a sink sent.
+	KeyframeRequests uint64 `json:"keyframe_requests,omitempty"`
+	// KeyframeDelay is, for a source, how long the last answered request
+	// waited until a keyframe left; MaxKeyframeDelay is the longest wait.
+	KeyframeDelay    time.Duration `json:"keyframe_delay_ns,omitempty"`
+	MaxKeyframeDelay time.Duration `json:"max_keyframe_delay_ns,omitempty"`
 }
 
 // counter is a concurrency-safe TrackStats.
 type counter struct {
 	id, kind, codec        string
 	packets, bytes, frames atomic.Uint64
+	keyframes, kfRequests  atomic.Uint64
+	kfAsked                atomic.Int64 // when the oldest unanswered request came (Unix ns), or 0
+	kfDelay, kfDelayMax    atomic.Int64
+}
+
+// keyframeRequested counts a keyframe request; the wait starts with the
+// first unanswered one.
+func (c *counter) keyframeRequested() {
+	c.kfRequests.Add(1)
+	c.kfAsked.CompareAndSwap(0, time.Now().UnixNano())
+}
+
+// keyframe counts a keyframe and ends the wait of the requests before it.
+func (c *counter) keyframe() {
+	c.keyframes.Add(1)
+	asked := c.kfAsked.Swap(0)
+	if asked == 0 {
+		return
+	}
+	d := time.Now().UnixNano() - asked
+	c.kfDelay.Store(d)
+	for {
+		m := c.kfDelayMax.Load()
+		if d <= m || c.kfDelayMax.CompareAndSwap(m, d) {
+			return
+		}
+	}
 }
 
 func (c *counter) add(packets, bytes, frames int) {
@@ -49,7 +87,9 @@ func (c *counter) add(packets, bytes, frames int) {
 
 func (c *counter) stats() TrackStats {
 	return TrackStats{ID: c.id, Kind: c.kind, Codec: c.codec,
-		Packets: c.packets.Load(), Bytes: c.bytes.Load(), Frames: c.frames.Load()}
+		Packets: c.packets.Load(), Bytes: c.bytes.Load(), Frames: c.frames.Load(),
+		Keyframes: c.keyframes.Load(), KeyframeRequests: c.kfRequests.Load(),
+		KeyframeDelay: time.Duration(c.kfDelay.Load()), MaxKeyframeDelay: time.Duration(c.kfDelayMax.Load())}
 }
 
 func kindOf(mime string) string {

@@ -91,7 +91,7 @@ func (s *ffmpegSource) addTrack(cap webrtc.RTPCodecCapability, kind string) erro
 	if err != nil {
 		return err
 	}
-	s.rtpTracks = append(s.rtpTracks, rtpTrack{track: tr, c: &counter{id: kind, kind: kind, codec: cap.MimeType}})
+	s.rtpTracks = append(s.rtpTracks, newRTPTrack(tr, &counter{id: kind, kind: kind, codec: cap.MimeType}))
 	return nil
 }
 

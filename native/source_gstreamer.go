@@ -63,7 +63,7 @@ func GStreamerSource(opts GStreamerOptions, pipelines ...string) (Source, error)
 			return nil, err
 		}
 		s.pipelines = append(s.pipelines, p)
-		s.rtpTracks = append(s.rtpTracks, rtpTrack{track: tr, c: &counter{id: id, kind: kind, codec: cap.MimeType}})
+		s.rtpTracks = append(s.rtpTracks, newRTPTrack(tr, &counter{id: id, kind: kind, codec: cap.MimeType}))
 	}
 	return s, nil
 }

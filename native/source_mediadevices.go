@@ -23,7 +23,6 @@ import (
 	_ "github.com/pion/mediadevices/pkg/driver/videotest" // synthetic camera (DeviceOptions.Test)
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/rtp"
-	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -337,17 +336,10 @@ func (t *deviceTrack) pass(payload []byte) bool {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !t.keyframe && isVP8KeyframeStart(payload) {
+	if !t.keyframe && startsKeyframe(webrtc.MimeTypeVP8, payload) {
 		t.keyframe = true
 	}
 	return t.keyframe
-}
-
-// isVP8KeyframeStart reports whether a VP8 RTP payload starts a keyframe.
-func isVP8KeyframeStart(payload []byte) bool {
-	var p codecs.VP8Packet
-	frame, err := p.Unmarshal(payload)
-	return err == nil && p.S == 1 && p.PID == 0 && len(frame) > 0 && frame[0]&1 == 0
 }
 
 // deviceTrackContext hands mediadevices a writer that counts and gates

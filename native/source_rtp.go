@@ -17,11 +17,16 @@ import (
 )
 
 type rtpTrack struct {
-	track *webrtc.TrackLocalStaticRTP
+	track rtpSourceTrack
 	c     *counter
 	// rewrite, if set, edits each packet before it is written to the
 	// track (the simulcast source adds the mid and rid extensions).
 	rewrite func(*rtp.Packet)
+}
+
+// newRTPTrack makes the track of a source fed over RTP.
+func newRTPTrack(tr *webrtc.TrackLocalStaticRTP, c *counter) rtpTrack {
+	return rtpTrack{track: rtpSourceTrack{TrackLocalStaticRTP: tr, c: c}, c: c}
 }
 
 // rtpTracks are the tracks of a source fed by an external process; it
@@ -98,6 +103,9 @@ func forwardRTP(c *net.UDPConn, t rtpTrack) {
 			frames = 1
 		}
 		t.c.add(1, len(pkt.Payload), frames)
+		if video && startsKeyframe(t.c.codec, pkt.Payload) {
+			t.c.keyframe()
+		}
 		if t.rewrite != nil {
 			t.rewrite(&pkt)
 		}
