@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -61,8 +62,9 @@ var requirements = []requirement{
 	{Check: []string{"ffmpeg", "-version"}, Apt: []string{"ffmpeg"}},
 	// GStreamer sources: the launcher, the test sources, VP8/VP9/Opus
 	// encoders and RTP payloaders.
-	// Camera, microphone and test-pattern sources through pion/mediadevices
-	// (build tag mediadevices): cgo with libvpx.
+	// The in-process encoders (build tag mediadevices, see nativeTags): the
+	// test pattern that answers keyframe requests, cameras and microphones
+	// through pion/mediadevices. cgo with libvpx.
 	{Check: []string{"pkg-config", "--exists", "vpx"}, Apt: []string{"libvpx-dev", "pkg-config", "gcc"}},
 	// The WebAssembly build's tests run in Node (20 or later) with npm
 	// packages. Debian 12's nodejs is 18: Deps then installs a newer Node
@@ -208,12 +210,45 @@ func aptInstall(pkgs []string) error {
 	return apt(slices.Concat([]string{"install", "-y", "--no-install-recommends"}, pkgs)...)
 }
 
-// Vet runs go vet natively, and go vet and go build of core for
-// GOOS=js GOARCH=wasm (core must stay free of platform code).
+// nativeTagsOnce remembers nativeTags' answer.
+var nativeTagsOnce = sync.OnceValues(func() ([]string, error) {
+	if err := exec.Command("pkg-config", "--exists", "vpx").Run(); err != nil {
+		return nil, fmt.Errorf("libvpx-dev not found by pkg-config (go tool mage deps installs it): %w", err)
+	}
+	if _, err := exec.LookPath("gcc"); err != nil {
+		return nil, fmt.Errorf("no C compiler for cgo: %w", err)
+	}
+	return []string{"-tags", "mediadevices"}, nil
+})
+
+// nativeTags returns the go arguments that build the native packages
+// with the in-process encoders (build tag mediadevices: libvpx through
+// cgo), so that the test pattern answers keyframe requests, where the
+// machine can build them (Deps installs libvpx-dev). Elsewhere it says
+// why once, and the builds make the test pattern with ffmpeg.
+func nativeTags() []string {
+	tags, err := nativeTagsOnce()
+	if err != nil {
+		noteOnce.Do(func() { fmt.Printf("note: building without the in-process encoders: %v\n", err) })
+	}
+	return tags
+}
+
+// noteOnce prints nativeTags' note once.
+var noteOnce sync.Once
+
+// Vet runs go vet natively (with and without the in-process encoders), and
+// go vet and go build of core for GOOS=js GOARCH=wasm (core must stay free
+// of platform code).
 func Vet() error {
 	gocmd := mg.GoCmd()
 	if err := run(nil, gocmd, "vet", "./..."); err != nil {
 		return err
+	}
+	if tags := nativeTags(); tags != nil {
+		if err := run(nil, gocmd, slices.Concat([]string{"vet"}, tags, []string{"./native/..."})...); err != nil {
+			return err
+		}
 	}
 	if err := run(wasmEnv(), gocmd, "vet", "./core/...", "./wasm/...", "./internal/janustest/...", "./internal/jsrt/..."); err != nil {
 		return err
@@ -290,14 +325,23 @@ func Test(ctx context.Context) error {
 	mg.SerialDeps(Vet, Fmt)
 	// One package at a time (-p 1): the media tests send real-time media
 	// and should not share the 2 cores with another package's encoders and
-	// browsers.
-	if err := run(nil, mg.GoCmd(), "test", "-p", "1", "-race", "-count=1", "-v", "-timeout", "20m", "./..."); err != nil {
+	// browsers. With the in-process encoders, as users of mage get them.
+	tags := nativeTags()
+	if tags == nil && os.Getenv("CI") == "true" {
+		_, err := nativeTagsOnce()
+		return fmt.Errorf("the in-process encoders cannot be built: %w", err)
+	}
+	args := slices.Concat([]string{"test"}, tags, []string{"-p", "1", "-race", "-count=1", "-v", "-timeout", "20m", "./..."})
+	if err := run(map[string]string{"CGO_ENABLED": "1"}, mg.GoCmd(), args...); err != nil {
 		return err
 	}
-	// The mediadevices sources (cgo, behind their build tag).
-	if err := run(map[string]string{"CGO_ENABLED": "1"}, mg.GoCmd(), "test", "-tags", "mediadevices", "-race", "-count=1", "-v",
-		"-run", "Mediadevices|ParseSource", "./native/"); err != nil {
-		return err
+	// A build without them: the test pattern falls back to ffmpeg and the
+	// command says so.
+	if tags != nil {
+		if err := run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-v",
+			"-run", "ParseSource|TestPattern|TestSourceNote", "./native/", "./native/cmd/gojanus/"); err != nil {
+			return err
+		}
 	}
 	// The WebAssembly build in Node: the core packages' Go tests and the
 	// JavaScript API's tests against a real Janus.
@@ -467,7 +511,7 @@ func Build() error {
 	if err := run(wasmEnv(), gocmd, "build", "./core/..."); err != nil {
 		return err
 	}
-	return run(nil, gocmd, "build", "-o", filepath.Join("bin", "gojanus"), "./native/cmd/gojanus")
+	return run(nil, gocmd, slices.Concat([]string{"build"}, nativeTags(), []string{"-o", filepath.Join("bin", "gojanus"), "./native/cmd/gojanus"})...)
 }
 
 // Janus runs a local Janus in the foreground with the test configuration, on
@@ -540,7 +584,7 @@ func Demo(ctx context.Context) error {
 	if err := netns.Available(); err == nil {
 		gojanus := filepath.Join("bin", "gojanus")
 		runner := filepath.Join("bin", "gojanus-demo")
-		if err := run(nil, mg.GoCmd(), "build", "-o", gojanus, "./native/cmd/gojanus"); err != nil {
+		if err := run(nil, mg.GoCmd(), slices.Concat([]string{"build"}, nativeTags(), []string{"-o", gojanus, "./native/cmd/gojanus"})...); err != nil {
 			return err
 		}
 		if err := run(nil, mg.GoCmd(), "build", "-o", runner, "./internal/demo"); err != nil {
@@ -563,8 +607,8 @@ func Demo(ctx context.Context) error {
 	defer srv.Stop()
 	fmt.Printf("Started Janus %s: API %s, admin API %s\n", srv.Version, srv.WSURL, srv.AdminWSURL)
 
-	args := []string{"run", "./native/cmd/gojanus", "demo",
-		"--server", srv.WSURL, "--admin-server", srv.AdminWSURL, "--admin-secret", srv.AdminSecret}
+	args := slices.Concat([]string{"run"}, nativeTags(), []string{"./native/cmd/gojanus", "demo",
+		"--server", srv.WSURL, "--admin-server", srv.AdminWSURL, "--admin-secret", srv.AdminSecret})
 	echo(nil, mg.GoCmd(), redact(args, srv.AdminSecret))
 	cmd := exec.CommandContext(ctx, mg.GoCmd(), args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr

@@ -1,6 +1,8 @@
 package native
 
 import (
+	"sync/atomic"
+
 	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
@@ -48,13 +50,22 @@ func asksKeyframe(pkts []rtcp.Packet) bool {
 	return false
 }
 
-// rtpSourceTrack is the track of a source fed over RTP by another process:
-// it counts keyframe requests, which that process cannot hear, so that the
-// statistics show how long they waited for the next regular keyframe.
+// rtpSourceTrack is the track of a source that writes RTP packets. An
+// encoder in this process sets wanted and answers with its next frame; a
+// source fed by another process (ffmpeg, GStreamer) has no wanted flag: it
+// counts the request, which that process cannot hear, so that the
+// statistics show how long it waited for the next regular keyframe.
 type rtpSourceTrack struct {
 	*webrtc.TrackLocalStaticRTP
-	c *counter
+	c      *counter
+	wanted *atomic.Bool
 }
 
-// RequestKeyframe counts the request; the process's next keyframe answers it.
-func (t rtpSourceTrack) RequestKeyframe() { t.c.keyframeRequested() }
+// RequestKeyframe counts the request and, for an encoder in this process,
+// asks it for a keyframe.
+func (t rtpSourceTrack) RequestKeyframe() {
+	t.c.keyframeRequested()
+	if t.wanted != nil {
+		t.wanted.Store(true)
+	}
+}

@@ -59,10 +59,10 @@ func TestSourceProcessDiesWithParent(t *testing.T) {
 	}, 20*time.Second, 20*time.Millisecond, "ffmpeg %d outlived its parent", pid)
 }
 
-// runSourceChild starts a test source, prints its ffmpeg's pid, and runs
-// until killed.
+// runSourceChild starts an ffmpeg source, prints its ffmpeg's pid, and
+// runs until killed.
 func runSourceChild() {
-	src, err := ParseSource("test")
+	src, err := FFmpegSource([]string{"-f", "lavfi", "-i", "testsrc=size=320x240:rate=30"}, FFmpegOptions{Video: true})
 	if err != nil {
 		panic(err)
 	}

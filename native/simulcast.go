@@ -23,7 +23,8 @@ type SimulcastLayer struct {
 	RID string
 	// Width and Height are the encoded picture size.
 	Width, Height int
-	// Bitrate is the ffmpeg bitrate of the encoding ("500k").
+	// Bitrate is the bitrate of the encoding in ffmpeg's notation ("500k",
+	// "1.5M", "800000").
 	Bitrate string
 }
 
@@ -39,8 +40,11 @@ var DefaultSimulcastLayers = []SimulcastLayer{
 // SimulcastOptions tune a simulcast source.
 type SimulcastOptions struct {
 	// Input are ffmpeg's input arguments for the one video that is
-	// encoded at every layer (default: a lavfi test pattern, 30 fps, the
-	// size of the first layer).
+	// encoded at every layer. By default the video is the test pattern
+	// (TestPatternSource) at 30 fps, encoded in this process where the
+	// build can (InProcessEncoding): one encoder per layer, each answering
+	// the keyframe requests for its own layer at once. Otherwise ffmpeg
+	// encodes its lavfi test pattern, the size of the first layer.
 	Input []string
 	// Layers are the encodings, best first (default
 	// DefaultSimulcastLayers): Janus takes the first rid of the offer for
@@ -49,7 +53,8 @@ type SimulcastOptions struct {
 	// GOP is the keyframe interval in frames (default 15). Janus switches a
 	// subscriber to another substream on a keyframe of that substream, and
 	// ffmpeg cannot answer keyframe requests: a short GOP keeps switches
-	// quick.
+	// quick. Encoders in this process answer Janus's requests, so they
+	// make regular keyframes less often: every max(GOP, 60) frames.
 	GOP int
 	// NoRealtime keeps ffmpeg from reading its input at its native rate
 	// (see FFmpegOptions).
@@ -63,15 +68,17 @@ type SimulcastOptions struct {
 }
 
 // Simulcast publishes one video as several simulcast encodings (rid
-// based, as browsers do), encoded by one ffmpeg process with one VP8
-// output per layer, sent as RTP over UDP to 127.0.0.1.
+// based, as browsers do): the test pattern encoded in this process, or
+// whatever ffmpeg reads, encoded by one ffmpeg process with one VP8 output
+// per layer and sent as RTP over UDP to 127.0.0.1.
 //
 // It is not a Source: its encodings must be added to a PeerConnection as
 // one sender, which AddTo does. Call AddTo before creating the offer and
 // Run once the PeerConnection is connected.
 type Simulcast struct {
-	tracks rtpTracks
-	opts   SimulcastOptions
+	tracks    rtpTracks
+	opts      SimulcastOptions
+	inProcess bool // the test pattern, encoded here
 
 	mu     sync.Mutex
 	pc     *webrtc.PeerConnection
@@ -110,18 +117,28 @@ func SimulcastSource(opts SimulcastOptions) (*Simulcast, error) {
 	if opts.TrackID == "" {
 		opts.TrackID = "video"
 	}
+	for _, l := range opts.Layers {
+		if _, err := parseBitrate(l.Bitrate); err != nil {
+			return nil, fmt.Errorf("native: simulcast layer %q: %w", l.RID, err)
+		}
+	}
+	inProcess := len(opts.Input) == 0 && InProcessEncoding
 	if len(opts.Input) == 0 {
 		opts.Input = []string{"-f", "lavfi", "-i",
 			fmt.Sprintf("testsrc=size=%dx%d:rate=30", opts.Layers[0].Width, opts.Layers[0].Height)}
 	}
-	s := &Simulcast{opts: opts}
+	s := &Simulcast{opts: opts, inProcess: inProcess}
 	for _, l := range opts.Layers {
 		tr, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
 			opts.TrackID, opts.StreamID, webrtc.WithRTPStreamID(l.RID))
 		if err != nil {
 			return nil, err
 		}
-		s.tracks = append(s.tracks, newRTPTrack(tr, &counter{id: l.RID, kind: "video", codec: webrtc.MimeTypeVP8}))
+		t := newRTPTrack(tr, &counter{id: l.RID, kind: "video", codec: webrtc.MimeTypeVP8})
+		if inProcess {
+			t.answerKeyframes()
+		}
+		s.tracks = append(s.tracks, t)
 	}
 	return s, nil
 }
@@ -239,13 +256,25 @@ func (s *Simulcast) ffmpegArgs(ports []int) []string {
 	return args
 }
 
-// Run starts ffmpeg and sends its encodings until ffmpeg exits (nil for a
-// finite input) or ctx is done. Every packet gets the mid and rid header
+// Run sends the encodings until ctx is done (or, for ffmpeg, until ffmpeg
+// exits: nil for a finite input). Every packet gets the mid and rid header
 // extensions Janus uses to tell the layers apart.
 func (s *Simulcast) Run(ctx context.Context) error {
 	mid, midID, ridID, err := s.headerExtensions()
 	if err != nil {
 		return err
+	}
+	tracks := make(rtpTracks, len(s.tracks))
+	for i, t := range s.tracks {
+		rid := []byte(t.track.RID())
+		t.rewrite = func(p *rtp.Packet) {
+			_ = p.Header.SetExtension(midID, []byte(mid))
+			_ = p.Header.SetExtension(ridID, rid)
+		}
+		tracks[i] = t
+	}
+	if s.inProcess {
+		return s.runEncoded(ctx, tracks)
 	}
 	conns := make([]*net.UDPConn, len(s.tracks))
 	defer func() {
@@ -256,8 +285,7 @@ func (s *Simulcast) Run(ctx context.Context) error {
 		}
 	}()
 	ports := make([]int, len(s.tracks))
-	tracks := make(rtpTracks, len(s.tracks))
-	for i, t := range s.tracks {
+	for i := range tracks {
 		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 		if err != nil {
 			return fmt.Errorf("native: simulcast source: %w", err)
@@ -265,12 +293,26 @@ func (s *Simulcast) Run(ctx context.Context) error {
 		_ = c.SetReadBuffer(4 << 20)
 		conns[i] = c
 		ports[i] = c.LocalAddr().(*net.UDPAddr).Port
-		rid := []byte(t.track.RID())
-		t.rewrite = func(p *rtp.Packet) {
-			_ = p.Header.SetExtension(midID, []byte(mid))
-			_ = p.Header.SetExtension(ridID, rid)
-		}
-		tracks[i] = t
 	}
 	return runRTPProcess(ctx, s.opts.Binary, s.ffmpegArgs(ports), s.opts.Stderr, conns, tracks)
+}
+
+// parseBitrate reads a bitrate in ffmpeg's notation: bits a second with
+// an optional k or M suffix ("500k", "1.5M", "800000"); "" is 500k.
+func parseBitrate(s string) (int, error) {
+	if s == "" {
+		return 500_000, nil
+	}
+	mult := 1.0
+	switch s[len(s)-1] {
+	case 'k', 'K':
+		mult, s = 1e3, s[:len(s)-1]
+	case 'M', 'm':
+		mult, s = 1e6, s[:len(s)-1]
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v <= 0 || v*mult < 1000 || v*mult > 1e9 {
+		return 0, fmt.Errorf("bitrate %q is not a number of bits a second from 1k to 1000M (\"500k\", \"1.5M\")", s)
+	}
+	return int(v * mult), nil
 }

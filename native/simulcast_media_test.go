@@ -44,17 +44,39 @@ func vp8KeyframeSize(payload []byte) (frameSize, bool) {
 	return frameSize{int(binary.LittleEndian.Uint16(frame[6:]) & 0x3fff), int(binary.LittleEndian.Uint16(frame[8:]) & 0x3fff)}, true
 }
 
-// keyframeLog keeps the sizes of the keyframes a subscriber received.
+// keyframeLog keeps the sizes of the keyframes a subscriber received,
+// and how many frames had arrived before each.
 type keyframeLog struct {
 	mu     sync.Mutex
 	sizes  []frameSize
+	at     []int
 	frames int
 }
 
 func (l *keyframeLog) add(s frameSize) {
 	l.mu.Lock()
 	l.sizes = append(l.sizes, s)
+	l.at = append(l.at, l.frames)
 	l.mu.Unlock()
+}
+
+// framesUntil returns how many frames arrived from the moment frames
+// counted n until the first keyframe of size want, or -1 for none.
+func (l *keyframeLog) framesUntil(n int, want frameSize) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, s := range l.sizes {
+		if s == want && l.at[i] >= n {
+			return l.at[i] - n
+		}
+	}
+	return -1
+}
+
+func (l *keyframeLog) frameCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.frames
 }
 
 func (l *keyframeLog) frame() {
@@ -196,6 +218,7 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	switchTo := func(substream int, want frameSize) {
 		t.Helper()
 		before := keyframes.len()
+		framesBefore := keyframes.frameCount()
 		_, err := sub.Configure(ctx, videoroom.SubscriberConfigure{Streams: []videoroom.SubscriberStreamOptions{
 			{Mid: mid, Substream: core.Ptr(substream)}}})
 		require.NoError(t, err)
@@ -222,7 +245,15 @@ func TestVideoRoomSimulcast(t *testing.T) {
 				break
 			}
 		}
-		t.Logf("substream %d: keyframes since the request %v", substream, got)
+		waited := keyframes.framesUntil(framesBefore, want)
+		t.Logf("substream %d: keyframes since the request %v; %d frames before the first at %s", substream, got, waited, want)
+		if native.InProcessEncoding {
+			// Janus asks the new layer for a keyframe and switches on it;
+			// each layer's encoder answers its own requests with its next
+			// frame, where ffmpeg's regular keyframes come every 15 frames
+			// and in-process ones every 60.
+			assert.LessOrEqual(t, waited, 6, "frames before the new layer's first keyframe")
+		}
 	}
 	switchTo(0, low)
 	switchTo(2, high)
@@ -237,8 +268,12 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	}
 	require.NoError(t, pubPeer.Close())
 	for _, st := range sim.Stats() {
-		t.Logf("layer %s sent %d packets, %d frames", st.ID, st.Packets, st.Frames)
+		t.Logf("layer %s sent %d packets, %d frames, %d keyframes for %d keyframe requests (last waited %v, longest %v)",
+			st.ID, st.Packets, st.Frames, st.Keyframes, st.KeyframeRequests, st.KeyframeDelay, st.MaxKeyframeDelay)
 		assert.Positive(t, st.Frames, "layer %s", st.ID)
+		if native.InProcessEncoding {
+			assert.Positive(t, st.KeyframeRequests, "layer %s heard keyframe requests", st.ID)
+		}
 	}
 
 	// The recording decodes, at both sizes, in the order of the switches.

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pion/interceptor"
 	"github.com/pion/mediadevices"
 	"github.com/pion/mediadevices/pkg/codec"
 	"github.com/pion/mediadevices/pkg/codec/opus"
@@ -314,7 +315,20 @@ func (t *deviceTrack) stopEncoding() {
 	}
 }
 
-// forceKeyframe asks the video encoder for a keyframe now.
+// RequestKeyframe asks the video encoder for a keyframe; Peer.AddTrack
+// calls it for each PLI and FIR from the receiver.
+func (t *deviceTrack) RequestKeyframe() {
+	t.c.keyframeRequested()
+	t.mu.Lock()
+	ctrl := t.ctrl
+	t.mu.Unlock()
+	if kc, ok := ctrl.(codec.KeyFrameController); ok {
+		_ = kc.ForceKeyFrame()
+	}
+}
+
+// forceKeyframe asks the video encoder for a keyframe now and holds the
+// video back until it comes (the start of the source).
 func (t *deviceTrack) forceKeyframe() {
 	t.mu.Lock()
 	ctrl := t.ctrl
@@ -349,6 +363,19 @@ type deviceTrackContext struct {
 	t *deviceTrack
 }
 
+// RTCPReader gives mediadevices a reader that ends at once, so that its
+// own RTCP loop stops: Peer.AddTrack reads the sender's RTCP and passes
+// keyframe requests to RequestKeyframe, and two readers would split the
+// packets between them.
+func (c *deviceTrackContext) RTCPReader() interceptor.RTCPReader { return endedRTCPReader{} }
+
+// endedRTCPReader is an RTCP reader at its end.
+type endedRTCPReader struct{}
+
+func (endedRTCPReader) Read([]byte, interceptor.Attributes) (int, interceptor.Attributes, error) {
+	return 0, nil, io.EOF
+}
+
 func (c *deviceTrackContext) WriteStream() webrtc.TrackLocalWriter {
 	return &deviceTrackWriter{w: c.TrackLocalContext.WriteStream(), t: c.t}
 }
@@ -367,6 +394,9 @@ func (w *deviceTrackWriter) WriteRTP(h *rtp.Header, payload []byte) (int, error)
 		frames = 1
 	}
 	w.t.c.add(1, len(payload), frames)
+	if w.t.kind == webrtc.RTPCodecTypeVideo && startsKeyframe(webrtc.MimeTypeVP8, payload) {
+		w.t.c.keyframe()
+	}
 	return w.w.WriteRTP(h, payload)
 }
 

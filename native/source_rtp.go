@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/rtp"
@@ -27,6 +28,13 @@ type rtpTrack struct {
 // newRTPTrack makes the track of a source fed over RTP.
 func newRTPTrack(tr *webrtc.TrackLocalStaticRTP, c *counter) rtpTrack {
 	return rtpTrack{track: rtpSourceTrack{TrackLocalStaticRTP: tr, c: c}, c: c}
+}
+
+// answerKeyframes makes the track's keyframe requests set the returned
+// flag, which an encoder in this process reads before each frame.
+func (t *rtpTrack) answerKeyframes() *atomic.Bool {
+	t.track.wanted = new(atomic.Bool)
+	return t.track.wanted
 }
 
 // rtpTracks are the tracks of a source fed by an external process; it
@@ -88,7 +96,6 @@ func runRTPProcess(ctx context.Context, bin string, args []string, stderr io.Wri
 
 func forwardRTP(c *net.UDPConn, t rtpTrack) {
 	buf := make([]byte, 1600)
-	video := t.c.kind == "video"
 	for {
 		n, _, err := c.ReadFromUDP(buf)
 		if err != nil {
@@ -98,21 +105,32 @@ func forwardRTP(c *net.UDPConn, t rtpTrack) {
 		if pkt.Unmarshal(buf[:n]) != nil {
 			continue
 		}
-		frames := 0
-		if !video || pkt.Marker {
-			frames = 1
-		}
-		t.c.add(1, len(pkt.Payload), frames)
-		if video && startsKeyframe(t.c.codec, pkt.Payload) {
-			t.c.keyframe()
-		}
-		if t.rewrite != nil {
-			t.rewrite(&pkt)
-		}
-		if err := t.track.WriteRTP(&pkt); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+		if err := t.write(&pkt); err != nil {
 			return
 		}
 	}
+}
+
+// write counts a packet (and the keyframe it may start), lets rewrite
+// edit it and sends it. A track that is not bound (yet, or any more)
+// drops it silently.
+func (t rtpTrack) write(pkt *rtp.Packet) error {
+	frames := 0
+	video := t.c.kind == "video"
+	if !video || pkt.Marker {
+		frames = 1
+	}
+	t.c.add(1, len(pkt.Payload), frames)
+	if video && startsKeyframe(t.c.codec, pkt.Payload) {
+		t.c.keyframe()
+	}
+	if t.rewrite != nil {
+		t.rewrite(pkt)
+	}
+	if err := t.track.WriteRTP(pkt); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+		return err
+	}
+	return nil
 }
 
 // tailBuffer keeps the last 4 kB written to it.

@@ -10,7 +10,7 @@ import (
 // it, into a Source:
 //
 //	clip.ivf,voice.ogg          media files (comma separated), looped
-//	test                        a VP8 test pattern with a 440 Hz tone, made by ffmpeg
+//	test                        a VP8 test pattern with a 440 Hz tone (TestPatternSource)
 //	ffmpeg:ARGS                 ffmpeg input arguments, e.g. ffmpeg:-i movie.mp4
 //	gst:PIPELINE[;PIPELINE]     GStreamer pipelines ending in RTP payloaders
 //	device                      the default camera and microphone (build tag mediadevices)
@@ -22,9 +22,7 @@ func ParseSource(spec string) (Source, error) {
 	case spec == "":
 		return nil, errors.New("native: empty source")
 	case spec == "test":
-		return FFmpegSource([]string{
-			"-f", "lavfi", "-i", "testsrc=size=640x480:rate=30",
-			"-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"}, FFmpegOptions{})
+		return TestPatternSource(TestPatternOptions{})
 	case spec == "device":
 		return DeviceSource(DeviceOptions{})
 	case strings.HasPrefix(spec, "ffmpeg:"):

@@ -14,7 +14,7 @@ import (
 // demoMedia publishes the source into room from a second session and
 // receives it with a subscriber on a third, then prints what went through.
 func (a *app) demoMedia(ctx context.Context, client *core.Client, room core.ID, df *demoFlags, out output, sum *DemoOutput) error {
-	source, err := parseSource(df.source)
+	source, err := a.parseSource(df.source)
 	if err != nil {
 		return err
 	}

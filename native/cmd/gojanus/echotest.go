@@ -29,7 +29,7 @@ func (a *app) echoTestCommand() *cobra.Command {
 			if err := media.check(); err != nil {
 				return err
 			}
-			source, err := parseSource(src)
+			source, err := a.parseSource(src)
 			if err != nil {
 				return err
 			}

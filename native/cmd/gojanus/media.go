@@ -25,7 +25,7 @@ func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
 }
 
 // sourceHelp documents --source.
-const sourceHelp = "media `source`: test (ffmpeg's test pattern and tone), FILE[,FILE] (.ivf .ogg .h264, looped), " +
+const sourceHelp = "media `source`: test (a test pattern and tone), FILE[,FILE] (.ivf .ogg .h264, looped), " +
 	"ffmpeg:ARGS (ffmpeg input arguments), gst:PIPELINE[;PIPELINE] (ending in an RTP payloader), device (built with -tags mediadevices)"
 
 // mediaFlags are the flags of commands that make a PeerConnection.
@@ -153,11 +153,16 @@ func (d *positiveDuration) Set(s string) error {
 
 func (d *positiveDuration) Type() string { return "duration" }
 
-// parseSource reads --source; a bad one is a usage error.
-func parseSource(spec string) (native.Source, error) {
+// parseSource reads --source; a bad one is a usage error. The test
+// pattern of a build without the in-process encoder comes from ffmpeg,
+// which cannot answer keyframe requests: a note on stderr says so.
+func (a *app) parseSource(spec string) (native.Source, error) {
 	src, err := native.ParseSource(spec)
 	if err != nil {
 		return nil, usagef("--source %q: %v", spec, err)
+	}
+	if spec == "test" && !native.InProcessEncoding {
+		fmt.Fprintf(a.stderr, "gojanus: note: --source test: %s\n", native.NoInProcessEncodingNote)
 	}
 	return src, nil
 }

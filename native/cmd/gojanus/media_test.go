@@ -11,6 +11,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/native"
 )
 
 // TestEchoTestCommand runs "gojanus echotest" inside the test network
@@ -109,4 +110,21 @@ func TestICEFailureOnLoopbackOnly(t *testing.T) {
 			assert.Contains(t, stderr, "hint: this machine has only loopback interfaces up")
 		})
 	}
+}
+
+// TestTestSourceNote checks that --source test says, in a build without
+// the in-process encoder, that its test pattern comes from ffmpeg and why
+// that matters, and says nothing in a build with it. The command then
+// fails to connect (nothing listens on the port), which does not matter.
+func TestTestSourceNote(t *testing.T) {
+	code, _, stderr := runCmd(t, "publish", "--room", "1", "--source", "test", "--server", "ws://127.0.0.1:1", "--timeout", "2s")
+	assert.Equal(t, 1, code, stderr)
+	if native.InProcessEncoding {
+		assert.NotContains(t, stderr, "note:", "a build with the in-process encoder")
+	} else {
+		assert.Contains(t, stderr, "gojanus: note: --source test: "+native.NoInProcessEncodingNote)
+	}
+	code, _, stderr = runCmd(t, "publish", "--room", "1", "--source", "../../../testdata/media/vp8-320x240-30fps-3s.ivf", "--server", "ws://127.0.0.1:1", "--timeout", "2s")
+	assert.Equal(t, 1, code, stderr)
+	assert.NotContains(t, stderr, "note:", "a file source answers keyframe requests in any build")
 }

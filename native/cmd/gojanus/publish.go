@@ -34,7 +34,7 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 				return err
 			}
 			room := parseID(roomFlag)
-			source, err := parseSource(src)
+			source, err := a.parseSource(src)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,133 @@
+//go:build mediadevices
+
+package native_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pion/rtp/codecs"
+	"github.com/pion/webrtc/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/core/videoroom"
+	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/native"
+)
+
+// TestInProcessKeyframes publishes the in-process test pattern into a
+// VideoRoom with a regular keyframe only every 600 frames (20 s), and has
+// three subscribers join mid-stream one after another: each must get its
+// first keyframe long before the regular one, because the encoder answers
+// the keyframe request Janus sends for every new subscriber. The test
+// counts the frames the source sent from the join request to the
+// subscriber's first keyframe (the join's own round trips and ICE take a
+// few), not time.
+func TestInProcessKeyframes(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	_, ctx, _, s := mediaSetup(t, 60*time.Second)
+	h, err := videoroom.Attach(ctx, s)
+	require.NoError(t, err)
+	created, err := h.Create(ctx, videoroom.RoomOptions{Description: "keyframes", Publishers: 1, VideoCodec: "vp8"})
+	require.NoError(t, err)
+	room := created.Room
+
+	src, err := native.TestPatternSource(native.TestPatternOptions{Video: true, Width: 320, Height: 240, KeyframeInterval: 600})
+	require.NoError(t, err)
+	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: "pattern"})
+	require.NoError(t, err)
+	pubPeer := netnsPeer(t)
+	for _, tr := range src.Tracks() {
+		_, err := pubPeer.AddTrack(tr)
+		require.NoError(t, err)
+	}
+	connected := waitConnected(pubPeer)
+	_, err = pub.PublishPeer(ctx, pubPeer, videoroom.PublishOptions{}, nil)
+	require.NoError(t, err)
+	select {
+	case <-connected:
+	case <-ctx.Done():
+		t.Fatal("publisher not connected")
+	}
+	waitWebRTCUp(t, ctx, pub.Events())
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- src.Run(runCtx) }()
+	defer func() {
+		stop()
+		<-ran
+	}()
+
+	sent := func() native.TrackStats { return src.Stats()[0] }
+	for i := range 3 {
+		// Join mid-stream: some frames after the last keyframe.
+		from := sent().Frames
+		require.Eventually(t, func() bool { return sent().Frames >= from+20 }, 10*time.Second, 10*time.Millisecond,
+			"the source sends frames")
+		before := sent()
+		w := &firstKeyframe{done: make(chan struct{})}
+		subPeer := netnsPeer(t)
+		subPeer.PeerConnection().OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+			for {
+				pkt, _, err := tr.ReadRTP()
+				if err != nil {
+					return
+				}
+				w.packet(pkt.Payload, pkt.Marker)
+			}
+		})
+		joinedAt := sent().Frames
+		sub, _, err := videoroom.SubscribePeer(ctx, s, videoroom.SubscriberJoin{
+			Room: room, Streams: []videoroom.SubscribeStream{{Feed: pub.ParticipantID()}}}, subPeer, nil)
+		require.NoError(t, err)
+		select {
+		case <-w.done:
+		case <-ctx.Done():
+			t.Fatalf("subscriber %d: no keyframe (the source sent %+v)", i, sent())
+		}
+		after := sent()
+		t.Logf("subscriber %d: the source sent %d frames from the join to the first keyframe, the subscriber received %d before it; "+
+			"the source heard %d requests, sent %d keyframes, the last %v after its request",
+			i, after.Frames-joinedAt, w.framesBefore, after.KeyframeRequests-before.KeyframeRequests, after.Keyframes-before.Keyframes, after.KeyframeDelay)
+		assert.Less(t, after.Frames-joinedAt, uint64(150), "subscriber %d: frames sent from the join to its first keyframe (the regular one is 600 frames apart)", i)
+		assert.Greater(t, after.KeyframeRequests, before.KeyframeRequests, "subscriber %d: Janus asked for a keyframe", i)
+		assert.Greater(t, after.Keyframes, before.Keyframes, "subscriber %d: the source answered", i)
+		require.NoError(t, subPeer.Close())
+		require.NoError(t, sub.Detach(ctx))
+	}
+	st := sent()
+	assert.Less(t, st.Keyframes, st.Frames/10, "keyframes only when asked: %+v", st)
+	assert.Positive(t, st.MaxKeyframeDelay)
+}
+
+// firstKeyframe counts the VP8 frames a subscriber receives before the
+// first packet of its first keyframe.
+type firstKeyframe struct {
+	mu           sync.Mutex
+	framesBefore int
+	seen         bool
+	done         chan struct{}
+}
+
+func (f *firstKeyframe) packet(payload []byte, marker bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.seen {
+		return
+	}
+	var p codecs.VP8Packet
+	frame, err := p.Unmarshal(payload)
+	if err == nil && p.S == 1 && p.PID == 0 && len(frame) > 0 && frame[0]&1 == 0 {
+		f.seen = true
+		close(f.done)
+		return
+	}
+	if marker {
+		f.framesBefore++
+	}
+}
