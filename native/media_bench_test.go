@@ -32,7 +32,7 @@ import (
 )
 
 // testClip is the VP8 clip of testdata/media: 320x240, 30 fps, a keyframe
-// every second, about 215 kbit/s.
+// every 10 frames (a third of a second), about 215 kbit/s.
 const testClip = "../testdata/media/vp8-320x240-30fps-3s.ivf"
 
 // BenchmarkMedia measures real media through a real Janus inside a

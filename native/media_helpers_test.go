@@ -11,6 +11,7 @@ import (
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/webrtc/v4"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core"
@@ -127,4 +128,14 @@ func waitCounts(tb testing.TB, ctx context.Context, what string, want map[string
 		}
 		time.Sleep(10 * time.Millisecond) // poll interval
 	}
+}
+
+// assertThreeSecondsOfVideo checks that a source sent 3 s of 30 fps video
+// (90 frames, give or take 3), less the frames a file source skips when it
+// jumps to its next keyframe on a request: at most 9 a request, as the
+// clips of testdata/media have a keyframe every 10 frames.
+func assertThreeSecondsOfVideo(t testing.TB, st native.TrackStats) {
+	t.Helper()
+	assert.LessOrEqual(t, int(st.Frames), 93, "3 s of 30 fps video")
+	assert.GreaterOrEqual(t, int(st.Frames), 87-9*int(st.KeyframeRequests), "3 s of 30 fps video, less 9 frames at most for each of %d keyframe requests", st.KeyframeRequests)
 }

@@ -8,11 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
-	"github.com/pion/webrtc/v4/pkg/media/h264reader"
 	"github.com/pion/webrtc/v4/pkg/media/ivfreader"
 	"github.com/pion/webrtc/v4/pkg/media/oggreader"
 	"golang.org/x/sync/errgroup"
@@ -34,6 +34,18 @@ type FileOptions struct {
 // -page_duration 20000) and raw H.264 Annex B (.h264, .264). Several files
 // make one source with one track each (for example video.ivf and
 // audio.ogg).
+//
+// The video track of an IVF or H.264 file is a KeyframeTrack: when the
+// receiver asks for a keyframe (Janus does when a subscriber joins), the
+// next frame sent is the file's next keyframe, and the frames before it
+// are skipped. A looping file wraps to its first keyframe; a file that
+// does not loop and has no keyframe left plays on to its end, and ends
+// sooner by the frames a jump skipped. The timestamps and the pacing run
+// on as if nothing was skipped. FileSource reads each video file once to
+// index its frames (offset, size, keyframe: a few bytes a frame, so a file
+// of any size plays in little memory); playing reads each frame at its
+// offset, so the file must not change while the source exists. Audio
+// files are read as they play.
 func FileSource(opts FileOptions, paths ...string) (Source, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("native: no media file")
@@ -84,11 +96,32 @@ func (m *multiSource) Stats() []TrackStats {
 
 // fileTrack feeds one track from one file.
 type fileTrack struct {
-	path  string
-	opts  FileOptions
-	track *webrtc.TrackLocalStaticSample
+	path   string
+	opts   FileOptions
+	sample *webrtc.TrackLocalStaticSample
+	c      *counter
+	// video, index and frame play a video file (IVF, H.264): the track
+	// that hears keyframe requests, the file's frames and the length of
+	// one.
+	video *fileVideoTrack
+	index *frameIndex
+	frame time.Duration
+	// read plays an audio file once.
+	read func(ctx context.Context, f *os.File, write func([]byte, time.Duration) error) error
+}
+
+// fileVideoTrack is the video track of a file source: on a keyframe
+// request the file source sends the file's next keyframe.
+type fileVideoTrack struct {
+	*webrtc.TrackLocalStaticSample
 	c     *counter
-	read  func(ctx context.Context, f *os.File, write func([]byte, time.Duration, bool) error) error
+	asked atomic.Bool // a keyframe was asked for and none was sent since
+}
+
+// RequestKeyframe counts the request; the next frame sent is a keyframe.
+func (t *fileVideoTrack) RequestKeyframe() {
+	t.c.keyframeRequested()
+	t.asked.Store(true)
 }
 
 func newFileTrack(path string, opts FileOptions, index int) (*fileTrack, error) {
@@ -101,8 +134,9 @@ func newFileTrack(path string, opts FileOptions, index int) (*fileTrack, error) 
 	var mime string
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".ivf":
-		_, hdr, err := ivfreader.NewWith(f)
-		if err != nil {
+		var r *ivfreader.IVFReader
+		var hdr *ivfreader.IVFFileHeader
+		if r, hdr, err = ivfreader.NewWith(f); err != nil {
 			return nil, fmt.Errorf("native: %s: %w", path, err)
 		}
 		switch hdr.FourCC {
@@ -115,7 +149,11 @@ func newFileTrack(path string, opts FileOptions, index int) (*fileTrack, error) 
 		default:
 			return nil, fmt.Errorf("native: %s: unsupported IVF codec %q", path, hdr.FourCC)
 		}
-		ft.read = readIVF
+		ft.frame = time.Duration(float64(time.Second) * float64(hdr.TimebaseNumerator) / float64(hdr.TimebaseDenominator))
+		if ft.frame <= 0 || ft.frame > time.Second {
+			ft.frame = time.Second / 30
+		}
+		ft.index, err = indexIVF(r, mime)
 	case ".ogg", ".opus":
 		if _, _, err := oggreader.NewWith(f); err != nil {
 			return nil, fmt.Errorf("native: %s: %w", path, err)
@@ -124,9 +162,16 @@ func newFileTrack(path string, opts FileOptions, index int) (*fileTrack, error) 
 		ft.read = readOgg
 	case ".h264", ".264":
 		mime = webrtc.MimeTypeH264
-		ft.read = ft.readH264
+		ft.frame = time.Duration(float64(time.Second) / opts.FrameRate)
+		ft.index, err = indexH264(f)
 	default:
 		return nil, fmt.Errorf("native: %s: unsupported file type %q (want .ivf, .ogg, .opus, .h264)", path, ext)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("native: %s: %w", path, err)
+	}
+	if ft.index != nil && len(ft.index.frames) == 0 {
+		return nil, fmt.Errorf("native: %s: no video frames", path)
 	}
 	cap := webrtc.RTPCodecCapability{MimeType: mime}
 	if mime == webrtc.MimeTypeOpus {
@@ -136,43 +181,37 @@ func newFileTrack(path string, opts FileOptions, index int) (*fileTrack, error) 
 	}
 	kind := kindOf(strings.ToLower(mime))
 	id := fmt.Sprintf("%s%d", kind, index)
-	ft.track, err = webrtc.NewTrackLocalStaticSample(cap, id, opts.StreamID)
+	ft.sample, err = webrtc.NewTrackLocalStaticSample(cap, id, opts.StreamID)
 	if err != nil {
 		return nil, err
 	}
 	ft.c = &counter{id: id, kind: kind, codec: mime}
+	if ft.index != nil {
+		ft.video = &fileVideoTrack{TrackLocalStaticSample: ft.sample, c: ft.c}
+	}
 	return ft, nil
 }
 
-func (ft *fileTrack) Tracks() []webrtc.TrackLocal { return []webrtc.TrackLocal{ft.track} }
-func (ft *fileTrack) Stats() []TrackStats         { return []TrackStats{ft.c.stats()} }
+func (ft *fileTrack) Tracks() []webrtc.TrackLocal {
+	if ft.video != nil {
+		return []webrtc.TrackLocal{ft.video}
+	}
+	return []webrtc.TrackLocal{ft.sample}
+}
+
+func (ft *fileTrack) Stats() []TrackStats { return []TrackStats{ft.c.stats()} }
 
 // Run plays the file once, or in a loop.
 func (ft *fileTrack) Run(ctx context.Context) error {
-	// Pace on an absolute clock so that timing errors do not add up.
-	next := time.Now()
-	write := func(data []byte, d time.Duration, frame bool) error {
-		if wait := time.Until(next); wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return ctx.Err()
-			case <-t.C:
-			}
-		} else if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		next = next.Add(d)
-		if err := ft.track.WriteSample(media.Sample{Data: data, Duration: d}); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+	p := &pacer{}
+	if ft.index != nil {
+		return ft.playVideo(ctx, p)
+	}
+	write := func(data []byte, d time.Duration) error {
+		if err := p.wait(ctx, d); err != nil {
 			return err
 		}
-		n := 0
-		if frame {
-			n = 1
-		}
-		ft.c.add(1, len(data), n)
-		return nil
+		return ft.send(data, d)
 	}
 	for {
 		f, err := os.Open(ft.path)
@@ -187,30 +226,78 @@ func (ft *fileTrack) Run(ctx context.Context) error {
 	}
 }
 
-func readIVF(ctx context.Context, f *os.File, write func([]byte, time.Duration, bool) error) error {
-	r, hdr, err := ivfreader.NewWith(f)
+// playVideo plays an indexed video file, reading each frame at its
+// offset. The frame to send is chosen when its time has come, so that a
+// keyframe request that arrived meanwhile is answered by it; the
+// timestamps advance by one frame whatever frame is sent, so a jump to a
+// keyframe cuts the picture, not the time.
+func (ft *fileTrack) playVideo(ctx context.Context, p *pacer) error {
+	f, err := os.Open(ft.path)
 	if err != nil {
-		return err
+		return fmt.Errorf("native: %w", err)
 	}
-	frame := time.Duration(float64(time.Second) * float64(hdr.TimebaseNumerator) / float64(hdr.TimebaseDenominator))
-	if frame <= 0 || frame > time.Second {
-		frame = time.Second / 30
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || st.Size() != ft.index.size {
+		return fmt.Errorf("native: %s changed since the source was made", ft.path)
 	}
-	for {
-		data, _, err := r.ParseNextFrame()
-		if errors.Is(err, io.EOF) {
+	for pos := 0; ; {
+		if pos >= len(ft.index.frames) && !ft.opts.Loop {
 			return nil
 		}
-		if err != nil {
+		if err := p.wait(ctx, ft.frame); err != nil {
 			return err
 		}
-		if err := write(data, frame, true); err != nil {
+		i := ft.index.next(pos, ft.video.asked.Load(), ft.opts.Loop)
+		fr := ft.index.frames[i]
+		data := make([]byte, fr.size) // not reused: the packetizer may keep parts of it
+		if _, err := f.ReadAt(data, fr.off); err != nil {
+			return fmt.Errorf("native: %s: %w", ft.path, err)
+		}
+		if err := ft.send(data, ft.frame); err != nil {
 			return err
 		}
+		if fr.key {
+			ft.video.asked.Store(false)
+			ft.c.keyframe()
+		}
+		pos = i + 1
 	}
 }
 
-func readOgg(ctx context.Context, f *os.File, write func([]byte, time.Duration, bool) error) error {
+// send writes one sample (a video or audio frame) and counts it.
+func (ft *fileTrack) send(data []byte, d time.Duration) error {
+	if err := ft.sample.WriteSample(media.Sample{Data: data, Duration: d}); err != nil && !errors.Is(err, io.ErrClosedPipe) {
+		return err
+	}
+	ft.c.add(1, len(data), 1)
+	return nil
+}
+
+// pacer spaces writes in real time on an absolute clock, so that timing
+// errors do not add up.
+type pacer struct{ next time.Time }
+
+// wait waits until the time of the next sample, whose length is d.
+func (p *pacer) wait(ctx context.Context, d time.Duration) error {
+	if p.next.IsZero() {
+		p.next = time.Now()
+	}
+	if wait := time.Until(p.next); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	} else if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	p.next = p.next.Add(d)
+	return nil
+}
+
+func readOgg(ctx context.Context, f *os.File, write func([]byte, time.Duration) error) error {
 	r, _, err := oggreader.NewWith(f)
 	if err != nil {
 		return err
@@ -234,36 +321,8 @@ func readOgg(ctx context.Context, f *os.File, write func([]byte, time.Duration, 
 		if d <= 0 || d > time.Second {
 			d = 20 * time.Millisecond
 		}
-		if err := write(data, d, true); err != nil {
+		if err := write(data, d); err != nil {
 			return err
-		}
-	}
-}
-
-// readH264 groups NAL units into access units (everything up to and
-// including a slice) and writes one sample per frame.
-func (ft *fileTrack) readH264(ctx context.Context, f *os.File, write func([]byte, time.Duration, bool) error) error {
-	r, err := h264reader.NewReader(f)
-	if err != nil {
-		return err
-	}
-	frame := time.Duration(float64(time.Second) / ft.opts.FrameRate)
-	var au []byte
-	for {
-		nal, err := r.NextNAL()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		au = append(au, 0, 0, 0, 1)
-		au = append(au, nal.Data...)
-		if nal.UnitType == h264reader.NalUnitTypeCodedSliceNonIdr || nal.UnitType == h264reader.NalUnitTypeCodedSliceIdr {
-			if err := write(au, frame, true); err != nil {
-				return err
-			}
-			au = nil
 		}
 	}
 }

@@ -1,0 +1,122 @@
+//go:build linux
+
+package native_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/pion/rtp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/core/videoroom"
+	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/native"
+)
+
+// firstKeyframe counts the VP8 frames (RTP marker bits) a subscriber
+// receives before the first packet of its first keyframe. Its push takes
+// the packets of one track from one goroutine; before may be read once got
+// is closed.
+type firstKeyframe struct {
+	before int
+	got    chan struct{}
+}
+
+func (f *firstKeyframe) push(p *rtp.Packet, _ time.Time) {
+	select {
+	case <-f.got:
+		return
+	default:
+	}
+	if _, ok := vp8KeyframeSize(p.Payload); ok {
+		close(f.got)
+		return
+	}
+	if p.Marker {
+		f.before++
+	}
+}
+
+// TestFileSourceKeyframeOnJoin publishes the looped VP8 clip (a keyframe
+// every 10 frames) from a FileSource into a VideoRoom, and subscribers join
+// one after another while it plays. Janus asks the publisher for a
+// keyframe for each new subscriber, and the file source jumps to its next
+// keyframe: a subscriber receives at most a frame or two before its first
+// keyframe, where waiting for the clip's own keyframes would take up to 9
+// (0 to 9 at random, by where the join falls). The source's statistics
+// show the requests, and more keyframes than playing the frames it sent in
+// order would have given: so this fails when requests are not answered,
+// whatever the timing of the joins.
+func TestFileSourceKeyframeOnJoin(t *testing.T) {
+	requireTool(t, "ffprobe")
+	if !netns.Run(t) {
+		return
+	}
+	_, ctx, _, s := mediaSetup(t, 90*time.Second)
+	admin, err := videoroom.Attach(ctx, s)
+	require.NoError(t, err)
+	created, err := admin.Create(ctx, videoroom.RoomOptions{Description: "file keyframes", Publishers: 1, VideoCodec: "vp8"})
+	require.NoError(t, err)
+	room := created.Room
+
+	src, err := native.FileSource(native.FileOptions{Loop: true}, testClip)
+	require.NoError(t, err)
+	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: "file"})
+	require.NoError(t, err)
+	pubPeer := netnsPeer(t)
+	for _, tr := range src.Tracks() {
+		_, err := pubPeer.AddTrack(tr)
+		require.NoError(t, err)
+	}
+	_, err = pub.PublishPeer(ctx, pubPeer, videoroom.PublishOptions{}, nil)
+	require.NoError(t, err)
+	require.NoError(t, waitUp(ctx, pub.Events()), "publisher webrtcup")
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- src.Run(runCtx) }()
+	sent := func() map[string]uint64 { return kindCounts(src.Stats(), frames) }
+
+	const subscribers = 3
+	for i := range subscribers {
+		// Join mid-stream, 20 frames after the last join (or the start).
+		waitCounts(t, ctx, "frames sent before the join", map[string]uint64{"video": sent()["video"] + 20}, sent)
+		h, err := videoroom.Attach(ctx, s)
+		require.NoError(t, err)
+		kf := &firstKeyframe{got: make(chan struct{})}
+		sub, err := subscribeOn(ctx, h, room, pub.ParticipantID(), netnsPeer(t), kf.push)
+		if sub != nil {
+			defer sub.close(ctx)
+		}
+		require.NoError(t, err)
+		select {
+		case <-kf.got:
+		case <-ctx.Done():
+			t.Fatalf("subscriber %d: no keyframe", i)
+		}
+		t.Logf("subscriber %d: %d frames before the first keyframe", i, kf.before)
+		assert.LessOrEqual(t, kf.before, 2, "subscriber %d: frames before the first keyframe", i)
+		sub.close(ctx)
+	}
+	stop()
+	require.ErrorIs(t, <-done, context.Canceled)
+
+	// Playing n frames in order sends the clip's keyframes among them.
+	clipFrames := ffprobeFrames(t, testClip)
+	keys := keyframeIndexes(t, testClip)
+	require.Equal(t, 90, clipFrames)
+	require.Len(t, keys, 9, "the clip's keyframes: one every 10 frames")
+	st := src.Stats()[0]
+	inOrder := int(st.Frames) / clipFrames * len(keys)
+	for _, k := range keys {
+		if k < int(st.Frames)%clipFrames {
+			inOrder++
+		}
+	}
+	t.Logf("source: %+v; keyframes in %d frames played in order: %d", st, st.Frames, inOrder)
+	assert.GreaterOrEqual(t, st.KeyframeRequests, uint64(subscribers), "a request for each subscriber")
+	assert.Greater(t, int(st.Keyframes), inOrder, "keyframes sent beyond the clip's own: the requests were answered")
+}
