@@ -339,7 +339,7 @@ func Test(ctx context.Context) error {
 	// command says so.
 	if tags != nil {
 		if err := run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-v",
-			"-run", "ParseSource|TestPattern|TestSourceNote", "./native/", "./native/cmd/gojanus/"); err != nil {
+			"-run", "ParseSource|TestPattern|TestSourceNote|Tone", "./native/", "./native/cmd/gojanus/"); err != nil {
 			return err
 		}
 	}

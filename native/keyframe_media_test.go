@@ -1,15 +1,12 @@
-//go:build mediadevices
+//go:build linux && mediadevices
 
 package native_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/pion/rtp/codecs"
-	"github.com/pion/webrtc/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -70,64 +67,30 @@ func TestInProcessKeyframes(t *testing.T) {
 		require.Eventually(t, func() bool { return sent().Frames >= from+20 }, 10*time.Second, 10*time.Millisecond,
 			"the source sends frames")
 		before := sent()
-		w := &firstKeyframe{done: make(chan struct{})}
-		subPeer := netnsPeer(t)
-		subPeer.PeerConnection().OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-			for {
-				pkt, _, err := tr.ReadRTP()
-				if err != nil {
-					return
-				}
-				w.packet(pkt.Payload, pkt.Marker)
-			}
-		})
+		h, err := videoroom.Attach(ctx, s)
+		require.NoError(t, err)
+		kf := &firstKeyframe{got: make(chan struct{})}
 		joinedAt := sent().Frames
-		sub, _, err := videoroom.SubscribePeer(ctx, s, videoroom.SubscriberJoin{
-			Room: room, Streams: []videoroom.SubscribeStream{{Feed: pub.ParticipantID()}}}, subPeer, nil)
+		sub, err := subscribeOn(ctx, h, room, pub.ParticipantID(), netnsPeer(t), kf.push)
+		if sub != nil {
+			defer sub.close(ctx)
+		}
 		require.NoError(t, err)
 		select {
-		case <-w.done:
+		case <-kf.got:
 		case <-ctx.Done():
 			t.Fatalf("subscriber %d: no keyframe (the source sent %+v)", i, sent())
 		}
 		after := sent()
 		t.Logf("subscriber %d: the source sent %d frames from the join to the first keyframe, the subscriber received %d before it; "+
 			"the source heard %d requests, sent %d keyframes, the last %v after its request",
-			i, after.Frames-joinedAt, w.framesBefore, after.KeyframeRequests-before.KeyframeRequests, after.Keyframes-before.Keyframes, after.KeyframeDelay)
+			i, after.Frames-joinedAt, kf.before, after.KeyframeRequests-before.KeyframeRequests, after.Keyframes-before.Keyframes, after.KeyframeDelay)
 		assert.Less(t, after.Frames-joinedAt, uint64(150), "subscriber %d: frames sent from the join to its first keyframe (the regular one is 600 frames apart)", i)
 		assert.Greater(t, after.KeyframeRequests, before.KeyframeRequests, "subscriber %d: Janus asked for a keyframe", i)
 		assert.Greater(t, after.Keyframes, before.Keyframes, "subscriber %d: the source answered", i)
-		require.NoError(t, subPeer.Close())
-		require.NoError(t, sub.Detach(ctx))
+		sub.close(ctx)
 	}
 	st := sent()
 	assert.Less(t, st.Keyframes, st.Frames/10, "keyframes only when asked: %+v", st)
 	assert.Positive(t, st.MaxKeyframeDelay)
-}
-
-// firstKeyframe counts the VP8 frames a subscriber receives before the
-// first packet of its first keyframe.
-type firstKeyframe struct {
-	mu           sync.Mutex
-	framesBefore int
-	seen         bool
-	done         chan struct{}
-}
-
-func (f *firstKeyframe) packet(payload []byte, marker bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.seen {
-		return
-	}
-	var p codecs.VP8Packet
-	frame, err := p.Unmarshal(payload)
-	if err == nil && p.S == 1 && p.PID == 0 && len(frame) > 0 && frame[0]&1 == 0 {
-		f.seen = true
-		close(f.done)
-		return
-	}
-	if marker {
-		f.framesBefore++
-	}
 }

@@ -273,30 +273,6 @@ func (ft *fileTrack) send(data []byte, d time.Duration) error {
 	return nil
 }
 
-// pacer spaces writes in real time on an absolute clock, so that timing
-// errors do not add up.
-type pacer struct{ next time.Time }
-
-// wait waits until the time of the next sample, whose length is d.
-func (p *pacer) wait(ctx context.Context, d time.Duration) error {
-	if p.next.IsZero() {
-		p.next = time.Now()
-	}
-	if wait := time.Until(p.next); wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-	} else if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	p.next = p.next.Add(d)
-	return nil
-}
-
 func readOgg(ctx context.Context, f *os.File, write func([]byte, time.Duration) error) error {
 	r, _, err := oggreader.NewWith(f)
 	if err != nil {
