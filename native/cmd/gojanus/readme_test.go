@@ -35,11 +35,13 @@ func readmeCLI(t *testing.T, root string) []string {
 // secret (those of go tool mage janus) inside the test network namespace,
 // where those ports are free. Its first line installs the command (with
 // GOBIN pointing into the test's directory); the others run in a scratch
-// directory that has the repository's testdata.
+// directory that has the repository's testdata. The command it installs
+// has the in-process encoders, so the session's test pattern must not
+// print the note about ffmpeg's.
 func TestReadmeCommandLine(t *testing.T) {
 	root := janustest.ModuleRoot(t)
 	lines := readmeCLI(t, root)
-	require.True(t, strings.HasPrefix(lines[0], "go install ./native/cmd/gojanus"), lines[0])
+	require.True(t, strings.HasPrefix(lines[0], "go install -tags mediadevices ./native/cmd/gojanus"), lines[0])
 	for _, tool := range []string{"bash", "ffmpeg", "gst-launch-1.0"} {
 		if _, err := exec.LookPath(tool); err != nil && os.Getenv("CI") == "true" {
 			t.Fatalf("%s is required", tool)
@@ -81,8 +83,10 @@ func TestReadmeCommandLine(t *testing.T) {
 	for _, name := range []string{"7-video.ivf", "7-audio.ogg"} {
 		assert.FileExists(t, filepath.Join(work, "out", name))
 	}
-	// The WebM starts at the publisher's next keyframe (one a second in
-	// the looped fixture), so 5 s hold at least 3 s of frames.
+	// The WebM starts at the publisher's first keyframe after the
+	// subscription, which the file source sends when asked, so 5 s hold
+	// at least 3 s of frames.
 	assert.Greater(t, decodedFrames(t, filepath.Join(work, "call.webm"), "v:0"), 60)
+	assert.NotContains(t, out, "note: --source test", "the README's build encodes the test pattern in process")
 	mustContain(t, out, "created      room 42", "subscribed   room 42", "destroyed    room 43", `"session_ids": [`)
 }
