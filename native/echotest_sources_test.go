@@ -148,11 +148,10 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		switch mode {
 		case "webm":
-			assert.NoError(t, wr.AddTrack(pc, tr, time.Second))
+			assert.NoError(t, wr.AddTrack(pc, tr, 0))
 			return
 		case "ffmpeg":
-			// Frequent keyframe requests: ffmpeg starts after both tracks arrived.
-			f, err := native.ForwardTrack(pc, tr, fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 250*time.Millisecond)
+			f, err := native.ForwardTrack(pc, tr, fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 0)
 			if !assert.NoError(t, err) {
 				return
 			}
@@ -172,7 +171,7 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 		if tr.Kind() == webrtc.RTPCodecTypeVideo {
 			name = "video.ivf"
 		}
-		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), time.Second)
+		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), 0)
 		if !assert.NoError(t, err) {
 			return
 		}

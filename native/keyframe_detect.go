@@ -112,6 +112,15 @@ func leb128(b []byte) (v uint64, used int) {
 	return 0, 0
 }
 
+// detectsKeyframes reports whether startsKeyframe knows the codec.
+func detectsKeyframes(mime string) bool {
+	switch strings.ToLower(mime) {
+	case "video/vp8", "video/vp9", "video/h264", "video/av1":
+		return true
+	}
+	return false
+}
+
 // startsKeyframe reports whether an RTP payload is the first packet of a
 // video keyframe.
 func startsKeyframe(mime string, payload []byte) bool {
@@ -126,7 +135,7 @@ func startsKeyframe(mime string, payload []byte) bool {
 	case "video/vp9":
 		var p codecs.VP9Packet
 		frame, err := p.Unmarshal(payload)
-		return err == nil && p.B && !p.P && (p.SID == 0) && len(frame) > 0
+		return err == nil && p.B && !p.P && p.SID == 0 && len(frame) > 0 && isVP9Keyframe(frame)
 	case "video/h264":
 		return h264PayloadHasIDR(payload)
 	case "video/av1":

@@ -63,7 +63,7 @@ func TestMediadevicesEchoTest(t *testing.T) {
 		if tr.Kind() == webrtc.RTPCodecTypeVideo {
 			name = "video.ivf"
 		}
-		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), time.Second)
+		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), 0)
 		if assert.NoError(t, err) {
 			mu.Lock()
 			recs[name] = r

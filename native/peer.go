@@ -22,7 +22,7 @@ type PeerConfig struct {
 	SettingEngine *webrtc.SettingEngine
 	// MediaEngine, if set, replaces the default codecs (VP8, VP9, H.264,
 	// AV1, Opus...) and the default interceptors (NACK, RTCP reports,
-	// TWCC) are registered on it.
+	// TWCC, keyframe requests) are registered on it.
 	MediaEngine *webrtc.MediaEngine
 }
 
@@ -39,7 +39,8 @@ type Peer struct {
 var _ core.Peer = (*Peer)(nil)
 
 // NewPeer creates a PeerConnection with the default codecs and
-// interceptors.
+// interceptors. Among them, RegisterKeyframeRequests's: each video track
+// received asks for a keyframe until its first one arrives.
 func NewPeer(cfg PeerConfig) (*Peer, error) {
 	me := cfg.MediaEngine
 	if me == nil {

@@ -36,9 +36,16 @@ type TrackRecorder struct {
 
 // RecordTrack writes a received track to path until the track ends or
 // Close is called: VP8, VP9 and AV1 to IVF (.ivf), Opus to Ogg (.ogg,
-// .opus), H.264 to Annex B (.h264). For video it asks the sender for a
-// keyframe (PLI) at the start and then every pliInterval (0: only at the
-// start), so a recording starts with a decodable frame.
+// .opus), H.264 to Annex B (.h264). A video recording starts at the first
+// packet of the first keyframe, so that every frame written decodes; the
+// packets before it are counted in Stats but not written.
+//
+// pliInterval says whether the recorder asks for that keyframe itself. On
+// a PeerConnection made by NewPeer the Peer asks already
+// (RegisterKeyframeRequests): pass 0. On another PeerConnection, pass the
+// first gap (for example 500 ms): the recorder sends a PLI at once, after
+// pliInterval and then with doubling gaps (capped at 2 s, or pliInterval
+// if longer) until the first keyframe, and never after it.
 func RecordTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, path string, pliInterval time.Duration) (*TrackRecorder, error) {
 	mime := tr.Codec().MimeType
 	ext := strings.ToLower(filepath.Ext(path))
@@ -63,20 +70,16 @@ func RecordTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, path string,
 	}
 	r := &TrackRecorder{track: tr, w: w, done: make(chan struct{}),
 		c: &counter{id: tr.ID(), kind: tr.Kind().String(), codec: mime}}
-	stopPLI := func() {}
-	if tr.Kind() == webrtc.RTPCodecTypeVideo && pc != nil {
-		stopPLI = keyframes(pc, tr, pliInterval)
-	}
-	go r.loop(stopPLI)
+	go r.loop(newKeyframeWait(pc, tr, r.c, pliInterval))
 	return r, nil
 }
 
-func (r *TrackRecorder) loop(stopPLI func()) {
+func (r *TrackRecorder) loop(kw *keyframeWait) {
 	defer close(r.done)
-	defer stopPLI()
+	defer kw.stop()
 	video := r.track.Kind() == webrtc.RTPCodecTypeVideo
 	for {
-		pkt, _, err := r.track.ReadRTP()
+		pkt, attr, err := r.track.ReadRTP()
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				r.err = err
@@ -88,6 +91,9 @@ func (r *TrackRecorder) loop(stopPLI func()) {
 			frames = 1
 		}
 		r.c.add(1, len(pkt.Payload), frames)
+		if !kw.packet(pkt, attr) {
+			continue
+		}
 		if err := r.w.WriteRTP(pkt); err != nil {
 			r.err = err
 			break
@@ -134,29 +140,6 @@ func isTimeout(err error) bool {
 // RequestKeyframe asks the sender of a video track for a keyframe (PLI).
 func RequestKeyframe(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote) error {
 	return pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(tr.SSRC())}})
-}
-
-// keyframes sends a PLI now and every interval (if > 0) until stopped.
-func keyframes(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, interval time.Duration) func() {
-	_ = RequestKeyframe(pc, tr)
-	if interval <= 0 {
-		return func() {}
-	}
-	stop := make(chan struct{})
-	go func() {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				_ = RequestKeyframe(pc, tr)
-			}
-		}
-	}()
-	var once sync.Once
-	return func() { once.Do(func() { close(stop) }) }
 }
 
 func canonicalMime(m string) string {

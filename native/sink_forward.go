@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -19,13 +20,22 @@ type RTPForwarder struct {
 	conn  *net.UDPConn
 	c     *counter
 	done  chan struct{}
-	stop  func()
 	once  sync.Once
 }
 
 // ForwardTrack forwards tr to addr (for example 127.0.0.1:5004) until the
-// track ends or Close. For video it requests a keyframe now and every
-// pliInterval (0: only now), so that a receiver joining late can decode.
+// track ends or Close. Video is forwarded from the first packet of the
+// first keyframe on, so that a receiver listening from the start (ffmpeg
+// copying into a file, a player) gets a stream that decodes from its first
+// frame instead of decoding errors; the packets before it are counted in
+// Stats but not sent. A receiver that starts listening later waits for
+// the sender's next keyframe: ask for one with RequestKeyframe when it is
+// ready.
+//
+// pliInterval is as for RecordTrack: 0 on a PeerConnection made by
+// NewPeer, whose interceptor asks for the first keyframe; otherwise the
+// forwarder asks at once and with doubling gaps from pliInterval until
+// the first keyframe, and never after it.
 func ForwardTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, addr string, pliInterval time.Duration) (*RTPForwarder, error) {
 	ua, err := net.ResolveUDPAddr("udp", addr)
 	if err != nil {
@@ -35,23 +45,21 @@ func ForwardTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, addr string
 	if err != nil {
 		return nil, fmt.Errorf("native: forward: %w", err)
 	}
-	f := &RTPForwarder{track: tr, addr: ua, conn: conn, done: make(chan struct{}), stop: func() {},
+	f := &RTPForwarder{track: tr, addr: ua, conn: conn, done: make(chan struct{}),
 		c: &counter{id: tr.ID(), kind: tr.Kind().String(), codec: tr.Codec().MimeType}}
-	if tr.Kind() == webrtc.RTPCodecTypeVideo && pc != nil {
-		f.stop = keyframes(pc, tr, pliInterval)
-	}
-	go f.loop()
+	go f.loop(newKeyframeWait(pc, tr, f.c, pliInterval))
 	return f, nil
 }
 
-func (f *RTPForwarder) loop() {
+func (f *RTPForwarder) loop(kw *keyframeWait) {
 	defer close(f.done)
-	defer f.stop()
+	defer kw.stop()
 	defer f.conn.Close()
 	buf := make([]byte, 1600)
 	video := f.track.Kind() == webrtc.RTPCodecTypeVideo
+	var pkt rtp.Packet
 	for {
-		n, _, err := f.track.Read(buf)
+		n, attr, err := f.track.Read(buf)
 		if err != nil {
 			return
 		}
@@ -60,6 +68,9 @@ func (f *RTPForwarder) loop() {
 			frames = 1
 		}
 		f.c.add(1, n, frames)
+		if kw != nil && (pkt.Unmarshal(buf[:n]) != nil || !kw.packet(&pkt, attr)) {
+			continue
+		}
 		if _, err := f.conn.Write(buf[:n]); err != nil {
 			continue // nobody listening yet: UDP errors are not fatal
 		}

@@ -46,8 +46,10 @@ func NewWebMRecorder(path string, audio, video bool) (*WebMRecorder, error) {
 }
 
 // AddTrack starts recording a remote track (VP8 or Opus) until it ends or
-// the recorder is closed. For video it requests a keyframe now and every
-// pliInterval (0: only now).
+// the recorder is closed. pliInterval is as for RecordTrack: 0 on a
+// PeerConnection made by NewPeer, whose interceptor asks for the first
+// keyframe; otherwise the recorder asks at once and with doubling gaps
+// from pliInterval until the first keyframe, and never after it.
 func (r *WebMRecorder) AddTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, pliInterval time.Duration) error {
 	mime := strings.ToLower(tr.Codec().MimeType)
 	var dep rtp.Depacketizer
@@ -64,22 +66,22 @@ func (r *WebMRecorder) AddTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemot
 	r.mu.Lock()
 	r.counters = append(r.counters, c)
 	r.mu.Unlock()
-	stopPLI := func() {}
-	if tr.Kind() == webrtc.RTPCodecTypeVideo && pc != nil {
-		stopPLI = keyframes(pc, tr, pliInterval)
-	}
+	kw := newKeyframeWait(pc, tr, c, pliInterval)
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		defer stopPLI()
+		defer kw.stop()
 		sb := samplebuilder.New(256, dep, rate)
 		video := tr.Kind() == webrtc.RTPCodecTypeVideo
 		for {
-			pkt, _, err := tr.ReadRTP()
+			pkt, attr, err := tr.ReadRTP()
 			if err != nil {
 				return
 			}
 			c.add(1, len(pkt.Payload), 0)
+			if !kw.packet(pkt, attr) {
+				continue
+			}
 			sb.Push(pkt)
 			for s := sb.Pop(); s != nil; s = sb.Pop() {
 				if r.write(video, s.Data) {
@@ -99,7 +101,7 @@ func (r *WebMRecorder) write(video bool, frame []byte) bool {
 	if r.closed || r.err != nil || len(frame) == 0 {
 		return false
 	}
-	keyframe := !video || frame[0]&0x01 == 0
+	keyframe := !video || isKeyframe(webrtc.MimeTypeVP8, frame)
 	if !r.started {
 		switch {
 		case video && keyframe && len(frame) >= 10:

@@ -38,7 +38,9 @@ type TrackStats struct {
 	// (sinks).
 	Keyframes uint64 `json:"keyframes,omitempty"`
 	// KeyframeRequests counts keyframe requests: the RTCP PLI and FIR a
-	// source's track received, or the PLI a sink sent.
+	// source's track received, or for a sink the PLIs sent for its track
+	// until the first keyframe, by the sink itself (pliInterval) and by
+	// the Peer (RegisterKeyframeRequests).
 	KeyframeRequests uint64 `json:"keyframe_requests,omitempty"`
 	// KeyframeDelay is, for a source, how long the last answered request
 	// waited until a keyframe left; MaxKeyframeDelay is the longest wait.
@@ -61,6 +63,10 @@ func (c *counter) keyframeRequested() {
 	c.kfRequests.Add(1)
 	c.kfAsked.CompareAndSwap(0, time.Now().UnixNano())
 }
+
+// keyframeRequestsSent sets a sink's count of keyframe requests made for
+// its track so far.
+func (c *counter) keyframeRequestsSent(n uint64) { c.kfRequests.Store(n) }
 
 // keyframe counts a keyframe and ends the wait of the requests before it.
 func (c *counter) keyframe() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -50,16 +51,22 @@ func (rs *recordingSubscriber) recorded() []native.TrackStats {
 	return statsOf(maps.Values(rs.recs))
 }
 
-func subscribeAndRecord(t *testing.T, ctx context.Context, s *core.Session, room, feed core.ID, dir string) *recordingSubscriber {
+// subscribeAndRecord subscribes to the streams of a feed (there must be
+// that many) and records them into dir: audio.ogg, video.ivf or, for
+// H.264, video.h264.
+func subscribeAndRecord(t *testing.T, ctx context.Context, s *core.Session, room, feed core.ID, dir string, streams int) *recordingSubscriber {
 	t.Helper()
 	rs := &recordingSubscriber{peer: namespacePeer(t), recs: map[string]*native.TrackRecorder{}}
 	pc := rs.peer.PeerConnection()
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		name := "audio.ogg"
-		if tr.Kind() == webrtc.RTPCodecTypeVideo {
+		switch {
+		case strings.EqualFold(tr.Codec().MimeType, webrtc.MimeTypeH264):
+			name = "video.h264"
+		case tr.Kind() == webrtc.RTPCodecTypeVideo:
 			name = "video.ivf"
 		}
-		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), time.Second)
+		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), 0)
 		if assert.NoError(t, err) {
 			rs.mu.Lock()
 			rs.recs[name] = r
@@ -70,7 +77,7 @@ func subscribeAndRecord(t *testing.T, ctx context.Context, s *core.Session, room
 	sub, att, err := videoroom.SubscribePeer(ctx, s, videoroom.SubscriberJoin{
 		Room: room, Streams: []videoroom.SubscribeStream{{Feed: feed}}}, rs.peer, nil)
 	require.NoError(t, err)
-	require.Len(t, att.Streams, 2, "audio and video of the feed")
+	require.Len(t, att.Streams, streams, "the streams of the feed")
 	rs.sub = sub
 	return rs
 }
@@ -144,7 +151,7 @@ func TestVideoRoomPublishAndSubscribe(t *testing.T) {
 	for range 2 {
 		dir := t.TempDir()
 		dirs = append(dirs, dir)
-		subs = append(subs, subscribeAndRecord(t, ctx, session(), room, alice.ParticipantID(), dir))
+		subs = append(subs, subscribeAndRecord(t, ctx, session(), room, alice.ParticipantID(), dir, 2))
 	}
 	for i, rs := range subs {
 		select {

@@ -446,8 +446,10 @@ func (su *subscription) onTrack(tr *webrtc.TrackRemote, recv *webrtc.RTPReceiver
 	su.received.mu.Unlock()
 }
 
-// pliInterval is how often recorders ask for a keyframe until the first.
-const pliInterval = 2 * time.Second
+// pliInterval 0: the recorders send no keyframe requests of their own,
+// since the subscriber's native.Peer asks for each video track's first
+// keyframe (native.RegisterKeyframeRequests).
+const pliInterval = 0
 
 // tracks returns the received tracks in the JSON form; a WebM recording's
 // counts come from the recorder.
