@@ -4,6 +4,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pion/rtcp"
 )
 
 // A video receiver that joins a running stream shows nothing until a
@@ -114,4 +116,13 @@ func (a *keyframeAsker) count() uint64 {
 		return 0
 	}
 	return a.asked.Load()
+}
+
+// pli asks the sender of the stream ssrc for a keyframe. The packet's
+// sender SSRC is the media SSRC too: a receive-only PeerConnection has no
+// SSRC of its own, and Janus (1.1.2, measured) takes a PLI whose sender
+// SSRC is 0 for its first m-line, so that a subscriber's request for the
+// video of a publisher that put its audio first never reached the video.
+func pli(ssrc uint32) *rtcp.PictureLossIndication {
+	return &rtcp.PictureLossIndication{SenderSSRC: ssrc, MediaSSRC: ssrc}
 }

@@ -171,3 +171,4 @@ func h264PayloadHasIDR(p []byte) bool {
 		return idr(t)
 	}
 }
+

@@ -19,9 +19,9 @@ import (
 // The keyframes of the clips in testdata/media, as ffprobe finds them
 // (ffprobe -show_packets -show_entries packet=flags).
 var clipKeyframes = map[string][]int{
-	"vp8-320x240-30fps-3s.ivf":   {0, 30, 60},
-	"vp9-320x240-30fps-3s.ivf":   {0, 30, 60},
-	"h264-320x240-30fps-3s.h264": {0, 30, 60},
+	"vp8-320x240-30fps-3s.ivf":   {0, 10, 20, 30, 40, 50, 60, 70, 80},
+	"vp9-320x240-30fps-3s.ivf":   {0, 10, 20, 30, 40, 50, 60, 70, 80},
+	"h264-320x240-30fps-3s.h264": {0, 10, 20, 30, 40, 50, 60, 70, 80},
 	"av1-160x120-30fps-1s.ivf":   {0, 10, 20},
 }
 

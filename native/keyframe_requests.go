@@ -139,7 +139,7 @@ func (k *keyframeRequests) requestKeyframe(ssrc uint32) {
 	w := k.writer
 	k.mu.Unlock()
 	if w != nil {
-		_, _ = w.Write([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}}, nil)
+		_, _ = w.Write([]rtcp.Packet{pli(ssrc)}, nil)
 	}
 }
 

@@ -139,7 +139,7 @@ func isTimeout(err error) bool {
 
 // RequestKeyframe asks the sender of a video track for a keyframe (PLI).
 func RequestKeyframe(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote) error {
-	return pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(tr.SSRC())}})
+	return pc.WriteRTCP([]rtcp.Packet{pli(uint32(tr.SSRC()))})
 }
 
 func canonicalMime(m string) string {
