@@ -171,4 +171,3 @@ func h264PayloadHasIDR(p []byte) bool {
 		return idr(t)
 	}
 }
-
