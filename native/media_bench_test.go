@@ -234,7 +234,7 @@ func addSubscribers(b *testing.B, ctx context.Context, s *core.Session, room, fe
 		peer := mediabench.Peer(b) // here: it may fail the benchmark
 		g.Go(func() error {
 			c := &seqCounter{}
-			sub, err := mediabench.Subscribe(ctx, s, room, feed, peer, c.add)
+			sub, err := mediabench.Subscribe(ctx, s, room, feed, peer, mediabench.Receive{OnPacket: c.add})
 			if sub != nil {
 				mu.Lock()
 				out = append(out, &countedSubscriber{sub, c})

@@ -104,8 +104,16 @@ func NewCPUMeter(tb testing.TB, before []int) *CPUMeter {
 	return m
 }
 
-// Pids are the other processes measured.
-func (m *CPUMeter) Pids() []int { return m.pids }
+// String says what the meter measures: "this process" and the names
+// and ids of the others.
+func (m *CPUMeter) String() string {
+	out := "this process"
+	for _, pid := range m.pids {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		out += fmt.Sprintf(" + %s (%d)", strings.TrimSpace(string(comm)), pid)
+	}
+	return out
+}
 
 // Used is the CPU time the processes used so far.
 func (m *CPUMeter) Used() time.Duration {

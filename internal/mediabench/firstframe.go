@@ -2,6 +2,7 @@ package mediabench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -43,10 +44,15 @@ type Join struct {
 	Connected, FirstPacket time.Duration
 }
 
+// ErrNoFrame is the error of a FirstFrame that timed out: the subscriber
+// received video but never a complete keyframe (or no video at all).
+var ErrNoFrame = errors.New("mediabench: no complete keyframe")
+
 // FirstFrame attaches a new handle on s, waits delay (the random offset
-// of the join, see JoinDelay), subscribes a new Peer to feed and waits
-// for its first frame (see Join), at most timeout. The subscriber is
-// closed before it returns.
+// of the join, see JoinDelay), subscribes a new Peer to feed, receiving
+// through a sink as gojanus's subscribers do (Receive.ThroughSink: their
+// keyframe requests), and waits for its first frame (see Join), at most
+// timeout. The subscriber is closed before it returns.
 func FirstFrame(tb testing.TB, ctx context.Context, s *core.Session, room, feed core.ID, delay, timeout time.Duration) (Join, error) {
 	tb.Helper()
 	peer := Peer(tb)
@@ -57,7 +63,7 @@ func FirstFrame(tb testing.TB, ctx context.Context, s *core.Session, room, feed 
 	time.Sleep(delay)
 	kf := NewKeyframeWatch()
 	start := time.Now()
-	sub, err := SubscribeOn(ctx, h, room, feed, peer, kf.Push)
+	sub, err := SubscribeOn(ctx, h, room, feed, peer, Receive{OnPacket: kf.Push, ThroughSink: true})
 	if sub != nil {
 		defer sub.Close(ctx)
 	}
@@ -71,7 +77,9 @@ func FirstFrame(tb testing.TB, ctx context.Context, s *core.Session, room, feed 
 		}
 		return Join{Frame: f.At.Sub(start), Connected: sub.ConnectedAt().Sub(start), FirstPacket: kf.FirstPacket().Sub(start)}, nil
 	case <-time.After(timeout):
-		return Join{}, fmt.Errorf("no complete keyframe within %v", timeout)
+		c := kf.Counts()
+		return Join{}, fmt.Errorf("%w within %v (%d video packets, %d of them starting a keyframe; %d frames assembled, %d of them incomplete keyframes)",
+			ErrNoFrame, timeout, c.Packets, c.KeyframeStarts, c.Frames, c.Incomplete)
 	case <-ctx.Done():
 		return Join{}, ctx.Err()
 	}
@@ -93,8 +101,19 @@ type KeyframeWatch struct {
 	keyframe chan Frame
 	sent     bool
 
-	mu    sync.Mutex
-	first time.Time
+	mu     sync.Mutex
+	first  time.Time
+	counts WatchCounts
+}
+
+// WatchCounts is what a KeyframeWatch saw until its first keyframe.
+type WatchCounts struct {
+	// Packets counts the packets, KeyframeStarts those that begin a
+	// keyframe (VP8 payload descriptor and frame tag).
+	Packets, KeyframeStarts int
+	// Frames counts the frames assembled, Incomplete the keyframes among
+	// them that lacked part of their first partition.
+	Frames, Incomplete int
 }
 
 // NewKeyframeWatch returns a watch whose Push takes the packets of one
@@ -116,6 +135,10 @@ func (k *KeyframeWatch) Push(p *rtp.Packet, at time.Time) {
 	if k.first.IsZero() {
 		k.first = at
 	}
+	k.counts.Packets++
+	if startsVP8Keyframe(p.Payload) {
+		k.counts.KeyframeStarts++
+	}
 	k.mu.Unlock()
 	if k.sent {
 		return
@@ -123,9 +146,16 @@ func (k *KeyframeWatch) Push(p *rtp.Packet, at time.Time) {
 	k.arrival[p.Timestamp] = at
 	k.sb.Push(p)
 	for s := k.sb.Pop(); s != nil; s = k.sb.Pop() {
+		complete := CompleteVP8Keyframe(s.Data)
+		k.mu.Lock()
+		k.counts.Frames++
+		if !complete && len(s.Data) > 0 && s.Data[0]&1 == 0 {
+			k.counts.Incomplete++
+		}
+		k.mu.Unlock()
 		done, ok := k.arrival[s.PacketTimestamp]
 		delete(k.arrival, s.PacketTimestamp)
-		if ok && CompleteVP8Keyframe(s.Data) {
+		if ok && complete {
 			k.sent = true
 			if DecodesFrames {
 				err := decodeVP8(s.Data)
@@ -143,6 +173,22 @@ func (k *KeyframeWatch) Push(p *rtp.Packet, at time.Time) {
 	if len(k.arrival) > 1024 { // timestamps of frames the builder dropped
 		clear(k.arrival)
 	}
+}
+
+// Counts returns what the watch saw so far.
+func (k *KeyframeWatch) Counts() WatchCounts {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.counts
+}
+
+// startsVP8Keyframe reports whether an RTP payload begins a VP8 keyframe:
+// the start of partition 0 (RFC 7741) whose frame tag has the key bit
+// clear.
+func startsVP8Keyframe(payload []byte) bool {
+	var d codecs.VP8Packet
+	frame, err := d.Unmarshal(payload)
+	return err == nil && d.S == 1 && d.PID == 0 && len(frame) > 0 && frame[0]&1 == 0
 }
 
 // FirstPacket is when the first RTP packet arrived.

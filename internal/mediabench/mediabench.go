@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -111,6 +112,7 @@ type Publisher struct {
 	src    native.Source
 	cancel context.CancelFunc
 	done   chan error
+	closed sync.Once
 }
 
 // Publish joins room as a publisher, publishes src and returns once the
@@ -177,15 +179,18 @@ func (p *Publisher) WaitVideo(ctx context.Context) error {
 }
 
 // Close stops the publisher: the PeerConnection first (see
-// JANUS-NOTES.md), then the source, then it leaves the room.
+// JANUS-NOTES.md), then the source, then it leaves the room. Later calls
+// do nothing.
 func (p *Publisher) Close(ctx context.Context) {
-	_ = p.peer.Close()
-	p.cancel()
-	<-p.done
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	_ = p.pub.Leave(ctx)
-	_ = p.pub.Detach(ctx)
+	p.closed.Do(func() {
+		_ = p.peer.Close()
+		p.cancel()
+		<-p.done
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = p.pub.Leave(ctx)
+		_ = p.pub.Detach(ctx)
+	})
 }
 
 // Subscriber is one subscription whose received RTP goes to a callback,
@@ -201,23 +206,40 @@ type Subscriber struct {
 	connectAt time.Time
 }
 
+// SinkPLIInterval is how often a Subscriber that receives through a
+// sink (Receive.ThroughSink) asks for a keyframe after the first request:
+// that of gojanus subscribe's recorders.
+const SinkPLIInterval = 2 * time.Second
+
+// Receive says how a Subscriber takes its video.
+type Receive struct {
+	// OnPacket gets every video RTP packet with its arrival time, from one
+	// goroutine per video track.
+	OnPacket func(*rtp.Packet, time.Time)
+	// ThroughSink takes the video through one of gojanus's sinks,
+	// native.ForwardTrack to a UDP socket on 127.0.0.1, so that the
+	// subscriber asks for keyframes as gojanus's subscribers do (a PLI when
+	// the track starts, then every SinkPLIInterval); otherwise the tracks
+	// are read directly and nobody but Janus asks.
+	ThroughSink bool
+}
+
 // Subscribe attaches a handle and subscribes it to feed with peer (see
 // SubscribeOn).
-func Subscribe(ctx context.Context, s *core.Session, room, feed core.ID, peer *native.Peer, onPacket func(*rtp.Packet, time.Time)) (*Subscriber, error) {
+func Subscribe(ctx context.Context, s *core.Session, room, feed core.ID, peer *native.Peer, rx Receive) (*Subscriber, error) {
 	h, err := videoroom.Attach(ctx, s)
 	if err != nil {
 		_ = peer.Close()
 		return nil, err
 	}
-	return SubscribeOn(ctx, h, room, feed, peer, onPacket)
+	return SubscribeOn(ctx, h, room, feed, peer, rx)
 }
 
 // SubscribeOn sends a subscriber join for every stream of feed on h,
-// answers Janus's offer with peer and passes every RTP packet received,
-// with its arrival time, to onPacket (from one goroutine per track). The
-// subscriber is returned (to be closed) even when the negotiation failed
-// after the join.
-func SubscribeOn(ctx context.Context, h *videoroom.Handle, room, feed core.ID, peer *native.Peer, onPacket func(*rtp.Packet, time.Time)) (*Subscriber, error) {
+// answers Janus's offer with peer and passes the video it receives to rx
+// (audio is read and dropped). The subscriber is returned (to be closed)
+// even when the negotiation failed after the join.
+func SubscribeOn(ctx context.Context, h *videoroom.Handle, room, feed core.ID, peer *native.Peer, rx Receive) (*Subscriber, error) {
 	bs := &Subscriber{peer: peer}
 	pc := bs.peer.PeerConnection()
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
@@ -229,12 +251,19 @@ func SubscribeOn(ctx context.Context, h *videoroom.Handle, room, feed core.ID, p
 		bs.readers.Add(1)
 		bs.mu.Unlock()
 		defer bs.readers.Done()
+		video := tr.Kind() == webrtc.RTPCodecTypeVideo
+		if video && rx.ThroughSink {
+			receiveThroughSink(pc, tr, rx.OnPacket)
+			return
+		}
 		for {
 			pkt, _, err := tr.ReadRTP()
 			if err != nil {
 				return
 			}
-			onPacket(pkt, time.Now())
+			if video {
+				rx.OnPacket(pkt, time.Now())
+			}
 		}
 	})
 	connected := make(chan struct{})
@@ -262,6 +291,37 @@ func SubscribeOn(ctx context.Context, h *videoroom.Handle, room, feed core.ID, p
 		return bs, err
 	}
 	return bs, nil
+}
+
+// receiveThroughSink forwards tr with native.ForwardTrack to a UDP socket
+// on 127.0.0.1 and passes what arrives there to onPacket, until the track
+// ends.
+func receiveThroughSink(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, onPacket func(*rtp.Packet, time.Time)) {
+	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	fw, err := native.ForwardTrack(pc, tr, conn.LocalAddr().String(), SinkPLIInterval)
+	if err != nil {
+		return
+	}
+	defer fw.Close()
+	go func() {
+		<-fw.Done() // the track ended
+		_ = conn.Close()
+	}()
+	buf := make([]byte, 1600)
+	for {
+		n, err := conn.Read(buf)
+		if err != nil {
+			return
+		}
+		pkt := &rtp.Packet{}
+		if pkt.Unmarshal(append([]byte(nil), buf[:n]...)) == nil {
+			onPacket(pkt, time.Now())
+		}
+	}
 }
 
 // Wait waits until the subscriber's PeerConnection is connected and Janus
