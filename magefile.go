@@ -387,24 +387,42 @@ func RecordFrames() error {
 // benchRuns are the benchmark runs of Bench, in order: package and -bench
 // pattern, whether the run measures one-off figures (-benchtime 1x) rather
 // than per-operation costs (-benchmem), its GOMAXPROCS (the comparison
-// runs again with GOMAXPROCS=1), and how many times it runs (the
+// runs again with GOMAXPROCS=1), how many times it runs (the
 // clients' comparisons run three times and the table has
 // the medians: single runs differ by some percent on a shared 2-core
-// machine).
+// machine), and whether it is built with the tag mediadevices when libvpx
+// is installed (media runs: the test pattern and the decoding of the
+// first frames use libvpx then).
 var benchRuns = []struct {
 	pkg, pattern string
 	oneOff       bool
 	count        int    // runs; the table has the median
 	cpu          string // go test -cpu, when set
+	media        bool   // -tags mediadevices when libvpx is there
 }{
-	{"./core/", "^BenchmarkCompare$", true, 3, ""},
-	{"./internal/janodetest/", "^BenchmarkJanode$", true, 3, ""},
-	{"./core/", "^BenchmarkCompare$", true, 3, "1"},
-	{"./core/", "^BenchmarkScale$", true, 1, ""},
-	{"./core/", "^(BenchmarkMessage|BenchmarkMessageParallel|BenchmarkSessionSetup|BenchmarkDecodeEvent|BenchmarkRequestEncode)$", false, 1, ""},
-	{"./native/", "^BenchmarkMedia$", true, 1, ""},
-	{"./internal/browsertest/", "^BenchmarkBrowser$", true, 1, ""},
-	{"./internal/janodetest/", "^BenchmarkNodeStart$", true, 1, ""},
+	{"./core/", "^BenchmarkCompare$", true, 3, "", false},
+	{"./internal/janodetest/", "^BenchmarkJanode$", true, 3, "", false},
+	{"./core/", "^BenchmarkCompare$", true, 3, "1", false},
+	{"./core/", "^BenchmarkScale$", true, 1, "", false},
+	{"./core/", "^(BenchmarkMessage|BenchmarkMessageParallel|BenchmarkSessionSetup|BenchmarkDecodeEvent|BenchmarkRequestEncode)$", false, 1, "", false},
+	{"./native/", "^BenchmarkMedia$", true, 1, "", true},
+	{"./internal/browsertest/", "^BenchmarkBrowser$", true, 1, "", true},
+	// Join to the first decoded frame: gojanus and janus.js subscribers
+	// of gojanus and janus.js publishers (issue 13).
+	{"./internal/browsertest/", "^BenchmarkJoin$", true, 1, "", true},
+	{"./internal/janodetest/", "^BenchmarkNodeStart$", true, 1, "", false},
+}
+
+// mediaTags returns the go test arguments and environment of the media
+// benchmark runs: -tags mediadevices with cgo when pkg-config finds libvpx
+// (go tool mage deps installs libvpx-dev), nothing otherwise (the test
+// pattern is then ffmpeg's).
+func mediaTags(ctx context.Context) ([]string, map[string]string) {
+	if err := exec.CommandContext(ctx, "pkg-config", "--exists", "vpx").Run(); err != nil {
+		fmt.Printf("bench: libvpx not found (pkg-config vpx: %v): the media benchmarks run without the tag mediadevices\n", err)
+		return nil, nil
+	}
+	return []string{"-tags", "mediadevices"}, map[string]string{"CGO_ENABLED": "1"}
 }
 
 // benchBegin and benchEnd mark the table Bench writes into README.md.
@@ -417,9 +435,12 @@ const (
 // local Janus (latency, throughput, session setup), its scale (10,000
 // handles), its cost per request over the in-memory transport, native
 // media (first frame, publishing CPU, subscribers; needs root for the
-// network namespace), and the WebAssembly build in headless Chromium
-// beside janus.js (page start to a session, on the local network and on
-// an emulated 9 Mbit/s link; its size) and in Node beside janode. It
+// network namespace), a VideoRoom join to its first decoded frame with
+// gojanus and janus.js on either side (in the namespace too), and the
+// WebAssembly build in headless Chromium beside janus.js (page start to a
+// session, on the local network and on an emulated 9 Mbit/s link; its
+// size) and in Node beside janode. The media runs are built with the tag
+// mediadevices when libvpx is installed. It
 // prints one Markdown table and writes it into README.md. It takes a few
 // minutes; run it on an otherwise idle machine.
 func Bench(ctx context.Context) error {
@@ -441,8 +462,15 @@ func Bench(ctx context.Context) error {
 	env := janustest.Env(srv)
 
 	var out bytes.Buffer
+	tags, tagEnv := mediaTags(ctx)
 	for _, r := range benchRuns {
 		args := []string{"test", "-count", strconv.Itoa(r.count), "-run", "^$", "-bench", r.pattern}
+		runEnv := env
+		if r.media && tags != nil {
+			args = append(args, tags...)
+			runEnv = maps.Clone(env)
+			maps.Copy(runEnv, tagEnv)
+		}
 		if r.cpu != "" {
 			args = append(args, "-cpu", r.cpu)
 		}
@@ -455,7 +483,7 @@ func Bench(ctx context.Context) error {
 		echo(nil, mg.GoCmd(), args)
 		cmd := exec.CommandContext(ctx, mg.GoCmd(), args...)
 		cmd.Env = os.Environ()
-		for k, v := range env {
+		for k, v := range runEnv {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
 		cmd.Stdout = io.MultiWriter(os.Stdout, &out)

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pion/ice/v4"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 	"github.com/stretchr/testify/assert"
@@ -13,22 +12,16 @@ import (
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/echotest"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
 
 // namespacePeer returns a Peer that gathers only on the namespace's
-// interface, IPv4 UDP, without mDNS.
+// interface, IPv4 UDP, without mDNS (mediabench.Peer).
 func namespacePeer(t *testing.T) *native.Peer {
 	t.Helper()
-	se := &webrtc.SettingEngine{}
-	se.SetInterfaceFilter(func(name string) bool { return name == netns.Interface })
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	p, err := native.NewPeer(native.PeerConfig{SettingEngine: se})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = p.Close() })
-	return p
+	return mediabench.Peer(t)
 }
 
 // TestEchoTestRTPRoundTrip sends real RTP through Janus's EchoTest over

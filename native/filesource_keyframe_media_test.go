@@ -3,7 +3,6 @@
 package native_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core/videoroom"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
@@ -56,28 +56,11 @@ func TestFileSourceKeyframeOnJoin(t *testing.T) {
 		return
 	}
 	_, ctx, _, s := mediaSetup(t, 90*time.Second)
-	admin, err := videoroom.Attach(ctx, s)
-	require.NoError(t, err)
-	created, err := admin.Create(ctx, videoroom.RoomOptions{Description: "file keyframes", Publishers: 1, VideoCodec: "vp8"})
-	require.NoError(t, err)
-	room := created.Room
-
+	room := mediabench.Room(t, ctx, s)
 	src, err := native.FileSource(native.FileOptions{Loop: true}, testClip)
 	require.NoError(t, err)
-	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: "file"})
-	require.NoError(t, err)
-	pubPeer := netnsPeer(t)
-	for _, tr := range src.Tracks() {
-		_, err := pubPeer.AddTrack(tr)
-		require.NoError(t, err)
-	}
-	_, err = pub.PublishPeer(ctx, pubPeer, videoroom.PublishOptions{}, nil)
-	require.NoError(t, err)
-	require.NoError(t, waitUp(ctx, pub.Events()), "publisher webrtcup")
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	done := make(chan error, 1)
-	go func() { done <- src.Run(runCtx) }()
+	pub := mediabench.Publish(t, ctx, s, room, src)
+	defer pub.Close(ctx)
 	sent := func() map[string]uint64 { return kindCounts(src.Stats(), frames) }
 
 	const subscribers = 3
@@ -87,9 +70,9 @@ func TestFileSourceKeyframeOnJoin(t *testing.T) {
 		h, err := videoroom.Attach(ctx, s)
 		require.NoError(t, err)
 		kf := &firstKeyframe{got: make(chan struct{})}
-		sub, err := subscribeOn(ctx, h, room, pub.ParticipantID(), netnsPeer(t), kf.push)
+		sub, err := mediabench.SubscribeOn(ctx, h, room, pub.Feed(), mediabench.Peer(t), mediabench.Receive{OnPacket: kf.push})
 		if sub != nil {
-			defer sub.close(ctx)
+			defer sub.Close(ctx)
 		}
 		require.NoError(t, err)
 		select {
@@ -99,10 +82,9 @@ func TestFileSourceKeyframeOnJoin(t *testing.T) {
 		}
 		t.Logf("subscriber %d: %d frames before the first keyframe", i, kf.before)
 		assert.LessOrEqual(t, kf.before, 2, "subscriber %d: frames before the first keyframe", i)
-		sub.close(ctx)
+		sub.Close(ctx)
 	}
-	stop()
-	require.ErrorIs(t, <-done, context.Canceled)
+	pub.Close(ctx)
 
 	// Playing n frames in order sends the clip's keyframes among them.
 	clipFrames := ffprobeFrames(t, testClip)

@@ -3,7 +3,6 @@
 package native_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core/videoroom"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
@@ -28,37 +28,11 @@ func TestInProcessKeyframes(t *testing.T) {
 		return
 	}
 	_, ctx, _, s := mediaSetup(t, 60*time.Second)
-	h, err := videoroom.Attach(ctx, s)
-	require.NoError(t, err)
-	created, err := h.Create(ctx, videoroom.RoomOptions{Description: "keyframes", Publishers: 1, VideoCodec: "vp8"})
-	require.NoError(t, err)
-	room := created.Room
-
+	room := mediabench.Room(t, ctx, s)
 	src, err := native.TestPatternSource(native.TestPatternOptions{Video: true, Width: 320, Height: 240, KeyframeInterval: 600})
 	require.NoError(t, err)
-	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: "pattern"})
-	require.NoError(t, err)
-	pubPeer := netnsPeer(t)
-	for _, tr := range src.Tracks() {
-		_, err := pubPeer.AddTrack(tr)
-		require.NoError(t, err)
-	}
-	connected := waitConnected(pubPeer)
-	_, err = pub.PublishPeer(ctx, pubPeer, videoroom.PublishOptions{}, nil)
-	require.NoError(t, err)
-	select {
-	case <-connected:
-	case <-ctx.Done():
-		t.Fatal("publisher not connected")
-	}
-	waitWebRTCUp(t, ctx, pub.Events())
-	runCtx, stop := context.WithCancel(ctx)
-	ran := make(chan error, 1)
-	go func() { ran <- src.Run(runCtx) }()
-	defer func() {
-		stop()
-		<-ran
-	}()
+	pub := mediabench.Publish(t, ctx, s, room, src)
+	defer pub.Close(ctx)
 
 	sent := func() native.TrackStats { return src.Stats()[0] }
 	for i := range 3 {
@@ -71,9 +45,9 @@ func TestInProcessKeyframes(t *testing.T) {
 		require.NoError(t, err)
 		kf := &firstKeyframe{got: make(chan struct{})}
 		joinedAt := sent().Frames
-		sub, err := subscribeOn(ctx, h, room, pub.ParticipantID(), netnsPeer(t), kf.push)
+		sub, err := mediabench.SubscribeOn(ctx, h, room, pub.Feed(), mediabench.Peer(t), mediabench.Receive{OnPacket: kf.push})
 		if sub != nil {
-			defer sub.close(ctx)
+			defer sub.Close(ctx)
 		}
 		require.NoError(t, err)
 		select {
@@ -88,7 +62,7 @@ func TestInProcessKeyframes(t *testing.T) {
 		assert.Less(t, after.Frames-joinedAt, uint64(150), "subscriber %d: frames sent from the join to its first keyframe (the regular one is 600 frames apart)", i)
 		assert.Greater(t, after.KeyframeRequests, before.KeyframeRequests, "subscriber %d: Janus asked for a keyframe", i)
 		assert.Greater(t, after.Keyframes, before.Keyframes, "subscriber %d: the source answered", i)
-		sub.close(ctx)
+		sub.Close(ctx)
 	}
 	st := sent()
 	assert.Less(t, st.Keyframes, st.Frames/10, "keyframes only when asked: %+v", st)

@@ -59,6 +59,7 @@ type rtpSourceTrack struct {
 	*webrtc.TrackLocalStaticRTP
 	c      *counter
 	wanted *atomic.Bool
+	wake   chan struct{} // with wanted: the encoder makes its next frame at once
 }
 
 // RequestKeyframe counts the request and, for an encoder in this process,
@@ -67,5 +68,9 @@ func (t rtpSourceTrack) RequestKeyframe() {
 	t.c.keyframeRequested()
 	if t.wanted != nil {
 		t.wanted.Store(true)
+		select {
+		case t.wake <- struct{}{}:
+		default: // already woken
+		}
 	}
 }

@@ -5,7 +5,6 @@ package native_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,20 +12,17 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/pion/rtp"
-	"github.com/pion/rtp/codecs"
-	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media/samplebuilder"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gojanus/gojanus/core"
-	"github.com/gojanus/gojanus/core/videoroom"
+	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
@@ -59,50 +55,42 @@ func benchMedia(b *testing.B, name string, fn func(b *testing.B)) {
 	})
 }
 
+// publishFile starts a Janus in the namespace (mediabench.Setup, bounded
+// by timeout), creates a VP8 room and publishes the IVF file path in a
+// loop into it; the caller closes the publisher.
+func publishFile(b *testing.B, timeout time.Duration, path string) (*janusserver.Server, context.Context, *core.Session, core.ID, *mediabench.Publisher) {
+	b.Helper()
+	srv, ctx, _, s := mediabench.Setup(b, timeout)
+	room := mediabench.Room(b, ctx, s)
+	src, err := native.FileSource(native.FileOptions{Loop: true}, path)
+	require.NoError(b, err)
+	return srv, ctx, s, room, mediabench.Publish(b, ctx, s, room, src)
+}
+
 // benchFirstFrame measures, for 5 subscribers one after another, the time
-// from the subscriber's join request to the first complete VP8 keyframe
-// assembled from the RTP it receives (pion's samplebuilder and VP8
-// depacketizer), that is the first frame a decoder could show; the frame
-// counts as complete when its last packet arrives. The publisher already
-// sends the test clip in a loop. A file cannot make a keyframe when Janus
-// asks for one (PLI), so the figure includes the wait for the clip's next
-// keyframe (one a second); the subscribers join at random offsets within
-// that second. Reports the median as ms and the worst as max-ms.
+// from the subscriber's join request to its first frame (see
+// mediabench.Join: the first complete VP8 keyframe assembled from the RTP
+// it receives, decoded with libvpx under the build tag mediadevices). The
+// publisher already sends the test clip in a loop; the subscribers join at
+// random offsets within the clip's keyframe interval (a second), since a
+// file source that cannot jump to a keyframe makes them wait for its next
+// one. Reports the median as ms and the worst as max-ms.
 func benchFirstFrame(b *testing.B) {
-	_, ctx, _, s := mediaSetup(b, 2*time.Minute)
-	room := benchRoom(b, ctx, s)
-	pub := startPublisher(b, ctx, s, room, testClip)
-	defer pub.close(ctx)
+	_, ctx, s, room, pub := publishFile(b, 2*time.Minute, testClip)
+	defer pub.Close(ctx)
 
 	const subscribers = 5
 	var firstFrame, connected, firstPacket []time.Duration
 	for i := range subscribers {
-		// Join at a random point of the clip's keyframe interval.
-		time.Sleep(time.Duration(rand.Int64N(int64(time.Second))))
-		kf := newKeyframeWatch()
-		peer := netnsPeer(b)
-		h, err := videoroom.Attach(ctx, s)
-		require.NoError(b, err)
-		start := time.Now()
-		sub, err := subscribeOn(ctx, h, room, pub.pub.ParticipantID(), peer, kf.push)
-		require.NoError(b, err)
-		var at time.Time
-		select {
-		case at = <-kf.keyframe:
-		case <-time.After(30 * time.Second):
-			b.Fatalf("subscriber %d: no complete keyframe within 30 s", i)
-		}
-		firstFrame = append(firstFrame, at.Sub(start))
-		connected = append(connected, sub.connectedAt().Sub(start))
-		firstPacket = append(firstPacket, kf.firstPacket().Sub(start))
-		sub.close(ctx)
+		j, err := mediabench.FirstFrame(b, ctx, s, room, pub.Feed(), mediabench.JoinDelay(), 30*time.Second)
+		require.NoError(b, err, "subscriber %d", i)
+		firstFrame = append(firstFrame, j.Frame)
+		connected = append(connected, j.Connected)
+		firstPacket = append(firstPacket, j.FirstPacket)
 	}
-	b.Logf("join to connected: %v; to first RTP packet: %v; to first complete keyframe: %v",
-		roundAll(connected), roundAll(firstPacket), roundAll(firstFrame))
-	slices.Sort(firstFrame)
-	b.ReportMetric(0, "ns/op")
-	b.ReportMetric(ms(firstFrame[len(firstFrame)/2]), "ms")
-	b.ReportMetric(ms(firstFrame[len(firstFrame)-1]), "max-ms")
+	b.Logf("join to connected: %v; to first RTP packet: %v; to first frame (decoded: %v): %v",
+		mediabench.RoundAll(connected), mediabench.RoundAll(firstPacket), mediabench.DecodesFrames, mediabench.RoundAll(firstFrame))
+	mediabench.SpreadOf(firstFrame).Report(b)
 }
 
 // benchPublishCPU measures the CPU the process spends publishing a
@@ -113,17 +101,15 @@ func benchFirstFrame(b *testing.B) {
 // spent meanwhile.
 func benchPublishCPU(b *testing.B) {
 	clip := oneMbitClip(b)
-	srv, ctx, _, s := mediaSetup(b, 2*time.Minute)
-	room := benchRoom(b, ctx, s)
-	pub := startPublisher(b, ctx, s, room, clip)
-	defer pub.close(ctx)
+	srv, ctx, _, _, pub := publishFile(b, 2*time.Minute, clip)
+	defer pub.Close(ctx)
 
 	const window = 10 * time.Second
-	ru0, t0, bytes0 := rusage(b), time.Now(), pub.videoBytes()
-	janus0, janusOK := procCPU(srv.Pid())
+	ru0, t0, bytes0 := mediabench.Rusage(b), time.Now(), pub.Video().Bytes
+	janus0, janusOK := mediabench.ProcCPU(srv.Pid())
 	time.Sleep(window)
-	ru1, t1, bytes1 := rusage(b), time.Now(), pub.videoBytes()
-	janus1, _ := procCPU(srv.Pid())
+	ru1, t1, bytes1 := mediabench.Rusage(b), time.Now(), pub.Video().Bytes
+	janus1, _ := mediabench.ProcCPU(srv.Pid())
 	wall := t1.Sub(t0)
 	cpu := ru1 - ru0
 	b.ReportMetric(0, "ns/op")
@@ -151,17 +137,15 @@ var maxSubscriberSteps = []int{1, 2, 4, 8, 16, 32, 64, 96, 128, 160, 192, 256}
 func benchMaxSubscribers(b *testing.B) {
 	clip := oneMbitClip(b)
 	begin := time.Now()
-	srv, ctx, _, s := mediaSetup(b, 3*time.Minute)
-	room := benchRoom(b, ctx, s)
-	pub := startPublisher(b, ctx, s, room, clip)
-	defer pub.close(ctx)
+	srv, ctx, s, room, pub := publishFile(b, 3*time.Minute, clip)
+	defer pub.Close(ctx)
 
-	var subs []*benchSubscriber
+	var subs []*countedSubscriber
 	defer func() {
 		var g errgroup.Group
 		g.SetLimit(16)
 		for _, sub := range subs {
-			g.Go(func() error { sub.close(ctx); return nil })
+			g.Go(func() error { sub.Close(ctx); return nil })
 		}
 		_ = g.Wait()
 	}()
@@ -178,7 +162,7 @@ func benchMaxSubscribers(b *testing.B) {
 			break
 		}
 		stepStart := time.Now()
-		added, err := addSubscribers(b, ctx, s, room, pub.pub.ParticipantID(), n-len(subs))
+		added, err := addSubscribers(b, ctx, s, room, pub.Feed(), n-len(subs))
 		subs = append(subs, added...)
 		if err != nil {
 			steps = append(steps, fmt.Sprintf("%d: %v", n, err))
@@ -191,14 +175,14 @@ func benchMaxSubscribers(b *testing.B) {
 		for _, sub := range subs {
 			sub.count.reset()
 		}
-		cpu0, t0 := rusage(b), time.Now()
-		janus0, _ := procCPU(srv.Pid())
+		cpu0, t0 := mediabench.Rusage(b), time.Now()
+		janus0, _ := mediabench.ProcCPU(srv.Pid())
 		drops0 := udpRcvbufErrors()
 		time.Sleep(window)
-		janus1, _ := procCPU(srv.Pid())
+		janus1, _ := mediabench.ProcCPU(srv.Pid())
 		drops := udpRcvbufErrors() - drops0
 		wall := time.Since(t0).Seconds()
-		cpu := 100 * (rusage(b) - cpu0).Seconds() / wall
+		cpu := 100 * (mediabench.Rusage(b) - cpu0).Seconds() / wall
 		janusCPU := 100 * (janus1 - janus0).Seconds() / wall
 		results := make([]seqResult, len(subs))
 		for i, sub := range subs {
@@ -233,22 +217,27 @@ func benchMaxSubscribers(b *testing.B) {
 	b.ReportMetric(float64(passed), "subscribers")
 }
 
+// countedSubscriber is a subscriber whose packets a seqCounter counts.
+type countedSubscriber struct {
+	*mediabench.Subscriber
+	count *seqCounter
+}
+
 // addSubscribers subscribes n more PeerConnections to feed, eight at a
 // time, and waits until each is connected and Janus reports it up.
-func addSubscribers(b *testing.B, ctx context.Context, s *core.Session, room, feed core.ID, n int) ([]*benchSubscriber, error) {
+func addSubscribers(b *testing.B, ctx context.Context, s *core.Session, room, feed core.ID, n int) ([]*countedSubscriber, error) {
 	var mu sync.Mutex
-	var out []*benchSubscriber
+	var out []*countedSubscriber
 	var g errgroup.Group
 	g.SetLimit(8)
 	for range n {
-		peer := netnsPeer(b) // here: it may fail the benchmark
+		peer := mediabench.Peer(b) // here: it may fail the benchmark
 		g.Go(func() error {
 			c := &seqCounter{}
-			sub, err := subscribe(ctx, s, room, feed, peer, c.add)
+			sub, err := mediabench.Subscribe(ctx, s, room, feed, peer, mediabench.Receive{OnPacket: c.add})
 			if sub != nil {
-				sub.count = c
 				mu.Lock()
-				out = append(out, sub)
+				out = append(out, &countedSubscriber{sub, c})
 				mu.Unlock()
 			}
 			if err != nil {
@@ -256,257 +245,10 @@ func addSubscribers(b *testing.B, ctx context.Context, s *core.Session, room, fe
 			}
 			wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			defer cancel()
-			return sub.wait(wctx)
+			return sub.Wait(wctx)
 		})
 	}
 	return out, g.Wait()
-}
-
-// benchRoom creates a VP8 room, destroyed when the benchmark ends.
-func benchRoom(b *testing.B, ctx context.Context, s *core.Session) core.ID {
-	b.Helper()
-	admin, err := videoroom.Attach(ctx, s)
-	require.NoError(b, err)
-	created, err := admin.Create(ctx, videoroom.RoomOptions{Description: "media benchmark", Publishers: 2, VideoCodec: "vp8"})
-	require.NoError(b, err)
-	b.Cleanup(func() {
-		_, _ = admin.Destroy(context.WithoutCancel(ctx), videoroom.DestroyOptions{Room: created.Room})
-	})
-	return created.Room
-}
-
-// benchPublisher publishes one IVF file in a loop into a room.
-type benchPublisher struct {
-	pub    *videoroom.Publisher
-	peer   *native.Peer
-	src    native.Source
-	cancel context.CancelFunc
-	done   chan error
-}
-
-// startPublisher joins room as a publisher, publishes path in a loop and
-// returns once the PeerConnection is up on both sides and the file plays.
-func startPublisher(b *testing.B, ctx context.Context, s *core.Session, room core.ID, path string) *benchPublisher {
-	b.Helper()
-	src, err := native.FileSource(native.FileOptions{Loop: true}, path)
-	require.NoError(b, err)
-	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: "bench"})
-	require.NoError(b, err)
-	peer := netnsPeer(b)
-	for _, tr := range src.Tracks() {
-		_, err := peer.AddTrack(tr)
-		require.NoError(b, err)
-	}
-	connected := waitConnected(peer)
-	_, err = pub.PublishPeer(ctx, peer, videoroom.PublishOptions{}, nil)
-	require.NoError(b, err)
-	select {
-	case <-connected:
-	case <-ctx.Done():
-		b.Fatal("publisher not connected")
-	}
-	require.NoError(b, waitUp(ctx, pub.Events()), "publisher webrtcup")
-	runCtx, cancel := context.WithCancel(ctx)
-	p := &benchPublisher{pub: pub, peer: peer, src: src, cancel: cancel, done: make(chan error, 1)}
-	go func() { p.done <- src.Run(runCtx) }()
-	return p
-}
-
-// videoBytes is how many bytes of video frames the source wrote so far.
-func (p *benchPublisher) videoBytes() uint64 {
-	var n uint64
-	for _, st := range p.src.Stats() {
-		n += st.Bytes
-	}
-	return n
-}
-
-// close stops the publisher: the PeerConnection first (see
-// JANUS-NOTES.md), then the source, then it leaves the room.
-func (p *benchPublisher) close(ctx context.Context) {
-	_ = p.peer.Close()
-	p.cancel()
-	<-p.done
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	_ = p.pub.Leave(ctx)
-	_ = p.pub.Detach(ctx)
-}
-
-// benchSubscriber is one subscription whose received RTP goes to a
-// callback, from a goroutine that ends when the PeerConnection closes.
-type benchSubscriber struct {
-	peer      *native.Peer
-	sub       *videoroom.Subscriber
-	connected <-chan struct{}
-	count     *seqCounter
-
-	mu        sync.Mutex
-	closed    bool
-	readers   sync.WaitGroup
-	connectAt time.Time
-}
-
-// subscribe attaches a handle and subscribes it to feed with peer (see
-// subscribeOn).
-func subscribe(ctx context.Context, s *core.Session, room, feed core.ID, peer *native.Peer, onPacket func(*rtp.Packet, time.Time)) (*benchSubscriber, error) {
-	h, err := videoroom.Attach(ctx, s)
-	if err != nil {
-		_ = peer.Close()
-		return nil, err
-	}
-	return subscribeOn(ctx, h, room, feed, peer, onPacket)
-}
-
-// subscribeOn sends a subscriber join for every stream of feed on h,
-// answers Janus's offer with peer and passes every RTP packet received,
-// with its arrival time, to onPacket (from one goroutine per track). The
-// subscriber is returned (to be closed) even when the negotiation failed
-// after the join.
-func subscribeOn(ctx context.Context, h *videoroom.Handle, room, feed core.ID, peer *native.Peer, onPacket func(*rtp.Packet, time.Time)) (*benchSubscriber, error) {
-	bs := &benchSubscriber{peer: peer}
-	pc := bs.peer.PeerConnection()
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		bs.mu.Lock()
-		if bs.closed {
-			bs.mu.Unlock()
-			return
-		}
-		bs.readers.Add(1)
-		bs.mu.Unlock()
-		defer bs.readers.Done()
-		for {
-			pkt, _, err := tr.ReadRTP()
-			if err != nil {
-				return
-			}
-			onPacket(pkt, time.Now())
-		}
-	})
-	connected := make(chan struct{})
-	var once sync.Once
-	bs.peer.OnStateChange(func(st string) {
-		if st == "connected" {
-			once.Do(func() {
-				bs.mu.Lock()
-				bs.connectAt = time.Now()
-				bs.mu.Unlock()
-				close(connected)
-			})
-		}
-	})
-	bs.connected = connected
-	sub, att, err := h.JoinAsSubscriber(ctx, videoroom.SubscriberJoin{Room: room, Streams: []videoroom.SubscribeStream{{Feed: feed}}})
-	if err != nil {
-		_ = h.Detach(context.WithoutCancel(ctx))
-		_ = bs.peer.Close()
-		return nil, err
-	}
-	bs.sub = sub
-	core.LinkCandidates(ctx, sub.Handle.Handle, bs.peer, nil)
-	if err := sub.Renegotiate(ctx, bs.peer, att.JSEP); err != nil {
-		return bs, err
-	}
-	return bs, nil
-}
-
-// wait waits until the subscriber's PeerConnection is connected and Janus
-// reports it up.
-func (bs *benchSubscriber) wait(ctx context.Context) error {
-	select {
-	case <-bs.connected:
-	case <-ctx.Done():
-		return fmt.Errorf("subscriber not connected: %w", ctx.Err())
-	}
-	return waitUp(ctx, bs.sub.Events())
-}
-
-// connectedAt is when the PeerConnection became connected (zero if not).
-func (bs *benchSubscriber) connectedAt() time.Time {
-	bs.mu.Lock()
-	defer bs.mu.Unlock()
-	return bs.connectAt
-}
-
-// close closes the PeerConnection, waits for its reader and detaches the
-// handle.
-func (bs *benchSubscriber) close(ctx context.Context) {
-	bs.mu.Lock()
-	bs.closed = true
-	bs.mu.Unlock()
-	_ = bs.peer.Close()
-	bs.readers.Wait()
-	if bs.sub != nil {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = bs.sub.Detach(ctx)
-	}
-}
-
-// keyframeWatch assembles VP8 frames from RTP and reports the arrival of
-// the last packet of the first complete keyframe.
-type keyframeWatch struct {
-	sb       *samplebuilder.SampleBuilder
-	arrival  map[uint32]time.Time // RTP timestamp -> its latest packet's arrival
-	keyframe chan time.Time
-	sent     bool
-
-	mu    sync.Mutex
-	first time.Time
-}
-
-// newKeyframeWatch returns a watch whose push takes the packets of one
-// stream, in order of arrival, from one goroutine.
-func newKeyframeWatch() *keyframeWatch {
-	return &keyframeWatch{
-		sb:       samplebuilder.New(256, &codecs.VP8Packet{}, 90000),
-		arrival:  map[uint32]time.Time{},
-		keyframe: make(chan time.Time, 1),
-	}
-}
-
-// push adds one received packet.
-func (k *keyframeWatch) push(p *rtp.Packet, at time.Time) {
-	k.mu.Lock()
-	if k.first.IsZero() {
-		k.first = at
-	}
-	k.mu.Unlock()
-	if k.sent {
-		return
-	}
-	k.arrival[p.Timestamp] = at
-	k.sb.Push(p)
-	for s := k.sb.Pop(); s != nil; s = k.sb.Pop() {
-		done, ok := k.arrival[s.PacketTimestamp]
-		delete(k.arrival, s.PacketTimestamp)
-		if ok && completeVP8Keyframe(s.Data) {
-			k.sent = true
-			k.keyframe <- done
-			return
-		}
-	}
-	if len(k.arrival) > 1024 { // timestamps of frames the builder dropped
-		clear(k.arrival)
-	}
-}
-
-// firstPacket is when the first RTP packet arrived.
-func (k *keyframeWatch) firstPacket() time.Time {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.first
-}
-
-// completeVP8Keyframe reports whether frame is a VP8 keyframe (RFC 6386
-// 9.1: frame tag with the key bit clear, start code 9d 01 2a) that holds
-// its whole first partition.
-func completeVP8Keyframe(frame []byte) bool {
-	if len(frame) < 10 || frame[0]&1 != 0 || frame[3] != 0x9d || frame[4] != 0x01 || frame[5] != 0x2a {
-		return false
-	}
-	firstPartition := (int(frame[0]) | int(frame[1])<<8 | int(frame[2])<<16) >> 5
-	return len(frame) >= 10+firstPartition
 }
 
 // seqCounter counts the RTP sequence numbers one subscriber receives in a
@@ -611,35 +353,6 @@ func oneMbitClip(b *testing.B) string {
 	return path
 }
 
-// rusage is the user+system CPU time this process used so far.
-func rusage(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	require.NoError(b, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// procCPU is the user+system CPU time process pid used so far, from
-// /proc/pid/stat (false if it cannot be read).
-func procCPU(pid int) (time.Duration, bool) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	// Fields after the command name, which is in parentheses: state is
-	// field 3, utime 14 and stime 15, in clock ticks (USER_HZ, 100).
-	s := string(data)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0, false
-	}
-	ut, err1 := strconv.ParseUint(f[11], 10, 64)
-	st, err2 := strconv.ParseUint(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	return time.Duration(ut+st) * 10 * time.Millisecond, true
-}
-
 // udpRcvbufErrors is the namespace's count of UDP datagrams dropped
 // because a socket's receive buffer was full (RcvbufErrors of
 // /proc/net/snmp; 0 if it cannot be read).
@@ -664,16 +377,4 @@ func udpRcvbufErrors() int64 {
 		}
 	}
 	return 0
-}
-
-// ms is d in milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// roundAll rounds durations to the millisecond, for logs.
-func roundAll(ds []time.Duration) []time.Duration {
-	out := make([]time.Duration, len(ds))
-	for i, d := range ds {
-		out[i] = d.Round(time.Millisecond)
-	}
-	return out
 }

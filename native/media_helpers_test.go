@@ -2,40 +2,27 @@ package native_test
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/pion/ice/v4"
-	"github.com/pion/webrtc/v4"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/internal/janusserver"
-	"github.com/gojanus/gojanus/internal/janustest"
-	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/native"
 )
 
 // mediaSetup starts a Janus that does ICE on the namespace's interface
 // (call it inside netns.Run or netns.RunBench), and returns a context
 // bounded by timeout, a client over WebSocket and a session, all released
-// when the test or benchmark ends.
+// when the test or benchmark ends (mediabench.Setup).
 func mediaSetup(t testing.TB, timeout time.Duration) (*janusserver.Server, context.Context, *core.Client, *core.Session) {
 	t.Helper()
-	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	t.Cleanup(cancel)
-	c, err := core.Dial(ctx, srv.WSURL)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
-	s, err := c.CreateSession(ctx)
-	require.NoError(t, err)
-	return srv, ctx, c, s
+	return mediabench.Setup(t, timeout)
 }
 
 // statsOf returns the statistics of recorders or forwarders.
@@ -59,36 +46,10 @@ func requireToolTB(tb testing.TB, name string) {
 	}
 }
 
-// netnsPeer is a pion Peer that does ICE on the namespace's interface
-// only (UDP4, no mDNS), closed when the test or benchmark ends.
-func netnsPeer(tb testing.TB) *native.Peer {
-	tb.Helper()
-	se := &webrtc.SettingEngine{}
-	se.SetInterfaceFilter(func(name string) bool { return name == netns.Interface })
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	p, err := native.NewPeer(native.PeerConfig{SettingEngine: se})
-	require.NoError(tb, err)
-	tb.Cleanup(func() { _ = p.Close() })
-	return p
-}
-
 // waitUp reads events until Janus reports the PeerConnection up, and
-// fails when the stream ends or ctx is done first.
+// fails when the stream ends or ctx is done first (mediabench.WaitUp).
 func waitUp(ctx context.Context, events <-chan core.Event) error {
-	for {
-		select {
-		case ev, ok := <-events:
-			if !ok {
-				return errors.New("the handle's event stream ended before webrtcup")
-			}
-			if _, up := ev.(*core.WebRTCUp); up {
-				return nil
-			}
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return mediabench.WaitUp(ctx, events)
 }
 
 // kindCounts sums one count (frames or packets) of stats by kind ("audio",

@@ -17,6 +17,12 @@ const maxLag = time.Second
 // wait returns when the next step is due (at once for the first) and
 // schedules the one after it d later; ctx.Err() if ctx ends first.
 func (p *pacer) wait(ctx context.Context, d time.Duration) error {
+	return p.waitOrWake(ctx, d, nil)
+}
+
+// waitOrWake is wait, except that a value on wake makes the step due at
+// once; the one after it is then d later.
+func (p *pacer) waitOrWake(ctx context.Context, d time.Duration, wake <-chan struct{}) error {
 	now := time.Now()
 	if p.next.IsZero() || now.Sub(p.next) > maxLag {
 		p.next = now
@@ -28,6 +34,9 @@ func (p *pacer) wait(ctx context.Context, d time.Duration) error {
 			t.Stop()
 			return ctx.Err()
 		case <-t.C:
+		case <-wake:
+			t.Stop()
+			p.next = time.Now()
 		}
 	} else if ctx.Err() != nil {
 		return ctx.Err()

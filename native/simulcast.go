@@ -78,7 +78,8 @@ type SimulcastOptions struct {
 type Simulcast struct {
 	tracks    rtpTracks
 	opts      SimulcastOptions
-	inProcess bool // the test pattern, encoded here
+	inProcess bool          // the test pattern, encoded here
+	wake      chan struct{} // a layer was asked for a keyframe (in process)
 
 	mu     sync.Mutex
 	pc     *webrtc.PeerConnection
@@ -127,7 +128,7 @@ func SimulcastSource(opts SimulcastOptions) (*Simulcast, error) {
 		opts.Input = []string{"-f", "lavfi", "-i",
 			fmt.Sprintf("testsrc=size=%dx%d:rate=30", opts.Layers[0].Width, opts.Layers[0].Height)}
 	}
-	s := &Simulcast{opts: opts, inProcess: inProcess}
+	s := &Simulcast{opts: opts, inProcess: inProcess, wake: make(chan struct{}, 1)}
 	for _, l := range opts.Layers {
 		tr, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
 			opts.TrackID, opts.StreamID, webrtc.WithRTPStreamID(l.RID))
@@ -136,7 +137,7 @@ func SimulcastSource(opts SimulcastOptions) (*Simulcast, error) {
 		}
 		t := newRTPTrack(tr, &counter{id: l.RID, kind: "video", codec: webrtc.MimeTypeVP8})
 		if inProcess {
-			t.answerKeyframes()
+			t.answerKeyframes(s.wake)
 		}
 		s.tracks = append(s.tracks, t)
 	}

@@ -31,9 +31,12 @@ func newRTPTrack(tr *webrtc.TrackLocalStaticRTP, c *counter) rtpTrack {
 }
 
 // answerKeyframes makes the track's keyframe requests set the returned
-// flag, which an encoder in this process reads before each frame.
-func (t *rtpTrack) answerKeyframes() *atomic.Bool {
+// flag, which an encoder in this process reads before each frame, and
+// send a value on wake, which makes that frame come at once. Tracks may
+// share one wake channel (buffered, of capacity 1).
+func (t *rtpTrack) answerKeyframes(wake chan struct{}) *atomic.Bool {
 	t.track.wanted = new(atomic.Bool)
+	t.track.wake = wake
 	return t.track.wanted
 }
 

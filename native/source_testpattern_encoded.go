@@ -33,8 +33,9 @@ func encodedTestPattern(opts TestPatternOptions) (Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		v := &patternVideo{t: newRTPTrack(tr, &counter{id: "video", kind: "video", codec: webrtc.MimeTypeVP8}), opts: opts}
-		v.wanted = v.t.answerKeyframes()
+		v := &patternVideo{t: newRTPTrack(tr, &counter{id: "video", kind: "video", codec: webrtc.MimeTypeVP8}), opts: opts,
+			wake: make(chan struct{}, 1)}
+		v.t.answerKeyframes(v.wake)
 		parts = append(parts, v)
 	}
 	if opts.Audio {
@@ -96,8 +97,11 @@ func (l *videoLayer) step() error {
 func (l *videoLayer) Close() { l.enc.Close() }
 
 // runLayers sends the layers' frames in step, paced at fps, until ctx is
-// done or a write fails.
-func runLayers(ctx context.Context, layers []*videoLayer, fps float64) error {
+// done or a write fails. A keyframe request (a value on wake) makes the
+// next frames at once rather than at their time, so that the keyframe
+// leaves within the time it takes to encode it; the frames after come
+// one interval later.
+func runLayers(ctx context.Context, layers []*videoLayer, fps float64, wake <-chan struct{}) error {
 	defer func() {
 		for _, l := range layers {
 			l.Close()
@@ -106,7 +110,7 @@ func runLayers(ctx context.Context, layers []*videoLayer, fps float64) error {
 	d := time.Duration(float64(time.Second) / fps)
 	var p pacer
 	for {
-		if err := p.wait(ctx, d); err != nil {
+		if err := p.waitOrWake(ctx, d, wake); err != nil {
 			return err
 		}
 		for _, l := range layers {
@@ -119,10 +123,10 @@ func runLayers(ctx context.Context, layers []*videoLayer, fps float64) error {
 
 // patternVideo is the video track of the in-process test pattern.
 type patternVideo struct {
-	t      rtpTrack
-	wanted *atomic.Bool
-	opts   TestPatternOptions
-	ran    atomic.Bool
+	t    rtpTrack
+	wake chan struct{}
+	opts TestPatternOptions
+	ran  atomic.Bool
 }
 
 func (v *patternVideo) Tracks() []webrtc.TrackLocal { return rtpTracks{v.t}.Tracks() }
@@ -137,7 +141,7 @@ func (v *patternVideo) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return runLayers(ctx, []*videoLayer{l}, v.opts.FrameRate)
+	return runLayers(ctx, []*videoLayer{l}, v.opts.FrameRate, v.wake)
 }
 
 // runEncoded sends the simulcast layers from the in-process test pattern,
@@ -159,7 +163,7 @@ func (s *Simulcast) runEncoded(ctx context.Context, tracks rtpTracks) error {
 		}
 		layers = append(layers, vl)
 	}
-	return runLayers(ctx, layers, 30)
+	return runLayers(ctx, layers, 30, s.wake)
 }
 
 // toneAudio is the audio track of the in-process test pattern: a sine

@@ -18,21 +18,14 @@ import (
 	"github.com/gojanus/gojanus/core/videoroom"
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
 
-// waitConnected returns a channel closed when peer reports "connected".
-func waitConnected(peer *native.Peer) <-chan struct{} {
-	ch := make(chan struct{})
-	var once sync.Once
-	peer.OnStateChange(func(st string) {
-		if st == "connected" {
-			once.Do(func() { close(ch) })
-		}
-	})
-	return ch
-}
+// waitConnected returns a channel closed when peer reports "connected"
+// (mediabench.WaitConnected).
+func waitConnected(peer *native.Peer) <-chan struct{} { return mediabench.WaitConnected(peer) }
 
 // recordingSubscriber is a subscriber PeerConnection that records every
 // track it receives into dir.

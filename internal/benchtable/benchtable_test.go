@@ -137,3 +137,26 @@ BenchmarkNodeStart/node-start/janode-2   1   113 connect-ms
 		}
 	}
 }
+
+// TestMarkdownJoin checks the join section: a row per publisher, the
+// subscribers as columns, and the ratio to janus.js.
+func TestMarkdownJoin(t *testing.T) {
+	rs, err := Parse(strings.NewReader(`BenchmarkJoin/first-frame/gojanus-test-publisher/gojanus-2 1 800 ms 1200 max-ms
+BenchmarkJoin/first-frame/gojanus-test-publisher/janusjs-2 1 400 ms 900 max-ms
+BenchmarkJoin/first-frame/janusjs-camera-publisher/gojanus-2 1 70 ms 120 max-ms
+BenchmarkJoin/pli-to-keyframe/gojanus-2 1 450 ms 990 max-ms
+BenchmarkJoin/publish-cpu-test/gojanus-2 1 30 cpu-%
+`))
+	require.NoError(t, err)
+	require.Len(t, rs, 5)
+	assert.Equal(t, Result{Group: "Join", Scenario: "first-frame/gojanus-test-publisher", Client: "janusjs",
+		Metrics: map[string]float64{"ms": 400, "max-ms": 900}, Units: []string{"ms", "max-ms"}}, rs[1])
+	md := Markdown(rs)
+	assert.Contains(t, md, "**Joining a VideoRoom")
+	assert.Contains(t, md, "| Scenario | Unit | gojanus | janusjs | gojanus ÷ janusjs |")
+	assert.Contains(t, md, "| first-frame/gojanus-test-publisher | ms | 800 | 400 | 2.0× |")
+	assert.Contains(t, md, "| first-frame/janusjs-camera-publisher | max-ms | 120 | | |")
+	assert.Contains(t, md, "| pli-to-keyframe | ms | 450 | | |")
+	assert.Contains(t, md, "| publish-cpu-test | cpu-% | 30.0 | | |")
+	assert.NotContains(t, md, "Core path", "no join row falls into the catch-all table")
+}

@@ -12,13 +12,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gojanus/gojanus/internal/benchtable"
 	"github.com/gojanus/gojanus/internal/janustest"
-	"github.com/gojanus/gojanus/internal/nodejs"
 	"github.com/gojanus/gojanus/internal/webserve"
 )
 
@@ -138,24 +136,11 @@ func runPageLoad(b *testing.B, dir string, env map[string]string) (map[string]ma
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), pageLoadTimeout)
 	defer cancel()
-	mark := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	cmd := nodejs.Command(ctx, "pageload.mjs")
-	cmd.Dir = dir
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Env = append(cmd.Env, envMark+"="+mark)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
-	cmd.WaitDelay = 5 * time.Second
+	mark := newMark()
+	cmd := nodeCommand(ctx, dir, mark, env, "pageload.mjs")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	defer func() {
-		if cmd.Process != nil {
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		}
-		killMarked(mark)
-	}()
+	defer killNode(cmd, mark)
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("timed out after %v: %w", pageLoadTimeout, err)

@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -100,39 +101,23 @@ func TestBrowserDemo(t *testing.T) {
 	if build == "" {
 		t.Fatalf("%s is not set: the outer test process builds the wasm", envBuild)
 	}
-	chromium, err := chromiumPath()
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
-	tmp := t.TempDir()
-	for _, d := range []string{"tmp", "config", "cache"} {
-		if err := os.Mkdir(filepath.Join(tmp, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	web := httptest.NewServer(webHandler(root, build, filepath.Join(tmp, "tmp")))
+	env, scratch := chromiumEnv(t)
+	web := httptest.NewServer(webHandler(root, build, scratch))
 	t.Cleanup(web.Close)
-	env := map[string]string{
-		"GOJANUS_PAGE_URL":                 web.URL + "/",
-		janustest.EnvWS:                    srv.WSURL,
-		janustest.EnvHTTP:                  srv.HTTPURL,
-		"GOJANUS_CHROMIUM":                 chromium,
-		"GOJANUS_CLI":                      filepath.Join(build, "gojanus"),
-		"GOJANUS_MEDIA":                    filepath.Join(root, "testdata", "media"),
-		"GOJANUS_ICE_INTERFACE":            netns.Interface,
-		"GOJANUS_ICE_ADDR":                 netns.Addr,
-		"GOJANUS_TEST_TMP":                 filepath.Join(tmp, "tmp"),
-		"TMPDIR":                           filepath.Join(tmp, "tmp"),
-		"XDG_CONFIG_HOME":                  filepath.Join(tmp, "config"),
-		"XDG_CACHE_HOME":                   filepath.Join(tmp, "cache"),
-		"NODE_OPTIONS":                     "",
-		"NO_COLOR":                         "1",
-		"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
-	}
+	maps.Copy(env, map[string]string{
+		"GOJANUS_PAGE_URL":      web.URL + "/",
+		janustest.EnvWS:         srv.WSURL,
+		janustest.EnvHTTP:       srv.HTTPURL,
+		"GOJANUS_CLI":           filepath.Join(build, "gojanus"),
+		"GOJANUS_MEDIA":         filepath.Join(root, "testdata", "media"),
+		"GOJANUS_ICE_INTERFACE": netns.Interface,
+		"GOJANUS_ICE_ADDR":      netns.Addr,
+		"GOJANUS_TEST_TMP":      scratch,
+	})
 	start := time.Now()
-	err = runSuite(t, filepath.Join(root, browserTestDir), env)
+	err := runSuite(t, filepath.Join(root, browserTestDir), env)
 	t.Logf("browser suite: %.1f s", time.Since(start).Seconds())
 	if err != nil {
 		t.Fatalf("node --test in %s: %v", browserTestDir, err)
@@ -144,20 +129,58 @@ func TestBrowserDemo(t *testing.T) {
 // command into a temporary folder that the namespace run gets in envBuild.
 func prepare(t *testing.T) {
 	t.Helper()
-	janustest.RequireJanus(t)
-	checkTools(t)
-	if _, err := exec.LookPath("ffprobe"); err != nil {
-		janustest.Missing(t, "ffprobe not found (apt-get install ffmpeg)")
-	}
-	root := janustest.ModuleRoot(t)
-	npmInstall(t, filepath.Join(root, browserTestDir))
-
-	build := t.TempDir()
+	root, build := prepareOutside(t, "ffprobe")
 	start := time.Now()
 	buildWasm(t, root, build, webserve.Fast)
 	goBuild(t, root, nil, "-o", filepath.Join(build, "gojanus"), "./native/cmd/gojanus")
 	t.Logf("built gojanus.wasm and gojanus in %.1f s", time.Since(start).Seconds())
-	t.Setenv(envBuild, build)
+}
+
+// prepareOutside runs outside the namespace, where the network is: it
+// checks Janus, Chromium, Node and the media tool (from ffmpeg's
+// package), installs the suite's npm packages and returns the module root
+// and a new temporary folder for what the namespace run needs, which gets
+// it in envBuild.
+func prepareOutside(tb testing.TB, tool string) (root, build string) {
+	tb.Helper()
+	janustest.RequireJanus(tb)
+	checkTools(tb)
+	if _, err := exec.LookPath(tool); err != nil {
+		janustest.Missing(tb, "%s not found (apt-get install ffmpeg)", tool)
+	}
+	root = janustest.ModuleRoot(tb)
+	npmInstall(tb, filepath.Join(root, browserTestDir))
+	build = tb.TempDir()
+	tb.Setenv(envBuild, build)
+	return root, build
+}
+
+// chromiumEnv returns the environment of a node script that runs
+// Chromium inside the namespace (lib.mjs): the Chromium binary, and
+// temporary, configuration and cache folders of its own in a new
+// temporary folder; scratch is the temporary one, where tests may write
+// pages. The caller adds the page URL and the Janus.
+func chromiumEnv(tb testing.TB) (env map[string]string, scratch string) {
+	tb.Helper()
+	chromium, err := chromiumPath()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmp := tb.TempDir()
+	for _, d := range []string{"tmp", "config", "cache"} {
+		if err := os.Mkdir(filepath.Join(tmp, d), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return map[string]string{
+		"GOJANUS_CHROMIUM":                 chromium,
+		"TMPDIR":                           filepath.Join(tmp, "tmp"),
+		"XDG_CONFIG_HOME":                  filepath.Join(tmp, "config"),
+		"XDG_CACHE_HOME":                   filepath.Join(tmp, "cache"),
+		"NODE_OPTIONS":                     "",
+		"NO_COLOR":                         "1",
+		"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
+	}, filepath.Join(tmp, "tmp")
 }
 
 // gocmd is the go command: go test puts its GOROOT/bin first in PATH.
@@ -194,8 +217,20 @@ func buildWasm(tb testing.TB, root, build string, level webserve.Level) {
 	if err := os.WriteFile(filepath.Join(build, "wasm_exec.js"), b, 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	// janus.js and webrtc-adapter, from the suite's node_modules (npm
-	// packages installed before).
+	copyJanusJS(tb, root, build)
+	// All served compressed, as production would (see internal/webserve).
+	for _, f := range []string{"gojanus.wasm", "wasm_exec.js", "lib/janus.js", "lib/adapter.js"} {
+		if _, _, err := webserve.Precompress(filepath.Join(build, f), level); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// copyJanusJS copies janus.js and webrtc-adapter from the suite's
+// node_modules (npm packages installed before) into build/lib, where
+// webHandler serves them.
+func copyJanusJS(tb testing.TB, root, build string) {
+	tb.Helper()
 	suite := filepath.Join(root, browserTestDir, "node_modules")
 	if err := os.MkdirAll(filepath.Join(build, "lib"), 0o755); err != nil {
 		tb.Fatal(err)
@@ -209,12 +244,6 @@ func buildWasm(tb testing.TB, root, build string, level webserve.Level) {
 			tb.Fatalf("%v (are the npm packages of %s installed?)", err, browserTestDir)
 		}
 		if err := os.WriteFile(filepath.Join(build, "lib", dst), b, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	// All served compressed, as production would (see internal/webserve).
-	for _, f := range []string{"gojanus.wasm", "wasm_exec.js", "lib/janus.js", "lib/adapter.js"} {
-		if _, _, err := webserve.Precompress(filepath.Join(build, f), level); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -294,7 +323,7 @@ func runSuite(t *testing.T, dir string, env map[string]string) error {
 	if n := killStale(); n > 0 {
 		t.Logf("killed %d process(es) left by an earlier run that died", n)
 	}
-	mark := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	mark := newMark()
 	limit := suiteTimeout
 	if v := os.Getenv("GOJANUS_BROWSER_SUITE_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -315,28 +344,12 @@ func runSuite(t *testing.T, dir string, env map[string]string) error {
 	for _, f := range files {
 		args = append(args, filepath.Base(f))
 	}
-	cmd := nodejs.Command(ctx, args...)
-	cmd.Dir = dir
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Env = append(cmd.Env, envMark+"="+mark)
-	// Should this process die, node gets SIGTERM, on which playwright
-	// closes Chromium and the suite kills the commands it started.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	cmd.Cancel = func() error {
-		// Let playwright close the browser, then make sure.
-		return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-	}
-	cmd.WaitDelay = 5 * time.Second
+	cmd := nodeCommand(ctx, dir, mark, env, args...)
 	lw := &lineWriter{t: t}
 	cmd.Stdout, cmd.Stderr = lw, lw
 	defer func() {
 		lw.flush()
-		if cmd.Process != nil {
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		}
-		if n := killMarked(mark); n > 0 {
+		if n := killNode(cmd, mark); n > 0 {
 			t.Logf("killed %d leftover process(es) of the suite", n)
 		}
 	}()
@@ -345,6 +358,40 @@ func runSuite(t *testing.T, dir string, env map[string]string) error {
 		return fmt.Errorf("timed out after %v: %w", limit, err)
 	}
 	return err
+}
+
+// newMark returns a value of envMark of its own, for one node process
+// and what it starts.
+func newMark() string {
+	return strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+}
+
+// nodeCommand returns a command running node with args in dir, with env
+// and envMark=mark added to the environment, in a process group of its
+// own. Should this process die, node gets SIGTERM, on which playwright
+// closes Chromium; when ctx ends, the group gets SIGTERM (playwright
+// closes the browser), and node is killed 5 s later if still there.
+func nodeCommand(ctx context.Context, dir, mark string, env map[string]string, args ...string) *exec.Cmd {
+	cmd := nodejs.Command(ctx, args...)
+	cmd.Dir = dir
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Env = append(cmd.Env, envMark+"="+mark)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	return cmd
+}
+
+// killNode makes sure nothing of a nodeCommand survives: it kills its
+// process group and every process carrying its mark (Chromium runs in a
+// process group of its own), and returns how many marked ones it found.
+func killNode(cmd *exec.Cmd, mark string) int {
+	if cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	return killMarked(mark)
 }
 
 // killMarked kills every process whose environment has envMark=mark and
@@ -417,7 +464,7 @@ func isZombie(stat []byte) bool {
 
 // lineWriter logs whole lines through t.Log.
 type lineWriter struct {
-	t   *testing.T
+	t   testing.TB
 	mu  sync.Mutex
 	buf []byte
 }

@@ -119,6 +119,11 @@ func run(t *testing.T, kind string) bool {
 // the namespace it sets up the interfaces and returns true; the caller
 // measures and reports.
 //
+// A benchmark that measures several things in one run (one Janus, one
+// browser) reports them in sub-benchmarks instead: their result lines
+// are replayed outside as sub-benchmarks of b with the same names, the
+// first one with the log.
+//
 // Without root or unshare the benchmark is skipped, or fails when CI=true.
 // If the benchmark skips itself inside the namespace, it is skipped
 // outside too.
@@ -152,14 +157,14 @@ func RunBench(b *testing.B) bool {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	metrics, found, rest := benchResult(stdout.String(), b.Name())
+	metrics, found, subs, rest := benchResult(stdout.String(), b.Name())
 	if err != nil {
 		if stderr.Len() > 0 {
 			rest += "\nstderr:\n" + stderr.String()
 		}
 		b.Fatalf("netns: %s failed inside the namespace: %v\n%s", b.Name(), err, rest)
 	}
-	if !found {
+	if !found && len(subs) == 0 {
 		if strings.Contains(rest, "--- SKIP: "+b.Name()) {
 			b.Skipf("netns: skipped inside the namespace:\n%s", rest)
 		}
@@ -168,13 +173,31 @@ func RunBench(b *testing.B) bool {
 	if n := strings.Count(strings.TrimSpace(stderr.String()), "\n"); stderr.Len() > 0 {
 		rest += fmt.Sprintf("\n(%d line(s) on stderr, shown on failure)", n+1)
 	}
+	if !found {
+		// go test shows the log of a benchmark with sub-benchmarks only
+		// with -v: the first sub-benchmark carries it.
+		for i, sub := range subs {
+			b.Run(strings.TrimPrefix(sub.Name, b.Name()+"/"), func(b *testing.B) {
+				if i == 0 {
+					b.Logf("inside the namespace:\n%s", rest)
+				}
+				reportMetrics(b, sub.Metrics)
+			})
+		}
+		return false
+	}
 	b.Logf("inside the namespace:\n%s", rest)
+	reportMetrics(b, metrics)
+	return false
+}
+
+// reportMetrics reports the metrics of a result line on b.
+func reportMetrics(b *testing.B, metrics []benchtable.Metric) {
 	// The result line has no ns/op when the benchmark reported it as 0.
 	b.ReportMetric(0, "ns/op")
 	for _, m := range metrics {
 		b.ReportMetric(m.Value, m.Unit)
 	}
-	return false
 }
 
 // benchTimeout bounds one benchmark run inside the namespace.
@@ -182,17 +205,23 @@ const benchTimeout = 5 * time.Minute
 
 // benchResult finds the result line of benchmark name (with or without
 // the -GOMAXPROCS suffix) in the output of a test binary run with
-// -test.v, and returns its metrics, whether there was one, and the other
-// lines worth showing: the benchmark's own log, without the result line
-// and the go test preamble, so that a parser of the outer output does not
-// count the result twice.
-func benchResult(out, name string) ([]benchtable.Metric, bool, string) {
+// -test.v, and returns its metrics, whether there was one, the result
+// lines of its sub-benchmarks in order, and the other lines worth
+// showing: the benchmark's own log, without the result lines and the go
+// test preamble, so that a parser of the outer output does not count a
+// result twice.
+func benchResult(out, name string) ([]benchtable.Metric, bool, []benchtable.Line, string) {
 	var metrics []benchtable.Metric
 	found := false
+	var subs []benchtable.Line
 	var rest []string
 	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
 		if l, ok := benchtable.ParseLine(line); ok && l.Name == name && !found {
 			metrics, found = l.Metrics, true
+			continue
+		}
+		if l, ok := benchtable.ParseLine(line); ok && strings.HasPrefix(l.Name, name+"/") && len(l.Metrics) > 0 {
+			subs = append(subs, l)
 			continue
 		}
 		if f := strings.Fields(line); len(f) > 0 && strings.HasPrefix(f[0], "Benchmark") {
@@ -206,7 +235,7 @@ func benchResult(out, name string) ([]benchtable.Metric, bool, string) {
 		}
 		rest = append(rest, line)
 	}
-	return metrics, found, strings.Join(rest, "\n")
+	return metrics, found, subs, strings.Join(rest, "\n")
 }
 
 // Available reports why a private network namespace cannot be made here

@@ -14,16 +14,19 @@ function need(name) {
   return v;
 }
 
-/** What the Go test (internal/browsertest) passes. */
+/**
+ * What the Go test (internal/browsertest) passes, read when used: a script
+ * that needs only some (join.mjs) runs without the others.
+ */
 export const env = {
-  pageURL: need("GOJANUS_PAGE_URL"), // http://127.0.0.1:PORT/ serving web/
-  janusWS: need("GOJANUS_JANUS_WS"), // ws://127.0.0.1:PORT
-  chromium: need("GOJANUS_CHROMIUM"),
-  cli: need("GOJANUS_CLI"), // the native gojanus command
-  media: need("GOJANUS_MEDIA"), // testdata/media
-  iceInterface: need("GOJANUS_ICE_INTERFACE"), // jv0
-  iceAddr: need("GOJANUS_ICE_ADDR"), // 10.99.0.1
-  tmp: need("GOJANUS_TEST_TMP"),
+  get pageURL() { return need("GOJANUS_PAGE_URL"); }, // http://127.0.0.1:PORT/ serving web/
+  get janusWS() { return need("GOJANUS_JANUS_WS"); }, // ws://127.0.0.1:PORT
+  get chromium() { return need("GOJANUS_CHROMIUM"); },
+  get cli() { return need("GOJANUS_CLI"); }, // the native gojanus command
+  get media() { return need("GOJANUS_MEDIA"); }, // testdata/media
+  get iceInterface() { return need("GOJANUS_ICE_INTERFACE"); }, // jv0
+  get iceAddr() { return need("GOJANUS_ICE_ADDR"); }, // 10.99.0.1
+  get tmp() { return need("GOJANUS_TEST_TMP"); },
 };
 
 /**

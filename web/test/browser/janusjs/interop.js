@@ -16,6 +16,10 @@
   let remoteVideo = null; // the subscriber's video track
   let subscriber = null;
   let publisher = null;
+  // The subscriber's timeline, in performance.now() milliseconds: when its
+  // join request was sent, when Janus reported its PeerConnection up, and
+  // the metadata of the first video frame its <video> presented.
+  let timing = null;
 
   function note(what) {
     log.push(what);
@@ -210,6 +214,7 @@
           remoteVideo = track;
           const el = document.getElementById("remote");
           el.srcObject = new MediaStream([track]);
+          watchFirstFrame(el);
         } else if (remoteVideo === track) {
           remoteVideo = null;
         }
@@ -217,6 +222,7 @@
     });
     subscriber = h;
     const attached = h.next((m, jsep) => m.videoroom === "attached" && !!jsep, "attached with an offer");
+    timing = { join: performance.now(), up: null, frame: null, waiters: new Set() };
     await send(h, { request: "join", ptype: "subscriber", room, streams: [{ feed }] });
     const { msg, jsep } = await attached;
     // Receive only: no local track.
@@ -225,7 +231,50 @@
     await send(h, { request: "start", room }, answer);
     await started;
     await h.webrtcUp();
+    timing.up = timing.up ?? performance.now();
     return { streams: (msg.streams || []).map((s) => ({ mid: s.mid, type: s.type, codec: s.codec, feed: s.feed_id })) };
+  }
+
+  /**
+   * Notes the first frame el presents (requestVideoFrameCallback: the
+   * frame is decoded and handed to the compositor), once per subscription.
+   */
+  function watchFirstFrame(el) {
+    const t = timing;
+    if (!t || t.watching) {
+      return;
+    }
+    t.watching = true;
+    el.requestVideoFrameCallback((now, meta) => {
+      t.frame = meta;
+      for (const w of t.waiters) {
+        w();
+      }
+    });
+  }
+
+  /**
+   * Waits for the subscriber's first presented video frame and returns its
+   * times in milliseconds since the join request was sent: presentedMs
+   * (the frame submitted for composition, decoded), receivedMs (its last
+   * packet received, where Chromium says), upMs (webrtcup), and its size.
+   */
+  function firstFrame() {
+    const t = timing;
+    if (!t) {
+      return Promise.reject(new Error("no subscription"));
+    }
+    const result = () => ({
+      presentedMs: t.frame.presentationTime - t.join,
+      receivedMs: t.frame.receiveTime ? t.frame.receiveTime - t.join : null,
+      upMs: t.up !== null ? t.up - t.join : null,
+      width: t.frame.width,
+      height: t.frame.height,
+    });
+    if (t.frame) {
+      return Promise.resolve(result());
+    }
+    return within(new Promise((resolve) => t.waiters.add(() => resolve(result()))), STEP_MS, "the first video frame presented");
   }
 
   let control = null; // a handle for room requests
@@ -264,7 +313,7 @@
 
   /** Statistics of one kind of RTP stream ("inbound-rtp", "outbound-rtp") of a handle's video. */
   async function videoStats(h, type) {
-    const out = { framesDecoded: 0, framesEncoded: 0, framesSent: 0, packets: 0, codec: "", width: 0, height: 0 };
+    const out = { framesDecoded: 0, framesEncoded: 0, framesSent: 0, keyFramesEncoded: 0, pliCount: 0, packets: 0, codec: "", width: 0, height: 0 };
     const pc = h && h.handle && h.handle.webrtcStuff && h.handle.webrtcStuff.pc;
     if (!pc) {
       return out;
@@ -283,6 +332,8 @@
       out.framesDecoded += s.framesDecoded || 0;
       out.framesEncoded += s.framesEncoded || 0;
       out.framesSent += s.framesSent || 0;
+      out.keyFramesEncoded += s.keyFramesEncoded || 0;
+      out.pliCount += s.pliCount || 0;
       out.packets += (type === "inbound-rtp" ? s.packetsReceived : s.packetsSent) || 0;
       out.codec = codecs.get(s.codecId) || out.codec;
       out.width = s.frameWidth || out.width;
@@ -302,7 +353,7 @@
     }
     handles.clear();
     control = publisher = subscriber = null;
-    remoteVideo = null;
+    remoteVideo = timing = null;
     const j = janus;
     janus = null;
     await within(new Promise((resolve) => j.destroy({ success: resolve, error: resolve })), STEP_MS, "destroy the session").catch(() => {});
@@ -319,6 +370,7 @@
     subscriberStats: () => videoStats(subscriber, "inbound-rtp"),
     /** The publisher's outbound video statistics. */
     publisherStats: () => videoStats(publisher, "outbound-rtp"),
+    firstFrame,
     /** The size of the subscriber's <video>, and its playback position. */
     playing() {
       const v = document.getElementById("remote");
