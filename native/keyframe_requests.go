@@ -11,7 +11,7 @@ import (
 
 // RegisterKeyframeRequests adds to ir the interceptor with which every
 // PeerConnection made by NewPeer asks for the first keyframe of each video
-// stream it receives (VP8, VP9, H.264, AV1): a PLI 200 ms after the
+// stream it receives (VP8, VP9, H.264, AV1): a PLI 100 ms after the
 // stream's first packet if no keyframe has started by then, then after
 // 400 ms, 800 ms, 1.6 s and every 2 s until one starts, and never after
 // it. It sees every packet that any reader of the track reads (OnTrack

@@ -29,7 +29,7 @@ import (
 const (
 	// joinsPerCase is how many fresh subscribers join, one at a time, in
 	// each case of BenchmarkJoin.
-	joinsPerCase = 5
+	joinsPerCase = 11
 	// joinTimeout bounds one join to its first frame. A gojanus
 	// subscriber that gets none by then counts with joinTimeout, a lower
 	// bound of its wait, so that the table shows it.
