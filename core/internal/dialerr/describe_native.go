@@ -42,16 +42,9 @@ func Describe(kind string, err error) string {
 	case errors.As(err, &hostname), errors.As(err, &unknownAuth), errors.As(err, &cert):
 		return "TLS certificate not accepted: " + innermost(err)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
-		return "the server closed the connection"
+		return closedMsg
 	}
 	return innermost(err)
-}
-
-func plain(kind string) string {
-	if kind == HTTP {
-		return "http"
-	}
-	return "ws"
 }
 
 // innermost returns the message of the deepest error of err's chain that

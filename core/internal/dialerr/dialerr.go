@@ -54,8 +54,19 @@ const (
 
 // New returns the error "janus: <kind> <URL>: <msg>" over cause.
 func New(kind, rawURL, msg string, err error) error {
-	return &Error{Msg: "janus: " + kind + " " + CleanURL(rawURL) + ": " + msg, Err: cause(err)}
+	u := CleanURL(rawURL)
+	if msg == closedMsg && (strings.HasPrefix(u, "https:") || strings.HasPrefix(u, "wss:")) {
+		// A plain HTTP server answers a TLS hello with an HTTP error (the
+		// record error Describe words), or, as Janus's does at times,
+		// closes the connection: the same mistake.
+		msg = "the server closed the connection at the TLS handshake: it may not speak TLS (use " +
+			plain(kind) + "://, not " + plain(kind) + "s://)"
+	}
+	return &Error{Msg: "janus: " + kind + " " + u + ": " + msg, Err: cause(err)}
 }
+
+// closedMsg is Describe's wording of a connection the server closed.
+const closedMsg = "the server closed the connection"
 
 // Refused is the wording of a refused connection.
 func Refused(kind string) string {
@@ -90,4 +101,12 @@ func WrongEndpoint(rawURL string, wantAdmin bool, cause error) error {
 		msg = u + " is the Janus admin API endpoint, not the Janus API; the Janus API usually is http://HOST:8088/janus"
 	}
 	return &Error{Msg: "janus: " + msg, Err: cause, Match: transport.ErrWrongEndpoint}
+}
+
+// plain is the scheme without TLS of a kind of server.
+func plain(kind string) string {
+	if kind == HTTP {
+		return "http"
+	}
+	return "ws"
 }

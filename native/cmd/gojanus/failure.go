@@ -68,7 +68,7 @@ func connectErr(flag string, err error) error {
 		return &cliError{kind: kindURL, err: fmt.Errorf("connect: %w", err), hint: endpointHint(flag)}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, core.ErrTimeout):
 		return fmt.Errorf("connect: %w", err)
-	case strings.Contains(err.Error(), "does not speak TLS"): // core's words for both transports
+	case strings.Contains(err.Error(), "does not speak TLS"), strings.Contains(err.Error(), "may not speak TLS"): // core's words
 		return &cliError{kind: kindURL, err: fmt.Errorf("connect: %w", err),
 			hint: "the server does not speak TLS there: write " + flag + " with ws:// or http://, not wss:// or https://"}
 	}
