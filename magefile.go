@@ -398,7 +398,7 @@ var benchRuns = []struct {
 	oneOff       bool
 	count        int    // runs; the table has the median
 	cpu          string // go test -cpu, when set
-	media        bool   // -tags mediadevices when libvpx is there
+	media        bool   // with the in-process encoders (nativeTags)
 }{
 	{"./core/", "^BenchmarkCompare$", true, 3, "", false},
 	{"./internal/janodetest/", "^BenchmarkJanode$", true, 3, "", false},
@@ -411,18 +411,6 @@ var benchRuns = []struct {
 	// of gojanus and janus.js publishers (issue 13).
 	{"./internal/browsertest/", "^BenchmarkJoin$", true, 1, "", true},
 	{"./internal/janodetest/", "^BenchmarkNodeStart$", true, 1, "", false},
-}
-
-// mediaTags returns the go test arguments and environment of the media
-// benchmark runs: -tags mediadevices with cgo when pkg-config finds libvpx
-// (go tool mage deps installs libvpx-dev), nothing otherwise (the test
-// pattern is then ffmpeg's).
-func mediaTags(ctx context.Context) ([]string, map[string]string) {
-	if err := exec.CommandContext(ctx, "pkg-config", "--exists", "vpx").Run(); err != nil {
-		fmt.Printf("bench: libvpx not found (pkg-config vpx: %v): the media benchmarks run without the tag mediadevices\n", err)
-		return nil, nil
-	}
-	return []string{"-tags", "mediadevices"}, map[string]string{"CGO_ENABLED": "1"}
 }
 
 // benchBegin and benchEnd mark the table Bench writes into README.md.
@@ -462,14 +450,14 @@ func Bench(ctx context.Context) error {
 	env := janustest.Env(srv)
 
 	var out bytes.Buffer
-	tags, tagEnv := mediaTags(ctx)
+	tags := nativeTags()
 	for _, r := range benchRuns {
 		args := []string{"test", "-count", strconv.Itoa(r.count), "-run", "^$", "-bench", r.pattern}
 		runEnv := env
 		if r.media && tags != nil {
 			args = append(args, tags...)
 			runEnv = maps.Clone(env)
-			maps.Copy(runEnv, tagEnv)
+			runEnv["CGO_ENABLED"] = "1"
 		}
 		if r.cpu != "" {
 			args = append(args, "-cpu", r.cpu)

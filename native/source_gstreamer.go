@@ -40,6 +40,12 @@ var payloaders = map[string]webrtc.RTPCodecCapability{
 //
 // gojanus appends a udpsink to 127.0.0.1 and reads the RTP into one track
 // per pipeline. All pipelines run in one gst-launch process.
+//
+// GStreamer cannot hear Janus's keyframe requests (they reach gojanus,
+// and gst-launch takes no commands while it runs), so a new subscriber
+// waits for the encoder's next regular keyframe. A vp8enc, vp9enc or
+// x264enc without its own keyframe interval gets one of 30 frames (a
+// second at 30 fps) instead of its default of 128 or 250.
 func GStreamerSource(opts GStreamerOptions, pipelines ...string) (Source, error) {
 	if len(pipelines) == 0 {
 		return nil, errors.New("native: GStreamer source needs a pipeline")
@@ -62,7 +68,7 @@ func GStreamerSource(opts GStreamerOptions, pipelines ...string) (Source, error)
 		if err != nil {
 			return nil, err
 		}
-		s.pipelines = append(s.pipelines, p)
+		s.pipelines = append(s.pipelines, withKeyframeInterval(p))
 		s.rtpTracks = append(s.rtpTracks, newRTPTrack(tr, &counter{id: id, kind: kind, codec: cap.MimeType}))
 	}
 	return s, nil
@@ -80,6 +86,42 @@ func pipelineCodec(p string) (webrtc.RTPCodecCapability, error) {
 		return cap, fmt.Errorf("native: GStreamer pipeline must end in an RTP payloader (rtpvp8pay, rtpvp9pay, rtph264pay, rtpav1pay, rtpopuspay), not %q", last[0])
 	}
 	return cap, nil
+}
+
+// gstKeyframeIntervals are the keyframe interval properties of the
+// GStreamer video encoders gojanus sets when a pipeline does not.
+var gstKeyframeIntervals = map[string]string{
+	"vp8enc":  "keyframe-max-dist",
+	"vp9enc":  "keyframe-max-dist",
+	"x264enc": "key-int-max",
+}
+
+// gstKeyframeInterval is the keyframe interval, in frames, of GStreamer
+// video encoders whose pipeline sets none.
+const gstKeyframeInterval = 30
+
+// withKeyframeInterval adds the default keyframe interval to the video
+// encoder of a pipeline that sets none.
+func withKeyframeInterval(p string) string {
+	elems := strings.Split(p, "!")
+	for i, e := range elems {
+		f := strings.Fields(e)
+		if len(f) == 0 {
+			continue
+		}
+		prop, ok := gstKeyframeIntervals[f[0]]
+		if !ok {
+			continue
+		}
+		set := false
+		for _, kv := range f[1:] {
+			set = set || strings.HasPrefix(kv, prop+"=")
+		}
+		if !set {
+			elems[i] = " " + strings.Join(append(f, prop+"="+strconv.Itoa(gstKeyframeInterval)), " ") + " "
+		}
+	}
+	return strings.TrimSpace(strings.Join(elems, "!"))
 }
 
 type gstSource struct {

@@ -179,7 +179,7 @@ var sections = []section{
 	{"Joining a VideoRoom: from the join request to the first decoded frame (inside the network namespace, one Janus)", []string{"Join"},
 		"first-frame rows: the publisher (gojanus publishing native.ParseSource(\"test\"), or janus.js publishing Chromium's fake camera); columns: the subscriber " +
 			"(gojanus: the first complete VP8 keyframe from RTP, decoded with libvpx when built with the tag mediadevices; janus.js in headless Chromium: its <video> presenting the frame); " +
-			"ms: the median of 5 fresh subscribers joining one at a time at random moments, max-ms: the worst. " +
+			"ms: the median of 11 fresh subscribers joining one at a time at random moments, max-ms: the worst. " +
 			"pli-to-keyframe: from a keyframe request reaching the gojanus test pattern to its keyframe leaving, after each join; publish-cpu-test: the CPU of publishing the test pattern, encoder included.", "janusjs"},
 	{"WebAssembly in headless Chromium, beside janus.js", []string{"Browser"},
 		"page-to-session: from navigation start to a Janus session, fresh browser context each time, every file served brotli-compressed from 127.0.0.1; " +
