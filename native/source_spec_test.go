@@ -44,11 +44,11 @@ func TestParseSource(t *testing.T) {
 // keyframe interval get one of 30 frames, and that one set is kept.
 func TestGStreamerKeyframeInterval(t *testing.T) {
 	for in, want := range map[string]string{
-		"videotestsrc ! vp8enc deadline=1 ! rtpvp8pay":                       "videotestsrc ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay",
-		"videotestsrc ! vp9enc ! rtpvp9pay":                                  "videotestsrc ! vp9enc keyframe-max-dist=30 ! rtpvp9pay",
-		"videotestsrc ! x264enc tune=zerolatency ! rtph264pay":                "videotestsrc ! x264enc tune=zerolatency key-int-max=30 ! rtph264pay",
-		"videotestsrc ! vp8enc keyframe-max-dist=5 ! rtpvp8pay":              "videotestsrc ! vp8enc keyframe-max-dist=5 ! rtpvp8pay",
-		"audiotestsrc ! opusenc ! rtpopuspay":                                "audiotestsrc ! opusenc ! rtpopuspay",
+		"videotestsrc ! vp8enc deadline=1 ! rtpvp8pay":                         "videotestsrc ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay",
+		"videotestsrc ! vp9enc ! rtpvp9pay":                                    "videotestsrc ! vp9enc keyframe-max-dist=30 ! rtpvp9pay",
+		"videotestsrc ! x264enc tune=zerolatency ! rtph264pay":                 "videotestsrc ! x264enc tune=zerolatency key-int-max=30 ! rtph264pay",
+		"videotestsrc ! vp8enc keyframe-max-dist=5 ! rtpvp8pay":                "videotestsrc ! vp8enc keyframe-max-dist=5 ! rtpvp8pay",
+		"audiotestsrc ! opusenc ! rtpopuspay":                                  "audiotestsrc ! opusenc ! rtpopuspay",
 		"videotestsrc is-live=true ! video/x-raw,width=320 ! vp8enc!rtpvp8pay": "videotestsrc is-live=true ! video/x-raw,width=320 ! vp8enc keyframe-max-dist=30 !rtpvp8pay",
 	} {
 		assert.Equal(t, want, withKeyframeInterval(in), in)
