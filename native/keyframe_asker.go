@@ -10,12 +10,12 @@ import (
 
 // A video receiver that joins a running stream shows nothing until a
 // keyframe comes, so until its first keyframe it asks the sender for one
-// (RTCP PLI) with doubling gaps: 100 ms after the first packet, then
-// 200 ms, 400 ms, 800 ms, 1.6 s later and every 2 s from then on. A
-// sender that answers (a browser, an encoder in this process) answers the
-// first request; one that cannot hear requests (ffmpeg, GStreamer, a file) makes
+// (RTCP PLI): 100, 200 and 300 ms after the first packet, then with
+// doubling gaps (200 ms, 400 ms, 800 ms, 1.6 s later) and every 2 s from
+// then on. A sender that answers (a browser, an encoder in this process)
+// answers the first request; one that cannot hear requests (ffmpeg, GStreamer, a file) makes
 // its keyframe on its own schedule, and the growing gaps keep the requests
-// to a handful (five in the first 3 s) instead of a steady stream that
+// to a handful (six in the first 3 s) instead of a steady stream that
 // Janus would relay to every publisher. After the first keyframe the
 // receiver stops asking for good: later losses are the NACK generator's
 // to repair, and Janus itself asks the publisher for a keyframe when a
@@ -29,6 +29,15 @@ const (
 	// packet here, but for 2 of 5 joins in one run none came until this
 	// request, at 200 ms then: BenchmarkJoin).
 	firstKeyframeRequestDelay = 100 * time.Millisecond
+	// steadyKeyframeRequests is how many scheduled requests come at the
+	// first gap before the gaps double. A browser publisher (libwebrtc)
+	// ignores a keyframe request that comes within 300 ms of its last
+	// keyframe; when another subscriber's join had just made one, Janus's
+	// request for this join and the first of these went unanswered, and
+	// with doubling gaps the next came only at 700 ms (first frames at
+	// 400 ms in BenchmarkJoin); at the first gap, the request after the
+	// window comes within 100 ms of its end.
+	steadyKeyframeRequests = 3
 	// maxKeyframeRequestGap caps the doubling gaps (a longer first gap,
 	// for a sink's own requests, is kept as it is).
 	maxKeyframeRequestGap = 2 * time.Second
@@ -43,7 +52,8 @@ type afterFunc func(d time.Duration, f func()) stopper
 
 func realAfter(d time.Duration, f func()) stopper { return time.AfterFunc(d, f) }
 
-// keyframeAsker calls ask with doubling gaps until stop. It holds no
+// keyframeAsker calls ask at a first gap, three times, and then with
+// doubling gaps until stop. It holds no
 // goroutine between requests: a timer runs each one.
 type keyframeAsker struct {
 	ask   func()
@@ -53,6 +63,7 @@ type keyframeAsker struct {
 	mu      sync.Mutex
 	gap     time.Duration
 	maxGap  time.Duration
+	fired   int // scheduled requests made
 	timer   stopper
 	started bool
 	done    bool
@@ -68,7 +79,8 @@ func newKeyframeAsker(ask func(), after afterFunc) *keyframeAsker {
 // now asks at once, unless stopped.
 func (a *keyframeAsker) now() { a.request(false) }
 
-// schedule asks after first and then with doubling gaps, capped at
+// schedule asks after first, twice more at that gap, and then with
+// doubling gaps, capped at
 // maxKeyframeRequestGap (or first, if longer). Only the first call
 // counts.
 func (a *keyframeAsker) schedule(first time.Duration) {
@@ -96,7 +108,9 @@ func (a *keyframeAsker) request(next bool) {
 	}
 	a.asked.Add(1)
 	if next {
-		a.gap = min(2*a.gap, a.maxGap)
+		if a.fired++; a.fired >= steadyKeyframeRequests {
+			a.gap = min(2*a.gap, a.maxGap)
+		}
 		a.timer = a.after(a.gap, a.fire)
 	}
 	a.mu.Unlock()

@@ -142,8 +142,8 @@ func vp8Payloads(t *testing.T) (key, inter []byte) {
 }
 
 // TestKeyframeRequestsBackoff drives the interceptor on a clock of its own:
-// PLIs come 100 ms after the first packet and then with doubling gaps
-// capped at 2 s, stop at the first keyframe for good, and are never sent
+// PLIs come 100, 200 and 300 ms after the first packet and then with
+// doubling gaps capped at 2 s, stop at the first keyframe for good, and are never sent
 // for audio, for a stream that starts with a keyframe, or after
 // UnbindRemoteStream and Close.
 func TestKeyframeRequestsBackoff(t *testing.T) {
@@ -158,24 +158,24 @@ func TestKeyframeRequestsBackoff(t *testing.T) {
 	assert.Empty(t, clock.delays(), "no request before the first packet")
 	video.read(t, rtpOf(100, 3000, inter))
 	require.Equal(t, []time.Duration{100 * time.Millisecond}, clock.delays())
-	for range 6 {
+	for range 8 {
 		clock.fire(t)
 	}
 	ms := time.Millisecond
-	assert.Equal(t, []time.Duration{100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms, 2000 * ms, 2000 * ms}, clock.delays())
-	assert.Equal(t, 6, plis.count(1), "one PLI per gap")
+	assert.Equal(t, []time.Duration{100 * ms, 100 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms, 2000 * ms, 2000 * ms}, clock.delays())
+	assert.Equal(t, 8, plis.count(1), "one PLI per gap")
 	video.read(t, rtpOf(101, 6000, inter))
-	assert.Len(t, clock.delays(), 7, "later packets set no timer")
+	assert.Len(t, clock.delays(), 9, "later packets set no timer")
 
 	a := video.read(t, rtpOf(102, 9000, key))
 	pending := clock.last(t)
 	assert.True(t, pending.stopped, "the keyframe stops the requests")
 	pending.f() // a timer that fired as the keyframe came
-	assert.Equal(t, 6, plis.count(1), "no PLI after the keyframe")
-	assert.EqualValues(t, 6, requestsFor(a).count(), "the packets carry the count")
+	assert.Equal(t, 8, plis.count(1), "no PLI after the keyframe")
+	assert.EqualValues(t, 8, requestsFor(a).count(), "the packets carry the count")
 	video.read(t, rtpOf(103, 12000, inter))
 	video.read(t, rtpOf(104, 15000, inter))
-	assert.Len(t, clock.delays(), 7, "no request after the first keyframe, whatever follows")
+	assert.Len(t, clock.delays(), 9, "no request after the first keyframe, whatever follows")
 
 	// Audio and retransmission streams are left alone.
 	audio := bindStream(ic, 2, webrtc.MimeTypeOpus)
@@ -186,7 +186,7 @@ func TestKeyframeRequestsBackoff(t *testing.T) {
 	keyFirst := bindStream(ic, 4, webrtc.MimeTypeVP8)
 	keyFirst.read(t, rtpOf(1, 3000, key))
 	keyFirst.read(t, rtpOf(2, 6000, inter))
-	assert.Len(t, clock.delays(), 7, "no timer for audio, RTX or a stream that began with a keyframe")
+	assert.Len(t, clock.delays(), 9, "no timer for audio, RTX or a stream that began with a keyframe")
 
 	// UnbindRemoteStream and Close stop the requests.
 	unbound := bindStream(ic, 5, webrtc.MimeTypeH264)

@@ -44,7 +44,7 @@ type TrackRecorder struct {
 // a PeerConnection made by NewPeer the Peer asks already
 // (RegisterKeyframeRequests): pass 0. On another PeerConnection, pass the
 // first gap (for example 500 ms): the recorder sends a PLI at once, after
-// pliInterval and then with doubling gaps (capped at 2 s, or pliInterval
+// pliInterval and then with growing gaps (capped at 2 s, or pliInterval
 // if longer) until the first keyframe, and never after it.
 func RecordTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, path string, pliInterval time.Duration) (*TrackRecorder, error) {
 	mime := tr.Codec().MimeType

@@ -34,7 +34,7 @@ type RTPForwarder struct {
 //
 // pliInterval is as for RecordTrack: 0 on a PeerConnection made by
 // NewPeer, whose interceptor asks for the first keyframe; otherwise the
-// forwarder asks at once and with doubling gaps from pliInterval until
+// forwarder asks at once and with growing gaps from pliInterval until
 // the first keyframe, and never after it.
 func ForwardTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, addr string, pliInterval time.Duration) (*RTPForwarder, error) {
 	ua, err := net.ResolveUDPAddr("udp", addr)

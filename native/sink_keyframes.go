@@ -15,7 +15,7 @@ import (
 // requests made for the track: the sink's own and those of the Peer's
 // interceptor (RegisterKeyframeRequests), which every packet read carries
 // in its attributes. Given a pliInterval > 0 it asks for the first
-// keyframe itself: at once, then after pliInterval and with doubling gaps
+// keyframe itself: at once, then after pliInterval and with growing gaps
 // (capped at 2 s, or pliInterval if longer) until the first keyframe it
 // passes on; never after. That is for PeerConnections not made by
 // NewPeer: on a native.Peer the interceptor asks already, and pliInterval

@@ -20,12 +20,12 @@ func TestSinkKeyframeWait(t *testing.T) {
 	c := &counter{}
 	w := startKeyframeWait(webrtc.MimeTypeVP8, c, func() { asked++ }, 500*time.Millisecond, clock.after)
 	assert.Equal(t, 1, asked, "a request at once")
-	for range 3 {
+	for range 5 {
 		clock.fire(t)
 	}
 	ms := time.Millisecond
-	assert.Equal(t, []time.Duration{500 * ms, 1000 * ms, 2000 * ms, 2000 * ms}, clock.delays())
-	assert.Equal(t, 4, asked)
+	assert.Equal(t, []time.Duration{500 * ms, 500 * ms, 500 * ms, 1000 * ms, 2000 * ms, 2000 * ms}, clock.delays())
+	assert.Equal(t, 6, asked)
 
 	peer := newKeyframeAsker(func() {}, clock.after)
 	peer.now()
@@ -44,9 +44,9 @@ func TestSinkKeyframeWait(t *testing.T) {
 	assert.True(t, w.packet(rtpOf(16, 12000, key), attrs))
 	st := c.stats()
 	assert.EqualValues(t, 3, st.Keyframes, "keyframes with distinct timestamps")
-	assert.EqualValues(t, 4+2, st.KeyframeRequests, "the sink's requests and the Peer's")
+	assert.EqualValues(t, 6+2, st.KeyframeRequests, "the sink's requests and the Peer's")
 	w.stop()
-	assert.Equal(t, 4, asked)
+	assert.Equal(t, 6, asked)
 
 	// Without a pliInterval, the sink does not ask.
 	quiet := startKeyframeWait(webrtc.MimeTypeVP8, &counter{}, nil, 0, clock.after)

@@ -48,7 +48,7 @@ func NewWebMRecorder(path string, audio, video bool) (*WebMRecorder, error) {
 // AddTrack starts recording a remote track (VP8 or Opus) until it ends or
 // the recorder is closed. pliInterval is as for RecordTrack: 0 on a
 // PeerConnection made by NewPeer, whose interceptor asks for the first
-// keyframe; otherwise the recorder asks at once and with doubling gaps
+// keyframe; otherwise the recorder asks at once and with growing gaps
 // from pliInterval until the first keyframe, and never after it.
 func (r *WebMRecorder) AddTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, pliInterval time.Duration) error {
 	mime := strings.ToLower(tr.Codec().MimeType)
