@@ -3,6 +3,7 @@
 package native_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/videoroom"
 	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
@@ -40,6 +42,28 @@ func (f *firstKeyframe) push(p *rtp.Packet, _ time.Time) {
 	}
 }
 
+// joinUntilKeyframe subscribes a new Peer to feed on a new handle of s and
+// waits for the first packet of its first keyframe. It returns how many
+// frames came before it, and leave, which closes the subscriber (the test's
+// end does too).
+func joinUntilKeyframe(t *testing.T, ctx context.Context, s *core.Session, room, feed core.ID) (before int, leave func()) {
+	t.Helper()
+	h, err := videoroom.Attach(ctx, s)
+	require.NoError(t, err)
+	kf := &firstKeyframe{got: make(chan struct{})}
+	sub, err := mediabench.SubscribeOn(ctx, h, room, feed, mediabench.Peer(t), mediabench.Receive{OnPacket: kf.push})
+	if sub != nil {
+		t.Cleanup(func() { sub.Close(ctx) })
+	}
+	require.NoError(t, err)
+	select {
+	case <-kf.got:
+	case <-ctx.Done():
+		t.Fatalf("no keyframe: %v", ctx.Err())
+	}
+	return kf.before, func() { sub.Close(ctx) }
+}
+
 // TestFileSourceKeyframeOnJoin publishes the looped VP8 clip (a keyframe
 // every 10 frames) from a FileSource into a VideoRoom, and subscribers join
 // one after another while it plays. Janus asks the publisher for a
@@ -67,22 +91,10 @@ func TestFileSourceKeyframeOnJoin(t *testing.T) {
 	for i := range subscribers {
 		// Join mid-stream, 20 frames after the last join (or the start).
 		waitCounts(t, ctx, "frames sent before the join", map[string]uint64{"video": sent()["video"] + 20}, sent)
-		h, err := videoroom.Attach(ctx, s)
-		require.NoError(t, err)
-		kf := &firstKeyframe{got: make(chan struct{})}
-		sub, err := mediabench.SubscribeOn(ctx, h, room, pub.Feed(), mediabench.Peer(t), mediabench.Receive{OnPacket: kf.push})
-		if sub != nil {
-			defer sub.Close(ctx)
-		}
-		require.NoError(t, err)
-		select {
-		case <-kf.got:
-		case <-ctx.Done():
-			t.Fatalf("subscriber %d: no keyframe", i)
-		}
-		t.Logf("subscriber %d: %d frames before the first keyframe", i, kf.before)
-		assert.LessOrEqual(t, kf.before, 2, "subscriber %d: frames before the first keyframe", i)
-		sub.Close(ctx)
+		before, leave := joinUntilKeyframe(t, ctx, s, room, pub.Feed())
+		t.Logf("subscriber %d: %d frames before the first keyframe", i, before)
+		assert.LessOrEqual(t, before, 2, "subscriber %d: frames before the first keyframe", i)
+		leave()
 	}
 	pub.Close(ctx)
 

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gojanus/gojanus/core/videoroom"
 	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
@@ -41,28 +40,16 @@ func TestInProcessKeyframes(t *testing.T) {
 		require.Eventually(t, func() bool { return sent().Frames >= from+20 }, 10*time.Second, 10*time.Millisecond,
 			"the source sends frames")
 		before := sent()
-		h, err := videoroom.Attach(ctx, s)
-		require.NoError(t, err)
-		kf := &firstKeyframe{got: make(chan struct{})}
 		joinedAt := sent().Frames
-		sub, err := mediabench.SubscribeOn(ctx, h, room, pub.Feed(), mediabench.Peer(t), mediabench.Receive{OnPacket: kf.push})
-		if sub != nil {
-			defer sub.Close(ctx)
-		}
-		require.NoError(t, err)
-		select {
-		case <-kf.got:
-		case <-ctx.Done():
-			t.Fatalf("subscriber %d: no keyframe (the source sent %+v)", i, sent())
-		}
+		framesBefore, leave := joinUntilKeyframe(t, ctx, s, room, pub.Feed())
 		after := sent()
 		t.Logf("subscriber %d: the source sent %d frames from the join to the first keyframe, the subscriber received %d before it; "+
 			"the source heard %d requests, sent %d keyframes, the last %v after its request",
-			i, after.Frames-joinedAt, kf.before, after.KeyframeRequests-before.KeyframeRequests, after.Keyframes-before.Keyframes, after.KeyframeDelay)
+			i, after.Frames-joinedAt, framesBefore, after.KeyframeRequests-before.KeyframeRequests, after.Keyframes-before.Keyframes, after.KeyframeDelay)
 		assert.Less(t, after.Frames-joinedAt, uint64(150), "subscriber %d: frames sent from the join to its first keyframe (the regular one is 600 frames apart)", i)
 		assert.Greater(t, after.KeyframeRequests, before.KeyframeRequests, "subscriber %d: Janus asked for a keyframe", i)
 		assert.Greater(t, after.Keyframes, before.Keyframes, "subscriber %d: the source answered", i)
-		sub.Close(ctx)
+		leave()
 	}
 	st := sent()
 	assert.Less(t, st.Keyframes, st.Frames/10, "keyframes only when asked: %+v", st)
