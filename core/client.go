@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gojanus/gojanus/core/transport"
 	"github.com/gojanus/gojanus/core/transport/longpoll"
@@ -224,11 +225,16 @@ func (c *Client) finish(err error) {
 }
 
 // do sends a request on the current connection. While the client
-// reconnects it waits for the new connection (within ctx). A request cut
-// off by a drop is sent again after the reconnect when it never reached
-// the server or is safe to repeat (info, claim, keepalive); otherwise the
-// error matching ErrDisconnected is returned.
+// reconnects it waits for the new connection. A request that never
+// reached the server (the connection was down, or failed under the
+// write) is sent again on the next connection; one cut off in flight is
+// sent again only when it is safe to repeat (info, claim, keepalive), and
+// otherwise fails with an error matching ErrDisconnected. The whole
+// request, waits included, ends by ctx's deadline or, when ctx has none,
+// by the transaction timeout from its start.
 func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply func(*frame)) (*frame, error) {
+	var due time.Time // set once the request has to wait: the deadline of the whole request
+	retries := 0
 	for {
 		c.mu.Lock()
 		e, ready := c.e, c.ready
@@ -242,40 +248,88 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 		select {
 		case <-ready:
 		default:
-			select {
-			case <-ready:
-				continue
-			case <-ctx.Done():
-				return nil, ctxError(msg.kind(), ctx.Err())
-			case <-c.quit:
-				return nil, fmt.Errorf("janus: %s: %w", msg.kind(), c.err)
+			due = c.due(ctx, due)
+			if err := c.pause(ctx, msg.kind(), ready, 0, due); err != nil {
+				return nil, err
 			}
+			continue
 		}
-		f, err := e.do(ctx, msg, mode, onReply)
+		f, err := e.doUntil(ctx, msg, mode, onReply, due)
 		if err == nil || c.dial == nil || !errors.Is(err, ErrDisconnected) || ctx.Err() != nil {
 			return f, err
 		}
 		switch {
 		case isNotSent(err):
-			// The connection was already down: its read loop is ending,
-			// and engineClosed marks the client reconnecting (or gives up)
-			// before done is closed. Then send it again.
-			select {
-			case <-e.done:
-				continue
-			case <-ctx.Done():
-				return nil, ctxError(msg.kind(), ctx.Err())
+			// The connection was down or went down under the write: its
+			// read loop is ending, and engineClosed marks the client
+			// reconnecting (or gives up) before done is closed. Then send
+			// it again. A transport without a connection to lose (HTTP)
+			// stays up: try again after a pause that grows.
+			due = c.due(ctx, due)
+			retries++
+			if err := c.pause(ctx, msg.kind(), e.done, retryPause(retries), due); err != nil {
+				return nil, err
 			}
+			continue
 		case resendable(msg.kind()):
 			// Cut off in flight by a drop (not a failed HTTP request): safe
 			// to send again.
 			select {
 			case <-e.done:
+				due = c.due(ctx, due)
 				continue
 			default:
 			}
 		}
 		return f, err
+	}
+}
+
+// due returns the deadline of a request that has to wait: the one it has,
+// or, when ctx has no deadline, the transaction timeout from now (the
+// first wait comes right after the request started).
+func (c *Client) due(ctx context.Context, due time.Time) time.Time {
+	if !due.IsZero() {
+		return due
+	}
+	if d, ok := ctx.Deadline(); ok {
+		return d
+	}
+	return time.Now().Add(c.opts.txTimeout)
+}
+
+// retryPause is the pause before the n-th resend of a request that did not
+// reach the server over a transport that stays up: 50 ms, doubling to 1 s.
+func retryPause(n int) time.Duration {
+	return min(50*time.Millisecond<<min(n-1, 5), time.Second)
+}
+
+// pause waits until ready is closed or, if after > 0, after has passed.
+// It fails when ctx ends, due passes (a timeout) or the client is done.
+func (c *Client) pause(ctx context.Context, request string, ready <-chan struct{}, after time.Duration, due time.Time) error {
+	wait := time.Until(due)
+	if wait <= 0 {
+		return &timeoutError{request: request}
+	}
+	deadline := time.NewTimer(wait)
+	defer deadline.Stop()
+	var retry <-chan time.Time
+	if after > 0 {
+		t := time.NewTimer(after)
+		defer t.Stop()
+		retry = t.C
+	}
+	select {
+	case <-ready:
+		return nil
+	case <-retry:
+		return nil
+	case <-ctx.Done():
+		return ctxError(request, ctx.Err())
+	case <-deadline.C:
+		return &timeoutError{request: request}
+	case <-c.quit:
+		return fmt.Errorf("janus: %s: %w", request, c.err)
 	}
 }
 

@@ -124,11 +124,21 @@ func (e *engine) newTx() string {
 // context.AfterFunc per write when the caller has no deadline (a write
 // blocked by a stuck server is ended by the stall check or Close).
 func (e *engine) do(ctx context.Context, msg outgoing, mode waitMode, onReply func(*frame)) (*frame, error) {
+	return e.doUntil(ctx, msg, mode, onReply, time.Time{})
+}
+
+// doUntil is do with the answer due by due instead of the engine's timeout
+// from now (a zero due): a request sent again after a reconnect keeps the
+// deadline it started with.
+func (e *engine) doUntil(ctx context.Context, msg outgoing, mode waitMode, onReply func(*frame), due time.Time) (*frame, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, ctxError(msg.kind(), err)
 	}
 	c := &call{mode: mode, request: msg.kind(), ch: make(chan *frame, 1), onReply: onReply}
 	c.session, c.handle = msg.route()
+	if !due.IsZero() {
+		c.deadline = int64(due.Sub(e.epoch))
+	}
 	tx, err := e.register(c)
 	if err != nil {
 		return nil, err
@@ -186,7 +196,9 @@ func (e *engine) post(ctx context.Context, msg outgoing, done func(*frame, error
 
 func (e *engine) register(c *call) (string, error) {
 	tx := e.newTx()
-	c.deadline = int64(time.Since(e.epoch) + e.timeout)
+	if c.deadline == 0 {
+		c.deadline = int64(time.Since(e.epoch) + e.timeout)
+	}
 	e.mu.Lock()
 	closed := e.err != nil
 	if !closed {
@@ -274,6 +286,11 @@ func (e *engine) send(ctx context.Context, tx string, msg outgoing) error {
 	}
 	if errors.Is(err, transport.ErrClosed) {
 		return notSent{e.closedErr(msg.kind())}
+	}
+	if errors.Is(err, transport.ErrNotDelivered) {
+		// The connection failed under the write: the request never
+		// reached the server, and goes out again on the next connection.
+		return notSent{fmt.Errorf("janus: %s: %w: %w", msg.kind(), ErrDisconnected, err)}
 	}
 	if errors.Is(err, transport.ErrFrameTooLarge) {
 		return fmt.Errorf("janus: %s: %w", msg.kind(), err)

@@ -56,7 +56,7 @@ func (c *Client) sendKeepalive(s *Session) {
 
 // checkStall drops the connection when the server has sent nothing for
 // the stall timeout although keepalives were sent (a stalled server): the
-// client then reconnects, or gives up.
+// client then reconnects, or gives up. It warns once per connection.
 func (c *Client) checkStall(sentKeepalives bool) {
 	limit := c.opts.stallTimeout
 	if limit == 0 {
@@ -66,6 +66,11 @@ func (c *Client) checkStall(sentKeepalives bool) {
 		return
 	}
 	e := c.current()
+	if e.failed() != nil || e.abortErr.Load() != nil {
+		// Already dropped (or given up): while the client redials, the
+		// dead connection's silence says nothing new.
+		return
+	}
 	silent := time.Since(time.Unix(0, e.lastRecv.Load()))
 	if silent > limit {
 		c.log.Warn("janus: server silent, dropping the connection", "silent", silent.Round(time.Millisecond))

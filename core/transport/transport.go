@@ -36,7 +36,9 @@ type Request struct {
 // poll with maxev > 1) may return the array and the core splits it.
 type Transport interface {
 	// Send delivers one request. It returns when the request has been
-	// handed to the network, not when the server has answered.
+	// handed to the network, not when the server has answered. An error
+	// that wraps ErrNotDelivered (or ErrClosed) says that the request did
+	// not reach the server.
 	Send(ctx context.Context, req Request) error
 	// Recv blocks until the next message arrives, ctx is done or the
 	// transport is closed. After Close it returns an error wrapping
@@ -66,6 +68,14 @@ type Session struct {
 
 // ErrClosed is returned (wrapped) by transports used after Close.
 var ErrClosed = errors.New("transport closed")
+
+// ErrNotDelivered is returned (wrapped) by Send when the request
+// certainly did not reach the server: the connection failed before the
+// whole request was written (a WebSocket write that failed or a socket
+// that was no longer open, an HTTP request whose connection could not be
+// made). The client sends such a request again on its next connection.
+// An error without it means the request may have reached the server.
+var ErrNotDelivered = errors.New("request not delivered")
 
 // ErrWrongEndpoint is matched by dial errors of a URL that reaches Janus
 // but not the wanted API: the admin API where the Janus API was wanted,

@@ -5,7 +5,10 @@ package longpoll
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -55,6 +58,10 @@ func (r *httpRequester) request(ctx context.Context, method, url string, body []
 	}
 	resp, err := r.client.Do(hr)
 	if err != nil {
+		if isDialError(err) {
+			// No connection was made: nothing was sent.
+			return 0, "", nil, fmt.Errorf("%w: %w", transport.ErrNotDelivered, err)
+		}
 		return 0, "", nil, err
 	}
 	defer resp.Body.Close()
@@ -67,6 +74,13 @@ func (r *httpRequester) request(ctx context.Context, method, url string, body []
 	}
 	text := strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)))
 	return resp.StatusCode, text, b, nil
+}
+
+// isDialError reports whether an HTTP request failed while connecting
+// (refused, unreachable, no route: the request never left).
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 func (r *httpRequester) closeIdle() {

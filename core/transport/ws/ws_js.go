@@ -293,10 +293,10 @@ func (t *Transport) Send(ctx context.Context, req transport.Request) error {
 	// A socket that is closing drops what it is given without a word:
 	// refuse instead, so that the request counts as not sent.
 	if st := t.sock.Get("readyState"); st.Type() == js.TypeNumber && st.Int() != 1 {
-		return errors.New("websocket is not open")
+		return fmt.Errorf("%w: websocket is not open", transport.ErrNotDelivered)
 	}
 	if err := jsrt.Catch(func() { t.sock.Call("send", string(req.Body)) }); err != nil {
-		return fmt.Errorf("websocket send: %w", err)
+		return fmt.Errorf("%w: websocket send: %w", transport.ErrNotDelivered, err)
 	}
 	return nil
 }

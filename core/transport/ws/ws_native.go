@@ -107,7 +107,12 @@ func (t *Transport) Send(ctx context.Context, req transport.Request) error {
 	default:
 	}
 	if err := t.conn.Write(ctx, websocket.MessageText, req.Body); err != nil {
-		return t.wrap(err)
+		if ctx.Err() != nil {
+			return t.wrap(err)
+		}
+		// A write that failed left the message incomplete: a server that
+		// got part of it cannot have read it (a message is one frame).
+		return fmt.Errorf("%w: %w", transport.ErrNotDelivered, t.wrap(err))
 	}
 	return nil
 }

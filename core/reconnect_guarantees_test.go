@@ -1,0 +1,164 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// TestCutFailsOnlyRequestsInFlight cuts the connection under 8 workers
+// that send plugin messages on one handle, 20 times, and checks after each
+// cut that no more requests failed than were in flight at the cut (8),
+// all with ErrDisconnected: the requests written after the cut, before
+// the client noticed it, fail their write and never reached Janus, so
+// they wait for the next connection instead (issue 14: one cut failed 18
+// to 78 of them with "broken pipe").
+func TestCutFailsOnlyRequestsInFlight(t *testing.T) {
+	_, p := proxied(t)
+	ctx := ctxT(t)
+	states := newStateLog()
+	c := dial(t, "ws://"+p.Addr(), core.WithReconnect(fastReconnect), core.WithStateHandler(states.handler))
+	s, err := c.CreateSession(ctx)
+	require.NoError(t, err)
+	h, err := s.Attach(ctx, echoTest)
+	require.NoError(t, err)
+
+	const workers = 8
+	var ok, failed atomic.Int64
+	var otherMu sync.Mutex
+	var other []error
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				_, err := h.Message(ctx, map[string]any{"audio": true})
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case errors.Is(err, core.ErrDisconnected):
+					failed.Add(1)
+				default:
+					otherMu.Lock()
+					other = append(other, err)
+					otherMu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range 20 {
+		// Load flows on a live connection before each cut.
+		answered := ok.Load()
+		require.Eventually(t, func() bool { return ok.Load() >= answered+int64(workers) }, 15*time.Second, time.Millisecond,
+			"cut %d: no answers before the cut", i)
+		before := failed.Load()
+		p.Cut()
+		states.waitFor(t, core.StateReconnected)
+		// Answers again: the requests of the cut have ended one way or
+		// the other.
+		answered = ok.Load()
+		require.Eventually(t, func() bool { return ok.Load() >= answered+int64(workers) }, 15*time.Second, time.Millisecond,
+			"cut %d: no answers after the reconnect", i)
+		assert.LessOrEqual(t, failed.Load()-before, int64(workers), "cut %d: failures beyond the %d requests in flight", i, workers)
+	}
+	close(stop)
+	wg.Wait()
+	t.Logf("%d answered, %d cut off in 20 cuts", ok.Load(), failed.Load())
+	assert.Empty(t, other, "every failure is ErrDisconnected")
+}
+
+// TestRequestDeadlineWhileReconnecting sends a request without a deadline
+// while the client cannot reconnect (the server is gone and the reconnect
+// policy would try for a minute): it must end with a timeout after the
+// transaction timeout, not wait for the reconnect limit (issue 14: 43.7 s).
+func TestRequestDeadlineWhileReconnecting(t *testing.T) {
+	_, p := proxied(t)
+	states := newStateLog()
+	c := dial(t, "ws://"+p.Addr(), core.WithTransactionTimeout(500*time.Millisecond),
+		core.WithReconnect(core.ReconnectPolicy{Initial: 50 * time.Millisecond, Max: 200 * time.Millisecond, Multiplier: 2, MaxElapsed: time.Minute}),
+		core.WithStateHandler(states.handler))
+	require.NoError(t, p.Close()) // cut, and nothing listens there any more
+	states.waitFor(t, core.StateReconnecting)
+
+	errc := make(chan error, 1)
+	go func() { _, err := c.Info(context.Background()); errc <- err }()
+	select {
+	case err := <-errc:
+		require.ErrorIs(t, err, core.ErrTimeout)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+	case <-time.After(20 * time.Second):
+		t.Fatal("a request without a deadline waited for the reconnect policy, not its transaction timeout")
+	}
+	assert.Equal(t, core.StateReconnecting, c.State(), "still trying")
+}
+
+// countingHandler counts log records by message.
+type countingHandler struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler        { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler             { return h }
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	h.counts[r.Message]++
+	h.mu.Unlock()
+	return nil
+}
+
+func (h *countingHandler) count(prefix string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for msg, c := range h.counts {
+		if strings.HasPrefix(msg, prefix) {
+			n += c
+		}
+	}
+	return n
+}
+
+// TestStallWarnsOncePerConnection stalls the server, so that the client
+// drops the connection, and keeps it unreachable while the client redials
+// through many keepalive periods: the stall is reported once, not at every
+// keepalive tick on the dead connection (issue 14: 17 warnings in 33 s).
+func TestStallWarnsOncePerConnection(t *testing.T) {
+	_, p := proxied(t)
+	ctx := ctxT(t)
+	logs := &countingHandler{counts: map[string]int{}}
+	states := newStateLog()
+	c := dial(t, "ws://"+p.Addr(),
+		core.WithKeepalive(50*time.Millisecond), core.WithTransactionTimeout(200*time.Millisecond),
+		core.WithStallTimeout(300*time.Millisecond), core.WithLogger(slog.New(logs)),
+		core.WithReconnect(core.ReconnectPolicy{Initial: 100 * time.Millisecond, Max: 100 * time.Millisecond, Multiplier: 1, MaxElapsed: time.Minute}),
+		core.WithStateHandler(states.handler))
+	_, err := c.CreateSession(ctx)
+	require.NoError(t, err)
+
+	p.Stall()
+	require.Eventually(t, func() bool { return logs.count("janus: server silent") > 0 }, 15*time.Second, 5*time.Millisecond)
+	require.NoError(t, p.Close()) // redials fail from now on
+	// Ten failed redials, 100 ms apart: some twenty keepalive periods.
+	require.Eventually(t, func() bool { return logs.count("janus: reconnect attempt failed") >= 10 }, 15*time.Second, 5*time.Millisecond)
+	assert.Equal(t, 1, logs.count("janus: server silent"), "stall warnings while redialling")
+	assert.Equal(t, core.StateReconnecting, c.State())
+}
