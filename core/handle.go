@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -92,7 +93,7 @@ func (r *PluginResult) Decode(v any) error { return json.Unmarshal(r.Data, v) }
 // WithJSEP adds an offer or answer. A plugin error in the answer
 // (error_code/error) is returned as *PluginError.
 func (h *Handle) Message(ctx context.Context, body any, opts ...CallOption) (*PluginResult, error) {
-	f, err := h.s.c.do(ctx, h.messageRequest(body, opts), waitEvent, nil)
+	f, err := h.send(ctx, h.messageRequest(body, opts), waitEvent, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func (h *Handle) Message(ctx context.Context, body any, opts ...CallOption) (*Pl
 // acknowledged it. For asynchronous requests, the plugin's event arrives
 // later on the handle's stream; a synchronous answer is returned here.
 func (h *Handle) Post(ctx context.Context, body any, opts ...CallOption) (*PluginResult, error) {
-	f, err := h.s.c.do(ctx, h.messageRequest(body, opts), waitReply, nil)
+	f, err := h.send(ctx, h.messageRequest(body, opts), waitReply, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +123,22 @@ func (h *Handle) Post(ctx context.Context, body any, opts ...CallOption) (*Plugi
 		}
 	}
 	return res, nil
+}
+
+// send sends a request of the handle. A request on a handle whose session
+// has ended fails here, without going to Janus (which would answer 458),
+// with why the session ended (ErrSessionDestroyed after Destroy).
+func (h *Handle) send(ctx context.Context, r outgoing, mode waitMode, onReply func(*frame)) (*frame, error) {
+	select {
+	case <-h.s.done:
+		err := h.s.Err()
+		if err == nil {
+			err = ErrSessionDestroyed
+		}
+		return nil, fmt.Errorf("janus: %s: session %d has ended: %w", r.kind(), h.s.id, err)
+	default:
+	}
+	return h.s.c.do(ctx, r, mode, onReply)
 }
 
 var emptyBody = json.RawMessage(`{}`)
@@ -140,7 +157,7 @@ func (h *Handle) messageRequest(body any, opts []CallOption) *request {
 func (h *Handle) Trickle(ctx context.Context, c Candidate, opts ...CallOption) error {
 	r := h.request("trickle", opts)
 	r.Candidate = &c
-	_, err := h.s.c.do(ctx, r, waitReply, nil)
+	_, err := h.send(ctx, r, waitReply, nil)
 	return err
 }
 
@@ -151,7 +168,7 @@ func (h *Handle) TrickleBatch(ctx context.Context, cs []Candidate, opts ...CallO
 	}
 	r := h.request("trickle", opts)
 	r.Candidates = cs
-	_, err := h.s.c.do(ctx, r, waitReply, nil)
+	_, err := h.send(ctx, r, waitReply, nil)
 	return err
 }
 
@@ -162,7 +179,7 @@ func (h *Handle) TrickleCompleted(ctx context.Context, opts ...CallOption) error
 
 // Hangup closes the handle's PeerConnection; the handle stays attached.
 func (h *Handle) Hangup(ctx context.Context, opts ...CallOption) error {
-	_, err := h.s.c.do(ctx, h.request("hangup", opts), waitReply, nil)
+	_, err := h.send(ctx, h.request("hangup", opts), waitReply, nil)
 	return err
 }
 
@@ -172,7 +189,7 @@ func (h *Handle) Hangup(ctx context.Context, opts ...CallOption) error {
 // server no longer knows the handle, it ends at once and the error
 // matching ErrHandleNotFound is returned.
 func (h *Handle) Detach(ctx context.Context, opts ...CallOption) error {
-	_, err := h.s.c.do(ctx, h.request("detach", opts), waitReply, func(*frame) { h.detached() })
+	_, err := h.send(ctx, h.request("detach", opts), waitReply, func(*frame) { h.detached() })
 	if errors.Is(err, ErrHandleNotFound) {
 		h.end(err)
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/janustest"
 )
 
 // TestCutFailsOnlyRequestsInFlight cuts the connection under 8 workers
@@ -161,4 +163,22 @@ func TestStallWarnsOncePerConnection(t *testing.T) {
 	require.Eventually(t, func() bool { return logs.count("janus: reconnect attempt failed") >= 10 }, 15*time.Second, 5*time.Millisecond)
 	assert.Equal(t, 1, logs.count("janus: server silent"), "stall warnings while redialling")
 	assert.Equal(t, core.StateReconnecting, c.State())
+}
+
+// TestRequestOnEndedSession checks that a request on a handle of a
+// session that has ended fails at once with why the session ended, and is
+// not sent to Janus (which would answer 458, ErrSessionNotFound).
+func TestRequestOnEndedSession(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{})
+	ctx := ctxT(t)
+	c := dial(t, srv.WSURL)
+	s, err := c.CreateSession(ctx)
+	require.NoError(t, err)
+	h, err := s.Attach(ctx, echoTest)
+	require.NoError(t, err)
+	require.NoError(t, s.Destroy(ctx))
+	_, err = h.Message(ctx, map[string]any{"audio": true})
+	require.ErrorIs(t, err, core.ErrSessionDestroyed)
+	assert.NotErrorIs(t, err, core.ErrSessionNotFound, "not sent to Janus")
+	assert.ErrorIs(t, h.Trickle(ctx, core.Candidate{Completed: true}), core.ErrSessionDestroyed)
 }
