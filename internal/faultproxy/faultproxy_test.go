@@ -70,6 +70,13 @@ func readN(t *testing.T, c net.Conn, n int) string {
 	return string(buf)
 }
 
+// passes writes s to from and checks that it arrives whole at to.
+func passes(t *testing.T, from, to net.Conn, s string) {
+	t.Helper()
+	write(t, from, s)
+	assert.Equal(t, s, readN(t, to, len(s)))
+}
+
 // readToEnd reads from c until the connection ends and returns what came.
 func readToEnd(t *testing.T, c net.Conn) string {
 	t.Helper()
@@ -95,10 +102,8 @@ func waitDone(t *testing.T, done <-chan struct{}) {
 func TestForwardsBothWays(t *testing.T) {
 	p, connect := setup(t)
 	c := connect()
-	write(t, c.client, "ping")
-	assert.Equal(t, "ping", readN(t, c.server, 4))
-	write(t, c.server, "pong")
-	assert.Equal(t, "pong", readN(t, c.client, 4))
+	passes(t, c.client, c.server, "ping")
+	passes(t, c.server, c.client, "pong")
 	assert.Equal(t, 1, p.Accepted())
 }
 
@@ -109,8 +114,7 @@ func TestCutClosesAndAcceptsAgain(t *testing.T) {
 	assert.Empty(t, readToEnd(t, c.client))
 	assert.Empty(t, readToEnd(t, c.server))
 	c2 := connect()
-	write(t, c2.client, "again")
-	assert.Equal(t, "again", readN(t, c2.server, 5))
+	passes(t, c2.client, c2.server, "again")
 	assert.Equal(t, 2, p.Accepted())
 }
 
@@ -146,10 +150,8 @@ func TestDropDiscardsBytesInOneDirection(t *testing.T) {
 			write(t, from, "defgh")
 			waitDone(t, done)
 			assert.Equal(t, "fgh", readN(t, to, 3))
-			write(t, from, "ijk")
-			assert.Equal(t, "ijk", readN(t, to, 3), "only n bytes are dropped")
-			write(t, other, "xyz")
-			assert.Equal(t, "xyz", readN(t, otherTo, 3), "the other direction is untouched")
+			passes(t, from, to, "ijk")       // only n bytes are dropped
+			passes(t, other, otherTo, "xyz") // the other direction is untouched
 			assert.Equal(t, 1, p.Accepted(), "the connection stays up")
 		})
 	}
@@ -172,8 +174,7 @@ func TestCutMidFrameForwardsPartThenCuts(t *testing.T) {
 			assert.Equal(t, "0123456789"[:len(got)], got, "a prefix of the chunk arrives")
 			// The proxy accepts new connections after the cut.
 			c2 := connect()
-			write(t, c2.client, "new")
-			assert.Equal(t, "new", readN(t, c2.server, 3))
+			passes(t, c2.client, c2.server, "new")
 		})
 	}
 }
