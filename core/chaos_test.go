@@ -1,0 +1,368 @@
+package core_test
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/internal/faultproxy"
+)
+
+// chaosSize is the size of a cuts-under-load run.
+type chaosSize struct{ sessions, handles, workers, cuts int }
+
+// chaosSizeFromEnv is the short run of go tool mage test, or the full one
+// of go tool mage chaos when GOJANUS_CHAOS=full.
+func chaosSizeFromEnv() chaosSize {
+	if os.Getenv("GOJANUS_CHAOS") == "full" {
+		return chaosSize{sessions: 100, handles: 5, workers: 16, cuts: 100}
+	}
+	return chaosSize{sessions: 10, handles: 2, workers: 4, cuts: 10}
+}
+
+// chaosSeed is the seed of the run's random choices: GOJANUS_CHAOS_SEED to
+// repeat them, else a new one (logged).
+func chaosSeed() uint64 {
+	if v, err := strconv.ParseUint(os.Getenv("GOJANUS_CHAOS_SEED"), 10, 64); err == nil {
+		return v
+	}
+	return rand.Uint64()
+}
+
+// chaosCall is one request of the load: when it started and ended (since
+// the start of the run), on which handle, and how it ended.
+type chaosCall struct {
+	start, end time.Duration
+	handle     int
+	nonce      uint64
+	err        error
+}
+
+// chaosCut is one fault: its kind, when it was asked for, the requests in
+// flight then and the count of requests started so far, and when the
+// client noticed the lost connection (StateReconnecting) with the count of
+// requests started by then.
+type chaosCut struct {
+	kind           string
+	at, noticed    time.Duration
+	inFlight       int64
+	startedAt      int64
+	startedNoticed int64
+	failures       int64
+	recovery       time.Duration // from the cut to the first answer of a request started after it
+}
+
+// allowed is how many requests a cut may fail: those in flight at the cut
+// and those sent before the client could know of it.
+func (c *chaosCut) allowed() int64 { return c.inFlight + c.startedNoticed - c.startedAt }
+
+// chaosFault applies one fault of a random kind through p and returns its
+// kind and, for faults that wait for traffic, when they happened.
+func chaosFault(r *rand.Rand, p *faultproxy.Proxy) (string, <-chan struct{}) {
+	dir := faultproxy.Direction(r.IntN(2))
+	switch r.IntN(3) {
+	case 0:
+		p.Cut()
+		return "cut", nil
+	case 1:
+		return "mid-frame " + dir.String(), p.CutMidFrame(dir)
+	default:
+		return "drop " + dir.String(), p.Drop(dir, 1+r.IntN(3))
+	}
+}
+
+// TestChaosCutsUnderLoad runs workers that send plugin messages on many
+// sessions and handles of one client through the fault proxy, and cuts the
+// connection at random moments (plain cuts, cuts in the middle of a chunk,
+// bytes dropped in either direction). It checks invariants, not timings:
+// the failures of a cut never exceed the requests in flight at the cut
+// plus those sent before the client noticed it, every failure is
+// ErrDisconnected, every session and handle survives with its id, every
+// answer reaches its own caller (VideoRoom "exists" answers carry the room
+// number asked for, a nonce per request), and a handle's event stream only
+// gets late answers of requests whose callers got ErrDisconnected, each at
+// most once. GOJANUS_CHAOS=full (go tool mage chaos) runs 100 sessions × 5
+// handles with 16 workers and 100 cuts; GOJANUS_CHAOS_SEED repeats a run's random choices (fault kinds, pauses,
+// handles picked; the interleaving still varies).
+func TestChaosCutsUnderLoad(t *testing.T) {
+	size := chaosSizeFromEnv()
+	seed := chaosSeed()
+	t.Logf("size %+v, GOJANUS_CHAOS_SEED=%d", size, seed)
+	r := rand.New(rand.NewPCG(seed, 14))
+	_, p := proxied(t)
+	ctx := t.Context()
+	t0 := time.Now()
+
+	var started, inFlight atomic.Int64
+	var cutsMu sync.Mutex
+	var cuts []*chaosCut
+	states := newStateLog()
+	onState := func(s core.ConnState, err error) {
+		if s == core.StateReconnecting {
+			cutsMu.Lock()
+			if n := len(cuts); n > 0 && cuts[n-1].noticed == 0 {
+				cuts[n-1].noticed, cuts[n-1].startedNoticed = time.Since(t0), started.Load()
+			}
+			cutsMu.Unlock()
+		}
+		states.handler(s, err)
+	}
+	c := dial(t, "ws://"+p.Addr(), core.WithReconnect(fastReconnect), core.WithStateHandler(onState),
+		core.WithKeepalive(500*time.Millisecond), core.WithStallTimeout(3*time.Second))
+
+	sessions := make([]*core.Session, size.sessions)
+	var handles []*core.Handle
+	for i := range sessions {
+		s, err := c.CreateSession(ctx)
+		require.NoError(t, err)
+		sessions[i] = s
+		for j := range size.handles {
+			plugin := echoTest
+			if j%2 == 1 {
+				plugin = videoRoom
+			}
+			h, err := s.Attach(ctx, plugin)
+			require.NoError(t, err)
+			handles = append(handles, h)
+		}
+	}
+
+	// The streams: every plugin event on a handle, with the room of a
+	// VideoRoom answer.
+	streamed := make([][]uint64, len(handles))
+	var streams sync.WaitGroup
+	for i, h := range handles {
+		streams.Go(func() {
+			for ev := range h.Events() {
+				if pe, ok := ev.(*core.PluginEvent); ok {
+					var d struct{ Room uint64 }
+					_ = pe.Decode(&d)
+					streamed[i] = append(streamed[i], d.Room)
+				}
+			}
+		})
+	}
+
+	// call sends one request on handle i and checks that its answer is
+	// its own.
+	var nonces atomic.Uint64
+	var wrongMu sync.Mutex
+	var wrong []string
+	call := func(i int) chaosCall {
+		h := handles[i]
+		cl := chaosCall{handle: i, nonce: nonces.Add(1)}
+		body := map[string]any{"audio": true}
+		if h.Plugin() == videoRoom {
+			body = map[string]any{"request": "exists", "room": cl.nonce}
+		}
+		started.Add(1)
+		inFlight.Add(1)
+		cl.start = time.Since(t0)
+		res, err := h.Message(ctx, body)
+		cl.end = time.Since(t0)
+		inFlight.Add(-1)
+		cl.err = err
+		if err == nil {
+			var d struct {
+				Room   uint64
+				Result string
+			}
+			if derr := res.Decode(&d); derr != nil ||
+				(h.Plugin() == videoRoom && d.Room != cl.nonce) || (h.Plugin() == echoTest && d.Result != "ok") {
+				wrongMu.Lock()
+				wrong = append(wrong, fmt.Sprintf("handle %d nonce %d got %s", i, cl.nonce, res.Data))
+				wrongMu.Unlock()
+			}
+		}
+		return cl
+	}
+
+	var answered atomic.Int64
+	lastAnswer := make([]atomic.Int64, size.workers) // start of the last answered request, per worker
+	calls := make([][]chaosCall, size.workers)
+	stop := make(chan struct{})
+	var workers sync.WaitGroup
+	for w := range size.workers {
+		wr := rand.New(rand.NewPCG(seed, uint64(w)))
+		workers.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				cl := call(wr.IntN(len(handles)))
+				calls[w] = append(calls[w], cl)
+				if cl.err == nil {
+					answered.Add(1)
+					lastAnswer[w].Store(int64(cl.start))
+				}
+			}
+		})
+	}
+	// answeredSince reports whether a request started at or after at was
+	// answered.
+	answeredSince := func(at time.Duration) bool {
+		for w := range lastAnswer {
+			if time.Duration(lastAnswer[w].Load()) >= at {
+				return true
+			}
+		}
+		return false
+	}
+
+	for k := range size.cuts {
+		// The load pattern: a random pause on a live connection.
+		time.Sleep(time.Duration(10+r.IntN(100)) * time.Millisecond)
+		cut := &chaosCut{}
+		cutsMu.Lock()
+		// Started before in flight: a request that starts in between is
+		// counted twice rather than not at all (calls count it started
+		// first).
+		cut.at, cut.startedAt = time.Since(t0), started.Load()
+		cut.inFlight = inFlight.Load()
+		cuts = append(cuts, cut)
+		cutsMu.Unlock()
+		var happened <-chan struct{}
+		cut.kind, happened = chaosFault(r, p)
+		if happened != nil {
+			select {
+			case <-happened:
+			case <-time.After(15 * time.Second):
+				t.Fatalf("cut %d (%s): no traffic to fault", k, cut.kind)
+			}
+		}
+		states.waitFor(t, core.StateReconnected)
+		require.Eventually(t, func() bool { return answeredSince(cut.at) }, 15*time.Second, time.Millisecond,
+			"cut %d (%s): no answer after the reconnect", k, cut.kind)
+	}
+	close(stop)
+	workers.Wait()
+
+	// Every session and handle survives with its id, and every handle
+	// answers after the last reconnect.
+	sessionsKept, handlesKept := 0, 0
+	for _, s := range sessions {
+		if assert.Same(t, s, c.Session(s.ID()), "session %d", s.ID()) && assert.NoError(t, s.Err()) {
+			sessionsKept++
+		}
+	}
+	for i := range handles {
+		if cl := call(i); assert.NoError(t, cl.err, "handle %d after the last reconnect", handles[i].ID()) {
+			handlesKept++
+		}
+	}
+
+	// No state change or stream event comes after Close.
+	require.NoError(t, c.Close())
+	streams.Wait()
+
+	// Attribute each failure to the last cut before it ended.
+	all := slices.Concat(calls...)
+	failedNonces := map[uint64]int{} // nonce -> handle
+	failedOn := make([]int, len(handles))
+	var failures, otherErrors int
+	for _, cl := range all {
+		if cl.err == nil {
+			continue
+		}
+		failures++
+		failedNonces[cl.nonce] = cl.handle
+		failedOn[cl.handle]++
+		if !assert.ErrorIs(t, cl.err, core.ErrDisconnected, "request started at %v", cl.start) {
+			otherErrors++
+		}
+		i, _ := slices.BinarySearchFunc(cuts, cl.end, func(c *chaosCut, end time.Duration) int { return cmp.Compare(c.at, end) })
+		if i == 0 {
+			t.Errorf("request started at %v failed before any cut: %v", cl.start, cl.err)
+			continue
+		}
+		cuts[i-1].failures++
+	}
+	for _, cl := range all {
+		for _, cut := range cuts {
+			if cl.err == nil && cl.start >= cut.at && (cut.recovery == 0 || cl.end-cut.at < cut.recovery) {
+				cut.recovery = cl.end - cut.at
+			}
+		}
+	}
+	maxRatio, maxInFlightRatio := 0.0, 0.0
+	var inFlightSum, unnoticedSum int64
+	kinds := map[string]int{}
+	var recoveries []time.Duration
+	for k, cut := range cuts {
+		kinds[cut.kind]++
+		recoveries = append(recoveries, cut.recovery)
+		assert.LessOrEqual(t, cut.failures, cut.allowed(),
+			"cut %d (%s): %d failures, %d in flight at the cut, %d sent before the client noticed it",
+			k, cut.kind, cut.failures, cut.inFlight, cut.startedNoticed-cut.startedAt)
+		if a := cut.allowed(); a > 0 {
+			maxRatio = max(maxRatio, float64(cut.failures)/float64(a))
+		}
+		if cut.inFlight > 0 {
+			maxInFlightRatio = max(maxInFlightRatio, float64(cut.failures)/float64(cut.inFlight))
+		}
+		inFlightSum += cut.inFlight
+		unnoticedSum += cut.startedNoticed - cut.startedAt
+	}
+
+	// The streams got only late answers of failed requests, each once.
+	lateAnswers := 0
+	for i, rooms := range streamed {
+		lateAnswers += len(rooms)
+		assert.LessOrEqual(t, len(rooms), failedOn[i], "handle %d: more stream events than failed requests", i)
+		if handles[i].Plugin() != videoRoom {
+			continue
+		}
+		seen := map[uint64]bool{}
+		for _, room := range rooms {
+			h, failed := failedNonces[room]
+			assert.True(t, failed && h == i, "handle %d: stream event for room %d, not a failed request of this handle", i, room)
+			assert.False(t, seen[room], "handle %d: room %d streamed twice", i, room)
+			seen[room] = true
+		}
+	}
+	assert.Empty(t, wrong, "answers delivered to the wrong caller")
+
+	slices.Sort(recoveries)
+	var kindList []string
+	for kind, n := range kinds {
+		kindList = append(kindList, fmt.Sprintf("%s %d", kind, n))
+	}
+	slices.Sort(kindList)
+	var b strings.Builder
+	fmt.Fprintf(&b, "cuts under load (%d sessions × %d handles, %d workers):\n", size.sessions, size.handles, size.workers)
+	fmt.Fprintf(&b, "  cuts                      %d (%s)\n", len(cuts), strings.Join(kindList, ", "))
+	fmt.Fprintf(&b, "  requests                  %d (%d answered)\n", len(all), answered.Load())
+	fmt.Fprintf(&b, "  failures                  %d (%d not ErrDisconnected)\n", failures, otherErrors)
+	fmt.Fprintf(&b, "  in flight at the cuts     %d, sent after a cut before the client noticed it %d\n", inFlightSum, unnoticedSum)
+	fmt.Fprintf(&b, "  failures / allowed        max %.2f per cut (allowed: in flight at the cut + sent before the client noticed)\n", maxRatio)
+	fmt.Fprintf(&b, "  failures / in flight      max %.2f per cut\n", maxInFlightRatio)
+	fmt.Fprintf(&b, "  wrong or repeated answers %d; late answers on streams %d\n", len(wrong), lateAnswers)
+	fmt.Fprintf(&b, "  sessions kept             %d/%d\n", sessionsKept, len(sessions))
+	fmt.Fprintf(&b, "  handles kept              %d/%d\n", handlesKept, len(handles))
+	fmt.Fprintf(&b, "  recovery p50 / p99        %v / %v (cut to the first answer of a request started after it)\n",
+		percentile(recoveries, 50), percentile(recoveries, 99))
+	fmt.Fprintf(&b, "  connections               %d", p.Accepted())
+	t.Log(b.String())
+}
+
+// percentile returns the p-th percentile of sorted durations.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[(len(sorted)-1)*p/100].Round(time.Millisecond)
+}
