@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/gojanus/gojanus/core/internal/dialerr"
 	"github.com/gojanus/gojanus/core/transport"
 )
 
@@ -154,14 +155,24 @@ func ctxError(request string, err error) error {
 // URLError is a server URL that cannot be used, found before anything is
 // sent. It matches ErrBadURL.
 type URLError struct {
+	// URL is the URL as given. It may hold credentials, which Error
+	// leaves out (see RedactURL).
 	URL    string
 	Reason string
 }
 
-// Error formats the error as "janus: bad server URL "…": reason".
+// Error formats the error as "janus: bad server URL "…": reason", with
+// the URL as RedactURL shows it.
 func (e *URLError) Error() string {
-	return "janus: bad server URL " + strconv.Quote(e.URL) + ": " + e.Reason
+	return "janus: bad server URL " + strconv.Quote(RedactURL(e.URL)) + ": " + e.Reason
 }
+
+// RedactURL returns a server URL as the errors and logs of this module
+// show it: without its userinfo ("user:password@", or a token as
+// "token@"), query and fragment, which may hold credentials. Errors of
+// the libraries below (net/http, coder/websocket) that quote a URL are
+// scrubbed of them too.
+func RedactURL(rawURL string) string { return dialerr.CleanURL(rawURL) }
 
 // Is makes errors.Is(err, ErrBadURL) true.
 func (e *URLError) Is(target error) bool { return target == ErrBadURL }

@@ -46,7 +46,11 @@ func (e *connectError) Error() string {
 	for i, p := range parts {
 		parts[i] = strings.TrimPrefix(p, "janus: ")
 	}
-	return "gojanus: cannot connect to " + strings.Join(e.urls, ", ") + ": " + strings.Join(parts, "; ")
+	urls := make([]string, len(e.urls))
+	for i, u := range e.urls {
+		urls[i] = core.RedactURL(u) // credentials stay out of messages
+	}
+	return "gojanus: cannot connect to " + strings.Join(urls, ", ") + ": " + strings.Join(parts, "; ")
 }
 
 // serverErrors returns the messages of the errors joined in err (one per

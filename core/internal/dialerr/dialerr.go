@@ -2,7 +2,7 @@
 // for every transport and platform: "janus: <transport> <URL>: <what
 // happened> (<what to check>)", with the URL's userinfo and query left
 // out (they may hold credentials) and the cause kept in the chain for
-// errors.Is and errors.As.
+// errors.Is and errors.As, scrubbed of them too (see Scrub).
 package dialerr
 
 import (
@@ -29,23 +29,6 @@ func (e *Error) Unwrap() error { return e.Err }
 // Is matches e.Match.
 func (e *Error) Is(target error) bool { return e.Match != nil && target == e.Match }
 
-// CleanURL returns rawURL without userinfo, query and fragment.
-func CleanURL(rawURL string) string {
-	u, _, _ := strings.Cut(rawURL, "#")
-	u, _, _ = strings.Cut(u, "?")
-	if scheme, rest, ok := strings.Cut(u, "://"); ok {
-		host, path := rest, ""
-		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			host, path = rest[:i], rest[i:]
-		}
-		if i := strings.LastIndexByte(host, '@'); i >= 0 {
-			host = host[i+1:]
-		}
-		u = scheme + "://" + host + path
-	}
-	return u
-}
-
 // Transport names, as messages say them.
 const (
 	WebSocket = "websocket"
@@ -62,7 +45,7 @@ func New(kind, rawURL, msg string, err error) error {
 		msg = "the server closed the connection at the TLS handshake: it may not speak TLS (use " +
 			plain(kind) + "://, not " + plain(kind) + "s://)"
 	}
-	return &Error{Msg: "janus: " + kind + " " + u + ": " + msg, Err: cause(err)}
+	return &Error{Msg: "janus: " + kind + " " + u + ": " + HideString(msg, rawURL), Err: cause(Scrub(err, rawURL))}
 }
 
 // closedMsg is Describe's wording of a connection the server closed.
@@ -100,7 +83,7 @@ func WrongEndpoint(rawURL string, wantAdmin bool, cause error) error {
 	default:
 		msg = u + " is the Janus admin API endpoint, not the Janus API; the Janus API usually is http://HOST:8088/janus"
 	}
-	return &Error{Msg: "janus: " + msg, Err: cause, Match: transport.ErrWrongEndpoint}
+	return &Error{Msg: "janus: " + msg, Err: Scrub(cause, rawURL), Match: transport.ErrWrongEndpoint}
 }
 
 // plain is the scheme without TLS of a kind of server.

@@ -76,37 +76,20 @@ func (fetchRequester) request(ctx context.Context, method, url string, body []by
 
 // fetchError describes a failed fetch without the URL's userinfo, query
 // and fragment (they may hold credentials, the API secret or a token): the
-// runtime's message quotes the URL as given, so it is cleaned too.
+// runtime's message quotes the URL, so it is cleaned too.
 func fetchError(method, url string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	clean := dialerr.CleanURL(url)
-	msg := strings.ReplaceAll(err.Error(), url, clean)
-	if user, ok := userinfo(url); ok {
-		msg = strings.ReplaceAll(msg, user+"@", "")
-	}
+	msg := dialerr.HideString(strings.ReplaceAll(err.Error(), url, clean), url)
 	return errors.New("fetch " + method + " " + clean + ": " + msg)
-}
-
-// userinfo returns the "user:password" part of a URL, if it has one.
-func userinfo(url string) (string, bool) {
-	_, rest, ok := strings.Cut(url, "://")
-	if !ok {
-		return "", false
-	}
-	host, _, _ := strings.Cut(rest, "/")
-	i := strings.LastIndexByte(host, '@')
-	if i < 0 {
-		return "", false
-	}
-	return host[:i], true
 }
 
 // withCredentials moves a URL's userinfo into a Basic Authorization header
 // (fetch refuses URLs with credentials; net/http sends them this way).
 func withCredentials(url string, headers js.Value) string {
-	user, ok := userinfo(url)
+	user, ok := dialerr.Userinfo(url)
 	if !ok {
 		return url
 	}

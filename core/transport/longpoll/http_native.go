@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gojanus/gojanus/core/internal/dialerr"
 	"github.com/gojanus/gojanus/core/transport"
 )
 
@@ -46,7 +47,7 @@ func (r *httpRequester) request(ctx context.Context, method, url string, body []
 	}
 	hr, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
-		return 0, "", nil, err
+		return 0, "", nil, dialerr.Scrub(err, url)
 	}
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/json")
@@ -60,9 +61,11 @@ func (r *httpRequester) request(ctx context.Context, method, url string, body []
 	if err != nil {
 		if isDialError(err) {
 			// No connection was made: nothing was sent.
-			return 0, "", nil, fmt.Errorf("%w: %w", transport.ErrNotDelivered, err)
+			err = fmt.Errorf("%w: %w", transport.ErrNotDelivered, err)
 		}
-		return 0, "", nil, err
+		// net/http hides a password in the URL it quotes, not a token
+		// as userinfo nor the query (the poll's apisecret and token).
+		return 0, "", nil, dialerr.Scrub(err, url)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))

@@ -61,10 +61,10 @@ const DefaultMaxEvents = 10
 func New(base string, opts transport.Options) (*Transport, error) {
 	scheme, rest, ok := strings.Cut(base, "://")
 	if scheme = strings.ToLower(scheme); !ok || (scheme != "http" && scheme != "https") {
-		return nil, fmt.Errorf("longpoll: URL scheme must be http or https: %q", base)
+		return nil, fmt.Errorf("longpoll: URL scheme must be http or https: %q", dialerr.CleanURL(base))
 	}
 	if rest == "" || rest[0] == '/' {
-		return nil, fmt.Errorf("longpoll: URL has no host: %q", base)
+		return nil, fmt.Errorf("longpoll: URL has no host: %q", dialerr.CleanURL(base))
 	}
 	req, err := newRequester(opts)
 	if err != nil {

@@ -46,7 +46,7 @@ demo creates is destroyed at the end, also on failure.`,
 				return usagef("--source and --media-duration go with --media")
 			}
 			start := time.Now()
-			sum := &DemoOutput{Server: a.g.server, Transport: transportName(a.g.server), Rooms: []Room{}, Plugins: []string{}}
+			sum := &DemoOutput{Server: core.RedactURL(a.g.server), Transport: transportName(a.g.server), Rooms: []Room{}, Plugins: []string{}}
 			out := a.out()
 			if err := a.runDemo(ctx, df, out, sum); err != nil {
 				return err
@@ -90,7 +90,7 @@ func (a *app) runDemo(ctx context.Context, df *demoFlags, out output, sum *DemoO
 	if err != nil {
 		return err
 	}
-	out.step("connect", "%s (%s)", a.g.server, transportLabel(sum.Transport))
+	out.step("connect", "%s (%s)", core.RedactURL(a.g.server), transportLabel(sum.Transport))
 	sum.Version = info.VersionString
 	sum.Plugins = packageNames(modules(info.Plugins))
 	out.step("server", "%s %s, %d plugins", info.Name, info.VersionString, len(sum.Plugins))
@@ -205,7 +205,7 @@ func (a *app) demoAdminStep(ctx context.Context, out output, sum *DemoOutput) er
 	if err != nil {
 		return adminHint(fmt.Errorf("admin: %w", err))
 	}
-	as := &DemoAdmin{Server: a.g.adminServer, Sessions: len(sessions), SessionListed: slices.Contains(sessions, sum.SessionID), HandleIDs: []uint64{}}
+	as := &DemoAdmin{Server: core.RedactURL(a.g.adminServer), Sessions: len(sessions), SessionListed: slices.Contains(sessions, sum.SessionID), HandleIDs: []uint64{}}
 	sum.Admin = as
 	if !as.SessionListed {
 		return fmt.Errorf("admin: our session %d is not among the %d listed sessions", sum.SessionID, len(sessions))
@@ -219,7 +219,7 @@ func (a *app) demoAdminStep(ctx context.Context, out output, sum *DemoOutput) er
 		return fmt.Errorf("admin: our handle %d is not among the handles of session %d", sum.HandleID, sum.SessionID)
 	}
 	out.step("admin", "%s lists %s; ours (%d) is among them, with handle %d",
-		a.g.adminServer, plural(len(sessions), "session"), sum.SessionID, sum.HandleID)
+		core.RedactURL(a.g.adminServer), plural(len(sessions), "session"), sum.SessionID, sum.HandleID)
 	return nil
 }
 

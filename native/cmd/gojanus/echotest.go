@@ -66,7 +66,7 @@ func (a *app) echoTestCommand() *cobra.Command {
 				return err
 			}
 			out := a.out()
-			out.step("connect", "%s, session %d, EchoTest handle %d", a.g.server, s.ID(), h.ID())
+			out.step("connect", "%s, session %d, EchoTest handle %d", core.RedactURL(a.g.server), s.ID(), h.ID())
 			if err := waitUp(setup, "echotest", peer, h.Events()); err != nil {
 				return err
 			}
@@ -88,7 +88,7 @@ func (a *app) echoTestCommand() *cobra.Command {
 			_ = peer.Close()
 			echoed.wait()
 
-			sum := EchoTestOutput{Server: a.g.server, Source: src, DurationMS: duration.Milliseconds(),
+			sum := EchoTestOutput{Server: core.RedactURL(a.g.server), Source: src, DurationMS: duration.Milliseconds(),
 				Sent: tracksOf(source.Stats()), Received: echoed.summary()}
 			if len(sum.Received) == 0 || !slices.ContainsFunc(sum.Received, func(t Track) bool { return t.Packets > 0 }) {
 				return &cliError{kind: kindMedia, err: errors.New("echotest: nothing came back"),

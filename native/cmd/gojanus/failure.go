@@ -89,7 +89,7 @@ func endpointHint(flag string) string {
 // environment variable).
 func checkURL(flag, name, raw string) error {
 	bad := func(reason string) error {
-		return &cliError{kind: kindURL, err: fmt.Errorf("%s %q: %s", name, raw, reason), hint: urlHint(flag, raw)}
+		return &cliError{kind: kindURL, err: fmt.Errorf("%s %q: %s", name, core.RedactURL(raw), reason), hint: urlHint(flag, raw)}
 	}
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
@@ -135,6 +135,7 @@ func endpointPath(flag string) string {
 // the HTTP endpoint of the API flag takes, on the host given, keeping the
 // port given for the transport it belongs to.
 func urlHint(flag, raw string) string {
+	raw = core.RedactURL(raw) // no credentials in the hint
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		scheme, rest = "", raw

@@ -136,3 +136,46 @@ func TestRoomSecretHint(t *testing.T) {
 	assert.Contains(t, e.Hint, "--secret")
 	mustRun(t, "rooms", "destroy", "61", "--secret", "s61", "--server", srv.WSURL)
 }
+
+// TestURLCredentialsNotPrinted gives server URLs with credentials in the
+// userinfo (a password, or a token as the whole userinfo) to commands
+// that refuse them, fail to connect or succeed: neither the output, the
+// error with its hint, nor the debug log shows them (issue 14).
+func TestURLCredentialsNotPrinted(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{})
+	const pw, token = "SECRET-pw-3be", "SECRET-token-a41"
+	hostPort := func(u string) string {
+		_, rest, _ := strings.Cut(u, "://")
+		h, _, _ := strings.Cut(rest, "/")
+		return h
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"info", "--server", "user:" + pw + "@localhost:8188"}, 2},
+		{[]string{"info", "--server", "ftp://user:" + pw + "@127.0.0.1"}, 2},
+		{[]string{"info", "--server", "http://user:" + pw + "@127.0.0.1:8088"}, 2},
+		{[]string{"info", "--server", "ws://user:" + pw + "@127.0.0.1:99999"}, 2},
+		{[]string{"info", "--server", "ws://" + token + "@127.0.0.1:9"}, 1},
+		{[]string{"info", "--server", "http://" + token + "@127.0.0.1:9/janus"}, 1},
+		{[]string{"admin", "sessions", "--admin-server", "ws://" + token + "@127.0.0.1:9"}, 1},
+		{[]string{"admin", "sessions", "--admin-server", "http://user:" + pw + "@127.0.0.1:7088"}, 2},
+		{[]string{"info", "--server", "ws://user:" + pw + "@" + hostPort(srv.WSURL)}, 0},
+		{[]string{"info", "--server", "http://" + token + "@" + hostPort(srv.HTTPURL) + "/janus"}, 0},
+	} {
+		for _, extra := range [][]string{{"--json"}, {"--log-level", "debug"}} {
+			args := append(append([]string{}, tc.args...), extra...)
+			code, stdout, stderr := runCmd(t, args...)
+			assert.Equal(t, tc.code, code, "%v", args)
+			for _, secret := range []string{pw, token} {
+				assert.NotContains(t, stdout+stderr, secret, "%v", args)
+			}
+			if code == 0 && extra[0] == "--json" {
+				var info InfoOutput
+				checkSchema(t, stdout, &info)
+				assert.NotContains(t, info.Server, "@", "the server as given, without credentials")
+			}
+		}
+	}
+}

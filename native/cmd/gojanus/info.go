@@ -30,7 +30,7 @@ func (a *app) infoCommand() *cobra.Command {
 				return err
 			}
 			sum := InfoOutput{
-				Server:           a.g.server,
+				Server:           core.RedactURL(a.g.server),
 				Transport:        transportName(a.g.server),
 				Name:             info.Name,
 				ServerName:       info.ServerName,

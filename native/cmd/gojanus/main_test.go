@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 )
@@ -44,12 +45,16 @@ func mustRun(t *testing.T, args ...string) string {
 	return stdout
 }
 
-// redactArgs hides the values of secret flags in the test log.
+// redactArgs hides the values of secret flags, and the credentials of
+// server URLs, in the test log.
 func redactArgs(args []string) []string {
 	args = slices.Clone(args)
 	for i := 0; i+1 < len(args); i++ {
-		if args[i] == "--admin-secret" || args[i] == "--api-secret" {
+		switch args[i] {
+		case "--admin-secret", "--api-secret":
 			args[i+1] = "***"
+		case "--server", "--admin-server":
+			args[i+1] = core.RedactURL(args[i+1])
 		}
 	}
 	return args

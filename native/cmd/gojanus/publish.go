@@ -92,7 +92,7 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 			if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 				return mediaErr(fmt.Errorf("source: %w", err))
 			}
-			sum := PublishOutput{Server: a.g.server, Room: room, Publisher: Participant{ID: pub.ParticipantID(), Display: display, Publisher: true},
+			sum := PublishOutput{Server: core.RedactURL(a.g.server), Room: room, Publisher: Participant{ID: pub.ParticipantID(), Display: display, Publisher: true},
 				Source: src, DurationMS: time.Since(start).Milliseconds(), Tracks: tracksOf(source.Stats())}
 			return out.result(sum, func() {
 				for _, t := range sum.Tracks {

@@ -135,7 +135,7 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	waited := time.Since(start)
 	if first == nil {
 		// Interrupted while waiting: a clean end, with nothing received.
-		sum := SubscribeOutput{Server: a.g.server, Room: su.room, Publishers: []Participant{}, WaitedMS: waited.Milliseconds(), Tracks: []Track{}}
+		sum := SubscribeOutput{Server: core.RedactURL(a.g.server), Room: su.room, Publishers: []Participant{}, WaitedMS: waited.Milliseconds(), Tracks: []Track{}}
 		return su.out.result(sum, func() { su.out.step("stopped", "interrupted before any publisher came") })
 	}
 	if webm {
@@ -204,7 +204,7 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 		return loopErr
 	}
 	su.mu.Lock()
-	sum := SubscribeOutput{Server: a.g.server, Room: su.room, Publishers: slices.Clone(su.publishers),
+	sum := SubscribeOutput{Server: core.RedactURL(a.g.server), Room: su.room, Publishers: slices.Clone(su.publishers),
 		WaitedMS: waited.Milliseconds(), DurationMS: ran.Milliseconds()}
 	su.mu.Unlock()
 	sum.Tracks = su.tracks()
