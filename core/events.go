@@ -101,7 +101,9 @@ type Trickle struct {
 func (t *Trickle) Completed() bool { return t.Candidate.Completed }
 
 // Timeout reports that the server expired the session; it is the last
-// event of a session's stream in that case.
+// event of a session's stream in that case. Over HTTP long-poll it also
+// comes when Janus dropped its timeout event and the next poll found the
+// session gone, after polls that succeeded (see package longpoll).
 type Timeout struct{ Source }
 
 // KeepaliveFailed reports a keepalive that got an error or no answer.

@@ -5,9 +5,11 @@
 // Every answer to a POST and every polled event is handed to Recv, so the
 // core sees one stream of messages, exactly as over a WebSocket. A poll
 // that fails (network error, server restart) is retried with a growing
-// delay until the session is closed; a poll answered with "no such
-// session" (458) ends polling and is passed on so the core can end the
-// session.
+// delay until the session is closed; a poll that finds the session gone
+// (HTTP 404 from Janus, or error 458) ends polling and is passed on so
+// the core can end the session: as the session's "timeout" event when
+// the polls before it succeeded (Janus drops that event when no poll
+// waits for it), as error 458 after failed polls.
 //
 // Natively the requests go through net/http (with the options' HTTP
 // client, TLS configuration and headers). In JavaScript builds (GOOS=js)
@@ -186,6 +188,11 @@ func (t *Transport) poll(ctx context.Context, s transport.Session) {
 	failures := 0
 	for ctx.Err() == nil {
 		body, err := t.do(ctx, "GET", endpoint+"&rid="+strconv.FormatInt(time.Now().UnixMilli(), 10), nil)
+		if sessionGone(body, err) {
+			// Tell the core, which ends the session, then stop.
+			_ = t.deliver(ctx, sessionEnd(s.ID, failures == 0))
+			return
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -197,15 +204,28 @@ func (t *Transport) poll(ctx context.Context, s transport.Session) {
 			continue
 		}
 		failures = 0
-		if gone := sessionGone(body); gone {
-			// Tell the core, which ends the session, then stop.
-			_ = t.deliver(ctx, annotate(body, s.ID))
-			return
-		}
 		if err := t.deliver(ctx, body); err != nil {
 			return
 		}
 	}
+}
+
+// sessionEnd is the message passed on for a session the server no longer
+// knows, found by a poll. Janus ends a session that expires by queueing
+// its "timeout" event, then dropping the session's queue at once
+// (janus_check_sessions, then janus_http_session_over): a poll waiting at
+// that moment gets the event, but one made a moment later, after the
+// previous poll returned (with the handles' "detached" events, say), gets
+// 404 instead. So a session gone while the polls before succeeded is
+// passed on as the timeout Janus meant (which the core reports as over a
+// WebSocket); after failed polls (the server was unreachable, perhaps
+// restarted) it is passed on as error 458, no such session.
+func sessionEnd(id uint64, timedOut bool) []byte {
+	sid := strconv.FormatUint(id, 10)
+	if timedOut {
+		return []byte(`{"janus":"timeout","session_id":` + sid + `}`)
+	}
+	return []byte(`{"janus":"error","session_id":` + sid + `,"error":{"code":458,"reason":"No such session ` + sid + `"}}`)
 }
 
 // do sends one request and returns the body of its 200 answer.
@@ -300,9 +320,15 @@ func snippet(b []byte) string {
 	return s
 }
 
-// sessionGone reports whether a poll answer is the "no such session" error.
-func sessionGone(body []byte) bool {
-	if !bytes.Contains(body, []byte(`458`)) {
+// sessionGone reports whether a poll's answer says that the server no
+// longer knows the session: HTTP 404 (Janus's HTTP transport has no event
+// queue for it) or error 458 (no such session).
+func sessionGone(body []byte, err error) bool {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Code == 404
+	}
+	if err != nil || !bytes.Contains(body, []byte(`458`)) {
 		return false
 	}
 	var m struct {
@@ -312,21 +338,6 @@ func sessionGone(body []byte) bool {
 		} `json:"error"`
 	}
 	return json.Unmarshal(body, &m) == nil && m.Janus == "error" && m.Error.Code == 458
-}
-
-// annotate adds session_id to an error answer so the core knows which
-// session it is about.
-func annotate(body []byte, id uint64) []byte {
-	var m map[string]any
-	if json.Unmarshal(body, &m) != nil {
-		return body
-	}
-	m["session_id"] = id
-	out, err := json.Marshal(m)
-	if err != nil {
-		return body
-	}
-	return out
 }
 
 func backoff(failures int) time.Duration {

@@ -90,9 +90,8 @@ func TestPollDeliversEventsWithCredentialsAndStopsOnSessionGone(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(b), "["), "arrays are passed on whole")
 	assert.Equal(t, "keepalive", recv(t, tr)["janus"])
-	gone := recv(t, tr)
-	assert.Equal(t, "error", gone["janus"])
-	assert.Equal(t, float64(5), gone["session_id"], "annotated with the session")
+	// Gone after a poll that succeeded: the timeout Janus dropped.
+	assert.Equal(t, map[string]any{"janus": "timeout", "session_id": float64(5)}, recv(t, tr))
 	q := query.Load().(string)
 	for _, want := range []string{"maxev=5", "apisecret=sec", "token=tok", "rid="} {
 		assert.Contains(t, q, want)
@@ -104,6 +103,53 @@ func TestPollDeliversEventsWithCredentialsAndStopsOnSessionGone(t *testing.T) {
 		return len(tr.polls) == 0
 	}, 2*time.Second, 10*time.Millisecond)
 	assert.Equal(t, int32(4), polls.Load())
+}
+
+// TestPollSessionGone checks what a poll that finds the session gone
+// passes on: Janus's HTTP transport answers such a poll with 404 and no
+// body. After polls that succeeded, the session timed out and its timeout
+// event was dropped with its queue: the timeout is passed on. After a
+// poll that failed (the server was unreachable, perhaps restarted), it is
+// error 458.
+func TestPollSessionGone(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		first int // the status of the first poll; the second is 404
+		want  map[string]any
+	}{
+		{"after a poll that succeeded", http.StatusOK, map[string]any{"janus": "timeout", "session_id": float64(8)}},
+		{"after a poll that failed", http.StatusBadGateway, map[string]any{"janus": "error", "session_id": float64(8),
+			"error": map[string]any{"code": float64(458), "reason": "No such session 8"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var polls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if polls.Add(1) > 1 {
+					w.WriteHeader(http.StatusNotFound)
+					return
+				}
+				w.WriteHeader(tc.first)
+				_, _ = io.WriteString(w, `{"janus":"event","session_id":8,"sender":9}`)
+			}))
+			defer srv.Close()
+			tr, err := New(srv.URL+"/janus", transport.Options{})
+			require.NoError(t, err)
+			defer tr.Close()
+			tr.SessionOpened(transport.Session{ID: 8})
+			m := recv(t, tr)
+			if tc.first == http.StatusOK {
+				assert.Equal(t, "event", m["janus"])
+				m = recv(t, tr)
+			}
+			assert.Equal(t, tc.want, m)
+			require.Eventually(t, func() bool {
+				tr.mu.Lock()
+				defer tr.mu.Unlock()
+				return len(tr.polls) == 0
+			}, 5*time.Second, 10*time.Millisecond, "the poller stopped")
+			assert.Equal(t, int32(2), polls.Load())
+		})
+	}
 }
 
 func TestErrorsStatusReadLimitAndClose(t *testing.T) {
