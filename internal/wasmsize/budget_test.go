@@ -17,10 +17,14 @@ import (
 // compress/gzip), in bytes: what the module weighed once the js build had
 // lost net/http, crypto/tls, coder/websocket, regexp and fmt's scanner
 // (1,413,255 bytes in December 2026; 3,360,000 before), and under 1% of
-// room.
+// room. Raised once from 1,425,000, with go tool mage wasmSize at hand,
+// for issue 14: keeping URL credentials out of every wrapped error
+// (core/internal/dialerr, 15 kB of code; strings.Replacer, 16 kB gzipped,
+// was avoided for it) and sending again the requests a cut kept from the
+// server, with their deadlines, brought the module to 1,427,262.
 // Raising it is a decision, to be made with the table of
 // go tool mage wasmSize at hand.
-const budgetGzip = 1_425_000
+const budgetGzip = 1_435_000
 
 // forbidden are packages the js build must never link: each costs
 // hundreds of kilobytes (net/http brings crypto/tls, crypto/x509 and
