@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -222,7 +223,14 @@ func TestDialErrorsHideURLCredentials(t *testing.T) {
 	_, err := core.DialServers(dialCtx(time.Second), urls, log)
 	require.Error(t, err)
 	assertNoSecret(t, "DialServers error", err)
-	for _, e := range []string{"connection refused", "the server closed the connection", "no answer in time", "bad server URL"} {
+	kinds := []string{"connection refused", "bad server URL"}
+	if runtime.GOOS != "js" {
+		// In the js build net.Listen is Go's in-memory stand-in for a
+		// network, which the runtime's WebSocket and fetch cannot reach:
+		// there the closing and the silent server refuse like the first.
+		kinds = append(kinds, "the server closed the connection", "no answer in time")
+	}
+	for _, e := range kinds {
 		assert.Contains(t, err.Error(), e, "each kind of failure was met")
 	}
 	logs.assertClean(t)
