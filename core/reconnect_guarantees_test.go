@@ -2,11 +2,9 @@ package core_test
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,54 +34,24 @@ func TestCutFailsOnlyRequestsInFlight(t *testing.T) {
 	require.NoError(t, err)
 
 	const workers = 8
-	var ok, failed atomic.Int64
-	var otherMu sync.Mutex
-	var other []error
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				_, err := h.Message(ctx, map[string]any{"audio": true})
-				switch {
-				case err == nil:
-					ok.Add(1)
-				case errors.Is(err, core.ErrDisconnected):
-					failed.Add(1)
-				default:
-					otherMu.Lock()
-					other = append(other, err)
-					otherMu.Unlock()
-				}
-			}
-		}()
-	}
+	load := startMessageLoad(ctx, h, workers)
 	for i := range 20 {
 		// Load flows on a live connection before each cut.
-		answered := ok.Load()
-		require.Eventually(t, func() bool { return ok.Load() >= answered+int64(workers) }, 15*time.Second, time.Millisecond,
+		answered := load.ok.Load()
+		require.Eventually(t, func() bool { return load.ok.Load() >= answered+int64(workers) }, 15*time.Second, time.Millisecond,
 			"cut %d: no answers before the cut", i)
-		before := failed.Load()
+		before := load.disconnected.Load()
 		p.Cut()
 		states.waitFor(t, core.StateReconnected)
 		// Answers again: the requests of the cut have ended one way or
 		// the other.
-		answered = ok.Load()
-		require.Eventually(t, func() bool { return ok.Load() >= answered+int64(workers) }, 15*time.Second, time.Millisecond,
+		answered = load.ok.Load()
+		require.Eventually(t, func() bool { return load.ok.Load() >= answered+int64(workers) }, 15*time.Second, time.Millisecond,
 			"cut %d: no answers after the reconnect", i)
-		assert.LessOrEqual(t, failed.Load()-before, int64(workers), "cut %d: failures beyond the %d requests in flight", i, workers)
+		assert.LessOrEqual(t, load.disconnected.Load()-before, int64(workers), "cut %d: failures beyond the %d requests in flight", i, workers)
 	}
-	close(stop)
-	wg.Wait()
-	t.Logf("%d answered, %d cut off in 20 cuts", ok.Load(), failed.Load())
-	assert.Empty(t, other, "every failure is ErrDisconnected")
+	assert.Empty(t, load.end(), "every failure is ErrDisconnected")
+	t.Logf("%d answered, %d cut off in 20 cuts", load.ok.Load(), load.disconnected.Load())
 }
 
 // TestRequestDeadlineWhileReconnecting sends a request without a deadline

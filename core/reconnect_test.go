@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -173,32 +174,7 @@ func TestManyCutsUnderLoad(t *testing.T) {
 	h, err := s.Attach(ctx, echoTest)
 	require.NoError(t, err)
 
-	var ok, disconnected atomic.Int64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				_, err := h.Message(ctx, map[string]any{"audio": true})
-				switch {
-				case err == nil:
-					ok.Add(1)
-				case errors.Is(err, core.ErrDisconnected):
-					disconnected.Add(1)
-				default:
-					t.Errorf("unexpected error: %v", err)
-					return
-				}
-			}
-		}()
-	}
+	load := startMessageLoad(ctx, h, 4)
 	// The load: a cut every 30 ms. The pause is the cut rate, not a wait
 	// for anything.
 	for range 50 {
@@ -207,12 +183,11 @@ func TestManyCutsUnderLoad(t *testing.T) {
 	}
 	require.Eventually(t, func() bool { return c.State() == core.StateConnected }, 15*time.Second, 10*time.Millisecond)
 	// Requests go through again after the last reconnect.
-	okCuts := ok.Load()
-	require.Eventually(t, func() bool { return ok.Load() > okCuts }, 15*time.Second, 10*time.Millisecond,
+	okCuts := load.ok.Load()
+	require.Eventually(t, func() bool { return load.ok.Load() > okCuts }, 15*time.Second, 10*time.Millisecond,
 		"no request answered after the last reconnect")
-	close(stop)
-	wg.Wait()
-	t.Logf("%d requests answered (%d during the cuts), %d cut off, %d connections", ok.Load(), okCuts, disconnected.Load(), p.Accepted())
+	assert.Empty(t, load.end(), "every failure is ErrDisconnected")
+	t.Logf("%d requests answered (%d during the cuts), %d cut off, %d connections", load.ok.Load(), okCuts, load.disconnected.Load(), p.Accepted())
 	// No session was lost: the same session and handle still work.
 	assert.Same(t, s, c.Session(s.ID()))
 	_, err = h.Message(ctx, map[string]any{"audio": true})
@@ -272,4 +247,55 @@ func TestServerListFallsBackInOrder(t *testing.T) {
 	_, err = core.DialServers(ctx, []string{"ws://127.0.0.1:1", "ws://127.0.0.1:2"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "127.0.0.1:2")
+}
+
+// messageLoad sends EchoTest messages on one handle from several workers
+// until end, counting the answers and the failures that match
+// ErrDisconnected, and keeping any other error.
+type messageLoad struct {
+	ok, disconnected atomic.Int64
+
+	mu    sync.Mutex
+	other []error
+	stop  chan struct{}
+	wg    sync.WaitGroup
+}
+
+func startMessageLoad(ctx context.Context, h *core.Handle, workers int) *messageLoad {
+	l := &messageLoad{stop: make(chan struct{})}
+	for range workers {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for {
+				select {
+				case <-l.stop:
+					return
+				default:
+				}
+				_, err := h.Message(ctx, map[string]any{"audio": true})
+				switch {
+				case err == nil:
+					l.ok.Add(1)
+				case errors.Is(err, core.ErrDisconnected):
+					l.disconnected.Add(1)
+				default:
+					l.mu.Lock()
+					l.other = append(l.other, err)
+					l.mu.Unlock()
+				}
+			}
+		}()
+	}
+	return l
+}
+
+// end stops the workers, waits for them and returns the errors that did
+// not match ErrDisconnected.
+func (l *messageLoad) end() []error {
+	close(l.stop)
+	l.wg.Wait()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.other
 }

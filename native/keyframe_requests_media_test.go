@@ -19,6 +19,7 @@ import (
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/videoroom"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
@@ -75,26 +76,10 @@ func publishDeaf(t *testing.T, ctx context.Context, s *core.Session, room core.I
 	return deaf, feed
 }
 
-// publishTracks publishes tracks into room from a Peer of the namespace
-// and waits until Janus receives them; it returns the publisher's id.
+// publishTracks publishes tracks into room and returns the publisher's id.
 func publishTracks(t *testing.T, ctx context.Context, s *core.Session, room core.ID, display string, tracks ...webrtc.TrackLocal) core.ID {
 	t.Helper()
-	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: display})
-	require.NoError(t, err)
-	peer := namespacePeer(t)
-	for _, tr := range tracks {
-		_, err := peer.AddTrack(tr)
-		require.NoError(t, err)
-	}
-	connected := waitConnected(peer)
-	_, err = pub.PublishPeer(ctx, peer, videoroom.PublishOptions{}, nil)
-	require.NoError(t, err)
-	select {
-	case <-connected:
-	case <-ctx.Done():
-		t.Fatal("publisher not connected")
-	}
-	waitWebRTCUp(t, ctx, pub.Events())
+	pub, _ := mediabench.PublishTracks(t, ctx, s, room, display, tracks...)
 	return pub.ParticipantID()
 }
 

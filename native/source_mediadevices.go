@@ -219,7 +219,7 @@ func (s *deviceSource) Run(ctx context.Context) error {
 	s.live.Store(true)
 	defer s.live.Store(false)
 	for _, t := range s.tracks {
-		t.forceKeyframe()
+		t.restartAtKeyframe()
 	}
 	select {
 	case <-ctx.Done():
@@ -322,21 +322,24 @@ func (t *deviceTrack) RequestKeyframe() {
 	t.mu.Lock()
 	ctrl := t.ctrl
 	t.mu.Unlock()
+	forceKeyframe(ctrl)
+}
+
+// forceKeyframe asks an encoder for a keyframe, if it can make one.
+func forceKeyframe(ctrl codec.EncoderController) {
 	if kc, ok := ctrl.(codec.KeyFrameController); ok {
 		_ = kc.ForceKeyFrame()
 	}
 }
 
-// forceKeyframe asks the video encoder for a keyframe now and holds the
-// video back until it comes (the start of the source).
-func (t *deviceTrack) forceKeyframe() {
+// restartAtKeyframe asks the video encoder for a keyframe now and holds
+// the video back until it comes (the start of the source).
+func (t *deviceTrack) restartAtKeyframe() {
 	t.mu.Lock()
 	ctrl := t.ctrl
 	t.keyframe = false
 	t.mu.Unlock()
-	if kc, ok := ctrl.(codec.KeyFrameController); ok {
-		_ = kc.ForceKeyFrame()
-	}
+	forceKeyframe(ctrl)
 }
 
 // pass reports whether a packet goes out: while the source runs, and for

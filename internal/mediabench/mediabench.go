@@ -119,10 +119,22 @@ type Publisher struct {
 // PeerConnection is up on both sides and the source runs.
 func Publish(tb testing.TB, ctx context.Context, s *core.Session, room core.ID, src native.Source) *Publisher {
 	tb.Helper()
-	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: "bench"})
+	pub, peer := PublishTracks(tb, ctx, s, room, "bench", src.Tracks()...)
+	runCtx, cancel := context.WithCancel(ctx)
+	p := &Publisher{pub: pub, peer: peer, src: src, cancel: cancel, done: make(chan error, 1)}
+	go func() { p.done <- src.Run(runCtx) }()
+	return p
+}
+
+// PublishTracks joins room as display and publishes tracks from a new
+// Peer of the namespace (closed when the test ends), and returns once the
+// PeerConnection is up on both sides.
+func PublishTracks(tb testing.TB, ctx context.Context, s *core.Session, room core.ID, display string, tracks ...webrtc.TrackLocal) (*videoroom.Publisher, *native.Peer) {
+	tb.Helper()
+	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: display})
 	require.NoError(tb, err)
 	peer := Peer(tb)
-	for _, tr := range src.Tracks() {
+	for _, tr := range tracks {
 		_, err := peer.AddTrack(tr)
 		require.NoError(tb, err)
 	}
@@ -135,10 +147,7 @@ func Publish(tb testing.TB, ctx context.Context, s *core.Session, room core.ID, 
 		tb.Fatal("publisher not connected")
 	}
 	require.NoError(tb, WaitUp(ctx, pub.Events()), "publisher webrtcup")
-	runCtx, cancel := context.WithCancel(ctx)
-	p := &Publisher{pub: pub, peer: peer, src: src, cancel: cancel, done: make(chan error, 1)}
-	go func() { p.done <- src.Run(runCtx) }()
-	return p
+	return pub, peer
 }
 
 // Feed is the publisher's id in the room.
