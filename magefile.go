@@ -8,6 +8,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -392,8 +393,52 @@ func Soak() error {
 // cores. go tool mage test runs the short
 // version of the same tests.
 func Chaos() error {
-	env := map[string]string{"GOJANUS_CHAOS": "full"}
-	return run(env, mg.GoCmd(), "test", "-count=1", "-run", "^TestChaos", "-v", "-timeout", "15m", "./core/")
+	report, err := os.CreateTemp("", "gojanus-chaos-*.jsonl")
+	if err != nil {
+		return err
+	}
+	report.Close()
+	defer os.Remove(report.Name())
+	env := map[string]string{"GOJANUS_CHAOS": "full", "GOJANUS_CHAOS_REPORT": report.Name()}
+	start := time.Now()
+	testErr := run(env, mg.GoCmd(), "test", "-count=1", "-run", "^TestChaos", "-v", "-timeout", "15m", "./core/")
+	if err := printChaosSummary(report.Name(), time.Since(start)); err != nil && testErr == nil {
+		return err
+	}
+	return testErr
+}
+
+// printChaosSummary prints the figures the chaos scenarios wrote to path
+// (one JSON object per line, see core/chaos_report_test.go) as one table.
+func printChaosSummary(path string, took time.Duration) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nchaos summary (go tool mage chaos, %s, %d cores):\n", took.Round(time.Second), runtime.NumCPU())
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if line == "" {
+			continue
+		}
+		var r struct {
+			Scenario string
+			Test     string
+			Failed   bool
+			Figures  []struct{ Name, Value string }
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			return fmt.Errorf("chaos report: %w", err)
+		}
+		status := ""
+		if r.Failed {
+			status = "  FAILED"
+		}
+		fmt.Printf("\n%s (%s)%s\n", r.Scenario, r.Test, status)
+		for _, f := range r.Figures {
+			fmt.Printf("  %-30s %s\n", f.Name, f.Value)
+		}
+	}
+	return nil
 }
 
 // RecordFrames records real Janus messages into testdata/frames, the seed

@@ -342,21 +342,20 @@ func TestChaosCutsUnderLoad(t *testing.T) {
 		kindList = append(kindList, fmt.Sprintf("%s %d", kind, n))
 	}
 	slices.Sort(kindList)
-	var b strings.Builder
-	fmt.Fprintf(&b, "cuts under load (%d sessions × %d handles, %d workers):\n", size.sessions, size.handles, size.workers)
-	fmt.Fprintf(&b, "  cuts                      %d (%s)\n", len(cuts), strings.Join(kindList, ", "))
-	fmt.Fprintf(&b, "  requests                  %d (%d answered)\n", len(all), answered.Load())
-	fmt.Fprintf(&b, "  failures                  %d (%d not ErrDisconnected)\n", failures, otherErrors)
-	fmt.Fprintf(&b, "  in flight at the cuts     %d, sent after a cut before the client noticed it %d\n", inFlightSum, unnoticedSum)
-	fmt.Fprintf(&b, "  failures / allowed        max %.2f per cut (allowed: in flight at the cut + sent before the client noticed)\n", maxRatio)
-	fmt.Fprintf(&b, "  failures / in flight      max %.2f per cut\n", maxInFlightRatio)
-	fmt.Fprintf(&b, "  wrong or repeated answers %d; late answers on streams %d\n", len(wrong), lateAnswers)
-	fmt.Fprintf(&b, "  sessions kept             %d/%d\n", sessionsKept, len(sessions))
-	fmt.Fprintf(&b, "  handles kept              %d/%d\n", handlesKept, len(handles))
-	fmt.Fprintf(&b, "  recovery p50 / p99        %v / %v (cut to the first answer of a request started after it)\n",
-		percentile(recoveries, 50), percentile(recoveries, 99))
-	fmt.Fprintf(&b, "  connections               %d", p.Accepted())
-	t.Log(b.String())
+	chaosReport(t, fmt.Sprintf("cuts under load (%d sessions × %d handles, %d workers)", size.sessions, size.handles, size.workers),
+		fig("cuts", "%d (%s)", len(cuts), strings.Join(kindList, ", ")),
+		fig("requests", "%d (%d answered)", len(all), answered.Load()),
+		fig("failures", "%d (%d not ErrDisconnected)", failures, otherErrors),
+		fig("in flight at the cuts", "%d, and %d sent after a cut before the client noticed it", inFlightSum, unnoticedSum),
+		fig("failures / allowed", "max %.2f per cut (allowed: in flight + sent before noticed)", maxRatio),
+		fig("failures / in flight", "max %.2f per cut", maxInFlightRatio),
+		fig("wrong or repeated answers", "%d", len(wrong)),
+		fig("late answers on streams", "%d (each of a failed request, once)", lateAnswers),
+		fig("sessions kept", "%d/%d", sessionsKept, len(sessions)),
+		fig("handles kept", "%d/%d", handlesKept, len(handles)),
+		fig("recovery p50 / p99", "%v / %v (cut to the first answer of a request started after it)",
+			percentile(recoveries, 50), percentile(recoveries, 99)),
+		fig("connections", "%d", p.Accepted()))
 }
 
 // percentile returns the p-th percentile of sorted durations.
