@@ -12,6 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/core/transport"
+	"github.com/gojanus/gojanus/core/transport/mem"
 )
 
 func TestCreateAttachAndSyncMessage(t *testing.T) {
@@ -674,4 +677,78 @@ func TestTimeoutsShareOneTimer(t *testing.T) {
 	f.expect("info")
 	require.ErrorIs(t, wait(t, third), ErrTimeout)
 	assert.GreaterOrEqual(t, time.Since(thirdAt), timeout)
+}
+
+// lossyTransport is a mem transport whose Recv can also report that the
+// events of a session may be lost, as a long poll cut on its way back
+// does: a pump hands the mem transport's messages over, in order with the
+// losses the test queues.
+type lossyTransport struct {
+	*mem.Transport
+	in chan lossyItem
+}
+
+type lossyItem struct {
+	b   []byte
+	err error
+}
+
+func newLossy() (*lossyTransport, *mem.Server) {
+	tr, srv := mem.New()
+	l := &lossyTransport{Transport: tr, in: make(chan lossyItem, 16)}
+	go func() {
+		for {
+			b, err := tr.Recv(context.Background())
+			l.in <- lossyItem{b, err}
+			if err != nil {
+				return // closed
+			}
+		}
+	}()
+	return l, srv
+}
+
+// lose queues a loss of session's events.
+func (l *lossyTransport) lose(session uint64, cause error) {
+	l.in <- lossyItem{err: &transport.EventsLost{Session: session, Err: cause}}
+}
+
+func (l *lossyTransport) Recv(ctx context.Context) ([]byte, error) {
+	select {
+	case it := <-l.in:
+		return it.b, it.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// A poll that failed after it was sent may have carried the answer of a
+// call that waits for a plugin event: such calls of that session end with
+// ErrDisconnected (as over a dropped WebSocket) instead of waiting for
+// their timeout; calls of other sessions and calls that only wait for the
+// ack are left alone, and the client goes on.
+func TestEventsLostEndsCallsWaitingForEvents(t *testing.T) {
+	lossy, srv := newLossy()
+	c := NewClient(lossy, WithKeepalive(0))
+	t.Cleanup(func() { _ = c.Close() })
+	f := &fakeJanus{t: t, srv: srv}
+	_, h := f.session(c)
+
+	msg := async(func() error { _, err := h.Message(context.Background(), map[string]any{"x": 1}); return err })
+	f.reply(f.expect("message"), map[string]any{"janus": "ack"})
+	other := async(func() error { _, err := h.Post(context.Background(), map[string]any{"x": 2}); return err })
+	post := f.expect("message")
+	lossy.lose(1, errors.New("poll cut"))
+	err := wait(t, msg)
+	require.ErrorIs(t, err, ErrDisconnected)
+	assert.Contains(t, err.Error(), "poll cut")
+	// A Post waits for its ack only, which comes on the request's own
+	// exchange: the loss leaves it waiting.
+	f.reply(post, map[string]any{"janus": "ack"})
+	require.NoError(t, wait(t, other))
+
+	// The client goes on: the next call is answered.
+	info := async(func() error { _, err := c.Info(context.Background()); return err })
+	f.reply(f.expect("info"), map[string]any{"janus": "server_info"})
+	require.NoError(t, wait(t, info))
 }

@@ -143,7 +143,7 @@ func (e *engine) doUntil(ctx context.Context, msg outgoing, mode waitMode, onRep
 	if err != nil {
 		return nil, err
 	}
-	if err := e.send(ctx, tx, msg); err != nil {
+	if err := e.send(ctx, tx, msg, e.due(c)); err != nil {
 		e.forget(tx)
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (e *engine) post(ctx context.Context, msg outgoing, done func(*frame, error
 		done(nil, err)
 		return
 	}
-	if err := e.send(ctx, tx, msg); err != nil {
+	if err := e.send(ctx, tx, msg, e.due(c)); err != nil {
 		if e.forget(tx) {
 			done(nil, err)
 		}
@@ -268,7 +268,13 @@ func (e *engine) forget(tx string) bool {
 	return ok
 }
 
-func (e *engine) send(ctx context.Context, tx string, msg outgoing) error {
+// due is when call c's answer is due, as a time.
+func (e *engine) due(c *call) time.Time { return e.epoch.Add(time.Duration(c.deadline)) }
+
+// send hands msg to the transport. A transport that waits for the answer
+// (HTTP) stops waiting at due; an error after due is the request's
+// timeout.
+func (e *engine) send(ctx context.Context, tx string, msg outgoing, due time.Time) error {
 	body, err := msg.encode(tx)
 	if err != nil {
 		return fmt.Errorf("janus: %s: encoding request: %w", msg.kind(), err)
@@ -277,12 +283,15 @@ func (e *engine) send(ctx context.Context, tx string, msg outgoing) error {
 	if e.log.Enabled(ctx, slog.LevelDebug) {
 		e.log.Debug("janus: send", logIDs(s, h, frameAttr(body))...)
 	}
-	err = e.tr.Send(ctx, transport.Request{Janus: msg.kind(), Session: s, Handle: h, Body: body})
+	err = e.tr.Send(ctx, transport.Request{Janus: msg.kind(), Session: s, Handle: h, Body: body, Due: due})
 	if err == nil {
 		return nil
 	}
 	if ctx.Err() != nil {
 		return ctxError(msg.kind(), ctx.Err())
+	}
+	if !time.Now().Before(due) && !errors.Is(err, transport.ErrNotDelivered) && !errors.Is(err, transport.ErrClosed) {
+		return &timeoutError{request: msg.kind()}
 	}
 	if errors.Is(err, transport.ErrClosed) {
 		return notSent{e.closedErr(msg.kind())}
@@ -303,6 +312,9 @@ func (e *engine) send(ctx context.Context, tx string, msg outgoing) error {
 func (e *engine) result(request string, f *frame) (*frame, error) {
 	if f == nil {
 		return nil, &timeoutError{request: request}
+	}
+	if f.failed != nil {
+		return nil, f.failed
 	}
 	if f.Janus == "error" {
 		err := apiError(request, f)
@@ -345,10 +357,20 @@ func (e *engine) wrongEndpoint(request string, err *Error) error {
 	return &dialerr.Error{Msg: err.Error() + " (" + hint + ")", Err: err, Match: ErrWrongEndpoint}
 }
 
+// closedErr is the error of a call on a closed engine or transport. A
+// transport closed before the read loop recorded why (dropped, or aborted
+// by the stall check) is a lost connection, not a closed client.
 func (e *engine) closedErr(request string) error {
 	e.mu.Lock()
 	err := e.err
 	e.mu.Unlock()
+	if err == nil && !e.stopping.Load() {
+		cause := transport.ErrClosed
+		if a := e.abortErr.Load(); a != nil {
+			cause = *a
+		}
+		err = fmt.Errorf("%w: %w", ErrDisconnected, cause)
+	}
 	if err == nil || errors.Is(err, ErrClosed) {
 		return fmt.Errorf("janus: %s: %w", request, ErrClosed)
 	}
@@ -361,6 +383,10 @@ func (e *engine) readLoop() {
 	for {
 		var b []byte
 		b, err = e.tr.Recv(ctx)
+		if lost := (*transport.EventsLost)(nil); errors.As(err, &lost) {
+			e.eventsLost(lost)
+			continue
+		}
 		if err != nil {
 			break
 		}
@@ -368,6 +394,28 @@ func (e *engine) readLoop() {
 		e.handle(b)
 	}
 	e.shutdown(err)
+}
+
+// eventsLost fails the calls that wait for an event of the session whose
+// events the transport may have lost (a long poll cut on its way back):
+// their answers may have been among them. They reached the server, so
+// they end as a call cut off by a dropped WebSocket does.
+func (e *engine) eventsLost(lost *transport.EventsLost) {
+	var failed []*call
+	e.mu.Lock()
+	for tx, c := range e.pending {
+		if c.mode == waitEvent && c.session == lost.Session && c.done == nil {
+			delete(e.pending, tx)
+			failed = append(failed, c)
+		}
+	}
+	e.mu.Unlock()
+	if len(failed) > 0 {
+		e.log.Info("janus: a poll failed; calls waiting for an event of the session end", logIDs(lost.Session, 0, "calls", len(failed), "err", lost.Err)...)
+	}
+	for _, c := range failed {
+		c.ch <- &frame{failed: fmt.Errorf("janus: %s: %w: %w", c.request, ErrDisconnected, lost)}
+	}
 }
 
 // handle dispatches one transport message.

@@ -145,6 +145,9 @@ type frame struct {
 	Lost   int    `json:"lost"`
 
 	raw []byte // the whole message, for answers with arbitrary fields
+	// failed, set by the engine (never decoded), is the error a call
+	// ends with instead of an answer.
+	failed error
 }
 
 type wireError struct {

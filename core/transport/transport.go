@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Request is one outgoing Janus API message.
@@ -26,6 +27,11 @@ type Request struct {
 	Handle  uint64
 	// Body is the complete JSON message.
 	Body []byte
+	// Due is when the core stops waiting for the answer (the request's
+	// transaction timeout, or its context's deadline). A transport whose
+	// Send waits for the answer (HTTP) gives up then; zero means no limit
+	// beyond ctx.
+	Due time.Time
 }
 
 // Transport sends requests to a Janus server and receives its messages.
@@ -35,10 +41,12 @@ type Request struct {
 // JSON object per call; a transport that receives JSON arrays (HTTP long
 // poll with maxev > 1) may return the array and the core splits it.
 type Transport interface {
-	// Send delivers one request. It returns when the request has been
-	// handed to the network, not when the server has answered. An error
-	// that wraps ErrNotDelivered (or ErrClosed) says that the request did
-	// not reach the server.
+	// Send delivers one request. Over a connection (WebSocket) it returns
+	// when the request has been handed to the network; over HTTP, where
+	// the answer comes back on the request's own exchange, when the
+	// answer has been received (and handed to Recv) or the request's Due
+	// time passed. An error that wraps ErrNotDelivered (or ErrClosed) says
+	// that the request did not reach the server.
 	Send(ctx context.Context, req Request) error
 	// Recv blocks until the next message arrives, ctx is done or the
 	// transport is closed. After Close it returns an error wrapping
@@ -76,6 +84,27 @@ var ErrClosed = errors.New("transport closed")
 // made). The client sends such a request again on its next connection.
 // An error without it means the request may have reached the server.
 var ErrNotDelivered = errors.New("request not delivered")
+
+// EventsLost is returned by Recv, as the error itself, when messages for a
+// session may have been lost on the way while the transport goes on: an
+// HTTP long poll that failed after it was sent may have taken events off
+// the server's queue. The core then fails the session's calls that wait
+// for an event with an error matching core.ErrDisconnected, as it fails
+// every waiting call when a WebSocket drops, and calls Recv again.
+type EventsLost struct {
+	// Session is the session whose events may be lost.
+	Session uint64
+	// Err is why: the poll's error.
+	Err error
+}
+
+// Error says which session's events may be lost, and why.
+func (e *EventsLost) Error() string {
+	return fmt.Sprintf("the events of session %d may be lost: %v", e.Session, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *EventsLost) Unwrap() error { return e.Err }
 
 // ErrWrongEndpoint is matched by dial errors of a URL that reaches Janus
 // but not the wanted API: the admin API where the Janus API was wanted,

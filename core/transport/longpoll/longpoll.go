@@ -40,7 +40,7 @@ type Transport struct {
 	maxEvents int
 	want      int // wantAny, wantAPI or wantAdmin (checked by Probe)
 
-	in     chan []byte
+	in     chan inbound
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -95,7 +95,7 @@ func New(base string, opts transport.Options) (*Transport, error) {
 		http:      req,
 		readLimit: limit,
 		maxEvents: maxev,
-		in:        make(chan []byte, 256),
+		in:        make(chan inbound, 256),
 		ctx:       ctx,
 		cancel:    cancel,
 		polls:     make(map[uint64]context.CancelFunc),
@@ -114,21 +114,68 @@ func (t *Transport) Send(ctx context.Context, req transport.Request) error {
 			path += "/" + strconv.FormatUint(req.Handle, 10)
 		}
 	}
-	// Stop the request when either the caller or the transport gives up.
+	if req.Janus == "keepalive" {
+		// In the background: the client sends the keepalives of all its
+		// sessions from one loop, which a server that does not answer
+		// must not hold up. The answer reaches Recv as any other; a
+		// keepalive that fails has none, and the client's timer reports
+		// it.
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if t.ctx.Err() != nil {
+			return transport.ErrClosed
+		}
+		t.wg.Add(1)
+		go func() {
+			defer t.wg.Done()
+			ctx, cancel := withDue(t.ctx, req.Due)
+			defer cancel()
+			_ = t.post(ctx, path, req.Body)
+		}()
+		return nil
+	}
+	// Stop the request when the caller or the transport gives up, or
+	// when its answer is due.
 	ctx, stop := mergeCancel(ctx, t.ctx)
 	defer stop()
-	body, err := t.do(ctx, "POST", path, req.Body)
+	ctx, cancel := withDue(ctx, req.Due)
+	defer cancel()
+	return t.post(ctx, path, req.Body)
+}
+
+// post POSTs body to path and hands the answer to Recv.
+func (t *Transport) post(ctx context.Context, path string, body []byte) error {
+	answer, err := t.do(ctx, "POST", path, body)
 	if err != nil {
 		return err
 	}
-	return t.deliver(ctx, body)
+	return t.deliver(ctx, answer)
 }
 
-// Recv returns the next answer or event.
+// withDue returns ctx with the deadline due, unless due is zero.
+func withDue(ctx context.Context, due time.Time) (context.Context, context.CancelFunc) {
+	if due.IsZero() {
+		return ctx, func() {}
+	}
+	return context.WithDeadline(ctx, due)
+}
+
+// inbound is what Recv returns next: a message, or the news that a
+// session's events may be lost.
+type inbound struct {
+	body []byte
+	lost *transport.EventsLost
+}
+
+// Recv returns the next answer or event, or a *transport.EventsLost after
+// a poll that failed once it was sent.
 func (t *Transport) Recv(ctx context.Context) ([]byte, error) {
 	select {
-	case b := <-t.in:
-		return b, nil
+	case in := <-t.in:
+		if in.lost != nil {
+			return nil, in.lost
+		}
+		return in.body, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-t.ctx.Done():
@@ -139,7 +186,9 @@ func (t *Transport) Recv(ctx context.Context) ([]byte, error) {
 // Close stops every poll and in-flight request, waits for the pollers and
 // closes the idle connections of its own HTTP client.
 func (t *Transport) Close() error {
+	t.mu.Lock() // no goroutine starts after this (see Send, SessionOpened)
 	t.cancel()
+	t.mu.Unlock()
 	t.wg.Wait()
 	t.http.closeIdle()
 	return nil
@@ -196,6 +245,13 @@ func (t *Transport) poll(ctx context.Context, s transport.Session) {
 		if err != nil {
 			if ctx.Err() != nil {
 				return
+			}
+			if !errors.Is(err, transport.ErrNotDelivered) {
+				// The poll reached the server, which may have put events
+				// in an answer that never arrived.
+				if t.send(ctx, inbound{lost: &transport.EventsLost{Session: s.ID, Err: err}}) != nil {
+					return
+				}
 			}
 			failures++
 			if !sleep(ctx, backoff(failures)) {
@@ -269,9 +325,15 @@ func queryEscape(s string) string {
 	return b.String()
 }
 
+// deliver hands a message to Recv.
 func (t *Transport) deliver(ctx context.Context, body []byte) error {
+	return t.send(ctx, inbound{body: body})
+}
+
+// send queues in for Recv.
+func (t *Transport) send(ctx context.Context, in inbound) error {
 	select {
-	case t.in <- body:
+	case t.in <- in:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

@@ -86,6 +86,11 @@ func TestPollDeliversEventsWithCredentialsAndStopsOnSessionGone(t *testing.T) {
 	tr.SessionOpened(transport.Session{ID: 5}) // twice: one poller
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	// The failed poll reached the proxy: its events may be lost.
+	_, err = tr.Recv(ctx)
+	var lost *transport.EventsLost
+	require.ErrorAs(t, err, &lost)
+	assert.Equal(t, uint64(5), lost.Session)
 	b, err := tr.Recv(ctx)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(b), "["), "arrays are passed on whole")
@@ -136,6 +141,11 @@ func TestPollSessionGone(t *testing.T) {
 			require.NoError(t, err)
 			defer tr.Close()
 			tr.SessionOpened(transport.Session{ID: 8})
+			if tc.first != http.StatusOK {
+				_, err := tr.Recv(context.Background())
+				var lost *transport.EventsLost
+				require.ErrorAs(t, err, &lost, "a failed poll may have lost events")
+			}
 			m := recv(t, tr)
 			if tc.first == http.StatusOK {
 				assert.Equal(t, "event", m["janus"])
@@ -207,4 +217,81 @@ func TestErrorsStatusReadLimitAndClose(t *testing.T) {
 	_, err = New("ws://x", transport.Options{})
 	assert.Error(t, err)
 	assert.False(t, errors.Is(err, transport.ErrClosed))
+}
+
+// A server that holds every request: Send gives up on a request at its
+// Due time, and a keepalive does not hold up its caller at all (the client
+// sends every session's keepalive from one loop).
+func TestSendStopsAtDueAndKeepalivesDoNotBlock(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	tr, err := New(srv.URL+"/janus", transport.Options{})
+	require.NoError(t, err)
+	defer tr.Close()
+
+	due := time.Now().Add(200 * time.Millisecond)
+	err = tr.Send(context.Background(), transport.Request{Janus: "message", Session: 1, Handle: 2, Body: []byte(`{}`), Due: due})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.False(t, time.Now().Before(due), "gave up before the request was due")
+
+	returned := make(chan error, 1)
+	go func() {
+		returned <- tr.Send(context.Background(), transport.Request{Janus: "keepalive", Session: 1, Body: []byte(`{}`), Due: time.Now().Add(time.Hour)})
+	}()
+	select {
+	case err := <-returned:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("a keepalive to a server that does not answer blocked its caller")
+	}
+}
+
+// A poll whose connection breaks after it was sent may have taken events
+// off the server's queue: Recv reports that as *transport.EventsLost for
+// the session, and polling goes on. A poll that could not connect lost
+// nothing and reports nothing.
+func TestPollCutReportsEventsLost(t *testing.T) {
+	var polls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if polls.Add(1) == 1 {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close() // cut on the way back
+			}
+			return
+		}
+		_, _ = w.Write([]byte(`{"janus":"keepalive","session_id":7}`))
+	}))
+	defer srv.Close()
+	tr, err := New(srv.URL+"/janus", transport.Options{})
+	require.NoError(t, err)
+	defer tr.Close()
+	tr.SessionOpened(transport.Session{ID: 7})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err = tr.Recv(ctx)
+	var lost *transport.EventsLost
+	require.ErrorAs(t, err, &lost)
+	assert.Equal(t, uint64(7), lost.Session)
+	assert.Equal(t, "keepalive", recv(t, tr)["janus"], "polling goes on")
+	tr.SessionClosed(7)
+
+	// Nothing listens: the polls fail before they are sent.
+	dead, err := New("http://127.0.0.1:1/janus", transport.Options{})
+	require.NoError(t, err)
+	defer dead.Close()
+	dead.SessionOpened(transport.Session{ID: 8})
+	short, cancelShort := context.WithTimeout(context.Background(), 600*time.Millisecond)
+	defer cancelShort()
+	_, err = dead.Recv(short)
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "a poll that never connected lost nothing")
 }
