@@ -373,9 +373,12 @@ func chaosCutsUnderLoad(t *testing.T, transport, serverURL string, size chaosSiz
 		}
 		if !ws && errors.Is(cl.err, core.ErrTimeout) {
 			// Over HTTP, only a call waiting for an event can lose it to
-			// a cut poll; Posts and VideoRoom's synchronous requests are
+			// a cut poll (or get it late, from a poll in backoff after
+			// cuts); Posts and VideoRoom's synchronous requests are
 			// answered on their own POST.
 			cutPollTimeouts++
+			failedNonces[cl.nonce] = cl.handle
+			failedOn[cl.handle]++
 			assert.True(t, !cl.post && handles[cl.handle].Plugin() == echoTest,
 				"an HTTP request answered on its POST timed out: %v", cl.err)
 			continue
@@ -485,7 +488,7 @@ func chaosCutsUnderLoad(t *testing.T, transport, serverURL string, size chaosSiz
 		fig("cuts", "%d (%s)", len(cuts), strings.Join(kindList, ", ")),
 		fig("requests", "%d (%d answered)", len(all), answered.Load()),
 		fig("failures", "%d (%d not ErrDisconnected)", failures, otherErrors),
-		fig("events given to a cut poll", "%d calls ended by their timeout (HTTP only, see the README)", cutPollTimeouts),
+		fig("events late or lost", "%d calls ended by their timeout (HTTP only: events given to a cut poll, see the README)", cutPollTimeouts),
 		fig("in flight at the cuts", "%d, and %d sent after a cut before the client could know (%s)", inFlightSum, unnoticedSum, noticed),
 		fig("failures / allowed", "max %.2f per cut (allowed: in flight + sent before the client could know)", maxRatio),
 		fig("failures / in flight", "max %.2f per cut", maxInFlightRatio),
