@@ -255,6 +255,9 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 			continue
 		}
 		f, err := e.doUntil(ctx, msg, mode, onReply, due)
+		if errors.Is(err, ErrSessionNotFound) {
+			c.sessionGone(msg, err)
+		}
 		if err == nil || c.dial == nil || !errors.Is(err, ErrDisconnected) || ctx.Err() != nil {
 			return f, err
 		}
@@ -282,6 +285,17 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 			}
 		}
 		return f, err
+	}
+}
+
+// sessionGone ends the session a request addressed when the server
+// answered that it does not know it (458): over HTTP, after a restart, a
+// request may learn it before the session's poll does.
+func (c *Client) sessionGone(msg outgoing, err error) {
+	if id, _ := msg.route(); id != 0 {
+		if s := c.Session(id); s != nil {
+			s.end(err)
+		}
 	}
 }
 
