@@ -233,6 +233,7 @@ func (c *Client) finish(err error) {
 // request, waits included, ends by ctx's deadline or, when ctx has none,
 // by the transaction timeout from its start.
 func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply func(*frame)) (*frame, error) {
+	start := time.Now()
 	var due time.Time // set once the request has to wait: the deadline of the whole request
 	retries := 0
 	for {
@@ -248,7 +249,7 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 		select {
 		case <-ready:
 		default:
-			due = c.due(ctx, due)
+			due = c.due(ctx, due, start)
 			if err := c.pause(ctx, msg.kind(), ready, 0, due); err != nil {
 				return nil, err
 			}
@@ -268,7 +269,7 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 			// reconnecting (or gives up) before done is closed. Then send
 			// it again. A transport without a connection to lose (HTTP)
 			// stays up: try again after a pause that grows.
-			due = c.due(ctx, due)
+			due = c.due(ctx, due, start)
 			retries++
 			if err := c.pause(ctx, msg.kind(), e.done, retryPause(retries), due); err != nil {
 				return nil, err
@@ -279,7 +280,7 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 			// to send again.
 			select {
 			case <-e.done:
-				due = c.due(ctx, due)
+				due = c.due(ctx, due, start)
 				continue
 			default:
 			}
@@ -300,16 +301,17 @@ func (c *Client) sessionGone(msg outgoing, err error) {
 }
 
 // due returns the deadline of a request that has to wait: the one it has,
-// or, when ctx has no deadline, the transaction timeout from now (the
-// first wait comes right after the request started).
-func (c *Client) due(ctx context.Context, due time.Time) time.Time {
+// or, when ctx has no deadline, the transaction timeout from the request's
+// start (not from the first wait, which may come after a first send that
+// was cut off in flight).
+func (c *Client) due(ctx context.Context, due, start time.Time) time.Time {
 	if !due.IsZero() {
 		return due
 	}
 	if d, ok := ctx.Deadline(); ok {
 		return d
 	}
-	return time.Now().Add(c.opts.txTimeout)
+	return start.Add(c.opts.txTimeout)
 }
 
 // retryPause is the pause before the n-th resend of a request that did not
