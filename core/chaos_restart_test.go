@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/internal/faultproxy"
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 )
@@ -176,6 +178,12 @@ func (l *restartLoad) run(h *core.Handle, cl restartCall) restartCall {
 	}
 	cl.start, cl.end = start.Sub(l.t0), end.Sub(l.t0)
 	return cl
+}
+
+// goInfo starts one more call, info without a deadline of its own, next
+// to the workers.
+func (l *restartLoad) goInfo() {
+	l.wg.Go(func() { l.record(l.run(nil, restartCall{limit: restartTxTimeout, info: true})) })
 }
 
 // message sends a request the handle's plugin answers at once.
@@ -514,4 +522,196 @@ func (l *stateLog) recorded() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.states)
+}
+
+// failoverClient dials urls with DialServers as the failover scenarios
+// do: a fast reconnect policy and the short transaction timeout.
+func failoverClient(t *testing.T, urls []string, states *stateLog, opts ...core.Option) *core.Client {
+	t.Helper()
+	opts = append([]core.Option{core.WithReconnect(fastReconnect), core.WithStateHandler(states.handler),
+		core.WithTransactionTimeout(restartTxTimeout), core.WithKeepalive(500 * time.Millisecond)}, opts...)
+	c, err := core.DialServers(ctxT(t), urls, opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// failover is what the failover scenarios measured.
+type failover struct {
+	stats    *restartStats
+	switches int
+	// From the fault to the first answer of the next server: kills with the
+	// next server up, the next server's start when both were down, a hang,
+	// a kill over HTTP.
+	kills, downs, hangs, https []time.Duration
+	seed                       uint64
+	size                       restartSize
+}
+
+// switchUnderLoad runs the load on c, applies fault to the server c
+// talks to, and checks that c moves to the server next returns (next runs
+// once the client is reconnecting, so it can bring a server up): the
+// states reconnecting then reconnected, info answered by that server, the
+// sessions of the load ended with ErrSessionNotFound (the new server does
+// not know them), the calls typed and within their deadlines.
+//
+// It returns how long it took from the fault, and from next's return, to
+// the first answer of the new server.
+func (f *failover) switchUnderLoad(t *testing.T, c *core.Client, states *stateLog, fault func(*restartLoad), next func() *janusserver.Server) (fromFault, fromNext time.Duration) {
+	t.Helper()
+	f.switches++
+	l := startRestartLoad(t, c, f.size, time.Now(), f.seed+uint64(f.switches))
+	f.stats.sessions += len(l.sessions)
+	l.waitAnswers(t, int64(4*f.size.workers))
+	// The load pattern: a random moment.
+	time.Sleep(time.Duration(rand.New(rand.NewPCG(f.seed, uint64(f.switches))).IntN(200)) * time.Millisecond)
+	n := states.recorded()
+	at := time.Now()
+	fault(l)
+	states.waitFor(t, core.StateReconnecting)
+	srv := next()
+	up := time.Now()
+	states.waitFor(t, core.StateReconnected)
+	requireOn(t, c, srv)
+	fromFault, fromNext = time.Since(at), time.Since(up)
+	assert.Equal(t, []core.ConnState{core.StateReconnecting, core.StateReconnected}, states.since(n), "state changes")
+	l.requireSessionsEnded(t, f.stats.sessionsEnded)
+	f.stats.check(t, l.end(t))
+	return fromFault, fromNext
+}
+
+// TestChaosFailover runs a client made by DialServers over real Janus
+// servers that die under load, and checks which server it moves to:
+//   - primary dies: on A of [A, B], A killed moves the client to B; A
+//     restarted and B killed moves it back to A, and so on;
+//   - primary down at dial: the client starts on B; B killed while A is
+//     down keeps it reconnecting until A is back, then it is on A;
+//   - preference: on B of [A, B, C] (A was down at dial), B killed moves
+//     the client to A, the first of the list, not to C;
+//   - primary hangs: A stops answering (a stalled proxy: connections are
+//     accepted, nothing comes back), the client drops it and moves to B
+//     although the dial to A hangs.
+//
+// Each switch is reconnecting then reconnected, the sessions of the dead
+// server end with ErrSessionNotFound (the next one does not know them),
+// new sessions work on the next server, every call ends typed and within
+// its deadline. GOJANUS_CHAOS=full switches back and forth 8 times under
+// 20 sessions × 3 handles with 16 workers.
+func TestChaosFailover(t *testing.T) {
+	size := restartSizeFromEnv()
+	seed := chaosSeed()
+	t.Logf("size %+v, GOJANUS_CHAOS_SEED=%d", size, seed)
+	opts := janusserver.Options{ReclaimSessionTimeout: 20}
+	f := &failover{stats: newRestartStats(), seed: seed, size: size}
+
+	t.Run("primary dies", func(t *testing.T) {
+		servers := []*janusserver.Server{janustest.Start(t, opts), janustest.Start(t, opts)}
+		states := newStateLog()
+		c := failoverClient(t, []string{servers[0].WSURL, servers[1].WSURL}, states)
+		requireOn(t, c, servers[0])
+		live := 0
+		for range size.rounds {
+			next := 1 - live
+			d, _ := f.switchUnderLoad(t, c, states, kill(servers[live]), func() *janusserver.Server { return servers[next] })
+			f.kills = append(f.kills, d)
+			// The dead server comes back, the one to fall back to next.
+			servers[live] = restartOnPorts(t, servers[live], opts)
+			live = next
+		}
+		// New sessions and handles work on the last server.
+		l := startRestartLoad(t, c, restartSize{sessions: 1, handles: 2}, time.Now(), seed)
+		requireListed(t, servers[live], l.sessions[0].ID())
+		for _, h := range l.handles {
+			require.NoError(t, message(ctxT(t), h))
+		}
+		l.end(t)
+	})
+
+	t.Run("primary down at dial", func(t *testing.T) {
+		a := janustest.Start(t, opts)
+		a.Kill() // down when the client dials; its ports are known
+		b := janustest.Start(t, opts)
+		states := newStateLog()
+		logs := &countingHandler{counts: map[string]int{}}
+		c := failoverClient(t, []string{a.WSURL, b.WSURL}, states, core.WithLogger(slog.New(logs)))
+		requireOn(t, c, b)
+		_, d := f.switchUnderLoad(t, c, states, kill(b), func() *janusserver.Server {
+			// Both are down: the client keeps trying until A is back.
+			require.Eventually(t, func() bool { return logs.count("janus: reconnect attempt failed") >= 3 }, 15*time.Second, time.Millisecond)
+			assert.Equal(t, core.StateReconnecting, c.State())
+			return restartOnPorts(t, a, opts)
+		})
+		f.downs = append(f.downs, d)
+	})
+
+	t.Run("preference", func(t *testing.T) {
+		a := janustest.Start(t, opts)
+		a.Kill()
+		b, c3 := janustest.Start(t, opts), janustest.Start(t, opts)
+		states := newStateLog()
+		c := failoverClient(t, []string{a.WSURL, b.WSURL, c3.WSURL}, states)
+		requireOn(t, c, b)
+		a = restartOnPorts(t, a, opts)
+		d, _ := f.switchUnderLoad(t, c, states, kill(b), func() *janusserver.Server { return a })
+		f.kills = append(f.kills, d)
+	})
+
+	t.Run("primary hangs", func(t *testing.T) {
+		a, b := janustest.Start(t, opts), janustest.Start(t, opts)
+		pa, err := faultproxy.New(strings.TrimPrefix(a.WSURL, "ws://"))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = pa.Close() })
+		states := newStateLog()
+		c := failoverClient(t, []string{"ws://" + pa.Addr(), b.WSURL}, states,
+			core.WithKeepalive(200*time.Millisecond), core.WithStallTimeout(1500*time.Millisecond))
+		requireOn(t, c, a)
+		stall := func(l *restartLoad) {
+			pa.Stall()
+			// Info in flight when A stalls is sent again after the
+			// reconnect, which takes longer than its deadline: it must
+			// time out by it all the same.
+			l.goInfo()
+		}
+		d, _ := f.switchUnderLoad(t, c, states, stall, func() *janusserver.Server { return b })
+		f.hangs = append(f.hangs, d)
+		pa.Resume()
+	})
+
+	t.Run("over HTTP", func(t *testing.T) {
+		a, b := janustest.Start(t, opts), janustest.Start(t, opts)
+		states := newStateLog()
+		// No connection drops over HTTP: the client moves on when its
+		// stall check finds the server silent.
+		c := failoverClient(t, []string{a.HTTPURL, b.HTTPURL}, states,
+			core.WithKeepalive(200*time.Millisecond), core.WithStallTimeout(time.Second))
+		requireOn(t, c, a)
+		d, _ := f.switchUnderLoad(t, c, states, kill(a), func() *janusserver.Server { return b })
+		f.https = append(f.https, d)
+	})
+
+	for _, d := range [][]time.Duration{f.kills, f.downs, f.hangs, f.https} {
+		slices.Sort(d)
+	}
+	figures := []chaosFigure{fig("switches", "%d (%d kills with the other server up, %d with both down, %d hang, %d over HTTP)",
+		f.switches, len(f.kills), len(f.downs), len(f.hangs), len(f.https))}
+	figures = append(figures, f.stats.figures()...)
+	figures = append(figures,
+		fig("kill to next p50 / p99", "%v / %v (to info answered by it)", percentile(f.kills, 50), percentile(f.kills, 99)),
+		fig("both down: back up to on it", "%v", percentile(f.downs, 100)),
+		fig("hang to next server", "%v (stall timeout 1.5 s, then the dial of the hung one gets half the 2 s)", percentile(f.hangs, 100)),
+		fig("HTTP: kill to next server", "%v (stall timeout 1 s)", percentile(f.https, 100)))
+	chaosReport(t, fmt.Sprintf("server-list failover (%d sessions × %d handles, %d workers)", size.sessions, size.handles, size.workers), figures...)
+}
+
+// kill is the fault of killing srv.
+func kill(srv *janusserver.Server) func(*restartLoad) { return func(*restartLoad) { srv.Kill() } }
+
+// requireListed checks with the admin API that srv knows the session.
+func requireListed(t *testing.T, srv *janusserver.Server, session uint64) {
+	t.Helper()
+	a := dialAdmin(t, srv.AdminWSURL, srv.AdminSecret)
+	ids, err := a.ListSessions(ctxT(t))
+	require.NoError(t, err)
+	require.Contains(t, ids, session, "sessions of %s", srv.Name)
+	require.NoError(t, a.Close())
 }

@@ -57,26 +57,39 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
 }
 
 // DialServers connects to the first server of urls that answers, trying
-// them in order (as janus.js does with a list of servers). Reconnects try
-// the same list, starting with the server that worked last.
+// them in order (as janus.js does with a list of servers).
+//
+// When the connection drops, each reconnect attempt tries the server that
+// worked last first (the only one that can give the sessions back, within
+// its reclaim_session_timeout), then the others in the order given: the
+// list is an order of preference, so a client that fell back from the
+// first server returns to it, not to the next one down, when the one it
+// is on dies. A server that worked but does not know the sessions ends
+// them with an error matching ErrSessionNotFound.
+//
+// When ctx has a deadline (each reconnect attempt has the transaction
+// timeout), the time left is shared among the servers not tried yet, so
+// that one that does not answer (a dead host, a black-holed network, a
+// hung server) leaves time for the next.
 func DialServers(ctx context.Context, urls []string, opts ...Option) (*Client, error) {
 	if len(urls) == 0 {
 		return nil, fmt.Errorf("janus: no server URL")
 	}
 	o := buildOptions(opts)
 	var mu sync.Mutex
-	next := 0
+	last := 0 // the server that worked last
 	dial := func(ctx context.Context) (transport.Transport, error) {
 		mu.Lock()
-		first := next
+		order := preference(len(urls), last)
 		mu.Unlock()
 		var errs []error
-		for i := range urls {
-			k := (first + i) % len(urls)
-			tr, err := dialTransport(ctx, urls[k], ws.Protocol, o)
+		for i, k := range order {
+			sctx, cancel := shareDeadline(ctx, len(order)-i)
+			tr, err := dialTransport(sctx, urls[k], ws.Protocol, o)
+			cancel()
 			if err == nil {
 				mu.Lock()
-				next = k
+				last = k
 				mu.Unlock()
 				return tr, nil
 			}
@@ -95,6 +108,29 @@ func DialServers(ctx context.Context, urls []string, opts ...Option) (*Client, e
 		o.dialer = dial
 	}
 	return newClient(tr, o), nil
+}
+
+// preference is the order in which a dial tries n servers: last (the one
+// that worked last) first, then the others in the order of the list.
+func preference(n, last int) []int {
+	order := make([]int, 0, n)
+	order = append(order, last)
+	for k := range n {
+		if k != last {
+			order = append(order, k)
+		}
+	}
+	return order
+}
+
+// shareDeadline returns the context of one of the left servers a dial
+// has yet to try: its share of the time left when ctx has a deadline.
+func shareDeadline(ctx context.Context, left int) (context.Context, context.CancelFunc) {
+	d, ok := ctx.Deadline()
+	if !ok || left <= 1 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, time.Until(d)/time.Duration(left))
 }
 
 // NewClient returns a client over an existing transport (for example the
