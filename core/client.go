@@ -57,26 +57,39 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
 }
 
 // DialServers connects to the first server of urls that answers, trying
-// them in order (as janus.js does with a list of servers). Reconnects try
-// the same list, starting with the server that worked last.
+// them in order (as janus.js does with a list of servers).
+//
+// When the connection drops, each reconnect attempt tries the server that
+// worked last first (the only one that can give the sessions back, within
+// its reclaim_session_timeout), then the others in the order given: the
+// list is an order of preference, so a client that fell back from the
+// first server returns to it, not to the next one down, when the one it
+// is on dies. A server that worked but does not know the sessions ends
+// them with an error matching ErrSessionNotFound.
+//
+// When ctx has a deadline (each reconnect attempt has the transaction
+// timeout), the time left is shared among the servers not tried yet, so
+// that one that does not answer (a dead host, a black-holed network, a
+// hung server) leaves time for the next.
 func DialServers(ctx context.Context, urls []string, opts ...Option) (*Client, error) {
 	if len(urls) == 0 {
 		return nil, fmt.Errorf("janus: no server URL")
 	}
 	o := buildOptions(opts)
 	var mu sync.Mutex
-	next := 0
+	last := 0 // the server that worked last
 	dial := func(ctx context.Context) (transport.Transport, error) {
 		mu.Lock()
-		first := next
+		order := preference(len(urls), last)
 		mu.Unlock()
 		var errs []error
-		for i := range urls {
-			k := (first + i) % len(urls)
-			tr, err := dialTransport(ctx, urls[k], ws.Protocol, o)
+		for i, k := range order {
+			sctx, cancel := shareDeadline(ctx, len(order)-i)
+			tr, err := dialTransport(sctx, urls[k], ws.Protocol, o)
+			cancel()
 			if err == nil {
 				mu.Lock()
-				next = k
+				last = k
 				mu.Unlock()
 				return tr, nil
 			}
@@ -95,6 +108,29 @@ func DialServers(ctx context.Context, urls []string, opts ...Option) (*Client, e
 		o.dialer = dial
 	}
 	return newClient(tr, o), nil
+}
+
+// preference is the order in which a dial tries n servers: last (the one
+// that worked last) first, then the others in the order of the list.
+func preference(n, last int) []int {
+	order := make([]int, 0, n)
+	order = append(order, last)
+	for k := range n {
+		if k != last {
+			order = append(order, k)
+		}
+	}
+	return order
+}
+
+// shareDeadline returns the context of one of the left servers a dial
+// has yet to try: its share of the time left when ctx has a deadline.
+func shareDeadline(ctx context.Context, left int) (context.Context, context.CancelFunc) {
+	d, ok := ctx.Deadline()
+	if !ok || left <= 1 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, time.Until(d)/time.Duration(left))
 }
 
 // NewClient returns a client over an existing transport (for example the
@@ -233,6 +269,7 @@ func (c *Client) finish(err error) {
 // request, waits included, ends by ctx's deadline or, when ctx has none,
 // by the transaction timeout from its start.
 func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply func(*frame)) (*frame, error) {
+	start := time.Now()
 	var due time.Time // set once the request has to wait: the deadline of the whole request
 	retries := 0
 	for {
@@ -248,13 +285,16 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 		select {
 		case <-ready:
 		default:
-			due = c.due(ctx, due)
+			due = c.due(ctx, due, start)
 			if err := c.pause(ctx, msg.kind(), ready, 0, due); err != nil {
 				return nil, err
 			}
 			continue
 		}
 		f, err := e.doUntil(ctx, msg, mode, onReply, due)
+		if errors.Is(err, ErrSessionNotFound) {
+			c.sessionGone(msg, err)
+		}
 		if err == nil || c.dial == nil || !errors.Is(err, ErrDisconnected) || ctx.Err() != nil {
 			return f, err
 		}
@@ -265,7 +305,7 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 			// reconnecting (or gives up) before done is closed. Then send
 			// it again. A transport without a connection to lose (HTTP)
 			// stays up: try again after a pause that grows.
-			due = c.due(ctx, due)
+			due = c.due(ctx, due, start)
 			retries++
 			if err := c.pause(ctx, msg.kind(), e.done, retryPause(retries), due); err != nil {
 				return nil, err
@@ -276,7 +316,7 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 			// to send again.
 			select {
 			case <-e.done:
-				due = c.due(ctx, due)
+				due = c.due(ctx, due, start)
 				continue
 			default:
 			}
@@ -285,17 +325,29 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 	}
 }
 
+// sessionGone ends the session a request addressed when the server
+// answered that it does not know it (458): over HTTP, after a restart, a
+// request may learn it before the session's poll does.
+func (c *Client) sessionGone(msg outgoing, err error) {
+	if id, _ := msg.route(); id != 0 {
+		if s := c.Session(id); s != nil {
+			s.end(err)
+		}
+	}
+}
+
 // due returns the deadline of a request that has to wait: the one it has,
-// or, when ctx has no deadline, the transaction timeout from now (the
-// first wait comes right after the request started).
-func (c *Client) due(ctx context.Context, due time.Time) time.Time {
+// or, when ctx has no deadline, the transaction timeout from the request's
+// start (not from the first wait, which may come after a first send that
+// was cut off in flight).
+func (c *Client) due(ctx context.Context, due, start time.Time) time.Time {
 	if !due.IsZero() {
 		return due
 	}
 	if d, ok := ctx.Deadline(); ok {
 		return d
 	}
-	return time.Now().Add(c.opts.txTimeout)
+	return start.Add(c.opts.txTimeout)
 }
 
 // retryPause is the pause before the n-th resend of a request that did not

@@ -210,8 +210,7 @@ func TestJanusKilledAndRestarted(t *testing.T) {
 	states.waitFor(t, core.StateReconnecting)
 	errc := make(chan error, 1)
 	go func() { _, err := h.Message(ctx, map[string]any{"audio": true}); errc <- err }()
-	srv2 := janustest.Start(t, janusserver.Options{ReclaimSessionTimeout: 20,
-		WSPort: port(srv.WSURL), HTTPPort: port(srv.HTTPURL), AdminWSPort: port(srv.AdminWSURL), AdminHTTPPort: port(srv.AdminHTTPURL)})
+	srv2 := restartOnPorts(t, srv, janusserver.Options{ReclaimSessionTimeout: 20})
 	states.waitFor(t, core.StateReconnected)
 
 	// The new server does not know the old session: it ends, with its

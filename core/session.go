@@ -47,7 +47,8 @@ func (s *Session) Client() *Client { return s.c }
 // closed when the session ends.
 func (s *Session) Events() <-chan Event { return s.events.ch }
 
-// Done is closed when the session has ended (destroyed, expired, or its
+// Done is closed when the session has ended (destroyed, expired, found
+// unknown to the server by a claim, poll or request answered 458, or its
 // client closed).
 func (s *Session) Done() <-chan struct{} { return s.done }
 
