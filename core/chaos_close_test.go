@@ -22,7 +22,7 @@ import (
 // calls, the default 300.
 func TestChaosCloseUnderLoad(t *testing.T) {
 	calls := 300
-	if chaosSizeFromEnv().sessions >= 100 {
+	if chaosFull() {
 		calls = 1000
 	}
 	_, p := proxied(t)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -30,7 +29,7 @@ type restartSize struct{ rounds, sessions, handles, workers int }
 // restartSizeFromEnv is the short run of go test, or the full one of go
 // tool mage chaos when GOJANUS_CHAOS=full.
 func restartSizeFromEnv() restartSize {
-	if os.Getenv("GOJANUS_CHAOS") == "full" {
+	if chaosFull() {
 		return restartSize{rounds: 8, sessions: 20, handles: 3, workers: 16}
 	}
 	return restartSize{rounds: 2, sessions: 4, handles: 2, workers: 6}

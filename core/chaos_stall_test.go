@@ -120,10 +120,6 @@ func summarize(calls []timedCall) callSummary {
 	return s
 }
 
-// deadlineSlack is how far past its deadline a call may end: the time to
-// notice the deadline and return on a busy 2-core machine.
-const deadlineSlack = 500 * time.Millisecond
-
 // TestChaosStall stalls the connection to a real Janus (the fault proxy
 // holds every byte, the connection stays open) under load, over WebSocket
 // and long-poll, in three ways:
@@ -139,7 +135,7 @@ const deadlineSlack = 500 * time.Millisecond
 func TestChaosStall(t *testing.T) {
 	srv := janustest.Start(t, janusserver.Options{ReclaimSessionTimeout: 20})
 	rounds := 1
-	if chaosSizeFromEnv().sessions >= 100 {
+	if chaosFull() {
 		rounds = 5
 	}
 	for _, tr := range transports(srv) {
@@ -230,7 +226,7 @@ func stallRecover(t *testing.T, transport, serverURL string, round int) {
 	}
 	sum := summarize(calls)
 	assert.Empty(t, sum.otherErrs, "every failure is ErrDisconnected or ErrTimeout")
-	assert.LessOrEqual(t, sum.maxOverrun, deadlineSlack, "a call outlived its deadline")
+	assert.LessOrEqual(t, sum.maxOverrun, overrunSlack, "a call outlived its deadline")
 	// The same sessions and handles go on.
 	kept := 0
 	for _, s := range sessions {
@@ -307,7 +303,7 @@ func stallGiveUp(t *testing.T, transport, serverURL string) {
 		}
 	}
 	assert.Empty(t, failures, "every failure is ErrDisconnected or ErrTimeout")
-	assert.LessOrEqual(t, sum.maxOverrun, deadlineSlack, "a call outlived its deadline")
+	assert.LessOrEqual(t, sum.maxOverrun, overrunSlack, "a call outlived its deadline")
 	p.Resume()
 	chaosReport(t, "stall then give up ("+transport+")",
 		fig("reconnect limit", "%v (MaxElapsed)", policy.MaxElapsed),

@@ -32,11 +32,15 @@ type chaosSize struct{ sessions, handles, workers, cuts, httpCuts int }
 // chaosSizeFromEnv is the short run of go tool mage test, or the full one
 // of go tool mage chaos when GOJANUS_CHAOS=full.
 func chaosSizeFromEnv() chaosSize {
-	if os.Getenv("GOJANUS_CHAOS") == "full" {
+	if chaosFull() {
 		return chaosSize{sessions: 100, handles: 5, workers: 16, cuts: 100, httpCuts: 40}
 	}
 	return chaosSize{sessions: 10, handles: 2, workers: 4, cuts: 10, httpCuts: 4}
 }
+
+// chaosFull reports whether the full chaos suite runs (GOJANUS_CHAOS=full,
+// set by go tool mage chaos) rather than the short one of go test.
+func chaosFull() bool { return os.Getenv("GOJANUS_CHAOS") == "full" }
 
 // chaosSeed is the seed of the run's random choices: GOJANUS_CHAOS_SEED to
 // repeat them, else a new one (logged).

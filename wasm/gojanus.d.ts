@@ -86,7 +86,8 @@ export declare namespace Gojanus {
     /**
      * Connects to the Janus API: "ws://" or "wss://" for WebSocket, "http://"
      * or "https://" for HTTP long-poll (usually ending in /janus). With an
-     * array, the servers are tried in order (and again on reconnects).
+     * array, the servers are tried in order; a reconnect tries the server
+     * that worked last first, then the others in order.
      */
     connect(url: string | string[], options?: ConnectOptions): Promise<Client>;
     /** Connects to the admin API ("ws://host:7188" or "http://host:7088/admin"). */
