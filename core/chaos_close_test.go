@@ -64,6 +64,7 @@ func TestChaosCloseUnderLoad(t *testing.T) {
 	}
 	// Calls are in flight: written, and held by the proxy.
 	require.Eventually(t, func() bool { return p.Held() > 0 }, 10*time.Second, time.Millisecond)
+	closing := time.Now()
 	require.NoError(t, c.Close())
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
@@ -72,6 +73,7 @@ func TestChaosCloseUnderLoad(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("calls still running after Close")
 	}
+	allReturned := time.Since(closing)
 	close(errs)
 	answered, closed := 0, 0
 	for err := range errs {
@@ -84,11 +86,15 @@ func TestChaosCloseUnderLoad(t *testing.T) {
 			t.Errorf("a call ended with %v", err)
 		}
 	}
-	t.Logf("%d calls: %d answered before Close, %d ended by it", calls, answered, closed)
 	assert.Zero(t, answered, "nothing gets through a stalled proxy")
 	_, err = c.Info(context.Background())
 	assert.ErrorIs(t, err, core.ErrClosed, "a call after Close")
 	_, err = handles[0].Message(context.Background(), nil)
 	assert.ErrorIs(t, err, core.ErrClosed, "a plugin message after Close")
 	p.Resume()
+	chaosReport(t, "Close under load",
+		fig("calls in flight", "%d (plugin messages on 10 handles, keepalives, info), held by a stalled proxy", calls),
+		fig("ended by Close", "%d, all ErrClosed (or ErrDisconnected when cut on their way)", closed),
+		fig("all returned", "%v after Close", allReturned.Round(time.Microsecond)),
+		fig("calls after Close", "fail at once with ErrClosed"))
 }
