@@ -63,6 +63,7 @@ var hostileCases = []struct {
 	{"unknown transaction", hostileUnknownTransaction},
 	{"unknown session and handle", hostileUnknownIDs},
 	{"ack without event", hostileAckWithoutEvent},
+	{"answers without what they promise", hostileBadAnswers},
 	{"close mid-frame", hostileCloseMidFrame},
 	{"event flood", hostileEventFlood},
 }
@@ -186,6 +187,7 @@ const (
 	logFinished    = "janus: answer for a finished transaction"
 	logNoSession   = "janus: event for unknown session dropped"
 	logNoHandle    = "janus: event for unknown handle dropped"
+	logPollTooBig  = "janus: dropping a poll's answer over the read limit, with the events in it"
 )
 
 // hostileMalformed: frames that are not JSON, not objects, cut short or
@@ -229,8 +231,37 @@ func hostileOversizedEvent(t *testing.T, r *hostileRig, st *hostileStats) {
 	require.NoError(t, err)
 	require.Eventually(t, func() bool { return r.srv.Queued(r.s.ID()) == 0 }, 10*time.Second, time.Millisecond,
 		"a poll takes both")
+	require.Eventually(t, func() bool { return r.logs.count(logPollTooBig) == 1 }, 10*time.Second, time.Millisecond,
+		"the dropped poll is logged")
 	r.works(t) // the marker is next: the event in the same poll is lost
 	assert.Equal(t, core.StateConnected, r.c.State())
+}
+
+// hostileBadAnswers: answers of the right kind without what the Janus API
+// promises in them (a create or attach success without an id, a
+// server_info of the wrong types) fail their calls with ErrBadAnswer, and
+// the client goes on.
+func hostileBadAnswers(t *testing.T, r *hostileRig, st *hostileStats) {
+	for _, c := range []struct {
+		request string
+		answer  map[string]any
+		call    func(ctx context.Context) error
+	}{
+		{"create", map[string]any{"janus": "success", "data": map[string]any{}},
+			func(ctx context.Context) error { _, err := r.c.CreateSession(ctx); return err }},
+		{"attach", map[string]any{"janus": "success", "data": map[string]any{"id": "seven"}},
+			func(ctx context.Context) error { _, err := r.s.Attach(ctx, echoTest); return err }},
+		{"info", map[string]any{"janus": "server_info", "version": "one", "plugins": []int{1}},
+			func(ctx context.Context) error { _, err := r.c.Info(ctx); return err }},
+	} {
+		r.srv.OnNext(c.request, func(q hostile.Request) hostile.Reply {
+			c.answer["transaction"] = q.Transaction
+			return hostile.Reply{Answer: hostile.JSON(c.answer)}
+		})
+		err := timed(t, 0, func() error { return c.call(ctxT(t)) })
+		st.expect(t, err, core.ErrBadAnswer, "ErrBadAnswer")
+	}
+	r.works(t)
 }
 
 // hostileOversizedAnswer: the answer to a request is over the read limit.

@@ -421,7 +421,7 @@ func (c *Client) CreateSession(ctx context.Context, opts ...CallOption) (*Sessio
 		return nil, err
 	}
 	if s == nil {
-		return nil, fmt.Errorf("janus: create: answer has no session id")
+		return nil, fmt.Errorf("janus: create: %w: no session id", ErrBadAnswer)
 	}
 	return s, nil
 }

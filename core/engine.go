@@ -410,7 +410,10 @@ func (e *engine) eventsLost(lost *transport.EventsLost) {
 		}
 	}
 	e.mu.Unlock()
-	if len(failed) > 0 {
+	switch {
+	case errors.Is(lost.Err, transport.ErrFrameTooLarge):
+		e.log.Warn("janus: dropping a poll's answer over the read limit, with the events in it", logIDs(lost.Session, 0, "calls_ended", len(failed), "err", lost.Err)...)
+	case len(failed) > 0:
 		e.log.Info("janus: a poll failed; calls waiting for an event of the session end", logIDs(lost.Session, 0, "calls", len(failed), "err", lost.Err)...)
 	}
 	for _, c := range failed {

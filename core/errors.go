@@ -124,6 +124,11 @@ var ErrClosed = errors.New("client closed")
 // connection to the server was lost, and by calls made after that.
 var ErrDisconnected = errors.New("connection lost")
 
+// ErrBadAnswer matches errors of answers that are not what the Janus API
+// promises for the request: a create or attach success without an id, a
+// server_info that does not decode.
+var ErrBadAnswer = errors.New("janus: malformed answer")
+
 // ErrSessionTimeout is the Err of a session the server expired (the
 // "timeout" event: no keepalive within session_timeout).
 var ErrSessionTimeout = errors.New("janus: session timed out on the server")

@@ -61,7 +61,7 @@ func (i *ServerInfo) HasPlugin(name string) bool {
 func decodeServerInfo(raw []byte) (*ServerInfo, error) {
 	info := new(ServerInfo)
 	if err := json.Unmarshal(raw, info); err != nil {
-		return nil, fmt.Errorf("janus: info: %w", err)
+		return nil, fmt.Errorf("janus: info: %w: %w", ErrBadAnswer, err)
 	}
 	info.Raw = append(json.RawMessage(nil), raw...)
 	return info, nil

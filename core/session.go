@@ -77,7 +77,7 @@ func (s *Session) Attach(ctx context.Context, plugin string, opts ...CallOption)
 		return nil, err
 	}
 	if h == nil {
-		return nil, fmt.Errorf("janus: attach: answer has no handle id")
+		return nil, fmt.Errorf("janus: attach: %w: no handle id", ErrBadAnswer)
 	}
 	return h, nil
 }
