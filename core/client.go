@@ -330,8 +330,8 @@ func (c *Client) do(ctx context.Context, msg outgoing, mode waitMode, onReply fu
 // request may learn it before the session's poll does.
 func (c *Client) sessionGone(msg outgoing, err error) {
 	if id, _ := msg.route(); id != 0 {
-		if s := c.Session(id); s != nil {
-			s.end(err)
+		if s := c.sessionEntry(id); s != nil {
+			s.end(err) // or waits until it has ended
 		}
 	}
 }
@@ -445,6 +445,15 @@ func (c *Client) ClaimSession(ctx context.Context, id uint64, opts ...CallOption
 
 // Session returns the live session with the given id, or nil.
 func (c *Client) Session(id uint64) *Session {
+	if s := c.sessionEntry(id); s != nil && !s.isEnded() {
+		return s
+	}
+	return nil
+}
+
+// sessionEntry returns the session with id while the client knows it,
+// also while it is ending.
+func (c *Client) sessionEntry(id uint64) *Session {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.sessions[id]
@@ -453,10 +462,16 @@ func (c *Client) Session(id uint64) *Session {
 // Sessions returns the live sessions.
 func (c *Client) Sessions() []*Session {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make([]*Session, 0, len(c.sessions))
+	all := make([]*Session, 0, len(c.sessions))
 	for _, s := range c.sessions {
-		out = append(out, s)
+		all = append(all, s)
+	}
+	c.mu.Unlock()
+	out := all[:0]
+	for _, s := range all {
+		if !s.isEnded() {
+			out = append(out, s)
+		}
 	}
 	return out
 }

@@ -173,6 +173,9 @@ func (s *Session) end(err error) {
 	s.mu.Lock()
 	if s.ended {
 		s.mu.Unlock()
+		// Ending on another goroutine: return once it has ended, so that
+		// a caller that ends it (a request answered 458) finds it done.
+		<-s.done
 		return
 	}
 	s.ended = true
@@ -187,7 +190,17 @@ func (s *Session) end(err error) {
 	for _, h := range handles {
 		h.end(herr)
 	}
-	s.c.removeSession(s)
 	s.events.close()
 	close(s.done)
+	// Last: until here a request that learns the session is gone (458)
+	// finds it (sessionGone) and waits for its end; Client.Session and
+	// Sessions no longer list it from the start.
+	s.c.removeSession(s)
+}
+
+// isEnded reports whether the session has ended or is ending.
+func (s *Session) isEnded() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ended
 }

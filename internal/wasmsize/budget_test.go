@@ -22,9 +22,14 @@ import (
 // (core/internal/dialerr, 15 kB of code; strings.Replacer, 16 kB gzipped,
 // was avoided for it) and sending again the requests a cut kept from the
 // server, with their deadlines, brought the module to 1,427,262.
-// Raising it is a decision, to be made with the table of
+// Raised again to 1,440,000 for the breaks issue 14's chaos suite found
+// (a deadline on every HTTP request, keepalives that do not hold up the
+// keepalive loop, the long poll's lost events failing their calls, the
+// failover order of server lists, sessions ended by a 458 answer, typed
+// malformed answers): 1,436,140 bytes, 9 kB of code that the wasm client
+// runs too. Raising it is a decision, to be made with the table of
 // go tool mage wasmSize at hand.
-const budgetGzip = 1_435_000
+const budgetGzip = 1_440_000
 
 // forbidden are packages the js build must never link: each costs
 // hundreds of kilobytes (net/http brings crypto/tls, crypto/x509 and
