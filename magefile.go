@@ -379,19 +379,18 @@ func Soak() error {
 	return run(env, mg.GoCmd(), "test", "-count=1", "-run", "^TestSoak$", "-v", "-timeout", "20m", "./core/")
 }
 
-// Chaos runs the full chaos suite (issue 14) against a real Janus through
-// the fault proxy (internal/faultproxy): TestChaos* in core with
-// GOJANUS_CHAOS=full. Cuts under load: 100 sessions × 5 handles on one
-// client, 16 workers sending plugin messages, 100 faults at random moments
-// (plain cuts, cuts in the middle of a chunk and bytes dropped, in either
-// direction); it asserts that no cut fails more requests than were in
-// flight, that every failure is ErrDisconnected, that every session and
-// handle survives, that no answer reaches the wrong caller or comes twice,
-// and prints a summary table (failures against requests in flight,
-// sessions and handles kept, recovery p50/p99). GOJANUS_CHAOS_SEED=N
-// repeats the random choices of a run that logged seed N. About 11 s on 2
-// cores. go tool mage test runs the short
-// version of the same tests.
+// Chaos runs the full chaos suite (TestChaos* in core with
+// GOJANUS_CHAOS=full) against real Janus processes, through the fault
+// proxy (internal/faultproxy) and against hostile servers
+// (internal/hostile), over WebSocket and HTTP long-poll: cuts under load
+// (100 sessions × 5 handles, 16 workers, 100 faults), stalls that recover
+// and that do not, Janus killed with SIGKILL and restarted, server-list
+// failover, hostile servers and Close under load. Each scenario asserts
+// invariants, not timings, and reports its figures; the summary table of
+// all of them is printed at the end (the README's Reliability table).
+// GOJANUS_CHAOS_SEED=N repeats the random choices of a run that logged
+// seed N. About 2 minutes on 2 cores; go tool mage test runs the short
+// version of every scenario.
 func Chaos() error {
 	report, err := os.CreateTemp("", "gojanus-chaos-*.jsonl")
 	if err != nil {
