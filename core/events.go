@@ -118,3 +118,7 @@ type EventsDropped struct {
 	Source
 	Count int
 }
+
+// Kind returns "dropped": streams of other messages than Janus events
+// (the TextRoom chat's) deliver EventsDropped too.
+func (*EventsDropped) Kind() string { return "dropped" }

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/queue"
 )
 
 // DataChannel is the data channel of a TextRoom handle's PeerConnection,
@@ -58,14 +59,6 @@ func WithChatMaxQueued(n int) ChatOption {
 	}
 }
 
-// EventsDropped is delivered on a Chat's event stream when its reader
-// fell so far behind that Count events had to be dropped. It is not a
-// message of the plugin.
-type EventsDropped struct{ Count int }
-
-// Kind returns "dropped".
-func (*EventsDropped) Kind() string { return "dropped" }
-
 // Chat speaks the TextRoom protocol over a data channel: it sends the
 // requests (join, message, leave, and any other Request with Do), matches
 // the plugin's answers to them by transaction, and delivers everything
@@ -86,8 +79,8 @@ func (*EventsDropped) Kind() string { return "dropped" }
 // further events wait in an in-memory queue (up to DefaultChatMaxQueued,
 // WithChatMaxQueued) that a short-lived goroutine drains into the
 // channel in order. Only when that queue is full too is the oldest queued
-// event dropped; the reader then receives an *EventsDropped with the
-// count. Close ends the stream.
+// event dropped; the reader then receives a *core.EventsDropped with the
+// count (its Kind is "dropped"). Close ends the stream.
 type Chat struct {
 	dc DataChannel
 
@@ -95,14 +88,9 @@ type Chat struct {
 	pending map[string]chan DataMessage
 	closed  bool
 
-	ch       chan DataMessage
-	quit     chan struct{}
-	max      int
-	queue    []DataMessage
-	pumping  bool
-	chClosed bool
-	dropped  int
-	notified int
+	ch   chan DataMessage
+	quit chan struct{}
+	q    queue.Queue[DataMessage]
 }
 
 // NewChat starts a chat on dc, whose OnMessage it takes over. dc should
@@ -118,7 +106,24 @@ func NewChat(dc DataChannel, opts ...ChatOption) *Chat {
 		pending: map[string]chan DataMessage{},
 		ch:      make(chan DataMessage, o.buffer),
 		quit:    make(chan struct{}),
-		max:     o.maxQueued,
+	}
+	c.q = queue.Queue[DataMessage]{
+		Max: o.maxQueued,
+		Try: func(m DataMessage) bool {
+			select {
+			case c.ch <- m:
+				return true
+			default:
+				return false
+			}
+		},
+		Deliver: func(m DataMessage, dropped int) bool {
+			if dropped > 0 && !c.deliver(&core.EventsDropped{Count: dropped}) {
+				return false
+			}
+			return c.deliver(m)
+		},
+		OnEnd: func() { close(c.ch) },
 	}
 	dc.OnMessage(c.receive)
 	return c
@@ -225,12 +230,18 @@ func (c *Chat) Close() error {
 		delete(c.pending, tx)
 	}
 	close(c.quit)
-	c.queue = nil
-	if !c.pumping && !c.chClosed {
-		c.chClosed = true
-		close(c.ch)
-	}
+	c.q.Abort()
 	return nil
+}
+
+// deliver hands m to the reader; false once the chat is closed.
+func (c *Chat) deliver(m DataMessage) bool {
+	select {
+	case c.ch <- m:
+		return true
+	case <-c.quit:
+		return false
+	}
 }
 
 func (c *Chat) isClosed() bool {
@@ -306,59 +317,5 @@ func (c *Chat) receive(b []byte) {
 	c.push(m)
 }
 
-// push delivers m to the event stream without blocking; c.mu is held.
-func (c *Chat) push(m DataMessage) {
-	if !c.pumping {
-		select {
-		case c.ch <- m:
-			return
-		default:
-		}
-	}
-	if len(c.queue) >= c.max {
-		copy(c.queue, c.queue[1:])
-		c.queue = c.queue[:len(c.queue)-1]
-		c.dropped++
-	}
-	c.queue = append(c.queue, m)
-	if !c.pumping {
-		c.pumping = true
-		go c.pump()
-	}
-}
-
-// pump moves queued events into the channel until the queue is empty or
-// the chat is closed.
-func (c *Chat) pump() {
-	for {
-		c.mu.Lock()
-		var m DataMessage
-		switch {
-		case c.closed:
-			c.pumping = false
-			if !c.chClosed {
-				c.chClosed = true
-				close(c.ch)
-			}
-			c.mu.Unlock()
-			return
-		case c.dropped > c.notified:
-			m = &EventsDropped{Count: c.dropped - c.notified}
-			c.notified = c.dropped
-		case len(c.queue) > 0:
-			m = c.queue[0]
-			c.queue[0] = nil
-			c.queue = c.queue[1:]
-		default:
-			c.pumping = false
-			c.queue = nil
-			c.mu.Unlock()
-			return
-		}
-		c.mu.Unlock()
-		select {
-		case c.ch <- m:
-		case <-c.quit:
-		}
-	}
-}
+// push delivers m to the event stream without blocking.
+func (c *Chat) push(m DataMessage) { c.q.Push(m) }

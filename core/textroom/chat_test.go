@@ -226,7 +226,7 @@ func TestChatOverflow(t *testing.T) {
 	got, dropped, last := 0, 0, -1
 	for got+dropped < n {
 		switch m := nextEvent(t, chat).(type) {
-		case *textroom.EventsDropped:
+		case *core.EventsDropped:
 			assert.Positive(t, m.Count)
 			assert.Equal(t, "dropped", m.Kind())
 			dropped += m.Count

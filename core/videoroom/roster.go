@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/queue"
 )
 
 // Participant is one participant of a room, as a Roster knows it.
@@ -113,9 +114,7 @@ type Roster struct {
 
 	subs    map[int]func(RosterChange)
 	nextSub int
-	queue   []RosterChange
-	missed  int
-	running bool
+	changes queue.Queue[RosterChange] // to the callbacks, on a goroutine of its own
 }
 
 type rosterEntry struct {
@@ -125,7 +124,9 @@ type rosterEntry struct {
 
 // NewRoster returns an empty roster, to feed with Apply.
 func NewRoster() *Roster {
-	return &Roster{parts: map[core.ID]*rosterEntry{}, subs: map[int]func(RosterChange){}}
+	r := &Roster{parts: map[core.ID]*rosterEntry{}, subs: map[int]func(RosterChange){}}
+	r.changes = queue.Queue[RosterChange]{Max: MaxQueuedChanges, Deliver: r.deliver}
+	return r
 }
 
 // Room returns the room the roster follows (zero before a Joined event).
@@ -470,53 +471,35 @@ func (p Participant) clone() Participant {
 	return p
 }
 
-// notify queues changes for the callbacks and starts the delivery
-// goroutine if needed. r.mu is held.
+// notify queues changes for the callbacks (see queue.Queue: the oldest
+// are dropped past MaxQueuedChanges, and counted in the next one's
+// Missed). r.mu is held.
 func (r *Roster) notify(changes []RosterChange) {
-	if len(changes) == 0 || len(r.subs) == 0 {
+	if len(r.subs) == 0 {
 		return
 	}
 	for _, c := range changes {
-		if len(r.queue) >= MaxQueuedChanges {
-			r.queue[0] = RosterChange{}
-			r.queue = r.queue[1:]
-			r.missed++
-		}
-		r.queue = append(r.queue, c)
-	}
-	if !r.running {
-		r.running = true
-		go r.deliver()
+		r.changes.Push(c)
 	}
 }
 
-// deliver calls the callbacks with the queued changes, in order, until
-// the queue is empty.
-func (r *Roster) deliver() {
-	for {
-		r.mu.Lock()
-		if len(r.queue) == 0 {
-			r.running = false
-			r.queue = nil
-			r.mu.Unlock()
-			return
-		}
-		c := r.queue[0]
-		r.queue[0] = RosterChange{}
-		r.queue = r.queue[1:]
-		c.Missed, r.missed = r.missed, 0
-		ids := make([]int, 0, len(r.subs))
-		for id := range r.subs {
-			ids = append(ids, id)
-		}
-		sort.Ints(ids)
-		fns := make([]func(RosterChange), len(ids))
-		for i, id := range ids {
-			fns[i] = r.subs[id]
-		}
-		r.mu.Unlock()
-		for _, fn := range fns {
-			fn(c)
-		}
+// deliver calls the callbacks with one change, in the order they
+// subscribed; it runs on the queue's goroutine.
+func (r *Roster) deliver(c RosterChange, missed int) bool {
+	c.Missed = missed
+	r.mu.Lock()
+	ids := make([]int, 0, len(r.subs))
+	for id := range r.subs {
+		ids = append(ids, id)
 	}
+	sort.Ints(ids)
+	fns := make([]func(RosterChange), len(ids))
+	for i, id := range ids {
+		fns[i] = r.subs[id]
+	}
+	r.mu.Unlock()
+	for _, fn := range fns {
+		fn(c)
+	}
+	return true
 }
