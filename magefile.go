@@ -238,9 +238,10 @@ func nativeTags() []string {
 // noteOnce prints nativeTags' note once.
 var noteOnce sync.Once
 
-// Vet runs go vet natively (with and without the in-process encoders), and
-// go vet and go build of core for GOOS=js GOARCH=wasm (core must stay free
-// of platform code).
+// Vet runs go vet natively (with and without the in-process encoders), go
+// vet of core, wasm and internal for GOOS=js GOARCH=wasm, and go build of
+// core and wasm for it (core must stay free of platform code; see "Platform
+// files" in CONTRIBUTING.md).
 func Vet() error {
 	gocmd := mg.GoCmd()
 	if err := run(nil, gocmd, "vet", "./..."); err != nil {
@@ -251,7 +252,7 @@ func Vet() error {
 			return err
 		}
 	}
-	if err := run(wasmEnv(), gocmd, "vet", "./core/...", "./wasm/...", "./internal/janustest/...", "./internal/jsrt/..."); err != nil {
+	if err := run(wasmEnv(), gocmd, "vet", "./core/...", "./wasm/...", "./internal/..."); err != nil {
 		return err
 	}
 	return run(wasmEnv(), gocmd, "build", "./core/...", "./wasm/...")
