@@ -124,6 +124,10 @@ var ErrClosed = errors.New("client closed")
 // connection to the server was lost, and by calls made after that.
 var ErrDisconnected = errors.New("connection lost")
 
+// ErrStalled is the cause of a connection dropped because the server
+// stopped answering (see WithStallTimeout).
+var ErrStalled = errors.New("server stopped answering")
+
 // ErrBadAnswer matches errors of answers that are not what the Janus API
 // promises for the request: a create or attach success without an id, a
 // server_info that does not decode.
