@@ -137,7 +137,7 @@ func (c *Client) reconnect(cause error) {
 	wait := p.Initial
 	for attempt := 1; ; attempt++ {
 		if (p.MaxAttempts > 0 && attempt > p.MaxAttempts) || (p.MaxElapsed > 0 && time.Since(start) > p.MaxElapsed) {
-			err := fmt.Errorf("%w: gave up reconnecting after %d attempts: %w", ErrDisconnected, attempt-1, cause)
+			err := errorf("%w: gave up reconnecting after %d attempts: %w", ErrDisconnected, attempt-1, cause)
 			c.log.Error("janus: connection lost for good", "err", err)
 			c.finish(err)
 			c.notify(StateLost, err)
