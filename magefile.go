@@ -238,9 +238,10 @@ func nativeTags() []string {
 // noteOnce prints nativeTags' note once.
 var noteOnce sync.Once
 
-// Vet runs go vet natively (with and without the in-process encoders), and
-// go vet and go build of core for GOOS=js GOARCH=wasm (core must stay free
-// of platform code).
+// Vet runs go vet natively (with and without the in-process encoders), go
+// vet of core, wasm and internal for GOOS=js GOARCH=wasm, and go build of
+// core and wasm for it (core must stay free of platform code; see "Platform
+// files" in CONTRIBUTING.md).
 func Vet() error {
 	gocmd := mg.GoCmd()
 	if err := run(nil, gocmd, "vet", "./..."); err != nil {
@@ -251,7 +252,7 @@ func Vet() error {
 			return err
 		}
 	}
-	if err := run(wasmEnv(), gocmd, "vet", "./core/...", "./wasm/...", "./internal/janustest/...", "./internal/jsrt/..."); err != nil {
+	if err := run(wasmEnv(), gocmd, "vet", "./core/...", "./wasm/...", "./internal/..."); err != nil {
 		return err
 	}
 	return run(wasmEnv(), gocmd, "build", "./core/...", "./wasm/...")
@@ -278,6 +279,28 @@ func Fmt() error {
 		return fmt.Errorf("gofmt: these files are not formatted (run gofmt -w on them):\n\t%s", strings.Join(bad, "\n\t"))
 	}
 	fmt.Printf("gofmt: %d files ok\n", len(files))
+	return nil
+}
+
+// Tidy fails, showing the difference, if go mod tidy would change go.mod
+// or go.sum. It changes nothing itself (go mod tidy -diff) and needs no
+// network once the modules are in the module cache (Deps downloads them).
+func Tidy() error {
+	args := []string{"mod", "tidy", "-diff"}
+	env := map[string]string{"GOFLAGS": "-mod=mod"}
+	echo(env, mg.GoCmd(), args)
+	cmd := exec.Command(mg.GoCmd(), args...)
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if diff := strings.TrimSpace(stdout.String()); diff != "" {
+		return fmt.Errorf("go.mod or go.sum is not tidy (run go mod tidy and commit the result):\n%s", diff)
+	}
+	if err != nil {
+		return fmt.Errorf("go mod tidy -diff: %w\n%s", err, strings.TrimSpace(stderr.String()))
+	}
+	fmt.Println("go mod tidy: go.mod and go.sum ok")
 	return nil
 }
 
@@ -317,13 +340,13 @@ func goFiles() ([]string, error) {
 	return files, err
 }
 
-// Test installs the dependencies, runs Vet and Fmt, then all tests with the
+// Test installs the dependencies, runs Vet, Fmt and Tidy, then all tests with the
 // race detector against real Janus servers. CI runs this target. The output
 // is verbose so that it shows each test and the Janus version it ran
 // against.
 func Test(ctx context.Context) error {
 	mg.CtxDeps(ctx, Deps)
-	mg.SerialDeps(Vet, Fmt)
+	mg.SerialDeps(Vet, Fmt, Tidy)
 	// One package at a time (-p 1): the media tests send real-time media
 	// and should not share the 2 cores with another package's encoders and
 	// browsers. With the in-process encoders, as users of mage get them.

@@ -1,4 +1,4 @@
-//go:build mage && linux
+//go:build mage
 
 package main
 

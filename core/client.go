@@ -157,7 +157,7 @@ func dialTransport(ctx context.Context, rawURL, subprotocol string, o options) (
 	case "http", "https":
 		tr, err := longpoll.New(rawURL, topts)
 		if err != nil {
-			return nil, fmt.Errorf("janus: %w", err)
+			return nil, errorf("janus: %w", err)
 		}
 		// A wrong or dead endpoint, or the other API's, fails here, not at
 		// the first request.
@@ -381,7 +381,7 @@ func (c *Client) pause(ctx context.Context, request string, ready <-chan struct{
 	case <-deadline.C:
 		return &timeoutError{request: request}
 	case <-c.quit:
-		return fmt.Errorf("janus: %s: %w", request, c.err)
+		return errorf("janus: %s: %w", request, c.err)
 	}
 }
 
@@ -421,7 +421,7 @@ func (c *Client) CreateSession(ctx context.Context, opts ...CallOption) (*Sessio
 		return nil, err
 	}
 	if s == nil {
-		return nil, fmt.Errorf("janus: create: %w: no session id", ErrBadAnswer)
+		return nil, errorf("janus: create: %w: no session id", ErrBadAnswer)
 	}
 	return s, nil
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -277,7 +276,7 @@ func (e *engine) due(c *call) time.Time { return e.epoch.Add(time.Duration(c.dea
 func (e *engine) send(ctx context.Context, tx string, msg outgoing, due time.Time) error {
 	body, err := msg.encode(tx)
 	if err != nil {
-		return fmt.Errorf("janus: %s: encoding request: %w", msg.kind(), err)
+		return errorf("janus: %s: encoding request: %w", msg.kind(), err)
 	}
 	s, h := msg.route()
 	if e.log.Enabled(ctx, slog.LevelDebug) {
@@ -299,12 +298,12 @@ func (e *engine) send(ctx context.Context, tx string, msg outgoing, due time.Tim
 	if errors.Is(err, transport.ErrNotDelivered) {
 		// The connection failed under the write: the request never
 		// reached the server, and goes out again on the next connection.
-		return notSent{fmt.Errorf("janus: %s: %w: %w", msg.kind(), ErrDisconnected, err)}
+		return notSent{errorf("janus: %s: %w: %w", msg.kind(), ErrDisconnected, err)}
 	}
 	if errors.Is(err, transport.ErrFrameTooLarge) {
-		return fmt.Errorf("janus: %s: %w", msg.kind(), err)
+		return errorf("janus: %s: %w", msg.kind(), err)
 	}
-	return fmt.Errorf("janus: %s: %w: %w", msg.kind(), ErrDisconnected, err)
+	return errorf("janus: %s: %w: %w", msg.kind(), ErrDisconnected, err)
 }
 
 // result turns an answer into the value or error a call returns; a nil
@@ -369,12 +368,12 @@ func (e *engine) closedErr(request string) error {
 		if a := e.abortErr.Load(); a != nil {
 			cause = *a
 		}
-		err = fmt.Errorf("%w: %w", ErrDisconnected, cause)
+		err = errorf("%w: %w", ErrDisconnected, cause)
 	}
 	if err == nil || errors.Is(err, ErrClosed) {
-		return fmt.Errorf("janus: %s: %w", request, ErrClosed)
+		return errorf("janus: %s: %w", request, ErrClosed)
 	}
-	return fmt.Errorf("janus: %s: %w", request, err)
+	return errorf("janus: %s: %w", request, err)
 }
 
 func (e *engine) readLoop() {
@@ -417,7 +416,7 @@ func (e *engine) eventsLost(lost *transport.EventsLost) {
 		e.log.Info("janus: a poll failed; calls waiting for an event of the session end", logIDs(lost.Session, 0, "calls", len(failed), "err", lost.Err)...)
 	}
 	for _, c := range failed {
-		c.ch <- &frame{failed: fmt.Errorf("janus: %s: %w: %w", c.request, ErrDisconnected, lost)}
+		c.ch <- &frame{failed: errorf("janus: %s: %w: %w", c.request, ErrDisconnected, lost)}
 	}
 }
 
@@ -534,7 +533,7 @@ func (e *engine) shutdown(cause error) {
 	if e.stopping.Load() {
 		err = ErrClosed
 	} else {
-		err = fmt.Errorf("%w: %w", ErrDisconnected, cause)
+		err = errorf("%w: %w", ErrDisconnected, cause)
 		e.log.Warn("janus: connection lost", "err", cause)
 	}
 	e.mu.Lock()
@@ -549,7 +548,7 @@ func (e *engine) shutdown(cause error) {
 	_ = e.tr.Close()
 	for _, c := range pending {
 		if c.done != nil {
-			c.done(nil, fmt.Errorf("janus: %s: %w", c.request, err))
+			c.done(nil, errorf("janus: %s: %w", c.request, err))
 		}
 	}
 	if e.onClose != nil {

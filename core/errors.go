@@ -3,10 +3,10 @@ package core
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 
 	"github.com/gojanus/gojanus/core/internal/dialerr"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
 	"github.com/gojanus/gojanus/core/transport"
 )
 
@@ -118,11 +118,15 @@ func (e *PluginError) Is(target error) bool {
 var ErrTimeout = errors.New("janus: request timed out")
 
 // ErrClosed is returned by calls on a Client or Admin after Close.
-var ErrClosed = errors.New("client closed")
+var ErrClosed = errors.New("janus: client closed")
 
 // ErrDisconnected is returned by calls that were waiting when the
 // connection to the server was lost, and by calls made after that.
-var ErrDisconnected = errors.New("connection lost")
+var ErrDisconnected = errors.New("janus: connection lost")
+
+// ErrStalled is the cause of a connection dropped because the server
+// stopped answering (see WithStallTimeout).
+var ErrStalled = errors.New("janus: server stopped answering")
 
 // ErrBadAnswer matches errors of answers that are not what the Janus API
 // promises for the request: a create or attach success without an id, a
@@ -154,8 +158,12 @@ func ctxError(request string, err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return &timeoutError{request: request}
 	}
-	return fmt.Errorf("janus: %s: %w", request, err)
+	return errorf("janus: %s: %w", request, err)
 }
+
+// errorf is errfmt.Errorf: fmt.Errorf with the message starting with
+// "janus: " exactly once, however many sentinels it wraps.
+func errorf(format string, args ...any) error { return errfmt.Errorf(format, args...) }
 
 // URLError is a server URL that cannot be used, found before anything is
 // sent. It matches ErrBadURL.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -135,7 +134,7 @@ func (h *Handle) send(ctx context.Context, r outgoing, mode waitMode, onReply fu
 		if err == nil {
 			err = ErrSessionDestroyed
 		}
-		return nil, fmt.Errorf("janus: %s: session %d has ended: %w", r.kind(), h.s.id, err)
+		return nil, errorf("janus: %s: session %d has ended: %w", r.kind(), h.s.id, err)
 	default:
 	}
 	return h.s.c.do(ctx, r, mode, onReply)

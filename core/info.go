@@ -2,7 +2,6 @@ package core
 
 import (
 	"encoding/json"
-	"fmt"
 )
 
 // ServerInfo is the server's answer to "info": its version, settings and
@@ -61,7 +60,7 @@ func (i *ServerInfo) HasPlugin(name string) bool {
 func decodeServerInfo(raw []byte) (*ServerInfo, error) {
 	info := new(ServerInfo)
 	if err := json.Unmarshal(raw, info); err != nil {
-		return nil, fmt.Errorf("janus: info: %w: %w", ErrBadAnswer, err)
+		return nil, errorf("janus: info: %w: %w", ErrBadAnswer, err)
 	}
 	info.Raw = append(json.RawMessage(nil), raw...)
 	return info, nil

@@ -132,6 +132,31 @@ func WithMaxEventsPerPoll(n int) Option { return func(o *options) { o.maxEvents 
 // event before closing the handle's stream (default DefaultDetachGrace).
 func WithDetachGrace(d time.Duration) Option { return func(o *options) { o.detachGrace = d } }
 
+// WithReconnect sets the reconnect policy (ReconnectPolicy{Disabled:
+// true} turns reconnecting off).
+func WithReconnect(p ReconnectPolicy) Option { return func(o *options) { o.reconnect = p } }
+
+// WithDialer gives NewClient a way to open a new transport, so that it can
+// reconnect (Dial and DialServers set one themselves).
+func WithDialer(dial func(ctx context.Context) (transport.Transport, error)) Option {
+	return func(o *options) { o.dialer = dial }
+}
+
+// WithStateHandler sets a function called on every connection state
+// change (with the error that caused it, for StateReconnecting and
+// StateLost). It runs on the client's own goroutine and must return
+// quickly.
+func WithStateHandler(fn func(state ConnState, err error)) Option {
+	return func(o *options) { o.onState = fn }
+}
+
+// WithStallTimeout sets how long a connection may stay silent while the
+// client sends keepalives before it is treated as lost (a stalled server);
+// the client then reconnects. The default is the keepalive period plus
+// the transaction timeout; 0 keeps the default, negative turns the check
+// off.
+func WithStallTimeout(d time.Duration) Option { return func(o *options) { o.stallTimeout = d } }
+
 // CallOption changes one request.
 type CallOption func(*callOptions)
 

@@ -77,35 +77,6 @@ var DefaultReconnectPolicy = ReconnectPolicy{
 	MaxElapsed: 2 * time.Minute,
 }
 
-// WithReconnect sets the reconnect policy (ReconnectPolicy{Disabled:
-// true} turns reconnecting off).
-func WithReconnect(p ReconnectPolicy) Option { return func(o *options) { o.reconnect = p } }
-
-// WithDialer gives NewClient a way to open a new transport, so that it can
-// reconnect (Dial and DialServers set one themselves).
-func WithDialer(dial func(ctx context.Context) (transport.Transport, error)) Option {
-	return func(o *options) { o.dialer = dial }
-}
-
-// WithStateHandler sets a function called on every connection state
-// change (with the error that caused it, for StateReconnecting and
-// StateLost). It runs on the client's own goroutine and must return
-// quickly.
-func WithStateHandler(fn func(state ConnState, err error)) Option {
-	return func(o *options) { o.onState = fn }
-}
-
-// WithStallTimeout sets how long a connection may stay silent while the
-// client sends keepalives before it is treated as lost (a stalled server);
-// the client then reconnects. The default is the keepalive period plus
-// the transaction timeout; 0 keeps the default, negative turns the check
-// off.
-func WithStallTimeout(d time.Duration) Option { return func(o *options) { o.stallTimeout = d } }
-
-// ErrStalled is the cause of a connection dropped because the server
-// stopped answering (see WithStallTimeout).
-var ErrStalled = errors.New("server stopped answering")
-
 // State returns the connection's state.
 func (c *Client) State() ConnState {
 	c.mu.Lock()
@@ -166,7 +137,7 @@ func (c *Client) reconnect(cause error) {
 	wait := p.Initial
 	for attempt := 1; ; attempt++ {
 		if (p.MaxAttempts > 0 && attempt > p.MaxAttempts) || (p.MaxElapsed > 0 && time.Since(start) > p.MaxElapsed) {
-			err := fmt.Errorf("%w: gave up reconnecting after %d attempts: %w", ErrDisconnected, attempt-1, cause)
+			err := errorf("%w: gave up reconnecting after %d attempts: %w", ErrDisconnected, attempt-1, cause)
 			c.log.Error("janus: connection lost for good", "err", err)
 			c.finish(err)
 			c.notify(StateLost, err)

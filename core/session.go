@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 )
 
@@ -77,7 +76,7 @@ func (s *Session) Attach(ctx context.Context, plugin string, opts ...CallOption)
 		return nil, err
 	}
 	if h == nil {
-		return nil, fmt.Errorf("janus: attach: %w: no handle id", ErrBadAnswer)
+		return nil, errorf("janus: attach: %w: no handle id", ErrBadAnswer)
 	}
 	return h, nil
 }

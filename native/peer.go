@@ -30,10 +30,9 @@ type PeerConfig struct {
 type Peer struct {
 	pc *webrtc.PeerConnection
 
-	mu        sync.Mutex
-	onCand    func(core.Candidate)
-	onState   func(string)
-	gathering bool
+	mu      sync.Mutex
+	onCand  func(core.Candidate)
+	onState func(string)
 }
 
 var _ core.Peer = (*Peer)(nil)

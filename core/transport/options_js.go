@@ -1,5 +1,3 @@
-//go:build js
-
 package transport
 
 // NativeOptions are the transport settings that exist in native builds

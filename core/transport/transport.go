@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/gojanus/gojanus/core/internal/errfmt"
 )
 
 // Request is one outgoing Janus API message.
@@ -75,7 +77,7 @@ type Session struct {
 }
 
 // ErrClosed is returned (wrapped) by transports used after Close.
-var ErrClosed = errors.New("transport closed")
+var ErrClosed = errors.New("janus: transport closed")
 
 // ErrNotDelivered is returned (wrapped) by Send when the request
 // certainly did not reach the server: the connection failed before the
@@ -83,7 +85,7 @@ var ErrClosed = errors.New("transport closed")
 // that was no longer open, an HTTP request whose connection could not be
 // made). The client sends such a request again on its next connection.
 // An error without it means the request may have reached the server.
-var ErrNotDelivered = errors.New("request not delivered")
+var ErrNotDelivered = errors.New("janus: request not delivered")
 
 // EventsLost is returned by Recv, as the error itself, when messages for a
 // session may have been lost on the way while the transport goes on: an
@@ -100,7 +102,7 @@ type EventsLost struct {
 
 // Error says which session's events may be lost, and why.
 func (e *EventsLost) Error() string {
-	return fmt.Sprintf("the events of session %d may be lost: %v", e.Session, e.Err)
+	return fmt.Sprintf("janus: the events of session %d may be lost: %s", e.Session, errfmt.Text(e.Err))
 }
 
 // Unwrap returns the cause.
@@ -114,7 +116,7 @@ var ErrWrongEndpoint = errors.New("janus: wrong endpoint")
 
 // ErrFrameTooLarge is returned (wrapped) when an incoming message exceeds
 // the configured read limit.
-var ErrFrameTooLarge = errors.New("frame exceeds read limit")
+var ErrFrameTooLarge = errors.New("janus: frame exceeds read limit")
 
 // Options are the settings shared by the network transports.
 type Options struct {

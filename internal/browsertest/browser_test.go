@@ -1,3 +1,5 @@
+//go:build !js
+
 // Package browsertest runs the web demo (web/index.html, web/echotest.html)
 // in headless Chromium against a real Janus: the JavaScript tests of
 // web/test/browser (node --test, driving Chromium with playwright-core),

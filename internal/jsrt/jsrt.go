@@ -1,4 +1,4 @@
-//go:build js
+//go:build js && wasm
 
 // Package jsrt holds the few helpers every GOOS=js part of gojanus needs to
 // call into the JavaScript runtime safely: JavaScript exceptions and

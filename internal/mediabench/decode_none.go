@@ -1,4 +1,4 @@
-//go:build !mediadevices
+//go:build !js && !mediadevices
 
 package mediabench
 

@@ -1,3 +1,5 @@
+//go:build !js
+
 // Package mediabench holds what the media benchmarks share: a Janus and a
 // pion Peer inside the private network namespace (internal/netns), a
 // VideoRoom room and publisher, subscribers whose join is timed to their

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/gojanus/gojanus/core/internal/dialerr"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
 	"github.com/gojanus/gojanus/core/transport"
 )
 
@@ -61,7 +61,7 @@ func (r *httpRequester) request(ctx context.Context, method, url string, body []
 	if err != nil {
 		if isDialError(err) {
 			// No connection was made: nothing was sent.
-			err = fmt.Errorf("%w: %w", transport.ErrNotDelivered, err)
+			err = errfmt.Errorf("%w: %w", transport.ErrNotDelivered, err)
 		}
 		// net/http hides a password in the URL it quotes, not a token
 		// as userinfo nor the query (the poll's apisecret and token).

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/gojanus/gojanus/core/internal/dialerr"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
 	"github.com/gojanus/gojanus/core/transport"
 )
 
@@ -304,7 +305,7 @@ func errTooLarge(limit int64, url string) error {
 			path = rest[i:]
 		}
 	}
-	return fmt.Errorf("%w: more than %d bytes from %s", transport.ErrFrameTooLarge, limit, dialerr.CleanURL(path))
+	return errfmt.Errorf("%w: more than %d bytes from %s", transport.ErrFrameTooLarge, limit, dialerr.CleanURL(path))
 }
 
 // queryEscape percent-encodes s for a URL query (everything but the

@@ -35,7 +35,7 @@ var (
 
 // ErrServerClosed is returned by the client end after Server.Close, as a
 // dropped connection would be.
-var ErrServerClosed = errors.New("mem: server closed the connection")
+var ErrServerClosed = errors.New("janus: in-memory server closed the connection")
 
 // New returns both ends of a connection. Messages are buffered (1024 in
 // each direction) so a test can send without a reader.

@@ -1,5 +1,3 @@
-//go:build js
-
 package ws
 
 import (
@@ -12,13 +10,14 @@ import (
 	"syscall/js"
 
 	"github.com/gojanus/gojanus/core/internal/dialerr"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
 	"github.com/gojanus/gojanus/core/transport"
 	"github.com/gojanus/gojanus/internal/jsrt"
 )
 
 // ErrNoWebSocket is returned by Dial when the JavaScript runtime has no
 // WebSocket and none was given with SetWebSocket.
-var ErrNoWebSocket = errors.New("this JavaScript runtime has no WebSocket: use Node 22 or later, or on Node 20 install the ws package (npm install ws)")
+var ErrNoWebSocket = errors.New("janus: this JavaScript runtime has no WebSocket: use Node 22 or later, or on Node 20 install the ws package (npm install ws)")
 
 var (
 	ctorMu sync.Mutex
@@ -192,7 +191,7 @@ func (t *Transport) onMessage(ev js.Value) {
 	// no property of a string).
 	if data.Type() == js.TypeObject {
 		if n := data.Get("byteLength"); n.Type() == js.TypeNumber && int64(n.Int()) > t.limit {
-			t.fail(fmt.Errorf("%w: a message of %d bytes", transport.ErrFrameTooLarge, n.Int()))
+			t.fail(errfmt.Errorf("%w: a message of %d bytes", transport.ErrFrameTooLarge, n.Int()))
 			return
 		}
 	}
@@ -201,7 +200,7 @@ func (t *Transport) onMessage(ev js.Value) {
 		return // neither text nor binary (a Blob, with binaryType unset): not Janus
 	}
 	if int64(len(b)) > t.limit {
-		t.fail(fmt.Errorf("%w: a message of %d bytes", transport.ErrFrameTooLarge, len(b)))
+		t.fail(errfmt.Errorf("%w: a message of %d bytes", transport.ErrFrameTooLarge, len(b)))
 		return
 	}
 	t.mu.Lock()
@@ -293,10 +292,10 @@ func (t *Transport) Send(ctx context.Context, req transport.Request) error {
 	// A socket that is closing drops what it is given without a word:
 	// refuse instead, so that the request counts as not sent.
 	if st := t.sock.Get("readyState"); st.Type() == js.TypeNumber && st.Int() != 1 {
-		return fmt.Errorf("%w: websocket is not open", transport.ErrNotDelivered)
+		return errfmt.Errorf("%w: websocket is not open", transport.ErrNotDelivered)
 	}
 	if err := jsrt.Catch(func() { t.sock.Call("send", string(req.Body)) }); err != nil {
-		return fmt.Errorf("%w: websocket send: %w", transport.ErrNotDelivered, err)
+		return errfmt.Errorf("%w: websocket send: %w", transport.ErrNotDelivered, err)
 	}
 	return nil
 }
@@ -335,7 +334,7 @@ func (t *Transport) Close() error {
 		if t.err == nil {
 			t.err = transport.ErrClosed
 		} else {
-			t.err = fmt.Errorf("%w: %v", transport.ErrClosed, t.err)
+			t.err = errfmt.Errorf("%w: %v", transport.ErrClosed, t.err)
 		}
 		t.queue = nil
 		t.mu.Unlock()

@@ -15,6 +15,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/gojanus/gojanus/core/internal/dialerr"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
 	"github.com/gojanus/gojanus/core/transport"
 )
 
@@ -112,7 +113,7 @@ func (t *Transport) Send(ctx context.Context, req transport.Request) error {
 		}
 		// A write that failed left the message incomplete: a server that
 		// got part of it cannot have read it (a message is one frame).
-		return fmt.Errorf("%w: %w", transport.ErrNotDelivered, t.wrap(err))
+		return errfmt.Errorf("%w: %w", transport.ErrNotDelivered, t.wrap(err))
 	}
 	return nil
 }
@@ -138,11 +139,11 @@ func (t *Transport) Close() error {
 func (t *Transport) wrap(err error) error {
 	select {
 	case <-t.closed:
-		return fmt.Errorf("%w: %v", transport.ErrClosed, err)
+		return errfmt.Errorf("%w: %v", transport.ErrClosed, err)
 	default:
 	}
 	if isReadLimit(err) {
-		return fmt.Errorf("%w: %v", transport.ErrFrameTooLarge, err)
+		return errfmt.Errorf("%w: %v", transport.ErrFrameTooLarge, err)
 	}
 	var ce websocket.CloseError
 	if errors.As(err, &ce) {

@@ -5,13 +5,24 @@
 //
 //	gojanus <command> [subcommand] [flags] [arguments]
 //
-// Commands: info, demo, admin (sessions, handles, handle-info, tokens),
-// rooms (list, create, destroy, exists, participants), publish, subscribe,
-// echotest, version, completion, help. Flags go anywhere on the line;
-// --server, --api-secret, --token, --json, --timeout, --admin-server and
-// --admin-secret are taken by every command, also from the environment
-// (GOJANUS_SERVER, GOJANUS_API_SECRET, GOJANUS_TOKEN, GOJANUS_ADMIN_SERVER,
-// GOJANUS_ADMIN_SECRET).
+// Its seven commands, as gojanus --help groups them:
+//
+//   - Server: info (the server's version, settings, transports and
+//     plugins), demo (a walk through a session, the admin API, a temporary
+//     VideoRoom room and media), admin (the admin API: sessions, handles,
+//     handle-info, and tokens with list, add and remove) and rooms
+//     (VideoRoom rooms: list, create, destroy, exists, participants).
+//   - Media, WebRTC through pion: publish (media into a VideoRoom room),
+//     subscribe (to VideoRoom publishers, counting or recording what
+//     arrives) and echotest (media through the EchoTest plugin).
+//
+// Besides them: version, completion (shell completion scripts) and help.
+//
+// Flags go anywhere on the line. --server, --api-secret, --token, --json,
+// --timeout, --admin-server, --admin-secret, --log-level and --log-json are
+// taken by every command. The server URLs and credentials also come from
+// the environment: GOJANUS_SERVER, GOJANUS_API_SECRET, GOJANUS_TOKEN,
+// GOJANUS_ADMIN_SERVER, GOJANUS_ADMIN_SECRET.
 //
 // Exit codes: 0 success, 1 the command ran and failed, 2 bad command line.
 // With --json, stdout holds one JSON object on success and on failure (see
@@ -39,12 +50,6 @@ func main() {
 	code := runContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
-}
-
-// run runs the command line args (without the program name) and returns the
-// exit code.
-func run(args []string, stdout, stderr io.Writer) int {
-	return runContext(context.Background(), args, stdout, stderr)
 }
 
 // runContext runs the command line args until ctx ends and returns the exit
