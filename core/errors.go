@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/gojanus/gojanus/core/internal/dialerr"
 	"github.com/gojanus/gojanus/core/internal/errfmt"
@@ -88,22 +89,41 @@ var (
 
 // PluginError is an error reported by a plugin inside its answer
 // (plugindata.data.error_code and error).
+//
+// The plugin packages declare their codes as sentinels made by
+// PluginCode (videoroom.ErrNoSuchRoom), so that
+// errors.Is(err, videoroom.ErrNoSuchRoom) matches any error of that code
+// from that plugin while err still carries the server's reason.
 type PluginError struct {
 	// Plugin is the plugin package name, e.g. "janus.plugin.videoroom".
 	Plugin string
+	// Request is the plugin request that failed ("create"), when known.
+	Request string
 	// Code is the plugin's own error code (plugin specific).
 	Code int
 	// Reason is the plugin's explanation.
 	Reason string
 }
 
-// Error formats the error as "janus.plugin.x: error CODE REASON".
+// PluginCode returns the sentinel of a plugin's error code: a
+// *PluginError that errors.Is matches against every error of that plugin
+// with that code. what says what the code means, for the sentinel's own
+// message.
+func PluginCode(plugin string, code int, what string) *PluginError {
+	return &PluginError{Plugin: plugin, Code: code, Reason: what}
+}
+
+// Error formats the error as "janus: videoroom: create: error 426: No
+// such room (1234)", the plugin named without "janus.plugin.".
 func (e *PluginError) Error() string {
-	p := e.Plugin
+	p := strings.TrimPrefix(e.Plugin, "janus.plugin.")
 	if p == "" {
-		p = "janus plugin"
+		p = "plugin"
 	}
-	return p + ": error " + strconv.Itoa(e.Code) + " " + e.Reason
+	if e.Request != "" {
+		p += ": " + e.Request
+	}
+	return "janus: " + p + ": error " + strconv.Itoa(e.Code) + ": " + e.Reason
 }
 
 // Is reports whether target is a *PluginError with the same code (and the
