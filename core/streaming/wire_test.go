@@ -42,7 +42,9 @@ func TestRequestBodies(t *testing.T) {
 		{func(r requests) {
 			_ = r.StartRecording(ctx, StartRecordingRequest{Mountpoint: core.NumID(1), Media: []RecordingTarget{{Mid: "a", Filename: "/tmp/x"}}})
 		}, []string{`{"request":"recording","action":"start","id":1,"media":[{"mid":"a","filename":"/tmp/x"}]}`}},
-		{func(r requests) { _ = r.StopRecording(ctx, StopRecordingRequest{Mountpoint: core.NumID(1), Audio: true}) },
+		{func(r requests) {
+			_ = r.StopRecording(ctx, StopRecordingRequest{Mountpoint: core.NumID(1), Audio: true})
+		},
 			[]string{`{"request":"recording","action":"stop","id":1,"audio":true}`}},
 		{func(r requests) { _, _ = r.Edit(ctx, EditRequest{Mountpoint: core.NumID(1), NewPin: core.Ptr("")}) },
 			[]string{`{"request":"edit","id":1,"new_pin":""}`}},
