@@ -362,8 +362,8 @@ func (h *Handle) UnmuteRoom(ctx context.Context, req RoomRequest) error {
 // Participant is a participant of a room, as listed by ListParticipants
 // and in the events.
 type Participant struct {
-	Participant core.ID `json:"id"`
-	Display     string  `json:"display,omitempty"`
+	ID      core.ID `json:"id"`
+	Display string  `json:"display,omitempty"`
 	// Setup tells whether its media is up (WebRTC or plain RTP).
 	Setup bool `json:"setup"`
 	Muted bool `json:"muted"`

@@ -300,17 +300,17 @@ func TestParticipants(t *testing.T) {
 			j, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, Participant: bobID, Pin: pin, Display: "bob", Muted: true, SpatialPosition: core.Ptr(80)}, nil)
 			require.NoError(t, err)
 			assert.Equal(t, bobID, j.Participant)
-			assert.Equal(t, []audiobridge.Participant{{Participant: aliceID, Display: "alice", SpatialPosition: core.Ptr(20)}}, j.Participants)
+			assert.Equal(t, []audiobridge.Participant{{ID: aliceID, Display: "alice", SpatialPosition: core.Ptr(20)}}, j.Participants)
 			pj := waitFor[*audiobridge.ParticipantsJoined](t, alice, nil)
 			assert.Equal(t, room, pj.Room)
-			assert.Equal(t, []audiobridge.Participant{{Participant: bobID, Display: "bob", Muted: true, SpatialPosition: core.Ptr(80)}}, pj.Participants)
+			assert.Equal(t, []audiobridge.Participant{{ID: bobID, Display: "bob", Muted: true, SpatialPosition: core.Ptr(80)}}, pj.Participants)
 
 			// Bob unmutes and renames himself: Alice sees the update.
 			answer, err := bob.h.Configure(ctx, audiobridge.ConfigureRequest{Muted: core.Ptr(false), Display: "bobby", SpatialPosition: core.Ptr(70), Volume: core.Ptr(90), Quality: 6, Bitrate: 24000}, nil)
 			require.NoError(t, err)
 			assert.Nil(t, answer)
 			up := waitFor[*audiobridge.ParticipantsUpdated](t, alice, nil)
-			assert.Equal(t, []audiobridge.Participant{{Participant: bobID, Display: "bobby", SpatialPosition: core.Ptr(70)}}, up.Participants)
+			assert.Equal(t, []audiobridge.Participant{{ID: bobID, Display: "bobby", SpatialPosition: core.Ptr(70)}}, up.Participants)
 			_, err = bob.h.Configure(ctx, audiobridge.ConfigureRequest{Quality: 42}, nil)
 			require.ErrorIs(t, err, audiobridge.ErrInvalidElement)
 
@@ -325,11 +325,11 @@ func TestParticipants(t *testing.T) {
 			ps, err := mod.ListParticipants(ctx, room)
 			require.NoError(t, err)
 			assert.ElementsMatch(t, []audiobridge.Participant{
-				{Participant: aliceID, Display: "alice", Muted: true, SpatialPosition: core.Ptr(20)},
-				{Participant: bobID, Display: "bobby", SpatialPosition: core.Ptr(70)},
+				{ID: aliceID, Display: "alice", Muted: true, SpatialPosition: core.Ptr(20)},
+				{ID: bobID, Display: "bobby", SpatialPosition: core.Ptr(70)},
 			}, ps)
 			require.NoError(t, mod.Unmute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: aliceID}))
-			up = waitFor[*audiobridge.ParticipantsUpdated](t, bob, func(e *audiobridge.ParticipantsUpdated) bool { return e.Participants[0].Participant == aliceID })
+			up = waitFor[*audiobridge.ParticipantsUpdated](t, bob, func(e *audiobridge.ParticipantsUpdated) bool { return e.Participants[0].ID == aliceID })
 			assert.False(t, up.Participants[0].Muted)
 			err = mod.Mute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: core.NumID(base + 999)})
 			require.ErrorIs(t, err, audiobridge.ErrNoSuchUser)
@@ -393,7 +393,7 @@ func TestParticipants(t *testing.T) {
 			assert.Equal(t, bobID, rc.Participant)
 			assert.Len(t, rc.Participants, 1)
 			pj = waitFor[*audiobridge.ParticipantsJoined](t, alice, nil)
-			assert.Equal(t, bobID, pj.Participants[0].Participant)
+			assert.Equal(t, bobID, pj.Participants[0].ID)
 
 			// A WebRTC participant: the offer is answered (ICE never completes here).
 			carol := attach(t, ctx, s2)
@@ -403,7 +403,7 @@ func TestParticipants(t *testing.T) {
 			assert.Equal(t, "answer", j.JSEP.Type)
 			assert.Contains(t, j.JSEP.SDP, "opus/48000")
 			carolID := j.Participant
-			waitFor[*audiobridge.ParticipantsJoined](t, alice, func(e *audiobridge.ParticipantsJoined) bool { return e.Participants[0].Participant == carolID })
+			waitFor[*audiobridge.ParticipantsJoined](t, alice, func(e *audiobridge.ParticipantsJoined) bool { return e.Participants[0].ID == carolID })
 
 			// A participant asking the plugin for the offer.
 			dave := attach(t, ctx, s1)
@@ -436,7 +436,7 @@ func TestParticipants(t *testing.T) {
 			assert.NotZero(t, j.RTP.Port)
 			assert.Equal(t, 111, j.RTP.PayloadType)
 			phoneID := j.Participant
-			pj = waitFor[*audiobridge.ParticipantsJoined](t, alice, func(e *audiobridge.ParticipantsJoined) bool { return e.Participants[0].Participant == phoneID })
+			pj = waitFor[*audiobridge.ParticipantsJoined](t, alice, func(e *audiobridge.ParticipantsJoined) bool { return e.Participants[0].ID == phoneID })
 			assert.False(t, pj.Participants[0].Setup)
 			to := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: j.RTP.Port}
 			for i := range 10 {
@@ -446,7 +446,7 @@ func TestParticipants(t *testing.T) {
 				_, err = conn.WriteToUDP(b, to)
 				require.NoError(t, err)
 			}
-			up = waitFor[*audiobridge.ParticipantsUpdated](t, alice, func(e *audiobridge.ParticipantsUpdated) bool { return e.Participants[0].Participant == phoneID })
+			up = waitFor[*audiobridge.ParticipantsUpdated](t, alice, func(e *audiobridge.ParticipantsUpdated) bool { return e.Participants[0].ID == phoneID })
 			assert.True(t, up.Participants[0].Setup)
 			assert.Equal(t, uint8(111), readRTP(t, conn).PayloadType, "the mix comes back")
 			_, err = phone.h.Join(ctx, audiobridge.JoinRequest{Room: other, Token: "vip", RTP: &audiobridge.RTPParticipant{}}, nil)
@@ -554,23 +554,23 @@ func TestStringIDs(t *testing.T) {
 			assert.Equal(t, room, j.Room)
 			j, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, Participant: bobID, Display: "bob"}, nil)
 			require.NoError(t, err)
-			assert.Equal(t, []audiobridge.Participant{{Participant: aliceID, Display: "alice"}}, j.Participants)
+			assert.Equal(t, []audiobridge.Participant{{ID: aliceID, Display: "alice"}}, j.Participants)
 			pj := waitFor[*audiobridge.ParticipantsJoined](t, alice, nil)
 			assert.Equal(t, room, pj.Room)
-			assert.Equal(t, bobID, pj.Participants[0].Participant)
+			assert.Equal(t, bobID, pj.Participants[0].ID)
 			anon := attach(t, ctx, s2)
 			j, err = anon.h.Join(ctx, audiobridge.JoinRequest{Room: room}, nil)
 			require.NoError(t, err)
 			assert.True(t, j.Participant.IsString(), "the plugin picks a string id")
 			anonID := j.Participant
-			waitFor(t, alice, func(e *audiobridge.ParticipantsJoined) bool { return e.Participants[0].Participant == anonID })
+			waitFor(t, alice, func(e *audiobridge.ParticipantsJoined) bool { return e.Participants[0].ID == anonID })
 
 			require.NoError(t, mod.Mute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: bobID}))
 			up := waitFor[*audiobridge.ParticipantsUpdated](t, alice, nil)
-			assert.Equal(t, []audiobridge.Participant{{Participant: bobID, Display: "bob", Muted: true}}, up.Participants)
+			assert.Equal(t, []audiobridge.Participant{{ID: bobID, Display: "bob", Muted: true}}, up.Participants)
 			ps, err := mod.ListParticipants(ctx, room)
 			require.NoError(t, err)
-			assert.ElementsMatch(t, []audiobridge.Participant{{Participant: aliceID, Display: "alice"}, {Participant: bobID, Display: "bob", Muted: true}, {Participant: anonID}}, ps)
+			assert.ElementsMatch(t, []audiobridge.Participant{{ID: aliceID, Display: "alice"}, {ID: bobID, Display: "bob", Muted: true}, {ID: anonID}}, ps)
 
 			rc, err := bob.h.ChangeRoom(ctx, audiobridge.ChangeRoomRequest{Room: side, Participant: bobID})
 			require.NoError(t, err)

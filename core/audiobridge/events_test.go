@@ -21,7 +21,7 @@ func TestDecodeEvent(t *testing.T) {
 	j := audiobridge.DecodeEvent(ev(`{"audiobridge":"joined","room":6001,"id":6012,"participants":[{"id":6011,"display":"alice","setup":false,"muted":false,"spatial_position":20}]}`)).(*audiobridge.Joined)
 	assert.Equal(t, core.NumID(6001), j.Room)
 	assert.Equal(t, core.NumID(6012), j.Participant)
-	assert.Equal(t, []audiobridge.Participant{{Participant: core.NumID(6011), Display: "alice", SpatialPosition: core.Ptr(20)}}, j.Participants)
+	assert.Equal(t, []audiobridge.Participant{{ID: core.NumID(6011), Display: "alice", SpatialPosition: core.Ptr(20)}}, j.Participants)
 	assert.Nil(t, j.RTP)
 	assert.Equal(t, core.Source{Session: 1, Handle: 2}, j.EventSource())
 
@@ -33,10 +33,10 @@ func TestDecodeEvent(t *testing.T) {
 
 	pj := audiobridge.DecodeEvent(ev(`{"audiobridge":"joined","room":6001,"participants":[{"id":6012,"display":"bob","setup":false,"muted":true,"spatial_position":80}]}`)).(*audiobridge.ParticipantsJoined)
 	assert.Equal(t, core.NumID(6001), pj.Room)
-	assert.Equal(t, []audiobridge.Participant{{Participant: core.NumID(6012), Display: "bob", Muted: true, SpatialPosition: core.Ptr(80)}}, pj.Participants)
+	assert.Equal(t, []audiobridge.Participant{{ID: core.NumID(6012), Display: "bob", Muted: true, SpatialPosition: core.Ptr(80)}}, pj.Participants)
 
 	up := audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":6001,"participants":[{"id":615008477719832,"display":"phone","setup":true,"muted":false,"talking":false}]}`)).(*audiobridge.ParticipantsUpdated)
-	assert.Equal(t, []audiobridge.Participant{{Participant: core.NumID(615008477719832), Display: "phone", Setup: true, Talking: core.Ptr(false)}}, up.Participants)
+	assert.Equal(t, []audiobridge.Participant{{ID: core.NumID(615008477719832), Display: "phone", Setup: true, Talking: core.Ptr(false)}}, up.Participants)
 
 	assert.Equal(t, core.NumID(6012), audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":6001,"leaving":6012}`)).(*audiobridge.Leaving).Participant)
 	assert.Equal(t, core.StrID("x"), audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":"r","kicked":"x"}`)).(*audiobridge.Kicked).Participant)
@@ -53,7 +53,7 @@ func TestDecodeEvent(t *testing.T) {
 	rc := audiobridge.DecodeEvent(ev(`{"audiobridge":"roomchanged","room":"side","id":"bob","participants":[{"id":"carol","setup":true,"muted":false}]}`)).(*audiobridge.RoomChanged)
 	assert.Equal(t, core.StrID("side"), rc.Room)
 	assert.Equal(t, core.StrID("bob"), rc.Participant)
-	assert.Equal(t, []audiobridge.Participant{{Participant: core.StrID("carol"), Setup: true}}, rc.Participants)
+	assert.Equal(t, []audiobridge.Participant{{ID: core.StrID("carol"), Setup: true}}, rc.Participants)
 	assert.Equal(t, core.NumID(6001), audiobridge.DecodeEvent(ev(`{"audiobridge":"destroyed","room":6001}`)).(*audiobridge.Destroyed).Room)
 
 	tk := audiobridge.DecodeEvent(ev(`{"audiobridge":"talking","room":6001,"id":6011}`)).(*audiobridge.Talking)

@@ -75,7 +75,7 @@ func ExampleHandle_Create() {
 	}
 	for _, p := range participants {
 		if p.Display == "noisy" {
-			if err := h.Mute(ctx, audiobridge.ParticipantRequest{Room: room.Room, Secret: "adminpwd", Participant: p.Participant}); err != nil {
+			if err := h.Mute(ctx, audiobridge.ParticipantRequest{Room: room.Room, Secret: "adminpwd", Participant: p.ID}); err != nil {
 				panic(err)
 			}
 		}

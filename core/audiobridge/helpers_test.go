@@ -113,7 +113,7 @@ func kicked(id core.ID) func(*audiobridge.Kicked) bool {
 // participant finds whether ps has a participant with id.
 func participant(ps []audiobridge.Participant, id core.ID) (audiobridge.Participant, bool) {
 	for _, p := range ps {
-		if p.Participant == id {
+		if p.ID == id {
 			return p, true
 		}
 	}

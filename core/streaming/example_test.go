@@ -70,6 +70,6 @@ func ExampleNewAdmin() {
 		panic(err)
 	}
 	for _, mp := range list {
-		fmt.Println(mp.Mountpoint, mp.Description, mp.Enabled)
+		fmt.Println(mp.ID, mp.Description, mp.Enabled)
 	}
 }

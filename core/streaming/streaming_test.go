@@ -140,7 +140,7 @@ func mids(media []streaming.StreamInfo) []string {
 
 func find(list []streaming.Mountpoint, id core.ID) *streaming.Mountpoint {
 	for i := range list {
-		if list[i].Mountpoint == id {
+		if list[i].ID == id {
 			return &list[i]
 		}
 	}
@@ -273,7 +273,7 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			// Info without the secret hides the private details.
 			info, err := v.Info(ctx, streaming.InfoRequest{Mountpoint: idA})
 			require.NoError(t, err)
-			assert.Equal(t, idA, info.Mountpoint)
+			assert.Equal(t, idA, info.ID)
 			assert.Empty(t, info.Secret)
 			assert.Empty(t, info.Pin)
 			assert.Empty(t, info.Name)
@@ -498,7 +498,7 @@ func TestStringIDs(t *testing.T) {
 			require.NotNil(t, find(list, other.Mountpoint))
 			info, err := m.Info(ctx, streaming.InfoRequest{Mountpoint: id})
 			require.NoError(t, err)
-			assert.Equal(t, id, info.Mountpoint)
+			assert.Equal(t, id, info.ID)
 			ed, err := m.Edit(ctx, streaming.EditRequest{Mountpoint: id, NewMetadata: core.Ptr("x"), EditedEvent: true})
 			require.NoError(t, err)
 			assert.Equal(t, id, ed.Mountpoint)

@@ -20,7 +20,7 @@ type InfoRequest struct {
 // Mountpoint describes a mountpoint, as listed by List (the generic
 // fields) or returned by Info (all the fields the plugin has for it).
 type Mountpoint struct {
-	Mountpoint core.ID `json:"id"`
+	ID core.ID `json:"id"`
 	// Type is StreamingLive or StreamingOnDemand.
 	Type        string `json:"type"`
 	Description string `json:"description"`
