@@ -77,6 +77,7 @@ func TestFormattedValuesNameTheirPackage(t *testing.T) {
 		{a, "core.Admin{}"},
 		{handles[0], "echotest.Handle{id: 3, session: 1}"},
 		{handles[1], "streaming.Handle{id: 4, session: 1}"},
+		{streaming.NewAdmin(a), "streaming.Admin{}"},
 		{handles[2], "audiobridge.Handle{id: 5, session: 1}"},
 		{handles[3], "videocall.Handle{id: 6, session: 1}"},
 		{handles[4], "textroom.Handle{id: 7, session: 1}"},

@@ -137,7 +137,7 @@ func TestAudioBridgeMixRecorded(t *testing.T) {
 	joinedA, err := ha.JoinPeer(ctx, audiobridge.JoinRequest{Room: room.Room, Display: "A"}, peerA, nil)
 	require.NoError(t, err)
 	require.Len(t, joinedA.Participants, 1)
-	assert.Equal(t, joinedB.ID, joinedA.Participants[0].ID)
+	assert.Equal(t, joinedB.Participant, joinedA.Participants[0].ID)
 	assert.Contains(t, joinedA.JSEP.SDP, native.AudioLevelURI, "the plugin negotiated the audio level extension")
 	select {
 	case <-connectedA:
@@ -147,7 +147,7 @@ func TestAudioBridgeMixRecorded(t *testing.T) {
 	eventsA.await(t, ctx, "webrtcup for A", func(ev core.Event) bool { _, ok := ev.(*core.WebRTCUp); return ok })
 	eventsB.await(t, ctx, "A joined", func(ev core.Event) bool {
 		pj, ok := ev.(*audiobridge.ParticipantsJoined)
-		return ok && len(pj.Participants) == 1 && pj.Participants[0].ID == joinedA.ID
+		return ok && len(pj.Participants) == 1 && pj.Participants[0].ID == joinedA.Participant
 	})
 
 	before := recB.Stats().Frames
@@ -157,7 +157,7 @@ func TestAudioBridgeMixRecorded(t *testing.T) {
 
 	isTalking := func(ev core.Event) bool {
 		tk, ok := ev.(*audiobridge.Talking)
-		return ok && tk.ID == joinedA.ID && tk.Room == room.Room
+		return ok && tk.Participant == joinedA.Participant && tk.Room == room.Room
 	}
 	// Janus decides every 25 packets (0.5 s) from the levels A sent.
 	tctx, tcancel := context.WithTimeout(ctx, 10*time.Second)
@@ -169,16 +169,16 @@ func TestAudioBridgeMixRecorded(t *testing.T) {
 	require.NoError(t, ha.ConfigurePeer(ctx, audiobridge.ConfigureRequest{Display: "A2"}, peerA))
 	eventsB.await(t, ctx, "A renamed", func(ev core.Event) bool {
 		pu, ok := ev.(*audiobridge.ParticipantsUpdated)
-		return ok && len(pu.Participants) == 1 && pu.Participants[0].ID == joinedA.ID && pu.Participants[0].Display == "A2"
+		return ok && len(pu.Participants) == 1 && pu.Participants[0].ID == joinedA.Participant && pu.Participants[0].Display == "A2"
 	})
 
 	// A leaves (its PeerConnection stays up until closed).
 	left, err := ha.Leave(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, joinedA.ID, left.ID)
+	assert.Equal(t, joinedA.Participant, left.Participant)
 	eventsB.await(t, ctx, "A left", func(ev core.Event) bool {
 		l, ok := ev.(*audiobridge.Leaving)
-		return ok && l.ID == joinedA.ID
+		return ok && l.Participant == joinedA.Participant
 	})
 	require.NoError(t, peerA.Close())
 	require.NoError(t, peerB.Close())

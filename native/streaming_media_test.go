@@ -161,8 +161,8 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	}
 	mp, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Description: "ffmpeg test pattern",
 		Media: []streaming.StreamConfig{
-			{Type: streaming.MediaVideo, Mid: "v", Port: vport, PT: 96, Codec: "vp8", Iface: "127.0.0.1"},
-			{Type: streaming.MediaAudio, Mid: "a", Port: aport, PT: 111, Codec: "opus", Iface: "127.0.0.1"},
+			{Type: streaming.MediaVideo, Mid: "v", Port: vport, PT: 96, Codec: core.VP8, Iface: "127.0.0.1"},
+			{Type: streaming.MediaAudio, Mid: "a", Port: aport, PT: 111, Codec: core.Opus, Iface: "127.0.0.1"},
 		}})
 	require.NoError(t, err)
 
@@ -225,7 +225,7 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	connected := waitConnected(peer)
 	events := logPluginEvents(h.Events())
 
-	status, err := h.WatchPeer(ctx, streaming.WatchRequest{ID: mp.ID}, peer, func(err error) { t.Logf("trickle: %v", err) })
+	status, err := h.WatchPeer(ctx, streaming.WatchRequest{Mountpoint: mp.Mountpoint}, peer, func(err error) { t.Logf("trickle: %v", err) })
 	require.NoError(t, err)
 	assert.Equal(t, streaming.StatusStarting, status, "Start answers before the PeerConnection is up")
 	select {
@@ -248,7 +248,7 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	require.Eventually(t, func() bool { n := recorded(); return n["video"] > 0 && n["audio"] > 0 },
 		10*time.Second, 10*time.Millisecond, "no media before the ICE restart")
 	ufrag := remoteICEUfrag(t, pc)
-	status, err = h.RestartPeer(ctx, streaming.WatchRequest{ID: mp.ID}, peer)
+	status, err = h.RestartPeer(ctx, streaming.WatchRequest{Mountpoint: mp.Mountpoint}, peer)
 	require.NoError(t, err)
 	assert.Equal(t, streaming.StatusStarted, status, "the PeerConnection is up during the restart")
 	assert.NotEqual(t, ufrag, remoteICEUfrag(t, pc), "Janus's new offer restarts ICE")
@@ -306,6 +306,6 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	// Media kept flowing after the ICE restart (over 3 s of the 5).
 	assert.Greater(t, video.Frames-restartedAt, uint64(2*gop), "video frames after the ICE restart")
 
-	require.NoError(t, h.Destroy(ctx, streaming.DestroyRequest{ID: mp.ID}))
+	require.NoError(t, h.Destroy(ctx, streaming.DestroyRequest{Mountpoint: mp.Mountpoint}))
 	require.NoError(t, s.Destroy(ctx))
 }

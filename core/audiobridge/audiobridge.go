@@ -28,44 +28,48 @@
 package audiobridge
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
 // Plugin is the plugin's package name.
 const Plugin = "janus.plugin.audiobridge"
 
-// Error codes of the plugin (the error_code of a *core.PluginError).
-const (
-	ErrNoMessage      = 480
-	ErrInvalidJSON    = 481
-	ErrInvalidRequest = 482
-	ErrMissingElement = 483
-	ErrInvalidElement = 484
-	ErrNoSuchRoom     = 485
-	ErrRoomExists     = 486
-	ErrNotJoined      = 487
-	ErrLibopus        = 488
-	ErrUnauthorized   = 489
-	ErrIDExists       = 490
-	ErrAlreadyJoined  = 491
-	ErrNoSuchUser     = 492
-	ErrInvalidSDP     = 493
-	ErrNoSuchGroup    = 494
-	ErrUnknown        = 499
+// api describes the plugin's requests.
+var api = plugin.API{Plugin: Plugin, Name: "audiobridge", KindKey: "audiobridge"}
+
+// Errors of the plugin, for errors.Is: each matches every
+// *core.PluginError of the plugin with its code, which carries the
+// server's reason and names the request.
+var (
+	ErrNoMessage      = core.PluginCode(Plugin, 480, "no message")
+	ErrInvalidJSON    = core.PluginCode(Plugin, 481, "invalid JSON")
+	ErrInvalidRequest = core.PluginCode(Plugin, 482, "invalid request")
+	ErrMissingElement = core.PluginCode(Plugin, 483, "missing element")
+	ErrInvalidElement = core.PluginCode(Plugin, 484, "invalid element")
+	ErrNoSuchRoom     = core.PluginCode(Plugin, 485, "no such room")
+	ErrRoomExists     = core.PluginCode(Plugin, 486, "room already exists")
+	ErrNotJoined      = core.PluginCode(Plugin, 487, "not joined")
+	ErrLibopus        = core.PluginCode(Plugin, 488, "libopus error")
+	ErrUnauthorized   = core.PluginCode(Plugin, 489, "unauthorized")
+	ErrIDExists       = core.PluginCode(Plugin, 490, "participant id already exists")
+	ErrAlreadyJoined  = core.PluginCode(Plugin, 491, "already joined")
+	ErrNoSuchUser     = core.PluginCode(Plugin, 492, "no such participant")
+	ErrInvalidSDP     = core.PluginCode(Plugin, 493, "invalid SDP")
+	ErrNoSuchGroup    = core.PluginCode(Plugin, 494, "no such group")
+	ErrUnknown        = core.PluginCode(Plugin, 499, "unknown error")
 )
 
-// Handle is a handle attached to the AudioBridge plugin. The embedded
-// core.Handle gives Events, Trickle, Hangup, Detach and the raw Message.
-// Every request can be sent from any handle; Join, Configure, ChangeRoom,
-// Leave, ResetDecoder and PluginHangup act on the handle's own
-// participant.
+// Handle is a handle attached to the AudioBridge plugin, made by Attach.
+// The embedded core.Handle gives Events, Trickle, Hangup, Detach and the
+// raw Message. Every request can be sent from any handle; Join,
+// Configure, ChangeRoom, Leave, ResetDecoder and PluginHangup act on the
+// handle's own participant.
 type Handle struct {
 	*core.Handle
+	s plugin.Sender
 }
 
 // Attach attaches a new AudioBridge handle to s; its events are typed (see
@@ -75,60 +79,7 @@ func Attach(ctx context.Context, s *core.Session, opts ...core.CallOption) (*Han
 	if err != nil {
 		return nil, err
 	}
-	return &Handle{Handle: h}, nil
-}
-
-// body returns the JSON object of req with "request": name added first.
-func body(name string, req any) (json.RawMessage, error) {
-	head, _ := json.Marshal(name)
-	head = append([]byte(`{"request":`), head...)
-	if req == nil {
-		return append(head, '}'), nil
-	}
-	b, err := json.Marshal(req)
-	if err != nil {
-		return nil, fmt.Errorf("audiobridge: %s: %w", name, err)
-	}
-	b = bytes.TrimSpace(b)
-	if len(b) < 2 || b[0] != '{' {
-		return nil, fmt.Errorf("audiobridge: %s: request is not a JSON object", name)
-	}
-	if string(b) == "{}" {
-		return append(head, '}'), nil
-	}
-	return append(append(head, ','), b[1:]...), nil
-}
-
-// call sends request name with the fields of req, checks that the answer's
-// "audiobridge" member is want (when want is not empty) and decodes the
-// answer into out (when out is not nil). Plugin errors are
-// *core.PluginError, returned as they are.
-func (h *Handle) call(ctx context.Context, name, want string, req, out any, opts ...core.CallOption) (*core.PluginResult, error) {
-	b, err := body(name, req)
-	if err != nil {
-		return nil, err
-	}
-	res, err := h.Message(ctx, b, opts...)
-	if err != nil {
-		return nil, err
-	}
-	if want != "" {
-		var kind struct {
-			AudioBridge string `json:"audiobridge"`
-		}
-		if err := res.Decode(&kind); err != nil {
-			return nil, fmt.Errorf("audiobridge: %s: %w", name, err)
-		}
-		if kind.AudioBridge != want {
-			return nil, fmt.Errorf("audiobridge: %s: unexpected answer %q", name, kind.AudioBridge)
-		}
-	}
-	if out != nil {
-		if err := res.Decode(out); err != nil {
-			return nil, fmt.Errorf("audiobridge: %s: %w", name, err)
-		}
-	}
-	return res, nil
+	return &Handle{Handle: h, s: plugin.OverHandle(h)}, nil
 }
 
 // CreateRequest creates a room. Every field is optional; zero values are
@@ -203,10 +154,10 @@ type CreateResult struct {
 	Permanent bool `json:"permanent"`
 }
 
-// Create creates a room.
+// Create creates a room ("create" request).
 func (h *Handle) Create(ctx context.Context, req CreateRequest) (*CreateResult, error) {
 	var r CreateResult
-	if _, err := h.call(ctx, "create", "created", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "create", req, "created", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -237,10 +188,10 @@ type EditResult struct {
 }
 
 // Edit changes a room's description, secret, PIN, privacy or recording
-// folders.
+// folders ("edit" request).
 func (h *Handle) Edit(ctx context.Context, req EditRequest) (*EditResult, error) {
 	var r EditResult
-	if _, err := h.call(ctx, "edit", "edited", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "edit", req, "edited", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -261,24 +212,22 @@ type DestroyResult struct {
 	Permanent bool `json:"permanent"`
 }
 
-// Destroy destroys a room; its participants get a *Destroyed event and
+// Destroy destroys a room ("destroy" request); its participants get a *Destroyed event and
 // their PeerConnections are closed.
 func (h *Handle) Destroy(ctx context.Context, req DestroyRequest) (*DestroyResult, error) {
 	var r DestroyResult
-	if _, err := h.call(ctx, "destroy", "destroyed", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "destroy", req, "destroyed", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
 }
 
-// Exists reports whether a room exists.
+// Exists reports whether a room exists ("exists" request).
 func (h *Handle) Exists(ctx context.Context, room core.ID) (bool, error) {
 	var r struct {
 		Exists bool `json:"exists"`
 	}
-	if _, err := h.call(ctx, "exists", "success", struct {
-		Room core.ID `json:"room"`
-	}{room}, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "exists", map[string]core.ID{"room": room}, "success", &r); err != nil {
 		return false, err
 	}
 	return r.Exists, nil
@@ -311,7 +260,7 @@ func (h *Handle) List(ctx context.Context, req ListRequest) ([]Room, error) {
 	var r struct {
 		List []Room `json:"list"`
 	}
-	if _, err := h.call(ctx, "list", "success", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "list", req, "success", &r); err != nil {
 		return nil, err
 	}
 	return r.List, nil
@@ -341,13 +290,13 @@ type AllowedRequest struct {
 	Allowed []string      `json:"allowed,omitempty"`
 }
 
-// Allowed changes a room's token ACL and returns the complete list of
+// Allowed changes a room's token ACL ("allowed" request) and returns the complete list of
 // tokens (nil after AllowedDisable, which does not report it).
 func (h *Handle) Allowed(ctx context.Context, req AllowedRequest) ([]string, error) {
 	var r struct {
 		Allowed []string `json:"allowed"`
 	}
-	if _, err := h.call(ctx, "allowed", "success", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "allowed", req, "success", &r); err != nil {
 		return nil, err
 	}
 	return r.Allowed, nil
@@ -356,9 +305,9 @@ func (h *Handle) Allowed(ctx context.Context, req AllowedRequest) ([]string, err
 // ParticipantRequest names a participant of a room, for Kick, Mute and
 // Unmute. Secret is the room's secret, if it has one.
 type ParticipantRequest struct {
-	Room   core.ID `json:"room"`
-	Secret string  `json:"secret,omitempty"`
-	ID     core.ID `json:"id"`
+	Room        core.ID `json:"room"`
+	Secret      string  `json:"secret,omitempty"`
+	Participant core.ID `json:"id"`
 }
 
 // RoomRequest names a room, for KickAll, MuteRoom, UnmuteRoom and
@@ -368,44 +317,45 @@ type RoomRequest struct {
 	Secret string  `json:"secret,omitempty"`
 }
 
-// Kick removes a participant from a room: every participant (the kicked
+// Kick removes a participant from a room ("kick" request): every participant (the kicked
 // one too) gets a *Kicked event, and the kicked participant's
 // PeerConnection is closed, which makes it leave the room.
 func (h *Handle) Kick(ctx context.Context, req ParticipantRequest) error {
-	_, err := h.call(ctx, "kick", "success", req, nil)
+	_, err := api.Call(ctx, h.s, "kick", req, "success", nil)
 	return err
 }
 
-// KickAll removes every participant from a room; each one gets a
+// KickAll removes every participant from a room ("kick_all" request); each one gets a
 // *KickedAll event and its PeerConnection is closed.
 func (h *Handle) KickAll(ctx context.Context, req RoomRequest) error {
-	_, err := h.call(ctx, "kick_all", "success", req, nil)
+	_, err := api.Call(ctx, h.s, "kick_all", req, "success", nil)
 	return err
 }
 
-// Mute mutes a participant (moderation); every participant gets a
+// Mute mutes a participant ("mute" request, moderation); every participant gets a
 // *ParticipantsUpdated event, unless it was muted already.
 func (h *Handle) Mute(ctx context.Context, req ParticipantRequest) error {
-	_, err := h.call(ctx, "mute", "success", req, nil)
+	_, err := api.Call(ctx, h.s, "mute", req, "success", nil)
 	return err
 }
 
-// Unmute unmutes a participant muted with Mute or Configure.
+// Unmute unmutes a participant muted with Mute or Configure ("unmute"
+// request).
 func (h *Handle) Unmute(ctx context.Context, req ParticipantRequest) error {
-	_, err := h.call(ctx, "unmute", "success", req, nil)
+	_, err := api.Call(ctx, h.s, "unmute", req, "success", nil)
 	return err
 }
 
-// MuteRoom mutes every participant of a room except those that joined
+// MuteRoom ("mute_room" request) mutes every participant of a room except those that joined
 // with the room's secret; every participant gets a *RoomMuted event.
 func (h *Handle) MuteRoom(ctx context.Context, req RoomRequest) error {
-	_, err := h.call(ctx, "mute_room", "success", req, nil)
+	_, err := api.Call(ctx, h.s, "mute_room", req, "success", nil)
 	return err
 }
 
-// UnmuteRoom undoes MuteRoom.
+// UnmuteRoom undoes MuteRoom ("unmute_room" request).
 func (h *Handle) UnmuteRoom(ctx context.Context, req RoomRequest) error {
-	_, err := h.call(ctx, "unmute_room", "success", req, nil)
+	_, err := api.Call(ctx, h.s, "unmute_room", req, "success", nil)
 	return err
 }
 
@@ -424,14 +374,13 @@ type Participant struct {
 	SpatialPosition *int `json:"spatial_position,omitempty"`
 }
 
-// ListParticipants returns the participants of a room.
+// ListParticipants returns the participants of a room ("listparticipants"
+// request).
 func (h *Handle) ListParticipants(ctx context.Context, room core.ID) ([]Participant, error) {
 	var r struct {
 		Participants []Participant `json:"participants"`
 	}
-	if _, err := h.call(ctx, "listparticipants", "participants", struct {
-		Room core.ID `json:"room"`
-	}{room}, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "listparticipants", map[string]core.ID{"room": room}, "participants", &r); err != nil {
 		return nil, err
 	}
 	return r.Participants, nil
@@ -446,8 +395,8 @@ type RTPForwardRequest struct {
 	Group string `json:"group,omitempty"`
 	// SSRC of the stream (the stream id when zero).
 	SSRC uint32 `json:"ssrc,omitempty"`
-	// Codec is "opus" (default), "pcma" or "pcmu".
-	Codec string `json:"codec,omitempty"`
+	// Codec is core.Opus (default), core.PCMA or core.PCMU.
+	Codec core.Codec `json:"codec,omitempty"`
 	// PType is the RTP payload type for Opus (100 when zero).
 	PType int    `json:"ptype,omitempty"`
 	Host  string `json:"host"`
@@ -476,10 +425,10 @@ type RTPForwardResult struct {
 	Port int    `json:"port"`
 }
 
-// RTPForward starts forwarding a room's mix.
+// RTPForward starts forwarding a room's mix ("rtp_forward" request).
 func (h *Handle) RTPForward(ctx context.Context, req RTPForwardRequest) (*RTPForwardResult, error) {
 	var r RTPForwardResult
-	if _, err := h.call(ctx, "rtp_forward", "success", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "rtp_forward", req, "success", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -493,32 +442,33 @@ type StopRTPForwardRequest struct {
 	AdminKey string  `json:"admin_key,omitempty"`
 }
 
-// StopRTPForward stops a forwarder. The plugin does not check that the
+// StopRTPForward stops a forwarder ("stop_rtp_forward" request). The plugin does not check that the
 // stream id exists.
 func (h *Handle) StopRTPForward(ctx context.Context, req StopRTPForwardRequest) error {
-	_, err := h.call(ctx, "stop_rtp_forward", "success", req, nil)
+	_, err := api.Call(ctx, h.s, "stop_rtp_forward", req, "success", nil)
 	return err
 }
 
 // Forwarder is an RTP forwarder of a room.
 type Forwarder struct {
-	StreamID uint32 `json:"stream_id"`
-	Group    string `json:"group,omitempty"`
-	IP       string `json:"ip"`
-	Port     int    `json:"port"`
-	SSRC     uint32 `json:"ssrc"`
-	Codec    string `json:"codec"`
-	PType    int    `json:"ptype"`
-	SRTP     bool   `json:"srtp,omitempty"`
-	AlwaysOn bool   `json:"always_on"`
+	StreamID uint32     `json:"stream_id"`
+	Group    string     `json:"group,omitempty"`
+	IP       string     `json:"ip"`
+	Port     int        `json:"port"`
+	SSRC     uint32     `json:"ssrc"`
+	Codec    core.Codec `json:"codec"`
+	PType    int        `json:"ptype"`
+	SRTP     bool       `json:"srtp,omitempty"`
+	AlwaysOn bool       `json:"always_on"`
 }
 
-// ListForwarders returns the RTP forwarders of a room.
+// ListForwarders returns the RTP forwarders of a room ("listforwarders"
+// request).
 func (h *Handle) ListForwarders(ctx context.Context, req RoomRequest) ([]Forwarder, error) {
 	var r struct {
 		Forwarders []Forwarder `json:"rtp_forwarders"`
 	}
-	if _, err := h.call(ctx, "listforwarders", "forwarders", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "listforwarders", req, "forwarders", &r); err != nil {
 		return nil, err
 	}
 	return r.Forwarders, nil
@@ -540,7 +490,7 @@ type PlayFileRequest struct {
 	AdminKey string `json:"admin_key,omitempty"`
 }
 
-// PlayFile starts playing a file and returns its file id. The room's
+// PlayFile starts playing a file ("play_file" request) and returns its file id. The room's
 // participants get *AnnouncementStarted when it starts and
 // *AnnouncementStopped when it ends or is stopped. A file that cannot be
 // opened is an ErrUnknown plugin error.
@@ -548,7 +498,7 @@ func (h *Handle) PlayFile(ctx context.Context, req PlayFileRequest) (string, err
 	var r struct {
 		FileID string `json:"file_id"`
 	}
-	if _, err := h.call(ctx, "play_file", "success", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "play_file", req, "success", &r); err != nil {
 		return "", err
 	}
 	return r.FileID, nil
@@ -562,20 +512,22 @@ type FileRequest struct {
 	AdminKey string  `json:"admin_key,omitempty"`
 }
 
-// IsPlaying reports whether a playback has started and not ended yet.
+// IsPlaying reports whether a playback has started and not ended yet
+// ("is_playing" request).
 func (h *Handle) IsPlaying(ctx context.Context, req FileRequest) (bool, error) {
 	var r struct {
 		Playing bool `json:"playing"`
 	}
-	if _, err := h.call(ctx, "is_playing", "success", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "is_playing", req, "success", &r); err != nil {
 		return false, err
 	}
 	return r.Playing, nil
 }
 
-// StopFile stops a playback (unknown file ids are not an error).
+// StopFile stops a playback ("stop_file" request; unknown file ids are
+// not an error).
 func (h *Handle) StopFile(ctx context.Context, req FileRequest) error {
-	_, err := h.call(ctx, "stop_file", "success", req, nil)
+	_, err := api.Call(ctx, h.s, "stop_file", req, "success", nil)
 	return err
 }
 
@@ -591,13 +543,14 @@ type EnableRecordingRequest struct {
 	RecordDir  string `json:"record_dir,omitempty"`
 }
 
-// EnableRecording starts or stops the recording of the mix and returns
+// EnableRecording starts or stops the recording of the mix
+// ("enable_recording" request) and returns
 // whether the room is recording now.
 func (h *Handle) EnableRecording(ctx context.Context, req EnableRecordingRequest) (bool, error) {
 	var r struct {
 		Record bool `json:"record"`
 	}
-	if _, err := h.call(ctx, "enable_recording", "success", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "enable_recording", req, "success", &r); err != nil {
 		return false, err
 	}
 	return r.Record, nil
@@ -612,13 +565,14 @@ type EnableMJRsRequest struct {
 	MJRsDir string  `json:"mjrs_dir,omitempty"`
 }
 
-// EnableMJRs starts or stops the per-participant recordings and returns
+// EnableMJRs starts or stops the per-participant recordings
+// ("enable_mjrs" request) and returns
 // the new state.
 func (h *Handle) EnableMJRs(ctx context.Context, req EnableMJRsRequest) (bool, error) {
 	var r struct {
 		MJRs bool `json:"mjrs"`
 	}
-	if _, err := h.call(ctx, "enable_mjrs", "success", req, &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "enable_mjrs", req, "success", &r); err != nil {
 		return false, err
 	}
 	return r.MJRs, nil

@@ -55,9 +55,10 @@ func TestRoomManagement(t *testing.T) {
 			assert.False(t, created.Permanent)
 
 			_, err = h.Create(ctx, audiobridge.CreateRequest{Room: room})
-			requirePluginError(t, err, audiobridge.ErrRoomExists)
+			require.ErrorIs(t, err, audiobridge.ErrRoomExists)
+			assert.ErrorContains(t, err, "janus: audiobridge: create: error 486: ", "the error names the request")
 			_, err = h.Create(ctx, audiobridge.CreateRequest{SamplingRate: 44100})
-			requirePluginError(t, err, audiobridge.ErrUnknown)
+			require.ErrorIs(t, err, audiobridge.ErrUnknown)
 			_, err = h.Create(ctx, audiobridge.CreateRequest{Allowed: []string{}, Groups: []string{"a"}, IsPrivate: true})
 			require.NoError(t, err, "an empty ACL and groups are accepted")
 
@@ -98,11 +99,11 @@ func TestRoomManagement(t *testing.T) {
 
 			// Edit: the secret is checked; the PIN can be removed.
 			_, err = h.Edit(ctx, audiobridge.EditRequest{Room: room, Secret: "wrong", NewDescription: "x"})
-			requirePluginError(t, err, audiobridge.ErrUnauthorized)
+			require.ErrorIs(t, err, audiobridge.ErrUnauthorized)
 			_, err = h.Edit(ctx, audiobridge.EditRequest{Room: room, NewDescription: "x"})
-			requirePluginError(t, err, audiobridge.ErrMissingElement)
+			require.ErrorIs(t, err, audiobridge.ErrMissingElement)
 			_, err = h.Edit(ctx, audiobridge.EditRequest{Room: core.NumID(base + 999), NewDescription: "x"})
-			requirePluginError(t, err, audiobridge.ErrNoSuchRoom)
+			require.ErrorIs(t, err, audiobridge.ErrNoSuchRoom)
 			edited, err := h.Edit(ctx, audiobridge.EditRequest{Room: room, Secret: secret, NewDescription: "Renamed", NewPin: core.Ptr(""), NewIsPrivate: core.Ptr(false)})
 			require.NoError(t, err)
 			assert.Equal(t, room, edited.Room)
@@ -129,7 +130,7 @@ func TestRoomManagement(t *testing.T) {
 			require.NoError(t, err)
 			assert.Nil(t, tokens)
 			_, err = h.Allowed(ctx, audiobridge.AllowedRequest{Room: room, Secret: secret, Action: "ban"})
-			requirePluginError(t, err, audiobridge.ErrInvalidElement)
+			require.ErrorIs(t, err, audiobridge.ErrInvalidElement)
 
 			// Recording the mix to a .wav file.
 			recDir := filepath.Join(srv.RecordingsDir, name+"-wav")
@@ -150,7 +151,7 @@ func TestRoomManagement(t *testing.T) {
 			require.NoError(t, err)
 			assert.False(t, mjrs)
 			_, err = h.EnableRecording(ctx, audiobridge.EnableRecordingRequest{Room: room, Record: true})
-			requirePluginError(t, err, audiobridge.ErrMissingElement)
+			require.ErrorIs(t, err, audiobridge.ErrMissingElement)
 
 			// RTP forwarding of the mix, to a socket of the test.
 			conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
@@ -168,11 +169,11 @@ func TestRoomManagement(t *testing.T) {
 			assert.Equal(t, uint32(4321), pkt.SSRC)
 			fwds, err := h.ListForwarders(ctx, audiobridge.RoomRequest{Room: room, Secret: secret})
 			require.NoError(t, err)
-			assert.Equal(t, []audiobridge.Forwarder{{StreamID: fwd.StreamID, IP: "127.0.0.1", Port: port, SSRC: 4321, Codec: "opus", PType: 111, AlwaysOn: true}}, fwds)
+			assert.Equal(t, []audiobridge.Forwarder{{StreamID: fwd.StreamID, IP: "127.0.0.1", Port: port, SSRC: 4321, Codec: core.Opus, PType: 111, AlwaysOn: true}}, fwds)
 			_, err = h.RTPForward(ctx, audiobridge.RTPForwardRequest{Room: room, Secret: secret, Host: "127.0.0.1", Port: port, Codec: "g729"})
-			requirePluginError(t, err, audiobridge.ErrInvalidElement)
+			require.ErrorIs(t, err, audiobridge.ErrInvalidElement)
 			_, err = h.ListForwarders(ctx, audiobridge.RoomRequest{Room: room, Secret: "wrong"})
-			requirePluginError(t, err, audiobridge.ErrUnauthorized)
+			require.ErrorIs(t, err, audiobridge.ErrUnauthorized)
 			require.NoError(t, h.StopRTPForward(ctx, audiobridge.StopRTPForwardRequest{Room: room, Secret: secret, StreamID: fwd.StreamID}))
 			fwds, err = h.ListForwarders(ctx, audiobridge.RoomRequest{Room: room, Secret: secret})
 			require.NoError(t, err)
@@ -182,34 +183,34 @@ func TestRoomManagement(t *testing.T) {
 			grouped := core.NumID(base + 3)
 			_, err = h.Create(ctx, audiobridge.CreateRequest{Room: grouped, Groups: []string{"red", "blue"}})
 			require.NoError(t, err)
-			gfwd, err := h.RTPForward(ctx, audiobridge.RTPForwardRequest{Room: grouped, Group: "blue", Host: "127.0.0.1", Port: port, Codec: "pcmu"})
+			gfwd, err := h.RTPForward(ctx, audiobridge.RTPForwardRequest{Room: grouped, Group: "blue", Host: "127.0.0.1", Port: port, Codec: core.PCMU})
 			require.NoError(t, err)
 			assert.Equal(t, "blue", gfwd.Group)
 			fwds, err = h.ListForwarders(ctx, audiobridge.RoomRequest{Room: grouped})
 			require.NoError(t, err)
 			require.Len(t, fwds, 1)
 			assert.Equal(t, "blue", fwds[0].Group)
-			assert.Equal(t, "pcmu", fwds[0].Codec)
+			assert.Equal(t, core.PCMU, fwds[0].Codec)
 			_, err = h.RTPForward(ctx, audiobridge.RTPForwardRequest{Room: grouped, Group: "green", Host: "127.0.0.1", Port: port})
-			requirePluginError(t, err, audiobridge.ErrNoSuchGroup)
+			require.ErrorIs(t, err, audiobridge.ErrNoSuchGroup)
 
 			// Requests about rooms that do not exist.
 			missing := core.NumID(base + 999)
 			_, err = h.ListParticipants(ctx, missing)
-			requirePluginError(t, err, audiobridge.ErrNoSuchRoom)
+			require.ErrorIs(t, err, audiobridge.ErrNoSuchRoom)
 			_, err = h.Destroy(ctx, audiobridge.DestroyRequest{Room: missing})
-			requirePluginError(t, err, audiobridge.ErrNoSuchRoom)
-			err = h.Mute(ctx, audiobridge.ParticipantRequest{Room: missing, ID: core.NumID(1)})
-			requirePluginError(t, err, audiobridge.ErrNoSuchRoom)
+			require.ErrorIs(t, err, audiobridge.ErrNoSuchRoom)
+			err = h.Mute(ctx, audiobridge.ParticipantRequest{Room: missing, Participant: core.NumID(1)})
+			require.ErrorIs(t, err, audiobridge.ErrNoSuchRoom)
 			_, err = h.Allowed(ctx, audiobridge.AllowedRequest{Room: missing, Action: audiobridge.AllowedEnable})
-			requirePluginError(t, err, audiobridge.ErrNoSuchRoom)
+			require.ErrorIs(t, err, audiobridge.ErrNoSuchRoom)
 			// An unknown request is the plugin's invalid request error.
 			_, err = h.Message(ctx, map[string]any{"request": "dance"})
-			requirePluginError(t, err, audiobridge.ErrInvalidRequest)
+			require.ErrorIs(t, err, audiobridge.ErrInvalidRequest)
 
 			// Destroy: the secret is checked.
 			_, err = h.Destroy(ctx, audiobridge.DestroyRequest{Room: room, Secret: "wrong"})
-			requirePluginError(t, err, audiobridge.ErrUnauthorized)
+			require.ErrorIs(t, err, audiobridge.ErrUnauthorized)
 			for _, r := range []core.ID{room, grouped, random.Room} {
 				d, err := h.Destroy(ctx, audiobridge.DestroyRequest{Room: r, Secret: map[bool]string{true: secret}[r == room]})
 				require.NoError(t, err)
@@ -267,38 +268,38 @@ func TestParticipants(t *testing.T) {
 
 			// Join errors come back as plugin errors of the asynchronous answer.
 			_, err = alice.h.Join(ctx, audiobridge.JoinRequest{Room: core.NumID(base + 999)}, nil)
-			requirePluginError(t, err, audiobridge.ErrNoSuchRoom)
+			require.ErrorIs(t, err, audiobridge.ErrNoSuchRoom)
 			_, err = alice.h.Join(ctx, audiobridge.JoinRequest{Room: room}, nil)
-			requirePluginError(t, err, audiobridge.ErrMissingElement)
+			require.ErrorIs(t, err, audiobridge.ErrMissingElement)
 			_, err = alice.h.Join(ctx, audiobridge.JoinRequest{Room: room, Pin: "0000"}, nil)
-			requirePluginError(t, err, audiobridge.ErrUnauthorized)
+			require.ErrorIs(t, err, audiobridge.ErrUnauthorized)
 			_, err = alice.h.Join(ctx, audiobridge.JoinRequest{Room: room, Pin: pin, Quality: 11}, nil)
-			requirePluginError(t, err, audiobridge.ErrInvalidElement)
+			require.ErrorIs(t, err, audiobridge.ErrInvalidElement)
 			_, err = alice.h.Configure(ctx, audiobridge.ConfigureRequest{Muted: core.Ptr(true)}, nil)
-			requirePluginError(t, err, audiobridge.ErrNotJoined)
+			require.ErrorIs(t, err, audiobridge.ErrNotJoined)
 			_, err = alice.h.Leave(ctx)
-			requirePluginError(t, err, audiobridge.ErrNotJoined)
+			require.ErrorIs(t, err, audiobridge.ErrNotJoined)
 
 			// Alice joins an empty room.
 			j, err := alice.h.Join(ctx, audiobridge.JoinRequest{
-				Room: room, ID: aliceID, Pin: pin, Display: "alice", Codec: "opus",
+				Room: room, Participant: aliceID, Pin: pin, Display: "alice", Codec: core.Opus,
 				Prebuffer: core.Ptr(3), Quality: 5, Volume: core.Ptr(100), SpatialPosition: core.Ptr(20),
 			}, nil)
 			require.NoError(t, err)
 			assert.Equal(t, room, j.Room)
-			assert.Equal(t, aliceID, j.ID)
+			assert.Equal(t, aliceID, j.Participant)
 			assert.Empty(t, j.Participants)
 			assert.Nil(t, j.JSEP)
 			assert.Nil(t, j.RTP)
 			_, err = alice.h.Join(ctx, audiobridge.JoinRequest{Room: room, Pin: pin}, nil)
-			requirePluginError(t, err, audiobridge.ErrAlreadyJoined)
-			_, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, Pin: pin, ID: aliceID}, nil)
-			requirePluginError(t, err, audiobridge.ErrIDExists)
+			require.ErrorIs(t, err, audiobridge.ErrAlreadyJoined)
+			_, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, Pin: pin, Participant: aliceID}, nil)
+			require.ErrorIs(t, err, audiobridge.ErrIDExists)
 
 			// Bob joins muted and sees Alice; Alice sees Bob join.
-			j, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, ID: bobID, Pin: pin, Display: "bob", Muted: true, SpatialPosition: core.Ptr(80)}, nil)
+			j, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, Participant: bobID, Pin: pin, Display: "bob", Muted: true, SpatialPosition: core.Ptr(80)}, nil)
 			require.NoError(t, err)
-			assert.Equal(t, bobID, j.ID)
+			assert.Equal(t, bobID, j.Participant)
 			assert.Equal(t, []audiobridge.Participant{{ID: aliceID, Display: "alice", SpatialPosition: core.Ptr(20)}}, j.Participants)
 			pj := waitFor[*audiobridge.ParticipantsJoined](t, alice, nil)
 			assert.Equal(t, room, pj.Room)
@@ -311,10 +312,10 @@ func TestParticipants(t *testing.T) {
 			up := waitFor[*audiobridge.ParticipantsUpdated](t, alice, nil)
 			assert.Equal(t, []audiobridge.Participant{{ID: bobID, Display: "bobby", SpatialPosition: core.Ptr(70)}}, up.Participants)
 			_, err = bob.h.Configure(ctx, audiobridge.ConfigureRequest{Quality: 42}, nil)
-			requirePluginError(t, err, audiobridge.ErrInvalidElement)
+			require.ErrorIs(t, err, audiobridge.ErrInvalidElement)
 
 			// The moderator mutes and unmutes Alice: both see it.
-			require.NoError(t, mod.Mute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, ID: aliceID}))
+			require.NoError(t, mod.Mute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: aliceID}))
 			for _, w := range []*watcher{alice, bob} {
 				up = waitFor[*audiobridge.ParticipantsUpdated](t, w, nil)
 				p, ok := participant(up.Participants, aliceID)
@@ -327,13 +328,13 @@ func TestParticipants(t *testing.T) {
 				{ID: aliceID, Display: "alice", Muted: true, SpatialPosition: core.Ptr(20)},
 				{ID: bobID, Display: "bobby", SpatialPosition: core.Ptr(70)},
 			}, ps)
-			require.NoError(t, mod.Unmute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, ID: aliceID}))
+			require.NoError(t, mod.Unmute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: aliceID}))
 			up = waitFor[*audiobridge.ParticipantsUpdated](t, bob, func(e *audiobridge.ParticipantsUpdated) bool { return e.Participants[0].ID == aliceID })
 			assert.False(t, up.Participants[0].Muted)
-			err = mod.Mute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, ID: core.NumID(base + 999)})
-			requirePluginError(t, err, audiobridge.ErrNoSuchUser)
-			err = mod.Mute(ctx, audiobridge.ParticipantRequest{Room: room, ID: aliceID})
-			requirePluginError(t, err, audiobridge.ErrMissingElement)
+			err = mod.Mute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: core.NumID(base + 999)})
+			require.ErrorIs(t, err, audiobridge.ErrNoSuchUser)
+			err = mod.Mute(ctx, audiobridge.ParticipantRequest{Room: room, Participant: aliceID})
+			require.ErrorIs(t, err, audiobridge.ErrMissingElement)
 
 			// Muting the whole room.
 			require.NoError(t, mod.MuteRoom(ctx, audiobridge.RoomRequest{Room: room, Secret: secret}))
@@ -346,7 +347,7 @@ func TestParticipants(t *testing.T) {
 			assert.False(t, waitFor[*audiobridge.RoomMuted](t, alice, nil).Muted)
 
 			require.NoError(t, alice.h.ResetDecoder(ctx))
-			requirePluginError(t, mod.ResetDecoder(ctx), audiobridge.ErrNotJoined)
+			require.ErrorIs(t, mod.ResetDecoder(ctx), audiobridge.ErrNotJoined)
 
 			// Announcements: a looping file until stopped, a short one that ends.
 			id, err := mod.PlayFile(ctx, audiobridge.PlayFileRequest{Room: room, Secret: secret, FileID: "jingle", Filename: opus, Loop: true})
@@ -359,7 +360,7 @@ func TestParticipants(t *testing.T) {
 			require.NoError(t, err)
 			assert.True(t, playing)
 			_, err = mod.PlayFile(ctx, audiobridge.PlayFileRequest{Room: room, Secret: secret, FileID: "jingle", Filename: opus})
-			requirePluginError(t, err, audiobridge.ErrIDExists)
+			require.ErrorIs(t, err, audiobridge.ErrIDExists)
 			require.NoError(t, mod.StopFile(ctx, audiobridge.FileRequest{Room: room, Secret: secret, FileID: "jingle"}))
 			assert.Equal(t, "jingle", waitFor[*audiobridge.AnnouncementStopped](t, alice, nil).FileID)
 			playing, err = mod.IsPlaying(ctx, audiobridge.FileRequest{Room: room, Secret: secret, FileID: "jingle"})
@@ -371,25 +372,25 @@ func TestParticipants(t *testing.T) {
 			waitFor[*audiobridge.AnnouncementStarted](t, bob, func(e *audiobridge.AnnouncementStarted) bool { return e.FileID == id })
 			waitFor[*audiobridge.AnnouncementStopped](t, bob, func(e *audiobridge.AnnouncementStopped) bool { return e.FileID == id })
 			_, err = mod.PlayFile(ctx, audiobridge.PlayFileRequest{Room: room, Secret: secret, Filename: filepath.Join(t.TempDir(), "none.opus")})
-			requirePluginError(t, err, audiobridge.ErrUnknown)
+			require.ErrorIs(t, err, audiobridge.ErrUnknown)
 			_, err = mod.PlayFile(ctx, audiobridge.PlayFileRequest{Room: room, Filename: opus})
-			requirePluginError(t, err, audiobridge.ErrMissingElement)
+			require.ErrorIs(t, err, audiobridge.ErrMissingElement)
 
 			// Bob moves to the other room (which has an ACL) and back.
 			_, err = bob.h.ChangeRoom(ctx, audiobridge.ChangeRoomRequest{Room: other})
-			requirePluginError(t, err, audiobridge.ErrUnauthorized)
+			require.ErrorIs(t, err, audiobridge.ErrUnauthorized)
 			_, err = bob.h.ChangeRoom(ctx, audiobridge.ChangeRoomRequest{Room: room, Pin: pin})
-			requirePluginError(t, err, audiobridge.ErrAlreadyJoined)
+			require.ErrorIs(t, err, audiobridge.ErrAlreadyJoined)
 			rc, err := bob.h.ChangeRoom(ctx, audiobridge.ChangeRoomRequest{Room: other, Token: "vip", Display: "bob2", Muted: true})
 			require.NoError(t, err)
 			assert.Equal(t, other, rc.Room)
-			assert.False(t, rc.ID.IsZero())
+			assert.False(t, rc.Participant.IsZero())
 			assert.Empty(t, rc.Participants)
 			waitFor(t, alice, leaving(bobID))
-			rc, err = bob.h.ChangeRoom(ctx, audiobridge.ChangeRoomRequest{Room: room, Pin: pin, ID: bobID, Display: "bob"})
+			rc, err = bob.h.ChangeRoom(ctx, audiobridge.ChangeRoomRequest{Room: room, Pin: pin, Participant: bobID, Display: "bob"})
 			require.NoError(t, err)
 			assert.Equal(t, room, rc.Room)
-			assert.Equal(t, bobID, rc.ID)
+			assert.Equal(t, bobID, rc.Participant)
 			assert.Len(t, rc.Participants, 1)
 			pj = waitFor[*audiobridge.ParticipantsJoined](t, alice, nil)
 			assert.Equal(t, bobID, pj.Participants[0].ID)
@@ -401,7 +402,7 @@ func TestParticipants(t *testing.T) {
 			require.NotNil(t, j.JSEP)
 			assert.Equal(t, "answer", j.JSEP.Type)
 			assert.Contains(t, j.JSEP.SDP, "opus/48000")
-			carolID := j.ID
+			carolID := j.Participant
 			waitFor[*audiobridge.ParticipantsJoined](t, alice, func(e *audiobridge.ParticipantsJoined) bool { return e.Participants[0].ID == carolID })
 
 			// A participant asking the plugin for the offer.
@@ -417,7 +418,7 @@ func TestParticipants(t *testing.T) {
 			var ce *core.Error
 			require.ErrorAs(t, err, &ce)
 			assert.Equal(t, core.CodeUnknown, ce.Code)
-			daveID := j.ID
+			daveID := j.Participant
 
 			// A plain RTP participant on loopback: Janus gives its own
 			// address, marks the participant set up at its first packet and
@@ -434,7 +435,7 @@ func TestParticipants(t *testing.T) {
 			assert.Equal(t, "127.0.0.1", j.RTP.IP)
 			assert.NotZero(t, j.RTP.Port)
 			assert.Equal(t, 111, j.RTP.PayloadType)
-			phoneID := j.ID
+			phoneID := j.Participant
 			pj = waitFor[*audiobridge.ParticipantsJoined](t, alice, func(e *audiobridge.ParticipantsJoined) bool { return e.Participants[0].ID == phoneID })
 			assert.False(t, pj.Participants[0].Setup)
 			to := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: j.RTP.Port}
@@ -449,21 +450,21 @@ func TestParticipants(t *testing.T) {
 			assert.True(t, up.Participants[0].Setup)
 			assert.Equal(t, uint8(111), readRTP(t, conn).PayloadType, "the mix comes back")
 			_, err = phone.h.Join(ctx, audiobridge.JoinRequest{Room: other, Token: "vip", RTP: &audiobridge.RTPParticipant{}}, nil)
-			requirePluginError(t, err, audiobridge.ErrAlreadyJoined)
+			require.ErrorIs(t, err, audiobridge.ErrAlreadyJoined)
 
 			// Kicks: the kicked participants (with or without a
 			// PeerConnection) get the event too, and leave.
-			require.NoError(t, mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, ID: carolID}))
+			require.NoError(t, mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: carolID}))
 			for _, w := range []*watcher{alice, carol} {
 				waitFor(t, w, kicked(carolID))
 			}
 			waitFor(t, alice, leaving(carolID))
-			require.NoError(t, mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, ID: bobID}))
+			require.NoError(t, mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: bobID}))
 			waitFor(t, bob, kicked(bobID))
 			waitFor(t, alice, kicked(bobID))
 			waitFor(t, alice, leaving(bobID))
-			err = mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, ID: bobID})
-			requirePluginError(t, err, audiobridge.ErrNoSuchUser)
+			err = mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: bobID})
+			require.ErrorIs(t, err, audiobridge.ErrNoSuchUser)
 			ps, err = mod.ListParticipants(ctx, room)
 			require.NoError(t, err)
 			assert.Len(t, ps, 3)
@@ -479,25 +480,25 @@ func TestParticipants(t *testing.T) {
 			l, err := phone.h.Leave(ctx)
 			require.NoError(t, err)
 			assert.Equal(t, room, l.Room)
-			assert.Equal(t, phoneID, l.ID)
+			assert.Equal(t, phoneID, l.Participant)
 			waitFor(t, alice, leaving(phoneID))
 			l, err = alice.h.Leave(ctx)
 			require.NoError(t, err)
-			assert.Equal(t, aliceID, l.ID)
+			assert.Equal(t, aliceID, l.Participant)
 			waitFor(t, dave, leaving(aliceID))
 			_, err = alice.h.Leave(ctx)
-			requirePluginError(t, err, audiobridge.ErrNotJoined)
+			require.ErrorIs(t, err, audiobridge.ErrNotJoined)
 
 			// Kicking everybody.
 			require.NoError(t, mod.KickAll(ctx, audiobridge.RoomRequest{Room: room, Secret: secret}))
-			assert.Equal(t, daveID, waitFor[*audiobridge.KickedAll](t, dave, nil).ID)
+			assert.Equal(t, daveID, waitFor[*audiobridge.KickedAll](t, dave, nil).Participant)
 			assert.Eventually(t, func() bool {
 				ps, err := mod.ListParticipants(ctx, room)
 				return err == nil && len(ps) == 0
 			}, 3*time.Second, 20*time.Millisecond)
 
 			// Destroying the room tells its participants.
-			_, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, Pin: pin, ID: bobID}, nil)
+			_, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, Pin: pin, Participant: bobID}, nil)
 			require.NoError(t, err, "a kicked participant may join again")
 			_, err = mod.Destroy(ctx, audiobridge.DestroyRequest{Room: room, Secret: secret})
 			require.NoError(t, err)
@@ -537,7 +538,7 @@ func TestStringIDs(t *testing.T) {
 			require.NoError(t, err)
 			assert.True(t, ok)
 			_, err = mod.Exists(ctx, core.NumID(1234))
-			requirePluginError(t, err, audiobridge.ErrInvalidElement)
+			require.ErrorIs(t, err, audiobridge.ErrInvalidElement)
 			rooms, err := mod.List(ctx, audiobridge.ListRequest{})
 			require.NoError(t, err)
 			var ids []core.ID
@@ -547,11 +548,11 @@ func TestStringIDs(t *testing.T) {
 			assert.Contains(t, ids, room)
 			assert.Contains(t, ids, core.StrID("1234"), "the configured demo room")
 
-			j, err := alice.h.Join(ctx, audiobridge.JoinRequest{Room: room, ID: aliceID, Display: "alice"}, nil)
+			j, err := alice.h.Join(ctx, audiobridge.JoinRequest{Room: room, Participant: aliceID, Display: "alice"}, nil)
 			require.NoError(t, err)
-			assert.Equal(t, aliceID, j.ID)
+			assert.Equal(t, aliceID, j.Participant)
 			assert.Equal(t, room, j.Room)
-			j, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, ID: bobID, Display: "bob"}, nil)
+			j, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, Participant: bobID, Display: "bob"}, nil)
 			require.NoError(t, err)
 			assert.Equal(t, []audiobridge.Participant{{ID: aliceID, Display: "alice"}}, j.Participants)
 			pj := waitFor[*audiobridge.ParticipantsJoined](t, alice, nil)
@@ -560,29 +561,29 @@ func TestStringIDs(t *testing.T) {
 			anon := attach(t, ctx, s2)
 			j, err = anon.h.Join(ctx, audiobridge.JoinRequest{Room: room}, nil)
 			require.NoError(t, err)
-			assert.True(t, j.ID.IsString(), "the plugin picks a string id")
-			anonID := j.ID
+			assert.True(t, j.Participant.IsString(), "the plugin picks a string id")
+			anonID := j.Participant
 			waitFor(t, alice, func(e *audiobridge.ParticipantsJoined) bool { return e.Participants[0].ID == anonID })
 
-			require.NoError(t, mod.Mute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, ID: bobID}))
+			require.NoError(t, mod.Mute(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: bobID}))
 			up := waitFor[*audiobridge.ParticipantsUpdated](t, alice, nil)
 			assert.Equal(t, []audiobridge.Participant{{ID: bobID, Display: "bob", Muted: true}}, up.Participants)
 			ps, err := mod.ListParticipants(ctx, room)
 			require.NoError(t, err)
 			assert.ElementsMatch(t, []audiobridge.Participant{{ID: aliceID, Display: "alice"}, {ID: bobID, Display: "bob", Muted: true}, {ID: anonID}}, ps)
 
-			rc, err := bob.h.ChangeRoom(ctx, audiobridge.ChangeRoomRequest{Room: side, ID: bobID})
+			rc, err := bob.h.ChangeRoom(ctx, audiobridge.ChangeRoomRequest{Room: side, Participant: bobID})
 			require.NoError(t, err)
 			assert.Equal(t, side, rc.Room)
-			assert.Equal(t, bobID, rc.ID)
+			assert.Equal(t, bobID, rc.Participant)
 			waitFor(t, alice, leaving(bobID))
 
-			require.NoError(t, mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, ID: anonID}))
+			require.NoError(t, mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: anonID}))
 			waitFor(t, alice, kicked(anonID))
 			waitFor(t, alice, leaving(anonID))
 			l, err := alice.h.Leave(ctx)
 			require.NoError(t, err)
-			assert.Equal(t, aliceID, l.ID)
+			assert.Equal(t, aliceID, l.Participant)
 			assert.Equal(t, room, l.Room)
 
 			conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})

@@ -9,7 +9,8 @@ import "github.com/gojanus/gojanus/core"
 type Joined struct {
 	*core.PluginEvent
 	Room core.ID
-	ID   core.ID
+	// Participant is the id the participant got.
+	Participant core.ID
 	// Participants are the others in the room.
 	Participants []Participant
 	// RTP is set for plain RTP participants: where to send the media.
@@ -38,16 +39,16 @@ type ParticipantsUpdated struct {
 type Leaving struct {
 	*core.PluginEvent
 	Room core.ID
-	// ID is the participant that left.
-	ID core.ID
+	// Participant is the id of the participant that left.
+	Participant core.ID
 }
 
 // Left is the answer to Leave.
 type Left struct {
 	*core.PluginEvent
 	Room core.ID
-	// ID is the id the participant had in the room.
-	ID core.ID
+	// Participant is the id the participant had in the room.
+	Participant core.ID
 }
 
 // Kicked tells the participants of a room (the kicked one included) that
@@ -55,16 +56,16 @@ type Left struct {
 type Kicked struct {
 	*core.PluginEvent
 	Room core.ID
-	// ID is the participant kicked out.
-	ID core.ID
+	// Participant is the id of the participant kicked out.
+	Participant core.ID
 }
 
 // KickedAll is sent to each participant removed by KickAll.
 type KickedAll struct {
 	*core.PluginEvent
 	Room core.ID
-	// ID is the participant receiving the event.
-	ID core.ID
+	// Participant is the id of the participant receiving the event.
+	Participant core.ID
 }
 
 // RoomMuted tells that the whole room was muted or unmuted (MuteRoom,
@@ -79,8 +80,10 @@ type RoomMuted struct {
 // id in it, and the participants already there.
 type RoomChanged struct {
 	*core.PluginEvent
-	Room         core.ID
-	ID           core.ID
+	Room core.ID
+	// Participant is the participant's id in the new room.
+	Participant core.ID
+	// Participants are the others in the new room.
 	Participants []Participant
 }
 
@@ -96,15 +99,15 @@ type Destroyed struct {
 // talking participant gets it too.
 type Talking struct {
 	*core.PluginEvent
-	Room core.ID
-	ID   core.ID
+	Room        core.ID
+	Participant core.ID
 }
 
 // StoppedTalking tells that a participant stopped talking.
 type StoppedTalking struct {
 	*core.PluginEvent
-	Room core.ID
-	ID   core.ID
+	Room        core.ID
+	Participant core.ID
 }
 
 // AnnouncementStarted tells that a file started playing in the room
@@ -177,19 +180,19 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 	switch d.AudioBridge {
 	case "joined":
 		if d.ID != nil {
-			return &Joined{PluginEvent: ev, Room: d.Room, ID: *d.ID, Participants: participants(), RTP: d.RTP}
+			return &Joined{PluginEvent: ev, Room: d.Room, Participant: *d.ID, Participants: participants(), RTP: d.RTP}
 		}
 		return &ParticipantsJoined{PluginEvent: ev, Room: d.Room, Participants: participants()}
 	case "roomchanged":
-		return &RoomChanged{PluginEvent: ev, Room: d.Room, ID: id(), Participants: participants()}
+		return &RoomChanged{PluginEvent: ev, Room: d.Room, Participant: id(), Participants: participants()}
 	case "left":
-		return &Left{PluginEvent: ev, Room: d.Room, ID: id()}
+		return &Left{PluginEvent: ev, Room: d.Room, Participant: id()}
 	case "destroyed":
 		return &Destroyed{PluginEvent: ev, Room: d.Room}
 	case "talking":
-		return &Talking{PluginEvent: ev, Room: d.Room, ID: id()}
+		return &Talking{PluginEvent: ev, Room: d.Room, Participant: id()}
 	case "stopped-talking":
-		return &StoppedTalking{PluginEvent: ev, Room: d.Room, ID: id()}
+		return &StoppedTalking{PluginEvent: ev, Room: d.Room, Participant: id()}
 	case "announcement-started":
 		return &AnnouncementStarted{PluginEvent: ev, Room: d.Room, FileID: d.FileID}
 	case "announcement-stopped":
@@ -201,11 +204,11 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 		case d.Participants != nil:
 			return &ParticipantsUpdated{PluginEvent: ev, Room: d.Room, Participants: *d.Participants}
 		case d.Leaving != nil:
-			return &Leaving{PluginEvent: ev, Room: d.Room, ID: *d.Leaving}
+			return &Leaving{PluginEvent: ev, Room: d.Room, Participant: *d.Leaving}
 		case d.Kicked != nil:
-			return &Kicked{PluginEvent: ev, Room: d.Room, ID: *d.Kicked}
+			return &Kicked{PluginEvent: ev, Room: d.Room, Participant: *d.Kicked}
 		case d.KickedAll != nil:
-			return &KickedAll{PluginEvent: ev, Room: d.Room, ID: *d.KickedAll}
+			return &KickedAll{PluginEvent: ev, Room: d.Room, Participant: *d.KickedAll}
 		case d.Muted != nil:
 			return &RoomMuted{PluginEvent: ev, Room: d.Room, Muted: *d.Muted}
 		case d.Result != "":

@@ -20,14 +20,14 @@ func ev(data string) *core.PluginEvent {
 func TestDecodeEvent(t *testing.T) {
 	j := audiobridge.DecodeEvent(ev(`{"audiobridge":"joined","room":6001,"id":6012,"participants":[{"id":6011,"display":"alice","setup":false,"muted":false,"spatial_position":20}]}`)).(*audiobridge.Joined)
 	assert.Equal(t, core.NumID(6001), j.Room)
-	assert.Equal(t, core.NumID(6012), j.ID)
+	assert.Equal(t, core.NumID(6012), j.Participant)
 	assert.Equal(t, []audiobridge.Participant{{ID: core.NumID(6011), Display: "alice", SpatialPosition: core.Ptr(20)}}, j.Participants)
 	assert.Nil(t, j.RTP)
 	assert.Equal(t, core.Source{Session: 1, Handle: 2}, j.EventSource())
 
 	j = audiobridge.DecodeEvent(ev(`{"audiobridge":"joined","room":"lobby","id":"phone","participants":[],"rtp":{"ip":"127.0.0.1","port":10000,"payload_type":111}}`)).(*audiobridge.Joined)
 	assert.Equal(t, core.StrID("lobby"), j.Room)
-	assert.Equal(t, core.StrID("phone"), j.ID)
+	assert.Equal(t, core.StrID("phone"), j.Participant)
 	assert.Empty(t, j.Participants)
 	assert.Equal(t, &audiobridge.RTPInfo{IP: "127.0.0.1", Port: 10000, PayloadType: 111}, j.RTP)
 
@@ -38,10 +38,10 @@ func TestDecodeEvent(t *testing.T) {
 	up := audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":6001,"participants":[{"id":615008477719832,"display":"phone","setup":true,"muted":false,"talking":false}]}`)).(*audiobridge.ParticipantsUpdated)
 	assert.Equal(t, []audiobridge.Participant{{ID: core.NumID(615008477719832), Display: "phone", Setup: true, Talking: core.Ptr(false)}}, up.Participants)
 
-	assert.Equal(t, core.NumID(6012), audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":6001,"leaving":6012}`)).(*audiobridge.Leaving).ID)
-	assert.Equal(t, core.StrID("x"), audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":"r","kicked":"x"}`)).(*audiobridge.Kicked).ID)
+	assert.Equal(t, core.NumID(6012), audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":6001,"leaving":6012}`)).(*audiobridge.Leaving).Participant)
+	assert.Equal(t, core.StrID("x"), audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":"r","kicked":"x"}`)).(*audiobridge.Kicked).Participant)
 	ka := audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":6001,"kicked_all":5599316152283867}`)).(*audiobridge.KickedAll)
-	assert.Equal(t, core.NumID(5599316152283867), ka.ID)
+	assert.Equal(t, core.NumID(5599316152283867), ka.Participant)
 	assert.Equal(t, core.NumID(6001), ka.Room)
 	rm := audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":6001,"muted":true}`)).(*audiobridge.RoomMuted)
 	assert.True(t, rm.Muted)
@@ -49,18 +49,18 @@ func TestDecodeEvent(t *testing.T) {
 	assert.Equal(t, "ok", audiobridge.DecodeEvent(ev(`{"audiobridge":"event","result":"ok"}`)).(*audiobridge.Result).Result)
 
 	l := audiobridge.DecodeEvent(ev(`{"audiobridge":"left","room":6001,"id":6011}`)).(*audiobridge.Left)
-	assert.Equal(t, core.NumID(6011), l.ID)
+	assert.Equal(t, core.NumID(6011), l.Participant)
 	rc := audiobridge.DecodeEvent(ev(`{"audiobridge":"roomchanged","room":"side","id":"bob","participants":[{"id":"carol","setup":true,"muted":false}]}`)).(*audiobridge.RoomChanged)
 	assert.Equal(t, core.StrID("side"), rc.Room)
-	assert.Equal(t, core.StrID("bob"), rc.ID)
+	assert.Equal(t, core.StrID("bob"), rc.Participant)
 	assert.Equal(t, []audiobridge.Participant{{ID: core.StrID("carol"), Setup: true}}, rc.Participants)
 	assert.Equal(t, core.NumID(6001), audiobridge.DecodeEvent(ev(`{"audiobridge":"destroyed","room":6001}`)).(*audiobridge.Destroyed).Room)
 
 	tk := audiobridge.DecodeEvent(ev(`{"audiobridge":"talking","room":6001,"id":6011}`)).(*audiobridge.Talking)
-	assert.Equal(t, core.NumID(6011), tk.ID)
+	assert.Equal(t, core.NumID(6011), tk.Participant)
 	assert.Equal(t, core.NumID(6001), tk.Room)
 	st := audiobridge.DecodeEvent(ev(`{"audiobridge":"stopped-talking","room":"r","id":"alice"}`)).(*audiobridge.StoppedTalking)
-	assert.Equal(t, core.StrID("alice"), st.ID)
+	assert.Equal(t, core.StrID("alice"), st.Participant)
 
 	as := audiobridge.DecodeEvent(ev(`{"audiobridge":"announcement-started","room":6001,"file_id":"jingle"}`)).(*audiobridge.AnnouncementStarted)
 	assert.Equal(t, "jingle", as.FileID)
@@ -71,7 +71,8 @@ func TestDecodeEvent(t *testing.T) {
 	// Errors, unknown events and broken data stay *core.PluginEvent.
 	errEv := audiobridge.DecodeEvent(ev(`{"audiobridge":"event","error_code":485,"error":"No such room (7999)"}`)).(*core.PluginEvent)
 	require.Error(t, errEv.Err())
-	assert.ErrorIs(t, errEv.Err(), &core.PluginError{Code: audiobridge.ErrNoSuchRoom})
+	assert.ErrorIs(t, errEv.Err(), audiobridge.ErrNoSuchRoom)
+	assert.Equal(t, 485, audiobridge.ErrNoSuchRoom.Code, "the sentinel carries the plugin's code")
 	assert.IsType(t, &core.PluginEvent{}, audiobridge.DecodeEvent(ev(`{"audiobridge":"event","something":"new"}`)))
 	assert.IsType(t, &core.PluginEvent{}, audiobridge.DecodeEvent(ev(`{"audiobridge":"surprise","room":1}`)))
 	assert.IsType(t, &core.PluginEvent{}, audiobridge.DecodeEvent(ev(`not json`)))
@@ -87,7 +88,7 @@ func TestRequestJSON(t *testing.T) {
 	}
 	assert.JSONEq(t, `{"room":5}`, js(audiobridge.JoinRequest{Room: core.NumID(5)}))
 	assert.JSONEq(t, `{"room":"a","id":"b","muted":true,"volume":0,"spatial_position":0,"rtp":{"ip":"127.0.0.1","port":4000}}`,
-		js(audiobridge.JoinRequest{Room: core.StrID("a"), ID: core.StrID("b"), Muted: true, Volume: core.Ptr(0), SpatialPosition: core.Ptr(0),
+		js(audiobridge.JoinRequest{Room: core.StrID("a"), Participant: core.StrID("b"), Muted: true, Volume: core.Ptr(0), SpatialPosition: core.Ptr(0),
 			RTP: &audiobridge.RTPParticipant{IP: "127.0.0.1", Port: 4000}}))
 	assert.JSONEq(t, `{}`, js(audiobridge.CreateRequest{}))
 	assert.JSONEq(t, `{"allowed":[],"audiolevel_ext":false,"default_prebuffering":0}`,

@@ -28,7 +28,7 @@ func ExampleAttach() {
 	}
 	var offer *core.JSEP // from a core.Peer
 	joined, err := h.Join(ctx, audiobridge.JoinRequest{Room: core.NumID(1234), Display: "alice"}, offer)
-	if errors.Is(err, &core.PluginError{Code: audiobridge.ErrNoSuchRoom}) {
+	if errors.Is(err, audiobridge.ErrNoSuchRoom) {
 		fmt.Println("no such room")
 		return
 	} else if err != nil {
@@ -47,9 +47,9 @@ func ExampleAttach() {
 				fmt.Println(p.Display, "muted:", p.Muted)
 			}
 		case *audiobridge.Leaving:
-			fmt.Println("left:", ev.ID)
+			fmt.Println("left:", ev.Participant)
 		case *audiobridge.Kicked:
-			if ev.ID == joined.ID {
+			if ev.Participant == joined.Participant {
 				return
 			}
 		case *audiobridge.Destroyed:
@@ -75,7 +75,7 @@ func ExampleHandle_Create() {
 	}
 	for _, p := range participants {
 		if p.Display == "noisy" {
-			if err := h.Mute(ctx, audiobridge.ParticipantRequest{Room: room.Room, Secret: "adminpwd", ID: p.ID}); err != nil {
+			if err := h.Mute(ctx, audiobridge.ParticipantRequest{Room: room.Room, Secret: "adminpwd", Participant: p.ID}); err != nil {
 				panic(err)
 			}
 		}

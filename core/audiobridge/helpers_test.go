@@ -102,12 +102,12 @@ func describe(evs []core.Event) []string {
 
 // leaving matches the Leaving event of participant id.
 func leaving(id core.ID) func(*audiobridge.Leaving) bool {
-	return func(e *audiobridge.Leaving) bool { return e.ID == id }
+	return func(e *audiobridge.Leaving) bool { return e.Participant == id }
 }
 
 // kicked matches the Kicked event of participant id.
 func kicked(id core.ID) func(*audiobridge.Kicked) bool {
-	return func(e *audiobridge.Kicked) bool { return e.ID == id }
+	return func(e *audiobridge.Kicked) bool { return e.Participant == id }
 }
 
 // participant finds whether ps has a participant with id.
@@ -118,16 +118,6 @@ func participant(ps []audiobridge.Participant, id core.ID) (audiobridge.Particip
 		}
 	}
 	return audiobridge.Participant{}, false
-}
-
-// requirePluginError checks that err is the plugin's error code.
-func requirePluginError(t *testing.T, err error, code int) {
-	t.Helper()
-	require.Error(t, err)
-	var pe *core.PluginError
-	require.ErrorAs(t, err, &pe, "not a plugin error: %v", err)
-	require.Equal(t, code, pe.Code, "plugin error %v", err)
-	require.ErrorIs(t, err, &core.PluginError{Code: code})
 }
 
 // oggCRCTable is the Ogg page checksum table (polynomial 0x04c11db7, no

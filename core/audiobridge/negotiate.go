@@ -23,7 +23,7 @@ import (
 // Leave or Detach the handle.
 func (h *Handle) JoinPeer(ctx context.Context, req JoinRequest, peer core.Peer, onTrickleErr func(error)) (*Joined, error) {
 	if req.GenerateOffer || req.RTP != nil {
-		return nil, errors.New("audiobridge: JoinPeer sends the peer's offer; GenerateOffer and RTP do not apply")
+		return nil, errors.New("janus: audiobridge: JoinPeer sends the peer's offer; GenerateOffer and RTP do not apply")
 	}
 	core.LinkCandidates(ctx, h.Handle, peer, onTrickleErr)
 	offer, err := peer.CreateOffer(ctx)
@@ -46,7 +46,7 @@ func (h *Handle) JoinPeer(ctx context.Context, req JoinRequest, peer core.Peer, 
 // joined with JoinPeer, whose link trickles its new candidates.
 func (h *Handle) ConfigurePeer(ctx context.Context, req ConfigureRequest, peer core.Peer) error {
 	if req.GenerateOffer || req.Update {
-		return errors.New("audiobridge: ConfigurePeer sends the peer's offer; GenerateOffer and Update do not apply")
+		return errors.New("janus: audiobridge: ConfigurePeer sends the peer's offer; GenerateOffer and Update do not apply")
 	}
 	offer, err := peer.CreateOffer(ctx)
 	if err != nil {

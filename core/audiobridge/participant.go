@@ -2,17 +2,18 @@ package audiobridge
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
 // JoinRequest joins a room as a participant. Only Room is required.
 type JoinRequest struct {
 	Room core.ID `json:"room"`
-	// ID is the participant's id in the room; the plugin picks one when
-	// zero.
-	ID core.ID `json:"id,omitzero"`
+	// Participant is the participant's id in the room; the plugin picks
+	// one when zero.
+	Participant core.ID `json:"id,omitzero"`
 	// Group is required in rooms with groups.
 	Group string `json:"group,omitempty"`
 	// Pin is the room's PIN, if it has one.
@@ -22,8 +23,8 @@ type JoinRequest struct {
 	Token string `json:"token,omitempty"`
 	// Muted joins muted.
 	Muted bool `json:"muted,omitempty"`
-	// Codec is "opus" (default), "pcma" or "pcmu".
-	Codec string `json:"codec,omitempty"`
+	// Codec is core.Opus (default), core.PCMA or core.PCMU.
+	Codec core.Codec `json:"codec,omitempty"`
 	// Prebuffer is how many packets to buffer before decoding this
 	// participant (the room's default when nil).
 	Prebuffer *int `json:"prebuffer,omitempty"`
@@ -79,32 +80,29 @@ type RTPInfo struct {
 	PayloadType int    `json:"payload_type"`
 }
 
-// decodeResult runs DecodeEvent on a request's answer.
-func (h *Handle) decodeResult(res *core.PluginResult) core.Event {
+// decode runs DecodeEvent on a request's answer.
+func (h *Handle) decode(res *core.PluginResult) core.Event {
 	return DecodeEvent(h.ResultEvent(res))
 }
 
-// Join joins a room. With an offer (or with GenerateOffer) the
-// PeerConnection is negotiated too, and Joined.JSEP holds the plugin's
-// answer (or offer); without one, negotiate later with Configure. The
-// other participants get a *ParticipantsJoined event.
+// Join joins a room ("join" request). With an offer (or with
+// GenerateOffer) the PeerConnection is negotiated too, and Joined.JSEP
+// holds the plugin's answer (or offer); without one, negotiate later with
+// Configure. The other participants get a *ParticipantsJoined event.
 func (h *Handle) Join(ctx context.Context, req JoinRequest, offer *core.JSEP) (*Joined, error) {
-	var opts []core.CallOption
-	if offer != nil {
-		opts = append(opts, core.WithJSEP(offer))
-	}
-	res, err := h.call(ctx, "join", "", req, nil, opts...)
+	j, err := plugin.Expect[*Joined](ctx, api, h.s, "join", req, h.decode, core.WithJSEP(offer))
 	if err != nil {
 		return nil, err
 	}
-	j, ok := h.decodeResult(res).(*Joined)
-	if !ok {
-		return nil, fmt.Errorf("audiobridge: join: unexpected answer %s", res.Data)
-	}
 	if offer != nil && j.JSEP == nil {
-		return nil, fmt.Errorf("audiobridge: join: no SDP answer to the offer")
+		return nil, errNoAnswer("join")
 	}
 	return j, nil
+}
+
+// errNoAnswer is the error of request verb whose offer got no SDP answer.
+func errNoAnswer(verb string) error {
+	return errfmt.Errorf("janus: audiobridge: %s: %w: no SDP answer to the offer", verb, core.ErrBadAnswer)
 }
 
 // ConfigureRequest changes the handle's participant settings; nil and
@@ -131,29 +129,25 @@ type ConfigureRequest struct {
 	Update        bool `json:"update,omitempty"`
 }
 
-// Configure changes the participant's settings and, with jsep, negotiates
+// Configure changes the participant's settings ("configure" request) and, with jsep, negotiates
 // its PeerConnection: it returns the plugin's SDP answer to an offer, the
 // plugin's offer when GenerateOffer or Update ask for one, and nil
 // otherwise. Changing Muted, Display or SpatialPosition sends the other
 // participants a *ParticipantsUpdated event. Configure before Join is an
 // ErrNotJoined plugin error.
 func (h *Handle) Configure(ctx context.Context, req ConfigureRequest, jsep *core.JSEP) (*core.JSEP, error) {
-	var opts []core.CallOption
-	if jsep != nil {
-		opts = append(opts, core.WithJSEP(jsep))
-	}
 	var r struct {
 		Result string `json:"result"`
 	}
-	res, err := h.call(ctx, "configure", "event", req, &r, opts...)
+	res, err := api.Call(ctx, h.s, "configure", req, "event", &r, core.WithJSEP(jsep))
 	if err != nil {
 		return nil, err
 	}
 	if r.Result != "ok" {
-		return nil, fmt.Errorf("audiobridge: configure: unexpected result %q", r.Result)
+		return nil, errfmt.Errorf("janus: audiobridge: configure: %w: result %q", core.ErrBadAnswer, r.Result)
 	}
 	if jsep != nil && jsep.Type == "offer" && res.JSEP == nil {
-		return nil, fmt.Errorf("audiobridge: configure: no SDP answer to the offer")
+		return nil, errNoAnswer("configure")
 	}
 	return res.JSEP, nil
 }
@@ -163,7 +157,7 @@ func (h *Handle) Configure(ctx context.Context, req ConfigureRequest, jsep *core
 // as in JoinRequest.
 type ChangeRoomRequest struct {
 	Room            core.ID `json:"room"`
-	ID              core.ID `json:"id,omitzero"`
+	Participant     core.ID `json:"id,omitzero"`
 	Group           string  `json:"group,omitempty"`
 	Pin             string  `json:"pin,omitempty"`
 	Display         string  `json:"display,omitempty"`
@@ -177,38 +171,23 @@ type ChangeRoomRequest struct {
 	Secret          string  `json:"secret,omitempty"`
 }
 
-// ChangeRoom leaves the current room and joins another: the old room's
+// ChangeRoom leaves the current room and joins another ("changeroom"
+// request): the old room's
 // participants get *Leaving, the new room's *ParticipantsJoined.
 func (h *Handle) ChangeRoom(ctx context.Context, req ChangeRoomRequest) (*RoomChanged, error) {
-	res, err := h.call(ctx, "changeroom", "roomchanged", req, nil)
-	if err != nil {
-		return nil, err
-	}
-	rc, ok := h.decodeResult(res).(*RoomChanged)
-	if !ok {
-		return nil, fmt.Errorf("audiobridge: changeroom: unexpected answer %s", res.Data)
-	}
-	return rc, nil
+	return plugin.Expect[*RoomChanged](ctx, api, h.s, "changeroom", req, h.decode)
 }
 
-// Leave leaves the room (the PeerConnection stays up, ready for another
-// Join); the other participants get a *Leaving event.
+// Leave leaves the room ("leave" request; the PeerConnection stays up,
+// ready for another Join); the other participants get a *Leaving event.
 func (h *Handle) Leave(ctx context.Context) (*Left, error) {
-	res, err := h.call(ctx, "leave", "left", nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	l, ok := h.decodeResult(res).(*Left)
-	if !ok {
-		return nil, fmt.Errorf("audiobridge: leave: unexpected answer %s", res.Data)
-	}
-	return l, nil
+	return plugin.Expect[*Left](ctx, api, h.s, "leave", nil, h.decode)
 }
 
-// ResetDecoder makes the plugin recreate the participant's Opus decoder
+// ResetDecoder ("resetdecoder" request) makes the plugin recreate the participant's Opus decoder
 // (for garbled audio). It is an ErrNotJoined plugin error outside a room.
 func (h *Handle) ResetDecoder(ctx context.Context) error {
-	_, err := h.call(ctx, "resetdecoder", "success", nil, nil)
+	_, err := api.Call(ctx, h.s, "resetdecoder", nil, "success", nil)
 	return err
 }
 
@@ -217,6 +196,6 @@ func (h *Handle) ResetDecoder(ctx context.Context) error {
 // from the embedded core Handle.Hangup, the Janus API request with the
 // same effect, only in going through the plugin.
 func (h *Handle) PluginHangup(ctx context.Context) error {
-	_, err := h.call(ctx, "hangup", "hangingup", nil, nil)
+	_, err := api.Call(ctx, h.s, "hangup", nil, "hangingup", nil)
 	return err
 }

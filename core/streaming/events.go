@@ -43,18 +43,18 @@ type Configured struct {
 }
 
 // Switched answers a Switch whose caller stopped waiting: the
-// subscription moved to mountpoint ID.
+// subscription moved to Mountpoint.
 type Switched struct {
 	*core.PluginEvent
-	ID core.ID
+	Mountpoint core.ID
 }
 
 // Edited reports to the viewers that the mountpoint's metadata changed
 // (an Edit with EditedEvent).
 type Edited struct {
 	*core.PluginEvent
-	ID       core.ID
-	Metadata string
+	Mountpoint core.ID
+	Metadata   string
 }
 
 // LayerChanged reports the simulcast substream or temporal layer, or the
@@ -101,7 +101,7 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 		case r.Status != "":
 			return &StatusChanged{PluginEvent: ev, Status: r.Status}
 		case r.Switched != "":
-			return &Switched{PluginEvent: ev, ID: r.ID}
+			return &Switched{PluginEvent: ev, Mountpoint: r.ID}
 		case r.Event == "configured":
 			return &Configured{PluginEvent: ev}
 		case r.Substream != nil || r.Temporal != nil || r.SpatialLayer != nil || r.TemporalLayer != nil:
@@ -111,7 +111,7 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 		return ev
 	}
 	if d.Event == "edited" {
-		return &Edited{PluginEvent: ev, ID: d.ID, Metadata: d.Metadata}
+		return &Edited{PluginEvent: ev, Mountpoint: d.ID, Metadata: d.Metadata}
 	}
 	return ev
 }

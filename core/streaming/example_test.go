@@ -26,16 +26,16 @@ func ExampleAttach() {
 	// A mountpoint fed with VP8 and Opus RTP on 127.0.0.1 (for example by
 	// ffmpeg or GStreamer).
 	mp, err := h.Create(ctx, streaming.CreateRequest{
-		Type: streaming.SourceRTP, Description: "camera", PIN: "1234",
+		Type: streaming.SourceRTP, Description: "camera", Pin: "1234",
 		Media: []streaming.StreamConfig{
-			{Type: streaming.MediaAudio, Mid: "a", Port: 5002, PT: 111, Codec: "opus", Iface: "127.0.0.1"},
-			{Type: streaming.MediaVideo, Mid: "v", Port: 5004, PT: 96, Codec: "vp8", Iface: "127.0.0.1"},
+			{Type: streaming.MediaAudio, Mid: "a", Port: 5002, PT: 111, Codec: core.Opus, Iface: "127.0.0.1"},
+			{Type: streaming.MediaVideo, Mid: "v", Port: 5004, PT: 96, Codec: core.VP8, Iface: "127.0.0.1"},
 		},
 	})
 	if err != nil {
 		panic(err)
 	}
-	offer, err := h.Watch(ctx, streaming.WatchRequest{ID: mp.ID, PIN: "1234"})
+	offer, err := h.Watch(ctx, streaming.WatchRequest{Mountpoint: mp.Mountpoint, Pin: "1234"})
 	if err != nil {
 		panic(err)
 	}

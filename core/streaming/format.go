@@ -10,3 +10,10 @@ func (h *Handle) String() string {
 
 // GoString is String, so %#v does not print its session's credentials.
 func (h *Handle) GoString() string { return h.String() }
+
+// String names the Admin under this package's name; like core.Admin's,
+// it shows nothing of the connection.
+func (a *Admin) String() string { return "streaming.Admin{}" }
+
+// GoString is String.
+func (a *Admin) GoString() string { return a.String() }

@@ -3,7 +3,6 @@ package streaming
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/gojanus/gojanus/core"
 )
@@ -16,7 +15,7 @@ import (
 // and Configure keep the negotiated PeerConnection and need no new
 // answer.
 
-// WatchPeer watches the mountpoint req.ID with peer: it trickles the
+// WatchPeer watches the mountpoint req.Mountpoint with peer: it trickles the
 // peer's candidates to the handle, sends the watch request, applies
 // Janus's offer to peer, and sends peer's answer with Start. It returns
 // what Start returned: StatusStarting, or StatusStarted when the
@@ -29,7 +28,7 @@ import (
 // Hangup or Detach it to abandon it.
 func (h *Handle) WatchPeer(ctx context.Context, req WatchRequest, peer core.Peer, onTrickleErr func(error)) (Status, error) {
 	if req.Restart {
-		return "", errors.New("streaming: WatchPeer starts a subscription; use RestartPeer for an ICE restart")
+		return "", errors.New("janus: streaming: WatchPeer starts a subscription; use RestartPeer for an ICE restart")
 	}
 	core.LinkCandidates(ctx, h.Handle, peer, onTrickleErr)
 	offer, err := h.Watch(ctx, req)
@@ -40,7 +39,7 @@ func (h *Handle) WatchPeer(ctx context.Context, req WatchRequest, peer core.Peer
 }
 
 // RestartPeer asks Janus for an ICE restart of the handle's subscription
-// (a Watch of the current mountpoint with Restart set; req.ID and req.PIN
+// (a Watch of the current mountpoint with Restart set; req.Mountpoint and req.Pin
 // as for the first watch) and answers the new offer with peer, as
 // Renegotiate does. The peer's new candidates are trickled through the
 // link WatchPeer set up.
@@ -58,7 +57,7 @@ func (h *Handle) RestartPeer(ctx context.Context, req WatchRequest, peer core.Pe
 // Start returned.
 func (h *Handle) Renegotiate(ctx context.Context, peer core.Peer, offer *core.JSEP) (Status, error) {
 	if offer == nil || offer.Type != "offer" {
-		return "", errors.New("streaming: no SDP offer to answer")
+		return "", errors.New("janus: streaming: no SDP offer to answer")
 	}
 	if err := peer.SetRemoteDescription(ctx, offer); err != nil {
 		return "", err
@@ -67,9 +66,5 @@ func (h *Handle) Renegotiate(ctx context.Context, peer core.Peer, offer *core.JS
 	if err != nil {
 		return "", err
 	}
-	st, err := h.Start(ctx, answer)
-	if err != nil {
-		return "", fmt.Errorf("streaming: start: %w", err)
-	}
-	return st, nil
+	return h.Start(ctx, answer)
 }

@@ -130,14 +130,6 @@ func hungUp(ctx context.Context, t *testing.T, h *streaming.Handle, admin *core.
 	}, 10*time.Second, 10*time.Millisecond, "Janus frees the PeerConnection after the hangup")
 }
 
-func pluginCode(t *testing.T, err error) int {
-	t.Helper()
-	var pe *core.PluginError
-	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, streaming.Plugin, pe.Plugin)
-	return pe.Code
-}
-
 func mids(media []streaming.StreamInfo) []string {
 	var out []string
 	for _, m := range media {
@@ -195,17 +187,17 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			// Mountpoint A: audio, video and data, protected by a secret
 			// and a PIN, bound to 127.0.0.1 on ports the test picked.
 			a, err := m.Create(ctx, streaming.CreateRequest{
-				Type: streaming.SourceRTP, ID: idA, Name: fmt.Sprintf("a-%d", i), Description: "mountpoint A",
-				Metadata: "m1", Secret: "sa", PIN: "pa",
+				Type: streaming.SourceRTP, Mountpoint: idA, Name: fmt.Sprintf("a-%d", i), Description: "mountpoint A",
+				Metadata: "m1", Secret: "sa", Pin: "pa",
 				Media: []streaming.StreamConfig{
 					{Type: streaming.MediaAudio, Mid: "a", Label: "mic", MSID: "st at", Port: ports[0], RTCPPort: core.Ptr(ports[1]),
-						PT: 111, Codec: "opus", FMTP: "useinbandfec=1", Iface: "127.0.0.1"},
-					{Type: streaming.MediaVideo, Mid: "v", Port: ports[2], PT: 100, Codec: "vp8", Iface: "127.0.0.1"},
+						PT: 111, Codec: core.Opus, FMTP: "useinbandfec=1", Iface: "127.0.0.1"},
+					{Type: streaming.MediaVideo, Mid: "v", Port: ports[2], PT: 100, Codec: core.VP8, Iface: "127.0.0.1"},
 					{Type: streaming.MediaData, Mid: "d", Port: ports[3], Iface: "127.0.0.1"},
 				},
 			})
 			require.NoError(t, err)
-			assert.Equal(t, idA, a.ID)
+			assert.Equal(t, idA, a.Mountpoint)
 			assert.Equal(t, fmt.Sprintf("a-%d", i), a.Name)
 			assert.Equal(t, streaming.StreamingLive, a.Type)
 			assert.Equal(t, "mountpoint A", a.Description)
@@ -222,12 +214,12 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			// Mountpoint B: the deprecated flat form, ports picked by the
 			// plugin (still on 127.0.0.1).
 			b, err := m.Create(ctx, streaming.CreateRequest{
-				Type: streaming.SourceRTP, ID: idB,
-				Audio: true, AudioPort: core.Ptr(0), AudioPT: 111, AudioCodec: "opus", AudioIface: "127.0.0.1",
-				Video: true, VideoPort: core.Ptr(0), VideoPT: 100, VideoCodec: "vp8", VideoIface: "127.0.0.1",
+				Type: streaming.SourceRTP, Mountpoint: idB,
+				Audio: true, AudioPort: core.Ptr(0), AudioPT: 111, AudioCodec: core.Opus, AudioIface: "127.0.0.1",
+				Video: true, VideoPort: core.Ptr(0), VideoPT: 100, VideoCodec: core.VP8, VideoIface: "127.0.0.1",
 			})
 			require.NoError(t, err)
-			assert.Equal(t, idB, b.ID)
+			assert.Equal(t, idB, b.Mountpoint)
 			assert.Equal(t, "deprecated_api", b.Warning)
 			assert.Equal(t, "127.0.0.1", b.Host)
 			require.Len(t, b.Ports, 2)
@@ -240,12 +232,12 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			cp, err := m.Create(ctx, streaming.CreateRequest{
 				Type: streaming.SourceRTP, IsPrivate: true,
 				Media: []streaming.StreamConfig{
-					{Type: "audio", Mid: "a", Port: 0, PT: 0, Codec: "pcmu", Iface: "127.0.0.1"},
-					{Type: "video", Mid: "v", Port: 0, PT: 96, Codec: "vp8", Iface: "127.0.0.1", Simulcast: true},
+					{Type: "audio", Mid: "a", Port: 0, PT: 0, Codec: core.PCMU, Iface: "127.0.0.1"},
+					{Type: "video", Mid: "v", Port: 0, PT: 96, Codec: core.VP8, Iface: "127.0.0.1", Simulcast: true},
 				},
 			})
 			require.NoError(t, err)
-			assert.NotZero(t, cp.ID.Num())
+			assert.NotZero(t, cp.Mountpoint.Num())
 			assert.True(t, cp.IsPrivate)
 			require.Len(t, cp.Ports, 2)
 			assert.NotZero(t, cp.Ports[0].Port)
@@ -253,22 +245,22 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			assert.NotZero(t, cp.Ports[1].Port3)
 
 			// Create errors.
-			_, err = m.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, ID: idA,
-				Media: []streaming.StreamConfig{{Type: "audio", Mid: "a", Codec: "opus", Iface: "127.0.0.1"}}})
-			assert.Equal(t, streaming.ErrCantCreate, pluginCode(t, err), "duplicate id")
+			_, err = m.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Mountpoint: idA,
+				Media: []streaming.StreamConfig{{Type: "audio", Mid: "a", Codec: core.Opus, Iface: "127.0.0.1"}}})
+			assert.ErrorIs(t, err, streaming.ErrCantCreate, "duplicate id")
 			_, err = m.Create(ctx, streaming.CreateRequest{Type: "carrier-pigeon"})
-			assert.Equal(t, streaming.ErrInvalidElement, pluginCode(t, err))
-			_, err = m.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Audio: true, AudioPT: 111, AudioCodec: "opus"})
-			assert.Equal(t, streaming.ErrMissingElement, pluginCode(t, err), "flat form without audioport")
+			assert.ErrorIs(t, err, streaming.ErrInvalidElement)
+			_, err = m.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Audio: true, AudioPT: 111, AudioCodec: core.Opus})
+			assert.ErrorIs(t, err, streaming.ErrMissingElement, "flat form without audioport")
 			_, err = m.Create(ctx, streaming.CreateRequest{Type: streaming.SourceLive, Audio: true, Filename: "/nonexistent/x.opus"})
-			assert.Equal(t, streaming.ErrCantCreate, pluginCode(t, err))
+			assert.ErrorIs(t, err, streaming.ErrCantCreate)
 
 			// List: A and B, not the private C.
 			list, err := v.List(ctx, streaming.ListRequest{})
 			require.NoError(t, err)
 			la := find(list, idA)
 			require.NotNil(t, la)
-			assert.Nil(t, find(list, cp.ID))
+			assert.Nil(t, find(list, cp.Mountpoint))
 			require.NotNil(t, find(list, idB))
 			assert.Equal(t, "mountpoint A", la.Description)
 			assert.Equal(t, "m1", la.Metadata)
@@ -279,40 +271,40 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			assert.NotNil(t, la.Media[0].AgeMS)
 
 			// Info without the secret hides the private details.
-			info, err := v.Info(ctx, streaming.InfoRequest{ID: idA})
+			info, err := v.Info(ctx, streaming.InfoRequest{Mountpoint: idA})
 			require.NoError(t, err)
 			assert.Equal(t, idA, info.ID)
 			assert.Empty(t, info.Secret)
-			assert.Empty(t, info.PIN)
+			assert.Empty(t, info.Pin)
 			assert.Empty(t, info.Name)
 			assert.Zero(t, info.Media[0].Port)
-			assert.Equal(t, "opus", info.Media[0].Codec)
+			assert.Equal(t, core.Opus, info.Media[0].Codec)
 			assert.Equal(t, "opus/48000/2", info.Media[0].RTPMap)
 			assert.Equal(t, "useinbandfec=1", info.Media[0].FMTP)
 			assert.Equal(t, 111, info.Media[0].PT)
 			assert.Equal(t, "VP8/90000", info.Media[1].RTPMap)
 			assert.Equal(t, 1, info.Media[1].MIndex)
 			// With it, everything.
-			info, err = m.Info(ctx, streaming.InfoRequest{ID: idA, Secret: "sa"})
+			info, err = m.Info(ctx, streaming.InfoRequest{Mountpoint: idA, Secret: "sa"})
 			require.NoError(t, err)
 			assert.Equal(t, fmt.Sprintf("a-%d", i), info.Name)
 			assert.Equal(t, "sa", info.Secret)
-			assert.Equal(t, "pa", info.PIN)
+			assert.Equal(t, "pa", info.Pin)
 			assert.Equal(t, "127.0.0.1", info.Host)
 			assert.Equal(t, 0, info.Viewers)
 			assert.Equal(t, ports[0], info.Media[0].Port)
 			assert.Equal(t, ports[1], info.Media[0].RTCPPort)
-			_, err = m.Info(ctx, streaming.InfoRequest{ID: core.NumID(base + 99)})
-			assert.Equal(t, streaming.ErrNoSuchMountpoint, pluginCode(t, err))
+			_, err = m.Info(ctx, streaming.InfoRequest{Mountpoint: core.NumID(base + 99)})
+			assert.ErrorIs(t, err, streaming.ErrNoSuchMountpoint)
 
 			// Watch: the PIN is checked, then Janus offers every stream.
-			_, err = v.Watch(ctx, streaming.WatchRequest{ID: idA})
-			assert.Equal(t, streaming.ErrMissingElement, pluginCode(t, err))
-			_, err = v.Watch(ctx, streaming.WatchRequest{ID: idA, PIN: "wrong"})
-			assert.Equal(t, streaming.ErrUnauthorized, pluginCode(t, err))
-			_, err = v.Watch(ctx, streaming.WatchRequest{ID: core.NumID(base + 99)})
-			assert.Equal(t, streaming.ErrNoSuchMountpoint, pluginCode(t, err))
-			offer, err := v.Watch(ctx, streaming.WatchRequest{ID: idA, PIN: "pa"})
+			_, err = v.Watch(ctx, streaming.WatchRequest{Mountpoint: idA})
+			assert.ErrorIs(t, err, streaming.ErrMissingElement)
+			_, err = v.Watch(ctx, streaming.WatchRequest{Mountpoint: idA, Pin: "wrong"})
+			assert.ErrorIs(t, err, streaming.ErrUnauthorized)
+			_, err = v.Watch(ctx, streaming.WatchRequest{Mountpoint: core.NumID(base + 99)})
+			assert.ErrorIs(t, err, streaming.ErrNoSuchMountpoint)
+			offer, err := v.Watch(ctx, streaming.WatchRequest{Mountpoint: idA, Pin: "pa"})
 			require.NoError(t, err)
 			assert.Equal(t, "offer", offer.Type)
 			for _, want := range []string{"m=audio ", "m=video ", "m=application ", "a=mid:a", "a=mid:v", "a=mid:d", "opus/48000/2", "VP8/90000", "a=sendonly", "a=msid:st at"} {
@@ -320,18 +312,18 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			}
 			// A second watch on the same handle is refused until media
 			// flows; another mountpoint too.
-			_, err = v.Watch(ctx, streaming.WatchRequest{ID: idA, PIN: "pa"})
-			assert.Equal(t, streaming.ErrInvalidState, pluginCode(t, err))
-			_, err = v.Watch(ctx, streaming.WatchRequest{ID: idB})
-			assert.Equal(t, streaming.ErrInvalidState, pluginCode(t, err))
+			_, err = v.Watch(ctx, streaming.WatchRequest{Mountpoint: idA, Pin: "pa"})
+			assert.ErrorIs(t, err, streaming.ErrInvalidState)
+			_, err = v.Watch(ctx, streaming.WatchRequest{Mountpoint: idB})
+			assert.ErrorIs(t, err, streaming.ErrInvalidState)
 
 			// The second viewer subscribes to B's audio only.
-			offer2, err := v2.Watch(ctx, streaming.WatchRequest{ID: idB, Media: []string{"a"}})
+			offer2, err := v2.Watch(ctx, streaming.WatchRequest{Mountpoint: idB, Media: []string{"a"}})
 			require.NoError(t, err)
 			assert.Contains(t, offer2.SDP, "m=audio ")
 			assert.NotContains(t, offer2.SDP, "m=video ")
 
-			info, err = m.Info(ctx, streaming.InfoRequest{ID: idA, Secret: "sa"})
+			info, err = m.Info(ctx, streaming.InfoRequest{Mountpoint: idA, Secret: "sa"})
 			require.NoError(t, err)
 			assert.Equal(t, 1, info.Viewers)
 
@@ -345,94 +337,94 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			assert.Equal(t, streaming.StatusStarting, status)
 			require.NoError(t, v.Configure(ctx, streaming.ConfigureRequest{Mid: "v", Send: core.Ptr(false)}))
 			require.NoError(t, v.Configure(ctx, streaming.ConfigureRequest{Send: core.Ptr(true), Substream: core.Ptr(1), MinDelay: core.Ptr(0)}))
-			require.NoError(t, v.Switch(ctx, streaming.SwitchRequest{ID: idB}))
+			require.NoError(t, v.Switch(ctx, streaming.SwitchRequest{Mountpoint: idB}))
 			// Answers whose caller did not wait are typed events.
 			_, err = v.Post(ctx, map[string]any{"request": "switch", "id": idA})
 			require.NoError(t, err)
-			assert.Equal(t, idA, next[*streaming.Switched](ctx, t, v).ID)
+			assert.Equal(t, idA, next[*streaming.Switched](ctx, t, v).Mountpoint)
 			_, err = v.Post(ctx, map[string]any{"request": "configure", "mid": "a", "send": true})
 			require.NoError(t, err)
 			next[*streaming.Configured](ctx, t, v)
 			_, err = v.Post(ctx, map[string]any{"request": "pause"})
 			require.NoError(t, err)
 			nextStatus(ctx, t, v, streaming.StatusPausing)
-			require.NoError(t, v.Switch(ctx, streaming.SwitchRequest{ID: idB}))
-			info, err = m.Info(ctx, streaming.InfoRequest{ID: idB})
+			require.NoError(t, v.Switch(ctx, streaming.SwitchRequest{Mountpoint: idB}))
+			info, err = m.Info(ctx, streaming.InfoRequest{Mountpoint: idB})
 			require.NoError(t, err)
 			assert.Equal(t, 2, info.Viewers)
-			require.NoError(t, v.Switch(ctx, streaming.SwitchRequest{ID: idA}))
-			err = v.Switch(ctx, streaming.SwitchRequest{ID: core.NumID(base + 99)})
-			assert.Equal(t, streaming.ErrNoSuchMountpoint, pluginCode(t, err))
+			require.NoError(t, v.Switch(ctx, streaming.SwitchRequest{Mountpoint: idA}))
+			err = v.Switch(ctx, streaming.SwitchRequest{Mountpoint: core.NumID(base + 99)})
+			assert.ErrorIs(t, err, streaming.ErrNoSuchMountpoint)
 
 			// An ICE restart (the PIN is checked again) gives a new offer,
 			// answered by a new Start.
-			offer, err = v.Watch(ctx, streaming.WatchRequest{ID: idA, PIN: "pa", Restart: true})
+			offer, err = v.Watch(ctx, streaming.WatchRequest{Mountpoint: idA, Pin: "pa", Restart: true})
 			require.NoError(t, err)
 			assert.Contains(t, offer.SDP, "a=mid:v")
 			_, err = v.Start(ctx, answerFor(t, offer))
 			require.NoError(t, err)
 
 			// Edit: the secret is checked; the viewer hears of new metadata.
-			_, err = m.Edit(ctx, streaming.EditRequest{ID: idA, Secret: "nope", NewDescription: "x"})
-			assert.Equal(t, streaming.ErrUnauthorized, pluginCode(t, err))
-			ed, err := m.Edit(ctx, streaming.EditRequest{ID: idA, Secret: "sa", NewDescription: "edited A",
-				NewMetadata: core.Ptr("m2"), NewPIN: core.Ptr(""), EditedEvent: true})
+			_, err = m.Edit(ctx, streaming.EditRequest{Mountpoint: idA, Secret: "nope", NewDescription: "x"})
+			assert.ErrorIs(t, err, streaming.ErrUnauthorized)
+			ed, err := m.Edit(ctx, streaming.EditRequest{Mountpoint: idA, Secret: "sa", NewDescription: "edited A",
+				NewMetadata: core.Ptr("m2"), NewPin: core.Ptr(""), EditedEvent: true})
 			require.NoError(t, err)
-			assert.Equal(t, idA, ed.ID)
+			assert.Equal(t, idA, ed.Mountpoint)
 			assert.False(t, ed.Permanent)
 			edited := next[*streaming.Edited](ctx, t, v)
-			assert.Equal(t, idA, edited.ID)
+			assert.Equal(t, idA, edited.Mountpoint)
 			assert.Equal(t, "m2", edited.Metadata)
-			info, err = m.Info(ctx, streaming.InfoRequest{ID: idA, Secret: "sa"})
+			info, err = m.Info(ctx, streaming.InfoRequest{Mountpoint: idA, Secret: "sa"})
 			require.NoError(t, err)
 			assert.Equal(t, "edited A", info.Description)
-			assert.Empty(t, info.PIN, "Ptr(\"\") removes the PIN")
+			assert.Empty(t, info.Pin, "Ptr(\"\") removes the PIN")
 
 			// Recording.
 			dir := t.TempDir()
 			rec := filepath.Join(dir, "a-audio")
-			err = m.StartRecording(ctx, streaming.StartRecordingRequest{ID: idA, Secret: "wrong", Media: []streaming.RecordingTarget{{Mid: "a", Filename: rec}}})
-			assert.Equal(t, streaming.ErrUnauthorized, pluginCode(t, err))
-			require.NoError(t, m.StartRecording(ctx, streaming.StartRecordingRequest{ID: idA, Secret: "sa",
+			err = m.StartRecording(ctx, streaming.StartRecordingRequest{Mountpoint: idA, Secret: "wrong", Media: []streaming.RecordingTarget{{Mid: "a", Filename: rec}}})
+			assert.ErrorIs(t, err, streaming.ErrUnauthorized)
+			require.NoError(t, m.StartRecording(ctx, streaming.StartRecordingRequest{Mountpoint: idA, Secret: "sa",
 				Media: []streaming.RecordingTarget{{Mid: "a", Filename: rec}}}))
-			err = m.StartRecording(ctx, streaming.StartRecordingRequest{ID: idA, Secret: "sa",
+			err = m.StartRecording(ctx, streaming.StartRecordingRequest{Mountpoint: idA, Secret: "sa",
 				Media: []streaming.RecordingTarget{{Mid: "a", Filename: rec + "2"}}})
-			assert.Equal(t, streaming.ErrInvalidRequest, pluginCode(t, err), "already recording")
-			info, err = m.Info(ctx, streaming.InfoRequest{ID: idA, Secret: "sa"})
+			assert.ErrorIs(t, err, streaming.ErrInvalidRequest, "already recording")
+			info, err = m.Info(ctx, streaming.InfoRequest{Mountpoint: idA, Secret: "sa"})
 			require.NoError(t, err)
 			assert.Equal(t, "a-audio.mjr", info.Media[0].Recording)
-			require.NoError(t, m.StopRecording(ctx, streaming.StopRecordingRequest{ID: idA, Secret: "sa",
+			require.NoError(t, m.StopRecording(ctx, streaming.StopRecordingRequest{Mountpoint: idA, Secret: "sa",
 				Media: []streaming.RecordingTarget{{Mid: "a"}}}))
 			_, err = os.Stat(rec + ".mjr")
 			assert.NoError(t, err)
 			// The deprecated form records every video stream.
-			require.NoError(t, m.StartRecording(ctx, streaming.StartRecordingRequest{ID: idA, Secret: "sa", Video: filepath.Join(dir, "a-video")}))
-			info, err = m.Info(ctx, streaming.InfoRequest{ID: idA, Secret: "sa"})
+			require.NoError(t, m.StartRecording(ctx, streaming.StartRecordingRequest{Mountpoint: idA, Secret: "sa", Video: filepath.Join(dir, "a-video")}))
+			info, err = m.Info(ctx, streaming.InfoRequest{Mountpoint: idA, Secret: "sa"})
 			require.NoError(t, err)
 			assert.Equal(t, "a-video.mjr", info.Media[1].Recording)
 			assert.Empty(t, info.Media[0].Recording)
 
 			// Disable (and stop the recording), enable.
-			require.NoError(t, m.Disable(ctx, streaming.DisableRequest{ID: idA, Secret: "sa", StopRecording: true}))
-			info, err = m.Info(ctx, streaming.InfoRequest{ID: idA, Secret: "sa"})
+			require.NoError(t, m.Disable(ctx, streaming.DisableRequest{Mountpoint: idA, Secret: "sa", StopRecording: true}))
+			info, err = m.Info(ctx, streaming.InfoRequest{Mountpoint: idA, Secret: "sa"})
 			require.NoError(t, err)
 			assert.False(t, info.Enabled)
 			assert.Empty(t, info.Media[1].Recording)
-			require.NoError(t, m.Enable(ctx, streaming.EnableRequest{ID: idA, Secret: "sa"}))
-			require.NoError(t, m.Disable(ctx, streaming.DisableRequest{ID: idB}))
-			require.NoError(t, m.Enable(ctx, streaming.EnableRequest{ID: idB}))
-			err = m.Enable(ctx, streaming.EnableRequest{ID: idA})
-			assert.Equal(t, streaming.ErrMissingElement, pluginCode(t, err), "no secret")
+			require.NoError(t, m.Enable(ctx, streaming.EnableRequest{Mountpoint: idA, Secret: "sa"}))
+			require.NoError(t, m.Disable(ctx, streaming.DisableRequest{Mountpoint: idB}))
+			require.NoError(t, m.Enable(ctx, streaming.EnableRequest{Mountpoint: idB}))
+			err = m.Enable(ctx, streaming.EnableRequest{Mountpoint: idA})
+			assert.ErrorIs(t, err, streaming.ErrMissingElement, "no secret")
 			list, err = m.List(ctx, streaming.ListRequest{})
 			require.NoError(t, err)
 			assert.True(t, find(list, idA).Enabled)
 
 			// Kick every viewer of B: the second viewer is told so.
-			require.NoError(t, m.KickAll(ctx, streaming.KickAllRequest{ID: idB}))
+			require.NoError(t, m.KickAll(ctx, streaming.KickAllRequest{Mountpoint: idB}))
 			nextStatus(ctx, t, v2, streaming.StatusKickedAll)
 			hungUp(ctx, t, v2, admin)
 			// It may watch again; the deprecated offer_video leaves video out.
-			offer2, err = v2.Watch(ctx, streaming.WatchRequest{ID: idB, OfferVideo: core.Ptr(false)})
+			offer2, err = v2.Watch(ctx, streaming.WatchRequest{Mountpoint: idB, OfferVideo: core.Ptr(false)})
 			require.NoError(t, err)
 			assert.Contains(t, offer2.SDP, "m=audio ")
 			assert.NotContains(t, offer2.SDP, "m=video ")
@@ -441,26 +433,26 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			require.NoError(t, v.Stop(ctx))
 
 			// Destroying A stops its viewer.
-			err = m.Destroy(ctx, streaming.DestroyRequest{ID: idA, Secret: "x"})
-			assert.Equal(t, streaming.ErrUnauthorized, pluginCode(t, err))
-			require.NoError(t, m.Destroy(ctx, streaming.DestroyRequest{ID: idA, Secret: "sa"}))
+			err = m.Destroy(ctx, streaming.DestroyRequest{Mountpoint: idA, Secret: "x"})
+			assert.ErrorIs(t, err, streaming.ErrUnauthorized)
+			require.NoError(t, m.Destroy(ctx, streaming.DestroyRequest{Mountpoint: idA, Secret: "sa"}))
 			nextStatus(ctx, t, v, streaming.StatusStopped)
 			next[*core.Hangup](ctx, t, v)
-			err = m.Destroy(ctx, streaming.DestroyRequest{ID: idA, Secret: "sa"})
-			assert.Equal(t, streaming.ErrNoSuchMountpoint, pluginCode(t, err))
+			err = m.Destroy(ctx, streaming.DestroyRequest{Mountpoint: idA, Secret: "sa"})
+			assert.ErrorIs(t, err, streaming.ErrNoSuchMountpoint)
 
 			// Without a mountpoint, the viewer requests fail.
 			_, err = v.Start(ctx, nil)
-			assert.Equal(t, streaming.ErrNoSuchMountpoint, pluginCode(t, err))
-			assert.Equal(t, streaming.ErrNoSuchMountpoint, pluginCode(t, v.Pause(ctx)))
-			assert.Equal(t, streaming.ErrNoSuchMountpoint, pluginCode(t, v.Configure(ctx, streaming.ConfigureRequest{})))
-			assert.Equal(t, streaming.ErrNoSuchMountpoint, pluginCode(t, v.Switch(ctx, streaming.SwitchRequest{ID: idB})))
+			assert.ErrorIs(t, err, streaming.ErrNoSuchMountpoint)
+			assert.ErrorIs(t, v.Pause(ctx), streaming.ErrNoSuchMountpoint)
+			assert.ErrorIs(t, v.Configure(ctx, streaming.ConfigureRequest{}), streaming.ErrNoSuchMountpoint)
+			assert.ErrorIs(t, v.Switch(ctx, streaming.SwitchRequest{Mountpoint: idB}), streaming.ErrNoSuchMountpoint)
 			_, err = v.Message(ctx, map[string]any{"request": "teleport"})
-			assert.Equal(t, streaming.ErrInvalidRequest, pluginCode(t, err))
+			assert.ErrorIs(t, err, streaming.ErrInvalidRequest)
 
-			require.NoError(t, m.Destroy(ctx, streaming.DestroyRequest{ID: idB}))
+			require.NoError(t, m.Destroy(ctx, streaming.DestroyRequest{Mountpoint: idB}))
 			nextStatus(ctx, t, v2, streaming.StatusStopped)
-			require.NoError(t, m.Destroy(ctx, streaming.DestroyRequest{ID: cp.ID}))
+			require.NoError(t, m.Destroy(ctx, streaming.DestroyRequest{Mountpoint: cp.Mountpoint}))
 			require.NoError(t, s1.Destroy(ctx))
 			require.NoError(t, s2.Destroy(ctx))
 		})
@@ -484,46 +476,46 @@ func TestStringIDs(t *testing.T) {
 			require.NoError(t, err)
 
 			audio := func() []streaming.StreamConfig {
-				return []streaming.StreamConfig{{Type: streaming.MediaAudio, Mid: "a", Port: 0, PT: 111, Codec: "opus", Iface: "127.0.0.1"}}
+				return []streaming.StreamConfig{{Type: streaming.MediaAudio, Mid: "a", Port: 0, PT: 111, Codec: core.Opus, Iface: "127.0.0.1"}}
 			}
 			id := core.StrID("cam-" + tr.name)
-			mp, err := m.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, ID: id, Media: audio()})
+			mp, err := m.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Mountpoint: id, Media: audio()})
 			require.NoError(t, err)
-			assert.Equal(t, id, mp.ID)
-			assert.True(t, mp.ID.IsString())
+			assert.Equal(t, id, mp.Mountpoint)
+			assert.True(t, mp.Mountpoint.IsString())
 			// Without an id the plugin picks a UUID.
 			other, err := m.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Media: audio()})
 			require.NoError(t, err)
-			assert.True(t, other.ID.IsString())
-			assert.Len(t, other.ID.String(), 36)
+			assert.True(t, other.Mountpoint.IsString())
+			assert.Len(t, other.Mountpoint.String(), 36)
 			// A numeric id is the wrong type here.
-			_, err = m.Info(ctx, streaming.InfoRequest{ID: core.NumID(1)})
-			assert.Equal(t, streaming.ErrInvalidElement, pluginCode(t, err))
+			_, err = m.Info(ctx, streaming.InfoRequest{Mountpoint: core.NumID(1)})
+			assert.ErrorIs(t, err, streaming.ErrInvalidElement)
 
 			list, err := m.List(ctx, streaming.ListRequest{})
 			require.NoError(t, err)
 			require.NotNil(t, find(list, id))
-			require.NotNil(t, find(list, other.ID))
-			info, err := m.Info(ctx, streaming.InfoRequest{ID: id})
+			require.NotNil(t, find(list, other.Mountpoint))
+			info, err := m.Info(ctx, streaming.InfoRequest{Mountpoint: id})
 			require.NoError(t, err)
 			assert.Equal(t, id, info.ID)
-			ed, err := m.Edit(ctx, streaming.EditRequest{ID: id, NewMetadata: core.Ptr("x"), EditedEvent: true})
+			ed, err := m.Edit(ctx, streaming.EditRequest{Mountpoint: id, NewMetadata: core.Ptr("x"), EditedEvent: true})
 			require.NoError(t, err)
-			assert.Equal(t, id, ed.ID)
+			assert.Equal(t, id, ed.Mountpoint)
 
-			offer, err := v.Watch(ctx, streaming.WatchRequest{ID: id})
+			offer, err := v.Watch(ctx, streaming.WatchRequest{Mountpoint: id})
 			require.NoError(t, err)
 			assert.Contains(t, offer.SDP, "s=Mountpoint "+id.String())
-			require.NoError(t, v.Switch(ctx, streaming.SwitchRequest{ID: other.ID}))
+			require.NoError(t, v.Switch(ctx, streaming.SwitchRequest{Mountpoint: other.Mountpoint}))
 			// The viewer now belongs to the other mountpoint.
-			_, err = m.Edit(ctx, streaming.EditRequest{ID: other.ID, NewMetadata: core.Ptr("switched here"), EditedEvent: true})
+			_, err = m.Edit(ctx, streaming.EditRequest{Mountpoint: other.Mountpoint, NewMetadata: core.Ptr("switched here"), EditedEvent: true})
 			require.NoError(t, err)
 			edited := next[*streaming.Edited](ctx, t, v)
-			assert.Equal(t, other.ID, edited.ID)
+			assert.Equal(t, other.Mountpoint, edited.Mountpoint)
 			assert.Equal(t, "switched here", edited.Metadata)
-			require.NoError(t, m.Destroy(ctx, streaming.DestroyRequest{ID: other.ID}))
+			require.NoError(t, m.Destroy(ctx, streaming.DestroyRequest{Mountpoint: other.Mountpoint}))
 			nextStatus(ctx, t, v, streaming.StatusStopped)
-			require.NoError(t, m.Destroy(ctx, streaming.DestroyRequest{ID: id}))
+			require.NoError(t, m.Destroy(ctx, streaming.DestroyRequest{Mountpoint: id}))
 			require.NoError(t, s.Destroy(ctx))
 		})
 	}
@@ -563,13 +555,13 @@ func TestAdminKey(t *testing.T) {
 	h, err := streaming.Attach(ctx, s)
 	require.NoError(t, err)
 
-	req := streaming.CreateRequest{Type: streaming.SourceRTP, ID: core.NumID(7), IsPrivate: true,
+	req := streaming.CreateRequest{Type: streaming.SourceRTP, Mountpoint: core.NumID(7), IsPrivate: true,
 		Media: []streaming.StreamConfig{{Type: streaming.MediaData, Mid: "d", Port: 0, Iface: "127.0.0.1"}}}
 	_, err = h.Create(ctx, req)
-	assert.Equal(t, streaming.ErrMissingElement, pluginCode(t, err), "no admin_key")
+	assert.ErrorIs(t, err, streaming.ErrMissingElement, "no admin_key")
 	req.AdminKey = "wrong"
 	_, err = h.Create(ctx, req)
-	assert.Equal(t, streaming.ErrUnauthorized, pluginCode(t, err))
+	assert.ErrorIs(t, err, streaming.ErrUnauthorized)
 	req.AdminKey = "k3y"
 	mp, err := h.Create(ctx, req)
 	require.NoError(t, err)
@@ -578,16 +570,16 @@ func TestAdminKey(t *testing.T) {
 	// The private mountpoint is listed with the admin key only.
 	list, err := h.List(ctx, streaming.ListRequest{})
 	require.NoError(t, err)
-	assert.Nil(t, find(list, mp.ID))
+	assert.Nil(t, find(list, mp.Mountpoint))
 	_, err = h.List(ctx, streaming.ListRequest{AdminKey: "wrong"})
-	assert.Equal(t, streaming.ErrUnauthorized, pluginCode(t, err))
+	assert.ErrorIs(t, err, streaming.ErrUnauthorized)
 	list, err = h.List(ctx, streaming.ListRequest{AdminKey: "k3y"})
 	require.NoError(t, err)
-	require.NotNil(t, find(list, mp.ID))
-	assert.Equal(t, []string{"d"}, mids(find(list, mp.ID).Media))
+	require.NotNil(t, find(list, mp.Mountpoint))
+	assert.Equal(t, []string{"d"}, mids(find(list, mp.Mountpoint).Media))
 
 	// Destroy needs the mountpoint's secret (none here), not the admin key.
-	require.NoError(t, h.Destroy(ctx, streaming.DestroyRequest{ID: mp.ID}))
+	require.NoError(t, h.Destroy(ctx, streaming.DestroyRequest{Mountpoint: mp.Mountpoint}))
 	require.NoError(t, s.Destroy(ctx))
 }
 
@@ -612,51 +604,51 @@ func TestAdminAPI(t *testing.T) {
 			a := streaming.NewAdmin(ca)
 			id := core.NumID(uint64(500 + i))
 			ports := freePorts(t, 1)
-			mp, err := a.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, ID: id, Secret: "s", Description: "admin made",
-				Media: []streaming.StreamConfig{{Type: streaming.MediaVideo, Mid: "v", Port: ports[0], PT: 96, Codec: "vp8", Iface: "127.0.0.1"}}})
+			mp, err := a.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Mountpoint: id, Secret: "s", Description: "admin made",
+				Media: []streaming.StreamConfig{{Type: streaming.MediaVideo, Mid: "v", Port: ports[0], PT: 96, Codec: core.VP8, Iface: "127.0.0.1"}}})
 			require.NoError(t, err)
-			assert.Equal(t, id, mp.ID)
+			assert.Equal(t, id, mp.Mountpoint)
 			assert.Equal(t, ports[0], mp.Ports[0].Port)
-			_, err = a.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, ID: id})
-			assert.Equal(t, streaming.ErrCantCreate, pluginCode(t, err))
-			assert.ErrorIs(t, err, &core.PluginError{Code: streaming.ErrCantCreate})
+			_, err = a.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Mountpoint: id})
+			assert.ErrorIs(t, err, streaming.ErrCantCreate)
+			assert.ErrorContains(t, err, "janus: streaming: create: error 456: ", "the error names the request through the admin API too")
 
 			list, err := a.List(ctx, streaming.ListRequest{})
 			require.NoError(t, err)
 			require.NotNil(t, find(list, id))
-			info, err := a.Info(ctx, streaming.InfoRequest{ID: id, Secret: "s"})
+			info, err := a.Info(ctx, streaming.InfoRequest{Mountpoint: id, Secret: "s"})
 			require.NoError(t, err)
 			assert.Equal(t, "admin made", info.Description)
 			assert.Equal(t, ports[0], info.Media[0].Port)
-			_, err = a.Info(ctx, streaming.InfoRequest{ID: core.NumID(9999)})
-			assert.Equal(t, streaming.ErrNoSuchMountpoint, pluginCode(t, err))
-			ed, err := a.Edit(ctx, streaming.EditRequest{ID: id, Secret: "s", NewSecret: "s2", NewIsPrivate: core.Ptr(true)})
+			_, err = a.Info(ctx, streaming.InfoRequest{Mountpoint: core.NumID(9999)})
+			assert.ErrorIs(t, err, streaming.ErrNoSuchMountpoint)
+			ed, err := a.Edit(ctx, streaming.EditRequest{Mountpoint: id, Secret: "s", NewSecret: "s2", NewIsPrivate: core.Ptr(true)})
 			require.NoError(t, err)
-			assert.Equal(t, id, ed.ID)
+			assert.Equal(t, id, ed.Mountpoint)
 			list, err = a.List(ctx, streaming.ListRequest{})
 			require.NoError(t, err)
 			assert.Nil(t, find(list, id), "now private")
 
 			rec := filepath.Join(t.TempDir(), "v")
-			require.NoError(t, a.StartRecording(ctx, streaming.StartRecordingRequest{ID: id, Secret: "s2", Media: []streaming.RecordingTarget{{Mid: "v", Filename: rec}}}))
-			require.NoError(t, a.StopRecording(ctx, streaming.StopRecordingRequest{ID: id, Secret: "s2", Video: true}))
+			require.NoError(t, a.StartRecording(ctx, streaming.StartRecordingRequest{Mountpoint: id, Secret: "s2", Media: []streaming.RecordingTarget{{Mid: "v", Filename: rec}}}))
+			require.NoError(t, a.StopRecording(ctx, streaming.StopRecordingRequest{Mountpoint: id, Secret: "s2", Video: true}))
 			_, err = os.Stat(rec + ".mjr")
 			assert.NoError(t, err)
-			require.NoError(t, a.Disable(ctx, streaming.DisableRequest{ID: id, Secret: "s2"}))
+			require.NoError(t, a.Disable(ctx, streaming.DisableRequest{Mountpoint: id, Secret: "s2"}))
 			// A viewer on a Janus API session sees what the admin does.
 			// (Janus 1.1.2 lets it watch a disabled mountpoint: it only
 			// relays nothing until the mountpoint is enabled.)
-			_, err = v.Watch(ctx, streaming.WatchRequest{ID: id})
+			_, err = v.Watch(ctx, streaming.WatchRequest{Mountpoint: id})
 			require.NoError(t, err)
-			require.NoError(t, a.Enable(ctx, streaming.EnableRequest{ID: id, Secret: "s2"}))
-			require.NoError(t, a.KickAll(ctx, streaming.KickAllRequest{ID: id, Secret: "s2"}))
+			require.NoError(t, a.Enable(ctx, streaming.EnableRequest{Mountpoint: id, Secret: "s2"}))
+			require.NoError(t, a.KickAll(ctx, streaming.KickAllRequest{Mountpoint: id, Secret: "s2"}))
 			nextStatus(ctx, t, v, streaming.StatusKickedAll)
 			hungUp(ctx, t, v, ca)
-			_, err = v.Watch(ctx, streaming.WatchRequest{ID: id})
+			_, err = v.Watch(ctx, streaming.WatchRequest{Mountpoint: id})
 			require.NoError(t, err)
-			err = a.Destroy(ctx, streaming.DestroyRequest{ID: id, Secret: "s"})
-			assert.Equal(t, streaming.ErrUnauthorized, pluginCode(t, err), "old secret")
-			require.NoError(t, a.Destroy(ctx, streaming.DestroyRequest{ID: id, Secret: "s2"}))
+			err = a.Destroy(ctx, streaming.DestroyRequest{Mountpoint: id, Secret: "s"})
+			assert.ErrorIs(t, err, streaming.ErrUnauthorized, "old secret")
+			require.NoError(t, a.Destroy(ctx, streaming.DestroyRequest{Mountpoint: id, Secret: "s2"}))
 			nextStatus(ctx, t, v, streaming.StatusStopped)
 			next[*core.Hangup](ctx, t, v)
 		})
@@ -684,14 +676,14 @@ func TestDecodeEvent(t *testing.T) {
 	}
 
 	ed := streaming.DecodeEvent(ev(`{"event":"edited","id":1,"metadata":"m2"}`)).(*streaming.Edited)
-	assert.Equal(t, core.NumID(1), ed.ID)
+	assert.Equal(t, core.NumID(1), ed.Mountpoint)
 	assert.Equal(t, "m2", ed.Metadata)
 	ed = streaming.DecodeEvent(ev(`{"event":"edited","id":"cam-1"}`)).(*streaming.Edited)
-	assert.Equal(t, core.StrID("cam-1"), ed.ID)
+	assert.Equal(t, core.StrID("cam-1"), ed.Mountpoint)
 	assert.Empty(t, ed.Metadata)
 
 	sw := streaming.DecodeEvent(ev(`{"streaming":"event","result":{"switched":"ok","id":2}}`)).(*streaming.Switched)
-	assert.Equal(t, core.NumID(2), sw.ID)
+	assert.Equal(t, core.NumID(2), sw.Mountpoint)
 	assert.IsType(t, &streaming.Configured{}, streaming.DecodeEvent(ev(`{"streaming":"event","result":{"event":"configured"}}`)))
 
 	lc := streaming.DecodeEvent(ev(`{"streaming":"event","result":{"mid":"v","substream":1}}`)).(*streaming.LayerChanged)
@@ -708,7 +700,7 @@ func TestDecodeEvent(t *testing.T) {
 	assert.Equal(t, 0, *lc.Substream)
 
 	errEv := streaming.DecodeEvent(ev(`{"streaming":"event","error_code":455,"error":"No such mountpoint/stream 99"}`)).(*core.PluginEvent)
-	assert.ErrorIs(t, errEv.Err(), &core.PluginError{Code: streaming.ErrNoSuchMountpoint})
+	assert.ErrorIs(t, errEv.Err(), streaming.ErrNoSuchMountpoint)
 	assert.IsType(t, &core.PluginEvent{}, streaming.DecodeEvent(ev(`{"streaming":"event","result":{"something":"new"}}`)))
 	assert.IsType(t, &core.PluginEvent{}, streaming.DecodeEvent(ev(`{"streaming":"event"}`)))
 	assert.IsType(t, &core.PluginEvent{}, streaming.DecodeEvent(ev(`not json`)))
@@ -729,41 +721,41 @@ func TestFileAndRTSPMountpoints(t *testing.T) {
 	// Any bytes make a raw A-law file.
 	file := filepath.Join(t.TempDir(), "tone.alaw")
 	require.NoError(t, os.WriteFile(file, make([]byte, 16000), 0o600))
-	live, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceLive, ID: core.NumID(31), Secret: "s",
-		Audio: true, AudioPT: 8, AudioCodec: "pcma", Filename: file})
+	live, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceLive, Mountpoint: core.NumID(31), Secret: "s",
+		Audio: true, AudioPT: 8, AudioCodec: core.PCMA, Filename: file})
 	require.NoError(t, err)
 	assert.Equal(t, streaming.StreamingLive, live.Type)
 	assert.Empty(t, live.Ports)
-	ondemand, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceOnDemand, ID: core.NumID(32),
-		Audio: true, AudioPT: 8, AudioCodec: "pcma", Filename: file})
+	ondemand, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceOnDemand, Mountpoint: core.NumID(32),
+		Audio: true, AudioPT: 8, AudioCodec: core.PCMA, Filename: file})
 	require.NoError(t, err)
 	assert.Equal(t, streaming.StreamingOnDemand, ondemand.Type)
 	_, err = h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceOnDemand, Audio: true, Filename: filepath.Join(t.TempDir(), "x.mp3")})
-	assert.Equal(t, streaming.ErrCantCreate, pluginCode(t, err), "unsupported format")
+	assert.ErrorIs(t, err, streaming.ErrCantCreate, "unsupported format")
 
-	info, err := h.Info(ctx, streaming.InfoRequest{ID: live.ID, Secret: "s"})
+	info, err := h.Info(ctx, streaming.InfoRequest{Mountpoint: live.Mountpoint, Secret: "s"})
 	require.NoError(t, err)
 	assert.Equal(t, file, info.Filename)
 	require.Len(t, info.Media, 1)
-	assert.Equal(t, "pcma", info.Media[0].Codec)
+	assert.Equal(t, core.PCMA, info.Media[0].Codec)
 	assert.Equal(t, 8, info.Media[0].PT)
 
 	// Recording and switching are for live RTP mountpoints only.
-	err = h.StartRecording(ctx, streaming.StartRecordingRequest{ID: live.ID, Secret: "s", Audio: filepath.Join(t.TempDir(), "r")})
-	assert.Equal(t, streaming.ErrInvalidRequest, pluginCode(t, err))
-	offer, err := h.Watch(ctx, streaming.WatchRequest{ID: ondemand.ID})
+	err = h.StartRecording(ctx, streaming.StartRecordingRequest{Mountpoint: live.Mountpoint, Secret: "s", Audio: filepath.Join(t.TempDir(), "r")})
+	assert.ErrorIs(t, err, streaming.ErrInvalidRequest)
+	offer, err := h.Watch(ctx, streaming.WatchRequest{Mountpoint: ondemand.Mountpoint})
 	require.NoError(t, err)
 	assert.Contains(t, offer.SDP, "PCMA/8000")
-	err = h.Switch(ctx, streaming.SwitchRequest{ID: live.ID})
-	assert.Equal(t, streaming.ErrCantSwitch, pluginCode(t, err))
+	err = h.Switch(ctx, streaming.SwitchRequest{Mountpoint: live.Mountpoint})
+	assert.ErrorIs(t, err, streaming.ErrCantSwitch)
 	require.NoError(t, h.Hangup(ctx))
 
 	// An RTSP source that cannot be reached is refused at once.
 	_, err = h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTSP, Video: true, URL: "rtsp://127.0.0.1:1/none",
 		RTSPConnTimeout: 1, RTSPTimeout: 1})
-	assert.Equal(t, streaming.ErrCantCreate, pluginCode(t, err))
+	assert.ErrorIs(t, err, streaming.ErrCantCreate)
 
-	require.NoError(t, h.Destroy(ctx, streaming.DestroyRequest{ID: live.ID, Secret: "s"}))
-	require.NoError(t, h.Destroy(ctx, streaming.DestroyRequest{ID: ondemand.ID}))
+	require.NoError(t, h.Destroy(ctx, streaming.DestroyRequest{Mountpoint: live.Mountpoint, Secret: "s"}))
+	require.NoError(t, h.Destroy(ctx, streaming.DestroyRequest{Mountpoint: ondemand.Mountpoint}))
 	require.NoError(t, s.Destroy(ctx))
 }

@@ -11,7 +11,7 @@ type ListRequest struct {
 
 // InfoRequest is the "info" request.
 type InfoRequest struct {
-	ID core.ID `json:"id"`
+	Mountpoint core.ID `json:"id"`
 	// Secret, when right (or when the mountpoint has none), adds the
 	// private details: name, secret, PIN, viewers, ports, recordings.
 	Secret string `json:"secret,omitempty"`
@@ -30,11 +30,11 @@ type Mountpoint struct {
 	// audio stream for file mountpoints, in Info only).
 	Media []StreamInfo `json:"media"`
 
-	// Info only: Name, Secret, PIN, IsPrivate, Viewers, Filename and Host
+	// Info only: Name, Secret, Pin, IsPrivate, Viewers, Filename and Host
 	// need the right secret (or a mountpoint without one).
 	Name      string `json:"name,omitempty"`
 	Secret    string `json:"secret,omitempty"`
-	PIN       string `json:"pin,omitempty"`
+	Pin       string `json:"pin,omitempty"`
 	IsPrivate bool   `json:"is_private,omitempty"`
 	Viewers   int    `json:"viewers,omitempty"`
 	// Filename is the file streamed by live and on-demand file mountpoints.
@@ -71,11 +71,11 @@ type StreamInfo struct {
 	AgeMS *int64 `json:"age_ms,omitempty"`
 
 	// Info only.
-	MIndex int    `json:"mindex"`
-	PT     int    `json:"pt,omitempty"`
-	Codec  string `json:"codec,omitempty"`
-	RTPMap string `json:"rtpmap,omitempty"`
-	FMTP   string `json:"fmtp,omitempty"`
+	MIndex int        `json:"mindex"`
+	PT     int        `json:"pt,omitempty"`
+	Codec  core.Codec `json:"codec,omitempty"`
+	RTPMap string     `json:"rtpmap,omitempty"`
+	FMTP   string     `json:"fmtp,omitempty"`
 	// BufferKeyframe, Simulcast, SVC and SkewCompensation are the
 	// stream's options (the plugin names them videobufferkf,
 	// videosimulcast, videosvc and skew_compensation here).
@@ -103,16 +103,16 @@ type CreateRequest struct {
 	// AdminKey is required when the plugin is configured with admin_key.
 	AdminKey string `json:"admin_key,omitempty"`
 	Type     string `json:"type"`
-	// ID is chosen by the server when zero (a random number, or a UUID
-	// with string_ids).
-	ID core.ID `json:"id,omitzero"`
+	// Mountpoint is the new mountpoint's id, chosen by the server when
+	// zero (a random number, or a UUID with string_ids).
+	Mountpoint core.ID `json:"id,omitzero"`
 	// Name defaults to "mp-<id>"; Description defaults to the name.
 	Name        string `json:"name,omitempty"`
 	Description string `json:"description,omitempty"`
 	Metadata    string `json:"metadata,omitempty"`
-	// Secret protects managing the mountpoint; PIN protects watching it.
+	// Secret protects managing the mountpoint; Pin protects watching it.
 	Secret string `json:"secret,omitempty"`
-	PIN    string `json:"pin,omitempty"`
+	Pin    string `json:"pin,omitempty"`
 	// IsPrivate hides the mountpoint from List (without admin_key).
 	IsPrivate bool `json:"is_private,omitempty"`
 	// Permanent saves the mountpoint to the plugin's configuration file.
@@ -147,31 +147,31 @@ type CreateRequest struct {
 	// (core.Ptr(0) lets the plugin pick one from its rtp_port_range);
 	// AudioRTCPPort enables RTCP. AudioRTPMap is the deprecated
 	// alternative to AudioCodec.
-	AudioPort     *int   `json:"audioport,omitempty"`
-	AudioRTCPPort *int   `json:"audiortcpport,omitempty"`
-	AudioPT       int    `json:"audiopt,omitempty"`
-	AudioCodec    string `json:"audiocodec,omitempty"`
-	AudioRTPMap   string `json:"audiortpmap,omitempty"`
-	AudioFMTP     string `json:"audiofmtp,omitempty"`
-	AudioMcast    string `json:"audiomcast,omitempty"`
-	AudioIface    string `json:"audioiface,omitempty"`
-	AudioSkew     bool   `json:"audioskew,omitempty"`
+	AudioPort     *int       `json:"audioport,omitempty"`
+	AudioRTCPPort *int       `json:"audiortcpport,omitempty"`
+	AudioPT       int        `json:"audiopt,omitempty"`
+	AudioCodec    core.Codec `json:"audiocodec,omitempty"`
+	AudioRTPMap   string     `json:"audiortpmap,omitempty"`
+	AudioFMTP     string     `json:"audiofmtp,omitempty"`
+	AudioMcast    string     `json:"audiomcast,omitempty"`
+	AudioIface    string     `json:"audioiface,omitempty"`
+	AudioSkew     bool       `json:"audioskew,omitempty"`
 	// Video stream of the flat form, as for audio; VideoPort2 and
 	// VideoPort3 receive the other simulcast substreams.
-	VideoPort      *int   `json:"videoport,omitempty"`
-	VideoRTCPPort  *int   `json:"videortcpport,omitempty"`
-	VideoPT        int    `json:"videopt,omitempty"`
-	VideoCodec     string `json:"videocodec,omitempty"`
-	VideoRTPMap    string `json:"videortpmap,omitempty"`
-	VideoFMTP      string `json:"videofmtp,omitempty"`
-	VideoMcast     string `json:"videomcast,omitempty"`
-	VideoIface     string `json:"videoiface,omitempty"`
-	VideoBufferKF  bool   `json:"videobufferkf,omitempty"`
-	VideoSimulcast bool   `json:"videosimulcast,omitempty"`
-	VideoPort2     int    `json:"videoport2,omitempty"`
-	VideoPort3     int    `json:"videoport3,omitempty"`
-	VideoSkew      bool   `json:"videoskew,omitempty"`
-	VideoSVC       bool   `json:"videosvc,omitempty"`
+	VideoPort      *int       `json:"videoport,omitempty"`
+	VideoRTCPPort  *int       `json:"videortcpport,omitempty"`
+	VideoPT        int        `json:"videopt,omitempty"`
+	VideoCodec     core.Codec `json:"videocodec,omitempty"`
+	VideoRTPMap    string     `json:"videortpmap,omitempty"`
+	VideoFMTP      string     `json:"videofmtp,omitempty"`
+	VideoMcast     string     `json:"videomcast,omitempty"`
+	VideoIface     string     `json:"videoiface,omitempty"`
+	VideoBufferKF  bool       `json:"videobufferkf,omitempty"`
+	VideoSimulcast bool       `json:"videosimulcast,omitempty"`
+	VideoPort2     int        `json:"videoport2,omitempty"`
+	VideoPort3     int        `json:"videoport3,omitempty"`
+	VideoSkew      bool       `json:"videoskew,omitempty"`
+	VideoSVC       bool       `json:"videosvc,omitempty"`
 	// Data stream of the flat form (text over UDP relayed on a
 	// datachannel).
 	DataPort      *int   `json:"dataport,omitempty"`
@@ -206,7 +206,7 @@ type StreamConfig struct {
 	Label string `json:"label,omitempty"`
 	MSID  string `json:"msid,omitempty"`
 	// Port is the UDP port to receive on; 0 lets the plugin pick one
-	// from its rtp_port_range (Created.Ports tells which).
+	// from its rtp_port_range (CreateResult.Ports tells which).
 	Port int `json:"port"`
 	// RTCPPort, when set, opens an RTCP port too (core.Ptr(0) picks one).
 	RTCPPort *int `json:"rtcpport,omitempty"`
@@ -214,12 +214,12 @@ type StreamConfig struct {
 	// interfaces otherwise); Mcast joins a multicast group.
 	Iface string `json:"iface,omitempty"`
 	Mcast string `json:"mcast,omitempty"`
-	// PT and Codec (e.g. "opus", "vp8", "h264") describe audio and video;
+	// PT and Codec (core.Opus, core.VP8, core.H264...) describe audio and video;
 	// RTPMap is the deprecated alternative to Codec. FMTP is the SDP fmtp.
-	PT     int    `json:"pt,omitempty"`
-	Codec  string `json:"codec,omitempty"`
-	RTPMap string `json:"rtpmap,omitempty"`
-	FMTP   string `json:"fmtp,omitempty"`
+	PT     int        `json:"pt,omitempty"`
+	Codec  core.Codec `json:"codec,omitempty"`
+	RTPMap string     `json:"rtpmap,omitempty"`
+	FMTP   string     `json:"fmtp,omitempty"`
 	// Skew turns on skew compensation.
 	Skew bool `json:"skew,omitempty"`
 	// Video only: BufferKeyframe sends the last keyframe to new viewers;
@@ -232,9 +232,9 @@ type StreamConfig struct {
 	SVC            bool `json:"svc,omitempty"`
 }
 
-// Created is the answer to Create.
-type Created struct {
-	ID core.ID
+// CreateResult is the answer to Create.
+type CreateResult struct {
+	Mountpoint core.ID
 	// Name is the mountpoint's unique name.
 	Name string
 	// Type is StreamingLive or StreamingOnDemand.
@@ -292,10 +292,10 @@ type createdWire struct {
 	} `json:"stream"`
 }
 
-func (w *createdWire) created() *Created {
+func (w *createdWire) result() *CreateResult {
 	s := &w.Stream
-	c := &Created{
-		ID: s.ID, Name: w.Name, Type: s.Type, Description: s.Description, IsPrivate: s.IsPrivate,
+	c := &CreateResult{
+		Mountpoint: s.ID, Name: w.Name, Type: s.Type, Description: s.Description, IsPrivate: s.IsPrivate,
 		Permanent: w.Permanent, Host: s.Host, Ports: s.Ports, Warning: w.Warning,
 	}
 	if s.AudioPort != 0 {
@@ -318,15 +318,15 @@ func (w *createdWire) created() *Created {
 // EditRequest is the "edit" request. Fields left empty (nil) are not
 // changed.
 type EditRequest struct {
-	ID     core.ID `json:"id"`
-	Secret string  `json:"secret,omitempty"`
+	Mountpoint core.ID `json:"id"`
+	Secret     string  `json:"secret,omitempty"`
 	// NewDescription and NewSecret are ignored when empty.
 	NewDescription string `json:"new_description,omitempty"`
 	NewSecret      string `json:"new_secret,omitempty"`
 	// NewMetadata replaces the metadata (Ptr("") clears it).
 	NewMetadata *string `json:"new_metadata,omitempty"`
-	// NewPIN replaces the PIN; Ptr("") removes it.
-	NewPIN       *string `json:"new_pin,omitempty"`
+	// NewPin replaces the PIN; Ptr("") removes it.
+	NewPin       *string `json:"new_pin,omitempty"`
 	NewIsPrivate *bool   `json:"new_is_private,omitempty"`
 	// Permanent saves the change to the configuration file.
 	Permanent bool `json:"permanent,omitempty"`
@@ -337,7 +337,7 @@ type EditRequest struct {
 
 // EditResult is the answer to Edit.
 type EditResult struct {
-	ID core.ID `json:"id"`
+	Mountpoint core.ID `json:"id"`
 	// Permanent tells whether the change was saved to the configuration
 	// file.
 	Permanent bool `json:"permanent"`
@@ -345,16 +345,16 @@ type EditResult struct {
 
 // DestroyRequest is the "destroy" request.
 type DestroyRequest struct {
-	ID     core.ID `json:"id"`
-	Secret string  `json:"secret,omitempty"`
+	Mountpoint core.ID `json:"id"`
+	Secret     string  `json:"secret,omitempty"`
 	// Permanent removes the mountpoint from the configuration file too.
 	Permanent bool `json:"permanent,omitempty"`
 }
 
 // KickAllRequest is the "kick_all" request.
 type KickAllRequest struct {
-	ID     core.ID `json:"id"`
-	Secret string  `json:"secret,omitempty"`
+	Mountpoint core.ID `json:"id"`
+	Secret     string  `json:"secret,omitempty"`
 }
 
 // RecordingTarget selects one stream, by mid, in a recording request.
@@ -368,8 +368,8 @@ type RecordingTarget struct {
 // StartRecordingRequest is the "recording" request with action "start".
 // Recording works on live RTP mountpoints only.
 type StartRecordingRequest struct {
-	ID     core.ID `json:"id"`
-	Secret string  `json:"secret,omitempty"`
+	Mountpoint core.ID `json:"id"`
+	Secret     string  `json:"secret,omitempty"`
 	// Media are the streams to record. Targets with an unknown mid are
 	// skipped silently.
 	Media []RecordingTarget `json:"media,omitempty"`
@@ -382,8 +382,8 @@ type StartRecordingRequest struct {
 
 // StopRecordingRequest is the "recording" request with action "stop".
 type StopRecordingRequest struct {
-	ID     core.ID `json:"id"`
-	Secret string  `json:"secret,omitempty"`
+	Mountpoint core.ID `json:"id"`
+	Secret     string  `json:"secret,omitempty"`
 	// Media are the streams to stop recording (Filename unused).
 	Media []RecordingTarget `json:"media,omitempty"`
 	// Audio, Video and Data are the deprecated alternative to Media: stop
@@ -393,26 +393,16 @@ type StopRecordingRequest struct {
 	Data  bool `json:"data,omitempty"`
 }
 
-type startRecordingWire struct {
-	Action string `json:"action"`
-	StartRecordingRequest
-}
-
-type stopRecordingWire struct {
-	Action string `json:"action"`
-	StopRecordingRequest
-}
-
 // EnableRequest is the "enable" request.
 type EnableRequest struct {
-	ID     core.ID `json:"id"`
-	Secret string  `json:"secret,omitempty"`
+	Mountpoint core.ID `json:"id"`
+	Secret     string  `json:"secret,omitempty"`
 }
 
 // DisableRequest is the "disable" request.
 type DisableRequest struct {
-	ID     core.ID `json:"id"`
-	Secret string  `json:"secret,omitempty"`
+	Mountpoint core.ID `json:"id"`
+	Secret     string  `json:"secret,omitempty"`
 	// StopRecording also stops the mountpoint's recordings. The plugin's
 	// own stop_recording option (true by default) makes Janus 1.1.2 crash
 	// when a stream of the mountpoint is not being recorded, so Disable
@@ -421,16 +411,18 @@ type DisableRequest struct {
 	StopRecording bool `json:"-"`
 }
 
+// disableWire is the "disable" request as sent.
 type disableWire struct {
-	DisableRequest
-	StopRecording bool `json:"stop_recording"`
+	Mountpoint    core.ID `json:"id"`
+	Secret        string  `json:"secret,omitempty"`
+	StopRecording bool    `json:"stop_recording"`
 }
 
 // WatchRequest is the "watch" request.
 type WatchRequest struct {
-	ID core.ID `json:"id"`
-	// PIN is required when the mountpoint has one.
-	PIN string `json:"pin,omitempty"`
+	Mountpoint core.ID `json:"id"`
+	// Pin is required when the mountpoint has one.
+	Pin string `json:"pin,omitempty"`
 	// Media are the mids to subscribe to; empty subscribes to all.
 	Media []string `json:"media,omitempty"`
 	// Restart asks for a new offer with an ICE restart on the current
@@ -471,5 +463,5 @@ type ConfigureRequest struct {
 
 // SwitchRequest is the "switch" request.
 type SwitchRequest struct {
-	ID core.ID `json:"id"`
+	Mountpoint core.ID `json:"id"`
 }

@@ -1,45 +1,74 @@
 package streaming
 
 import (
+	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
+// capture is a plugin.Sender that keeps the bodies it is given and
+// answers each with an "ok".
+type capture struct{ bodies []string }
+
+func (c *capture) Send(_ context.Context, body json.RawMessage, _ ...core.CallOption) (*core.PluginResult, error) {
+	c.bodies = append(c.bodies, string(body))
+	return &core.PluginResult{Plugin: Plugin, Data: json.RawMessage(`{"streaming":"ok"}`)}, nil
+}
+
 func TestRequestBodies(t *testing.T) {
+	ctx := context.Background()
 	for _, tc := range []struct {
-		name string
+		send func(r requests)
+		want []string
+	}{
+		{func(r requests) { _, _ = r.List(ctx, ListRequest{}) }, []string{`{"request":"list"}`}},
+		{func(r requests) { _, _ = r.Info(ctx, InfoRequest{Mountpoint: core.StrID("x")}) }, []string{`{"request":"info","id":"x"}`}},
+		{func(r requests) {
+			_, _ = r.Create(ctx, CreateRequest{Type: SourceRTP, Media: []StreamConfig{{Type: MediaAudio, Mid: "a", Codec: core.Opus, RTCPPort: core.Ptr(0)}}})
+		}, []string{`{"request":"create","type":"rtp","media":[{"type":"audio","mid":"a","port":0,"rtcpport":0,"codec":"opus"}]}`}},
+		{func(r requests) {
+			_, _ = r.Create(ctx, CreateRequest{Type: SourceRTP, Mountpoint: core.NumID(3), Audio: true, AudioPort: core.Ptr(0)})
+		}, []string{`{"request":"create","type":"rtp","id":3,"audio":true,"audioport":0}`}},
+		{func(r requests) { _ = r.Disable(ctx, DisableRequest{Mountpoint: core.NumID(1), StopRecording: true}) }, []string{
+			`{"request":"recording","action":"stop","id":1,"audio":true,"video":true,"data":true}`,
+			`{"request":"disable","id":1,"stop_recording":false}`,
+		}},
+		{func(r requests) {
+			_ = r.StartRecording(ctx, StartRecordingRequest{Mountpoint: core.NumID(1), Media: []RecordingTarget{{Mid: "a", Filename: "/tmp/x"}}})
+		}, []string{`{"request":"recording","action":"start","id":1,"media":[{"mid":"a","filename":"/tmp/x"}]}`}},
+		{func(r requests) {
+			_ = r.StopRecording(ctx, StopRecordingRequest{Mountpoint: core.NumID(1), Audio: true})
+		},
+			[]string{`{"request":"recording","action":"stop","id":1,"audio":true}`}},
+		{func(r requests) { _, _ = r.Edit(ctx, EditRequest{Mountpoint: core.NumID(1), NewPin: core.Ptr("")}) },
+			[]string{`{"request":"edit","id":1,"new_pin":""}`}},
+	} {
+		var c capture
+		tc.send(requests{&c})
+		require.Len(t, c.bodies, len(tc.want))
+		for i, want := range tc.want {
+			assert.JSONEq(t, want, c.bodies[i])
+		}
+	}
+	for _, tc := range []struct {
+		verb string
 		req  any
 		want string
 	}{
-		{"list", nil, `{"request":"list"}`},
-		{"list", ListRequest{}, `{"request":"list"}`},
-		{"info", InfoRequest{ID: core.StrID("x")}, `{"request":"info","id":"x"}`},
-		{"create", CreateRequest{Type: SourceRTP, Media: []StreamConfig{{Type: MediaAudio, Mid: "a", RTCPPort: core.Ptr(0)}}},
-			`{"request":"create","type":"rtp","media":[{"type":"audio","mid":"a","port":0,"rtcpport":0}]}`},
-		{"create", CreateRequest{Type: SourceRTP, ID: core.NumID(3), Audio: true, AudioPort: core.Ptr(0)},
-			`{"request":"create","type":"rtp","id":3,"audio":true,"audioport":0}`},
-		{"disable", disableWire{DisableRequest: DisableRequest{ID: core.NumID(1), StopRecording: true}},
-			`{"request":"disable","id":1,"stop_recording":false}`},
-		{"recording", startRecordingWire{Action: "start", StartRecordingRequest: StartRecordingRequest{ID: core.NumID(1),
-			Media: []RecordingTarget{{Mid: "a", Filename: "/tmp/x"}}}},
-			`{"request":"recording","action":"start","id":1,"media":[{"mid":"a","filename":"/tmp/x"}]}`},
-		{"recording", stopRecordingWire{Action: "stop", StopRecordingRequest: StopRecordingRequest{ID: core.NumID(1), Audio: true}},
-			`{"request":"recording","action":"stop","id":1,"audio":true}`},
-		{"edit", EditRequest{ID: core.NumID(1), NewPIN: core.Ptr("")}, `{"request":"edit","id":1,"new_pin":""}`},
 		{"configure", ConfigureRequest{Mid: "v", Send: core.Ptr(false)}, `{"request":"configure","mid":"v","send":false}`},
-		{"watch", WatchRequest{ID: core.NumID(1), Media: []string{"a"}, OfferData: core.Ptr(false)},
+		{"watch", WatchRequest{Mountpoint: core.NumID(1), Media: []string{"a"}, OfferData: core.Ptr(false)},
 			`{"request":"watch","id":1,"media":["a"],"offer_data":false}`},
 	} {
-		b, err := body(tc.name, tc.req)
+		b, err := plugin.Body(tc.verb, tc.req)
 		require.NoError(t, err)
-		assert.JSONEq(t, tc.want, string(b), tc.name)
+		assert.JSONEq(t, tc.want, string(b), tc.verb)
 	}
-	_, err := body("list", []int{1})
-	assert.Error(t, err)
 }
 
 func TestCreatedFlatForm(t *testing.T) {
@@ -50,7 +79,8 @@ func TestCreatedFlatForm(t *testing.T) {
 	w.Stream.AudioHost, w.Stream.AudioPort = "127.0.0.1", 10002
 	w.Stream.VideoPort, w.Stream.VideoRTCPPort, w.Stream.VideoPort2, w.Stream.VideoPort3 = 10003, 10004, 10005, 10006
 	w.Stream.DataPort = 10007
-	c := w.created()
+	c := w.result()
+	assert.Equal(t, core.NumID(2), c.Mountpoint)
 	assert.Equal(t, "127.0.0.1", c.Host)
 	assert.Equal(t, []PortBinding{
 		{Type: "audio", Mid: "a", Port: 10002},
