@@ -254,13 +254,13 @@ type Room struct {
 	NumParticipants int  `json:"num_participants"`
 }
 
-// List returns the rooms (without the private ones, unless the request has
-// the admin key).
-func (h *Handle) List(ctx context.Context, req ListRequest) ([]Room, error) {
+// List returns the rooms ("list" request): the public ones, and the private
+// ones too when a ListRequest with the plugin's admin key is given.
+func (h *Handle) List(ctx context.Context, req ...ListRequest) ([]Room, error) {
 	var r struct {
 		List []Room `json:"list"`
 	}
-	if _, err := api.Call(ctx, h.s, "list", req, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "list", plugin.Optional(req), "success", &r); err != nil {
 		return nil, err
 	}
 	return r.List, nil

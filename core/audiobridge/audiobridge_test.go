@@ -78,7 +78,7 @@ func TestRoomManagement(t *testing.T) {
 			require.NoError(t, err)
 			assert.Contains(t, string(cfg), "Hidden")
 
-			rooms, err := h.List(ctx, audiobridge.ListRequest{})
+			rooms, err := h.List(ctx)
 			require.NoError(t, err)
 			var main *audiobridge.Room
 			for i := range rooms {
@@ -107,7 +107,7 @@ func TestRoomManagement(t *testing.T) {
 			edited, err := h.Edit(ctx, audiobridge.EditRequest{Room: room, Secret: secret, NewDescription: "Renamed", NewPin: core.Ptr(""), NewIsPrivate: core.Ptr(false)})
 			require.NoError(t, err)
 			assert.Equal(t, room, edited.Room)
-			rooms, err = h.List(ctx, audiobridge.ListRequest{})
+			rooms, err = h.List(ctx)
 			require.NoError(t, err)
 			for _, r := range rooms {
 				if r.Room == room {
@@ -539,7 +539,7 @@ func TestStringIDs(t *testing.T) {
 			assert.True(t, ok)
 			_, err = mod.Exists(ctx, core.NumID(1234))
 			require.ErrorIs(t, err, audiobridge.ErrInvalidElement)
-			rooms, err := mod.List(ctx, audiobridge.ListRequest{})
+			rooms, err := mod.List(ctx)
 			require.NoError(t, err)
 			var ids []core.ID
 			for _, r := range rooms {

@@ -65,7 +65,7 @@ func ExampleNewAdmin() {
 	}
 	defer ca.Close()
 	a := streaming.NewAdmin(ca)
-	list, err := a.List(ctx, streaming.ListRequest{})
+	list, err := a.List(ctx)
 	if err != nil {
 		panic(err)
 	}

@@ -129,12 +129,12 @@ func NewAdmin(a *core.Admin) *Admin { return &Admin{requests{plugin.OverAdmin(a,
 type requests struct{ s plugin.Sender }
 
 // List returns the public mountpoints ("list" request), and the private
-// ones too when req.AdminKey is the plugin's admin_key.
-func (r requests) List(ctx context.Context, req ListRequest) ([]Mountpoint, error) {
+// ones too when a ListRequest with the plugin's admin_key is given.
+func (r requests) List(ctx context.Context, req ...ListRequest) ([]Mountpoint, error) {
 	var out struct {
 		List []Mountpoint `json:"list"`
 	}
-	if _, err := api.Call(ctx, r.s, "list", req, "list", &out); err != nil {
+	if _, err := api.Call(ctx, r.s, "list", plugin.Optional(req), "list", &out); err != nil {
 		return nil, err
 	}
 	return out.List, nil

@@ -256,7 +256,7 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			assert.ErrorIs(t, err, streaming.ErrCantCreate)
 
 			// List: A and B, not the private C.
-			list, err := v.List(ctx, streaming.ListRequest{})
+			list, err := v.List(ctx)
 			require.NoError(t, err)
 			la := find(list, idA)
 			require.NotNil(t, la)
@@ -415,7 +415,7 @@ func TestStreamingAgainstJanus(t *testing.T) {
 			require.NoError(t, m.Enable(ctx, streaming.EnableRequest{Mountpoint: idB}))
 			err = m.Enable(ctx, streaming.EnableRequest{Mountpoint: idA})
 			assert.ErrorIs(t, err, streaming.ErrMissingElement, "no secret")
-			list, err = m.List(ctx, streaming.ListRequest{})
+			list, err = m.List(ctx)
 			require.NoError(t, err)
 			assert.True(t, find(list, idA).Enabled)
 
@@ -492,7 +492,7 @@ func TestStringIDs(t *testing.T) {
 			_, err = m.Info(ctx, streaming.InfoRequest{Mountpoint: core.NumID(1)})
 			assert.ErrorIs(t, err, streaming.ErrInvalidElement)
 
-			list, err := m.List(ctx, streaming.ListRequest{})
+			list, err := m.List(ctx)
 			require.NoError(t, err)
 			require.NotNil(t, find(list, id))
 			require.NotNil(t, find(list, other.Mountpoint))
@@ -568,7 +568,7 @@ func TestAdminKey(t *testing.T) {
 	assert.Equal(t, []streaming.PortBinding{{Type: "data", Mid: "d", Port: mp.Ports[0].Port}}, mp.Ports)
 
 	// The private mountpoint is listed with the admin key only.
-	list, err := h.List(ctx, streaming.ListRequest{})
+	list, err := h.List(ctx)
 	require.NoError(t, err)
 	assert.Nil(t, find(list, mp.Mountpoint))
 	_, err = h.List(ctx, streaming.ListRequest{AdminKey: "wrong"})
@@ -613,7 +613,7 @@ func TestAdminAPI(t *testing.T) {
 			assert.ErrorIs(t, err, streaming.ErrCantCreate)
 			assert.ErrorContains(t, err, "janus: streaming: create: error 456: ", "the error names the request through the admin API too")
 
-			list, err := a.List(ctx, streaming.ListRequest{})
+			list, err := a.List(ctx)
 			require.NoError(t, err)
 			require.NotNil(t, find(list, id))
 			info, err := a.Info(ctx, streaming.InfoRequest{Mountpoint: id, Secret: "s"})
@@ -625,7 +625,7 @@ func TestAdminAPI(t *testing.T) {
 			ed, err := a.Edit(ctx, streaming.EditRequest{Mountpoint: id, Secret: "s", NewSecret: "s2", NewIsPrivate: core.Ptr(true)})
 			require.NoError(t, err)
 			assert.Equal(t, id, ed.Mountpoint)
-			list, err = a.List(ctx, streaming.ListRequest{})
+			list, err = a.List(ctx)
 			require.NoError(t, err)
 			assert.Nil(t, find(list, id), "now private")
 

@@ -27,7 +27,7 @@ func TestRequestBodies(t *testing.T) {
 		send func(r requests)
 		want []string
 	}{
-		{func(r requests) { _, _ = r.List(ctx, ListRequest{}) }, []string{`{"request":"list"}`}},
+		{func(r requests) { _, _ = r.List(ctx) }, []string{`{"request":"list"}`}},
 		{func(r requests) { _, _ = r.Info(ctx, InfoRequest{Mountpoint: core.StrID("x")}) }, []string{`{"request":"info","id":"x"}`}},
 		{func(r requests) {
 			_, _ = r.Create(ctx, CreateRequest{Type: SourceRTP, Media: []StreamConfig{{Type: MediaAudio, Mid: "a", Codec: core.Opus, RTCPPort: core.Ptr(0)}}})

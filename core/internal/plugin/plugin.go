@@ -177,3 +177,13 @@ func snippet(b []byte) string {
 func errorfBad(format string, args ...any) error {
 	return errfmt.Errorf("%w: "+format, append([]any{core.ErrBadAnswer}, args...)...)
 }
+
+// Optional returns the request of a call whose inputs are all optional
+// (`List(ctx, ...ListRequest)`): the first given, or the zero value.
+func Optional[T any](given []T) T {
+	var zero T
+	if len(given) == 0 {
+		return zero
+	}
+	return given[0]
+}
