@@ -60,7 +60,7 @@ func TestEchoTestRTPRoundTrip(t *testing.T) {
 
 	offer, err := peer.CreateOffer(ctx)
 	require.NoError(t, err)
-	answer, err := h.Configure(ctx, echotest.Settings{Audio: core.Ptr(true)}, offer)
+	answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true)}, offer)
 	require.NoError(t, err)
 	require.NoError(t, peer.SetRemoteDescription(ctx, answer))
 

@@ -74,7 +74,7 @@ func TestMediadevicesEchoTest(t *testing.T) {
 	core.LinkCandidates(ctx, h.Handle, peer, nil)
 	offer, err := peer.CreateOffer(ctx)
 	require.NoError(t, err)
-	answer, err := h.Configure(ctx, echotest.Settings{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000}, offer)
+	answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000}, offer)
 	require.NoError(t, err)
 	require.NoError(t, peer.SetRemoteDescription(ctx, answer))
 	select {

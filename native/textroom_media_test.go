@@ -102,25 +102,25 @@ func TestTextRoomDataChannel(t *testing.T) {
 	bob := newChatter(t, ctx, c, "bob")
 
 	// A plugin error comes back as the request's error.
-	_, err = alice.chat.Join(ctx, core.NumID(987654321), "alice", "")
-	require.ErrorIs(t, err, &core.PluginError{Code: textroom.ErrNoSuchRoom})
+	_, err = alice.chat.Join(ctx, textroom.JoinRequest{Room: core.NumID(987654321), Username: "alice"})
+	require.ErrorIs(t, err, textroom.ErrNoSuchRoom)
 	t.Logf("join of a room that does not exist: %v", err)
 
 	// Both join; each sees the joins.
-	ok, err := alice.chat.Join(ctx, room, "alice", "Alice")
+	ok, err := alice.chat.Join(ctx, textroom.JoinRequest{Room: room, Username: "alice", Display: "Alice"})
 	require.NoError(t, err)
 	assert.Empty(t, ok.Participants)
 	assert.Equal(t, "alice", nextChat[*textroom.Joined](t, ctx, alice).Username)
-	ok, err = bob.chat.Join(ctx, room, "bob", "Bob")
+	ok, err = bob.chat.Join(ctx, textroom.JoinRequest{Room: room, Username: "bob", Display: "Bob"})
 	require.NoError(t, err)
 	assert.Equal(t, []textroom.Participant{{Username: "alice", Display: "Alice"}}, ok.Participants)
 	j := nextChat[*textroom.Joined](t, ctx, alice)
 	assert.Equal(t, textroom.Joined{Room: room, Username: "bob", Display: "Bob"}, *j)
 
 	// A room message and a whisper from Alice reach Bob, typed.
-	_, err = alice.chat.Message(ctx, room, "hello room")
+	_, err = alice.chat.Message(ctx, textroom.MessageRequest{Room: room, Text: "hello room"})
 	require.NoError(t, err)
-	sent, err := alice.chat.Message(ctx, room, "psst", "bob")
+	sent, err := alice.chat.Message(ctx, textroom.MessageRequest{Room: room, Text: "psst", To: "bob"})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]bool{"bob": true}, sent.Sent)
 	msg := nextChat[*textroom.Message](t, ctx, bob)
@@ -148,7 +148,7 @@ func TestTextRoomDataChannel(t *testing.T) {
 	assert.Equal(t, textroom.Left{Room: room, Username: "bob"}, *left)
 
 	// Bob joins again and is kicked: he gets the kick.
-	_, err = bob.chat.Join(ctx, room, "bob", "Bob")
+	_, err = bob.chat.Join(ctx, textroom.JoinRequest{Room: room, Username: "bob", Display: "Bob"})
 	require.NoError(t, err)
 	assert.Equal(t, "bob", nextChat[*textroom.Joined](t, ctx, alice).Username)
 	require.NoError(t, admin.Kick(ctx, textroom.KickRequest{Room: room, Secret: secret, Username: "bob"}))
@@ -164,7 +164,7 @@ func TestTextRoomDataChannel(t *testing.T) {
 
 	for _, u := range []*chatter{alice, bob} {
 		require.NoError(t, u.chat.Close())
-		_, err := u.chat.Message(ctx, room, "too late")
+		_, err := u.chat.Message(ctx, textroom.MessageRequest{Room: room, Text: "too late"})
 		require.ErrorIs(t, err, textroom.ErrChatClosed)
 		require.NoError(t, u.peer.Close())
 	}

@@ -140,7 +140,7 @@ func TestVideoCallMedia(t *testing.T) {
 
 	// Alice renegotiates: Bob answers Janus's offer, Alice applies the
 	// answer; the media below flows on the renegotiated call.
-	_, err = alice.h.RenegotiatePeer(ctx, alice.peer, videocall.Settings{})
+	_, err = alice.h.RenegotiatePeer(ctx, videocall.SetRequest{}, alice.peer)
 	require.NoError(t, err)
 	up := nextCallEvent[*videocall.Update](t, ctx, bob)
 	require.NotNil(t, up.JSEP)

@@ -57,8 +57,8 @@ func echoConfigure(ctx context.Context, hs *handleState, args []js.Value) (any, 
 	if err != nil {
 		return nil, err
 	}
-	var s echotest.Settings
-	if err := fromJS(arg(args, 0), &s); err != nil {
+	var req echotest.ConfigureRequest
+	if err := fromJS(arg(args, 0), &req); err != nil {
 		return nil, err
 	}
 	var offer *core.JSEP
@@ -68,7 +68,7 @@ func echoConfigure(ctx context.Context, hs *handleState, args []js.Value) (any, 
 			return nil, err
 		}
 	}
-	answer, err := h.Configure(ctx, s, offer)
+	answer, err := h.Configure(ctx, req, offer)
 	if err != nil {
 		return nil, err
 	}
@@ -88,15 +88,15 @@ func echoStart(ctx context.Context, hs *handleState, args []js.Value) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	var s echotest.Settings
-	if err := fromJS(arg(args, 1), &s); err != nil {
+	var req echotest.ConfigureRequest
+	if err := fromJS(arg(args, 1), &req); err != nil {
 		return nil, err
 	}
-	if s.Audio == nil {
-		s.Audio = core.Ptr(true)
+	if req.Audio == nil {
+		req.Audio = core.Ptr(true)
 	}
-	if s.Video == nil {
-		s.Video = core.Ptr(true)
+	if req.Video == nil {
+		req.Video = core.Ptr(true)
 	}
 	if !mediaAvailable() {
 		return nil, errNoMedia
@@ -117,7 +117,7 @@ func echoStart(ctx context.Context, hs *handleState, args []js.Value) (any, erro
 	offer, err := ms.peer.CreateOffer(ms.ctx)
 	if err == nil {
 		var answer *core.JSEP
-		answer, err = h.Configure(ms.ctx, s, offer)
+		answer, err = h.Configure(ms.ctx, req, offer)
 		if err == nil {
 			err = ms.peer.SetRemoteDescription(ms.ctx, answer)
 		}

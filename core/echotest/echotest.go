@@ -3,7 +3,7 @@
 // which makes it the simplest way to check a WebRTC setup end to end.
 //
 //	h, err := echotest.Attach(ctx, session)
-//	answer, err := h.Configure(ctx, echotest.Settings{Audio: core.Ptr(true), Video: core.Ptr(true)}, offer)
+//	answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true)}, offer)
 //	for ev := range h.Events() {
 //		switch ev := ev.(type) {
 //		case *echotest.Done:        // the PeerConnection is gone
@@ -18,20 +18,26 @@ package echotest
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
 // Plugin is the plugin's package name.
 const Plugin = "janus.plugin.echotest"
 
-// Error codes of the plugin.
-const (
-	ErrNoMessage      = 411
-	ErrInvalidJSON    = 412
-	ErrInvalidElement = 413
-	ErrInvalidSDP     = 414
+// api describes the plugin's requests.
+var api = plugin.API{Plugin: Plugin, Name: "echotest", KindKey: "echotest"}
+
+// The plugin's errors: errors.Is(err, echotest.ErrInvalidElement) matches
+// any error of that code, whose *core.PluginError carries the server's
+// reason.
+var (
+	ErrNoMessage      = core.PluginCode(Plugin, 411, "no message")
+	ErrInvalidJSON    = core.PluginCode(Plugin, 412, "invalid JSON")
+	ErrInvalidElement = core.PluginCode(Plugin, 413, "invalid element")
+	ErrInvalidSDP     = core.PluginCode(Plugin, 414, "invalid SDP")
 )
 
 // Handle is a handle attached to the EchoTest plugin. The embedded
@@ -50,17 +56,17 @@ func Attach(ctx context.Context, s *core.Session, opts ...core.CallOption) (*Han
 	return &Handle{Handle: h}, nil
 }
 
-// Settings is the plugin's one (unnamed) request. Every field is
+// ConfigureRequest is the plugin's one (unnamed) request. Every field is
 // optional; nil and empty fields are not sent.
-type Settings struct {
+type ConfigureRequest struct {
 	// Audio and Video turn the echo of each medium on or off.
 	Audio *bool `json:"audio,omitempty"`
 	Video *bool `json:"video,omitempty"`
 	// AudioCodec, VideoCodec and VideoProfile force a codec (and profile,
 	// for VP9 and H.264) when a PeerConnection is negotiated.
-	AudioCodec   string `json:"audiocodec,omitempty"`
-	VideoCodec   string `json:"videocodec,omitempty"`
-	VideoProfile string `json:"videoprofile,omitempty"`
+	AudioCodec   core.Codec `json:"audiocodec,omitempty"`
+	VideoCodec   core.Codec `json:"videocodec,omitempty"`
+	VideoProfile string     `json:"videoprofile,omitempty"`
 	// Bitrate caps the sender's bitrate, in bits per second (REMB).
 	Bitrate int `json:"bitrate,omitempty"`
 	// Record starts or stops recording; Filename is the base path of the
@@ -75,29 +81,32 @@ type Settings struct {
 	MaxDelay *int `json:"max_delay,omitempty"`
 }
 
-// Configure sends the settings, with an SDP offer to (re)negotiate when
-// offer is not nil, and returns the plugin's SDP answer (nil without an
-// offer). Plugin errors are *core.PluginError.
-func (h *Handle) Configure(ctx context.Context, s Settings, offer *core.JSEP) (*core.JSEP, error) {
-	opts := []core.CallOption{}
+// Configure sends the plugin's request, with an SDP offer to
+// (re)negotiate when offer is not nil, and returns the plugin's SDP
+// answer (nil without an offer). Plugin errors are *core.PluginError
+// (ErrInvalidElement, ...).
+func (h *Handle) Configure(ctx context.Context, req ConfigureRequest, offer *core.JSEP) (*core.JSEP, error) {
+	const verb = "configure" // names the request in errors; the plugin's is unnamed
+	var opts []core.CallOption
 	if offer != nil {
 		opts = append(opts, core.WithJSEP(offer))
 	}
-	res, err := h.Message(ctx, s, opts...)
+	body, err := plugin.Prepend(req)
 	if err != nil {
-		return nil, err
+		return nil, errfmt.Errorf("janus: echotest: %s: %w", verb, err)
+	}
+	res, err := plugin.OverHandle(h.Handle).Send(ctx, body, opts...)
+	if err != nil {
+		return nil, api.Named(verb, err)
 	}
 	var r struct {
 		Result string `json:"result"`
 	}
-	if err := res.Decode(&r); err != nil {
-		return nil, fmt.Errorf("echotest: %w", err)
+	if err := api.Check(verb, res, "event", &r); err != nil {
+		return nil, err
 	}
-	if r.Result != "ok" {
-		return nil, fmt.Errorf("echotest: unexpected result %q", r.Result)
-	}
-	if offer != nil && res.JSEP == nil {
-		return nil, fmt.Errorf("echotest: no SDP answer to the offer")
+	if r.Result != "ok" || (offer != nil && res.JSEP == nil) {
+		return nil, errfmt.Errorf("janus: echotest: %s: %w: result %q, SDP answer %t", verb, core.ErrBadAnswer, r.Result, res.JSEP != nil)
 	}
 	return res.JSEP, nil
 }

@@ -35,12 +35,12 @@ func TestEchoTestAgainstJanus(t *testing.T) {
 			assert.Equal(t, echotest.Plugin, h.Plugin())
 
 			// Settings alone: no answer.
-			answer, err := h.Configure(ctx, echotest.Settings{Audio: core.Ptr(true), Video: core.Ptr(false), Bitrate: 256000}, nil)
+			answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(false), Bitrate: 256000}, nil)
 			require.NoError(t, err)
 			assert.Nil(t, answer)
 
 			// With an offer: an SDP answer.
-			answer, err = h.Configure(ctx, echotest.Settings{Audio: core.Ptr(true), Record: core.Ptr(false)},
+			answer, err = h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true), Record: core.Ptr(false)},
 				&core.JSEP{Type: "offer", SDP: string(offer)})
 			require.NoError(t, err)
 			require.NotNil(t, answer)
@@ -49,9 +49,15 @@ func TestEchoTestAgainstJanus(t *testing.T) {
 
 			// A wrong element type is the plugin's typed error.
 			_, err = h.Message(ctx, map[string]any{"bitrate": "fast"})
+			require.ErrorIs(t, err, echotest.ErrInvalidElement)
 			var pe *core.PluginError
 			require.ErrorAs(t, err, &pe)
-			assert.Equal(t, echotest.ErrInvalidElement, pe.Code)
+			assert.Equal(t, 413, pe.Code)
+			assert.Equal(t, 413, echotest.ErrInvalidElement.Code)
+			// Through Configure, the error names the request.
+			_, err = h.Configure(ctx, echotest.ConfigureRequest{}, nil)
+			require.ErrorIs(t, err, echotest.ErrInvalidElement)
+			assert.Contains(t, err.Error(), "janus: echotest: configure: error 413: ")
 
 			// Hanging up the PeerConnection ends the test with a typed Done.
 			require.NoError(t, h.Hangup(ctx))
@@ -82,6 +88,7 @@ func TestDecodeEvent(t *testing.T) {
 	assert.Equal(t, 128000, sl.CurrentBitrate)
 	lc := echotest.DecodeEvent(ev(`{"echotest":"event","videocodec":"vp8","substream":2}`)).(*echotest.LayerChanged)
 	assert.Equal(t, 2, *lc.Substream)
+	assert.Equal(t, core.VP8, lc.VideoCodec)
 	assert.Nil(t, lc.Temporal)
 	assert.Equal(t, core.Source{Session: 1, Handle: 2}, lc.EventSource())
 	errEv := echotest.DecodeEvent(ev(`{"echotest":"event","error_code":413,"error":"bad"}`)).(*core.PluginEvent)
@@ -106,7 +113,7 @@ func ExampleAttach() {
 		panic(err)
 	}
 	var offer *core.JSEP // from a core.Peer
-	answer, err := h.Configure(ctx, echotest.Settings{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 512000}, offer)
+	answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 512000}, offer)
 	if err != nil {
 		panic(err)
 	}

@@ -18,7 +18,7 @@ type Done struct {
 // echoed back changed.
 type LayerChanged struct {
 	*core.PluginEvent
-	VideoCodec string
+	VideoCodec core.Codec
 	// Substream and Temporal are set for the layer that changed.
 	Substream *int
 	Temporal  *int
@@ -38,14 +38,14 @@ type SlowLink struct {
 // Attach installs; pass it to core.WithEventDecoder for adopted handles.
 func DecodeEvent(ev *core.PluginEvent) core.Event {
 	var d struct {
-		Result         string `json:"result"`
-		Event          string `json:"event"`
-		Media          string `json:"media"`
-		CurrentBitrate int    `json:"current-bitrate"`
-		VideoCodec     string `json:"videocodec"`
-		Substream      *int   `json:"substream"`
-		Temporal       *int   `json:"temporal"`
-		ErrorCode      int    `json:"error_code"`
+		Result         string     `json:"result"`
+		Event          string     `json:"event"`
+		Media          string     `json:"media"`
+		CurrentBitrate int        `json:"current-bitrate"`
+		VideoCodec     core.Codec `json:"videocodec"`
+		Substream      *int       `json:"substream"`
+		Temporal       *int       `json:"temporal"`
+		ErrorCode      int        `json:"error_code"`
 	}
 	if ev.Decode(&d) != nil || d.ErrorCode != 0 {
 		return ev

@@ -3,10 +3,10 @@ package textroom
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
 	"github.com/gojanus/gojanus/core/internal/queue"
 )
 
@@ -23,7 +23,7 @@ type DataChannel interface {
 }
 
 // ErrChatClosed is returned by the requests of a Chat that was closed.
-var ErrChatClosed = errors.New("textroom: chat closed")
+var ErrChatClosed = errors.New("janus: textroom: chat closed")
 
 // Default event buffering of a Chat, the same as the core's streams.
 const (
@@ -133,42 +133,31 @@ func NewChat(dc DataChannel, opts ...ChatOption) *Chat {
 // is closed by Close.
 func (c *Chat) Events() <-chan DataMessage { return c.ch }
 
-// Join joins room as username (display may be empty; pin is the room's
-// PIN when it has one). The answer's Participants are the others already
-// in the room; everyone in it, this user included, gets a *Joined. Use
-// Do with a JoinRequest for tokens or to skip the room's history.
-func (c *Chat) Join(ctx context.Context, room core.ID, username, display string, pin ...string) (*Success, error) {
-	r := JoinRequest{Room: room, Username: username, Display: display}
-	if len(pin) > 0 {
-		r.Pin = pin[0]
-	}
-	return c.Do(ctx, r)
+// Join joins a room ("join"). The answer's Participants are the others
+// already in the room; everyone in it, this user included, gets a
+// *Joined.
+func (c *Chat) Join(ctx context.Context, req JoinRequest) (*Success, error) {
+	return c.Do(ctx, req)
 }
 
-// Message sends text to room: to everyone, or as a whisper to the users
-// listed in to. The answer's Sent tells, for a whisper, which recipients
-// were in the room. The recipients get a *Message (with Whisper set for a
-// whisper; a message to the room reaches its sender too).
-func (c *Chat) Message(ctx context.Context, room core.ID, text string, to ...string) (*Success, error) {
-	r := MessageRequest{Room: room, Text: text}
-	switch len(to) {
-	case 0:
-	case 1:
-		r.To = to[0]
-	default:
-		r.Tos = to
-	}
-	return c.Do(ctx, r)
+// Message sends a text to a room ("message"): to everyone, or as a
+// whisper to To or to each of Tos. The answer's Sent tells, for a
+// whisper, which recipients were in the room. The recipients get a
+// *Message (with Whisper set for a whisper; a message to the room
+// reaches its sender too). With Ack false there is no answer (see Do).
+func (c *Chat) Message(ctx context.Context, req MessageRequest) (*Success, error) {
+	return c.Do(ctx, req)
 }
 
-// Leave leaves room; everyone in it, this user included, gets a *Left.
+// Leave leaves room ("leave"); everyone in it, this user included, gets a *Left.
 func (c *Chat) Leave(ctx context.Context, room core.ID) error {
 	_, err := c.Do(ctx, LeaveRequest{Room: room})
 	return err
 }
 
 // Do sends any request over the data channel and waits for its answer: a
-// *Success, or the plugin's error as a *core.PluginError. A
+// *Success, or the plugin's error as a *core.PluginError naming the
+// request (errors.Is(err, ErrNoSuchRoom)). A
 // MessageRequest whose Ack is false gets no answer: Do returns (nil, nil)
 // once it is sent.
 func (c *Chat) Do(ctx context.Context, r Request) (*Success, error) {
@@ -203,7 +192,7 @@ func (c *Chat) Do(ctx context.Context, r Request) (*Success, error) {
 		return answerOf(r, m)
 	case <-ctx.Done():
 		if c.forget(tx) {
-			return nil, fmt.Errorf("textroom: %s: %w", r.textroomRequest(), ctx.Err())
+			return nil, errfmt.Errorf("janus: textroom: %s: %w", r.textroomRequest(), ctx.Err())
 		}
 		// The answer was delivered as the context ended.
 		m, ok := <-answer
@@ -252,7 +241,7 @@ func (c *Chat) isClosed() bool {
 
 func (c *Chat) send(r Request, frame []byte) error {
 	if err := c.dc.Send(frame); err != nil {
-		return fmt.Errorf("textroom: %s: send: %w", r.textroomRequest(), err)
+		return errfmt.Errorf("janus: textroom: %s: send: %w", r.textroomRequest(), err)
 	}
 	return nil
 }
@@ -284,9 +273,9 @@ func answerOf(r Request, m DataMessage) (*Success, error) {
 	case *Success:
 		return m, nil
 	case *Failure:
-		return nil, fmt.Errorf("textroom: %s: %w", r.textroomRequest(), m.Err())
+		return nil, api.Named(r.textroomRequest(), m.Err())
 	}
-	return nil, fmt.Errorf("textroom: %s: unexpected answer %T", r.textroomRequest(), m)
+	return nil, errfmt.Errorf("janus: textroom: %s: %w: %T", r.textroomRequest(), core.ErrBadAnswer, m)
 }
 
 // receive handles one message of the data channel.

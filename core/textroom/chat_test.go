@@ -127,27 +127,28 @@ func TestChatRequests(t *testing.T) {
 		return ""
 	})
 
-	ok, err := chat.Join(ctx, core.NumID(7), "alice", "Alice", "1234")
+	ok, err := chat.Join(ctx, textroom.JoinRequest{Room: core.NumID(7), Username: "alice", Display: "Alice", Pin: "1234"})
 	require.NoError(t, err)
 	assert.Equal(t, []textroom.Participant{{Username: "carol", Display: "Carol"}}, ok.Participants)
 	msg := nextEvent(t, chat).(*textroom.Message)
 	assert.Equal(t, "earlier", msg.Text)
 	assert.Equal(t, 2025, msg.Date.Year())
 
-	_, err = chat.Message(ctx, core.NumID(7), "hi")
+	_, err = chat.Message(ctx, textroom.MessageRequest{Room: core.NumID(7), Text: "hi"})
 	require.NoError(t, err)
-	sent, err := chat.Message(ctx, core.NumID(7), "psst", "bob")
+	sent, err := chat.Message(ctx, textroom.MessageRequest{Room: core.NumID(7), Text: "psst", To: "bob"})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]bool{"bob": true, "dave": false}, sent.Sent)
-	_, err = chat.Message(ctx, core.NumID(7), "psst", "bob", "dave")
+	_, err = chat.Message(ctx, textroom.MessageRequest{Room: core.NumID(7), Text: "psst", Tos: []string{"bob", "dave"}})
 	require.NoError(t, err)
 
 	err = chat.Leave(ctx, core.NumID(7))
-	require.ErrorIs(t, err, &core.PluginError{Code: textroom.ErrNotInRoom})
+	require.ErrorIs(t, err, textroom.ErrNotInRoom)
 	var pe *core.PluginError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "Not in room", pe.Reason)
 	assert.Equal(t, textroom.Plugin, pe.Plugin)
+	assert.Equal(t, "janus: textroom: leave: error 422: Not in room", err.Error())
 
 	// A message without acknowledgement is not waited for.
 	res, err := chat.Do(ctx, textroom.MessageRequest{Room: core.NumID(7), Text: "fire and forget", Ack: core.Ptr(false)})
@@ -210,7 +211,7 @@ func TestChatEvents(t *testing.T) {
 	assert.Empty(t, u.Name)
 	assert.Equal(t, "not json", string(u.Data))
 	assert.Equal(t, "nobody", nextEvent(t, chat).(*textroom.Success).Transaction)
-	assert.Equal(t, textroom.ErrInvalidJSON, nextEvent(t, chat).(*textroom.Failure).Code)
+	assert.Equal(t, textroom.ErrInvalidJSON.Code, nextEvent(t, chat).(*textroom.Failure).Code)
 }
 
 // A reader that falls behind loses the oldest queued events, is told how
@@ -258,7 +259,7 @@ func TestChatLateAnswer(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		_, err := chat.Join(ctx, core.NumID(1), "alice", "")
+		_, err := chat.Join(ctx, textroom.JoinRequest{Room: core.NumID(1), Username: "alice"})
 		errc <- err
 	}()
 	req := dc.request(t)
@@ -277,7 +278,7 @@ func TestChatClose(t *testing.T) {
 	}
 	errc := make(chan error, 1)
 	go func() {
-		_, err := chat.Message(context.Background(), core.NumID(1), "waiting")
+		_, err := chat.Message(context.Background(), textroom.MessageRequest{Room: core.NumID(1), Text: "waiting"})
 		errc <- err
 	}()
 	dc.request(t)
@@ -289,7 +290,7 @@ func TestChatClose(t *testing.T) {
 		n++
 	}
 	assert.LessOrEqual(t, n, 2, "what was in the channel, then closed")
-	_, err := chat.Join(context.Background(), core.NumID(1), "alice", "")
+	_, err := chat.Join(context.Background(), textroom.JoinRequest{Room: core.NumID(1), Username: "alice"})
 	require.ErrorIs(t, err, textroom.ErrChatClosed)
 	_, err = chat.Do(context.Background(), textroom.MessageRequest{Room: core.NumID(1), Text: "x", Ack: core.Ptr(false)})
 	require.ErrorIs(t, err, textroom.ErrChatClosed)
@@ -301,9 +302,9 @@ func TestChatSendError(t *testing.T) {
 	dc.sendErr = errors.New("channel closed")
 	chat := textroom.NewChat(dc)
 	defer chat.Close()
-	_, err := chat.Join(context.Background(), core.NumID(1), "alice", "")
+	_, err := chat.Join(context.Background(), textroom.JoinRequest{Room: core.NumID(1), Username: "alice"})
 	require.ErrorIs(t, err, dc.sendErr)
-	_, err = chat.Message(context.Background(), core.NumID(1), "x", "a")
+	_, err = chat.Message(context.Background(), textroom.MessageRequest{Room: core.NumID(1), Text: "x", To: "a"})
 	require.ErrorIs(t, err, dc.sendErr)
 	_, err = chat.Do(context.Background(), textroom.MessageRequest{Room: core.NumID(1), Text: "x", To: "a", Tos: []string{"b"}})
 	require.Error(t, err, "to and tos together")
@@ -341,7 +342,7 @@ func TestChatConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			ok, err := chat.Message(ctx, core.NumID(1), fmt.Sprint(i))
+			ok, err := chat.Message(ctx, textroom.MessageRequest{Room: core.NumID(1), Text: fmt.Sprint(i)})
 			if assert.NoError(t, err) {
 				var body struct{ Text string }
 				assert.NoError(t, ok.Decode(&body))

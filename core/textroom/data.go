@@ -2,10 +2,10 @@ package textroom
 
 import (
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
 )
 
 // DataMessage is a message the plugin sends on the data channel, as
@@ -176,7 +176,7 @@ type wireData struct {
 func DecodeData(b []byte) (DataMessage, error) {
 	var w wireData
 	if err := json.Unmarshal(b, &w); err != nil {
-		return nil, fmt.Errorf("textroom: data channel message: %w", err)
+		return nil, errfmt.Errorf("janus: textroom: data channel message: %w", err)
 	}
 	kind := ""
 	switch {

@@ -2,7 +2,6 @@ package textroom
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/gojanus/gojanus/core"
 )
@@ -29,8 +28,5 @@ func (h *Handle) SetupPeer(ctx context.Context, peer core.Peer, onTrickleErr fun
 	if err != nil {
 		return err
 	}
-	if err := h.Ack(ctx, answer); err != nil {
-		return fmt.Errorf("textroom: ack: %w", err)
-	}
-	return nil
+	return h.Ack(ctx, answer)
 }

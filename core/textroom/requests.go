@@ -4,6 +4,8 @@ import (
 	"errors"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 	"github.com/gojanus/gojanus/core/internal/randhex"
 )
 
@@ -16,13 +18,15 @@ type Request interface {
 	textroomRequest() string
 }
 
-// ListRequest lists the rooms.
+// ListRequest lists the rooms over the data channel (Chat.Do);
+// Handle.List lists the public ones over the Janus API.
 type ListRequest struct {
 	// AdminKey, when it is the plugin's admin key, lists private rooms too.
 	AdminKey string `json:"admin_key,omitempty"`
 }
 
-// ExistsRequest asks whether a room exists.
+// ExistsRequest asks whether a room exists, over the data channel
+// (Chat.Do); Handle.Exists takes the room.
 type ExistsRequest struct {
 	Room core.ID `json:"room"`
 }
@@ -109,7 +113,8 @@ type AnnouncementRequest struct {
 	Text   string  `json:"text"`
 }
 
-// ListParticipantsRequest lists the participants of a room.
+// ListParticipantsRequest lists the participants of a room, over the
+// data channel (Chat.Do); Handle.ListParticipants takes the room.
 type ListParticipantsRequest struct {
 	Room core.ID `json:"room"`
 }
@@ -166,26 +171,26 @@ func (LeaveRequest) textroomRequest() string            { return "leave" }
 // frame is sent as a text message.
 func MarshalRequest(transaction string, r Request) ([]byte, error) {
 	if r == nil {
-		return nil, errors.New("textroom: nil request")
+		return nil, errors.New("janus: textroom: nil request")
 	}
 	if transaction == "" {
-		return nil, errors.New("textroom: a data channel request needs a transaction")
+		return nil, errors.New("janus: textroom: a data channel request needs a transaction")
 	}
 	m, ok := r.(MessageRequest)
 	if p, isPtr := r.(*MessageRequest); isPtr {
 		if p == nil {
-			return nil, errors.New("textroom: nil request")
+			return nil, errors.New("janus: textroom: nil request")
 		}
 		m, ok = *p, true
 	}
 	if ok && m.To != "" && len(m.Tos) > 0 {
-		return nil, errors.New("textroom: message: to and tos are mutually exclusive")
+		return nil, errors.New("janus: textroom: message: to and tos are mutually exclusive")
 	}
-	b, err := withVerb("textroom", r.textroomRequest(), r, "transaction", transaction)
+	b, err := plugin.Prepend(r, "textroom", r.textroomRequest(), "transaction", transaction)
 	if err != nil {
-		return nil, err
+		return nil, errfmt.Errorf("janus: textroom: %s: %w", r.textroomRequest(), err)
 	}
-	return []byte(b), nil
+	return b, nil
 }
 
 // NewTransaction returns a random transaction id for MarshalRequest.

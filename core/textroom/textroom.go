@@ -24,33 +24,38 @@ package textroom
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
 // Plugin is the plugin's package name.
 const Plugin = "janus.plugin.textroom"
 
-// Error codes of the plugin.
-const (
-	ErrNoMessage      = 411
-	ErrInvalidJSON    = 412
-	ErrMissingElement = 413
-	ErrInvalidElement = 414
-	ErrInvalidRequest = 415
+// api describes the plugin's requests over the Janus API.
+var api = plugin.API{Plugin: Plugin, Name: "textroom", KindKey: "textroom"}
+
+// The plugin's errors, over the Janus API and the data channel alike:
+// errors.Is(err, textroom.ErrNoSuchRoom) matches any error of that code,
+// whose *core.PluginError carries the server's reason.
+var (
+	ErrNoMessage      = core.PluginCode(Plugin, 411, "no message")
+	ErrInvalidJSON    = core.PluginCode(Plugin, 412, "invalid JSON")
+	ErrMissingElement = core.PluginCode(Plugin, 413, "missing element")
+	ErrInvalidElement = core.PluginCode(Plugin, 414, "invalid element")
+	ErrInvalidRequest = core.PluginCode(Plugin, 415, "invalid request")
 	// ErrAlreadySetup is also what "restart" gives before any "setup".
-	ErrAlreadySetup   = 416
-	ErrNoSuchRoom     = 417
-	ErrRoomExists     = 418
-	ErrUnauthorized   = 419
-	ErrUsernameExists = 420
-	ErrAlreadyInRoom  = 421
-	ErrNotInRoom      = 422
-	ErrNoSuchUser     = 423
-	ErrUnknown        = 499
+	ErrAlreadySetup   = core.PluginCode(Plugin, 416, "already set up")
+	ErrNoSuchRoom     = core.PluginCode(Plugin, 417, "no such room")
+	ErrRoomExists     = core.PluginCode(Plugin, 418, "room exists")
+	ErrUnauthorized   = core.PluginCode(Plugin, 419, "unauthorized")
+	ErrUsernameExists = core.PluginCode(Plugin, 420, "username exists")
+	ErrAlreadyInRoom  = core.PluginCode(Plugin, 421, "already in the room")
+	ErrNotInRoom      = core.PluginCode(Plugin, 422, "not in the room")
+	ErrNoSuchUser     = core.PluginCode(Plugin, 423, "no such user")
+	ErrUnknown        = core.PluginCode(Plugin, 499, "unknown error")
 )
 
 // Handle is a handle attached to the TextRoom plugin. The embedded
@@ -113,191 +118,141 @@ type AllowedResult struct {
 	Allowed []string `json:"allowed"`
 }
 
-// List returns the public rooms (and the private ones too when the
-// request carries the plugin's admin key).
-func (h *Handle) List(ctx context.Context, r ListRequest) ([]Room, error) {
+// List returns the public rooms ("list"). Private rooms are listed to
+// the plugin's admin key only, with a ListRequest on the data channel
+// (Chat.Do).
+func (h *Handle) List(ctx context.Context) ([]Room, error) {
 	var out struct {
 		List []Room `json:"list"`
 	}
-	if err := h.request(ctx, r, &out); err != nil {
+	if _, err := api.Call(ctx, plugin.OverHandle(h.Handle), "list", nil, "success", &out); err != nil {
 		return nil, err
 	}
 	return out.List, nil
 }
 
-// Exists reports whether a room exists.
-func (h *Handle) Exists(ctx context.Context, r ExistsRequest) (bool, error) {
+// Exists reports whether room exists ("exists").
+func (h *Handle) Exists(ctx context.Context, room core.ID) (bool, error) {
 	var out struct {
 		Exists bool `json:"exists"`
 	}
-	if err := h.request(ctx, r, &out); err != nil {
+	if _, err := api.Call(ctx, plugin.OverHandle(h.Handle), "exists", ExistsRequest{Room: room}, "success", &out); err != nil {
 		return false, err
 	}
 	return out.Exists, nil
 }
 
-// Create creates a room.
-func (h *Handle) Create(ctx context.Context, r CreateRequest) (*CreateResult, error) {
+// Create creates a room ("create").
+func (h *Handle) Create(ctx context.Context, req CreateRequest) (*CreateResult, error) {
 	out := new(CreateResult)
-	if err := h.request(ctx, r, out); err != nil {
+	if _, err := api.Call(ctx, plugin.OverHandle(h.Handle), "create", req, "created", out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// Edit changes some properties of a room.
-func (h *Handle) Edit(ctx context.Context, r EditRequest) (*EditResult, error) {
+// Edit changes some properties of a room ("edit").
+func (h *Handle) Edit(ctx context.Context, req EditRequest) (*EditResult, error) {
 	out := new(EditResult)
-	if err := h.request(ctx, r, out); err != nil {
+	if _, err := api.Call(ctx, plugin.OverHandle(h.Handle), "edit", req, "edited", out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// Destroy destroys a room; its participants get a *RoomDestroyed on their
-// data channel.
-func (h *Handle) Destroy(ctx context.Context, r DestroyRequest) (*DestroyResult, error) {
+// Destroy destroys a room ("destroy"); its participants get a
+// *RoomDestroyed on their data channel.
+func (h *Handle) Destroy(ctx context.Context, req DestroyRequest) (*DestroyResult, error) {
 	out := new(DestroyResult)
-	if err := h.request(ctx, r, out); err != nil {
+	if _, err := api.Call(ctx, plugin.OverHandle(h.Handle), "destroy", req, "destroyed", out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// Allowed changes the room's access list of tokens (see the Action
-// constants).
-func (h *Handle) Allowed(ctx context.Context, r AllowedRequest) (*AllowedResult, error) {
+// Allowed changes the room's access list of tokens ("allowed"; see the
+// Action constants).
+func (h *Handle) Allowed(ctx context.Context, req AllowedRequest) (*AllowedResult, error) {
 	out := new(AllowedResult)
-	if err := h.request(ctx, r, out); err != nil {
+	if _, err := api.Call(ctx, plugin.OverHandle(h.Handle), "allowed", req, "success", out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// Kick removes a participant from a room; everyone in the room, the
-// kicked user included, gets a *Kicked on their data channel. An unknown
-// username is a *core.PluginError with code ErrNoSuchUser.
-func (h *Handle) Kick(ctx context.Context, r KickRequest) error {
-	return h.request(ctx, r, nil)
+// Kick removes a participant from a room ("kick"); everyone in the
+// room, the kicked user included, gets a *Kicked on their data channel.
+// An unknown username is ErrNoSuchUser.
+func (h *Handle) Kick(ctx context.Context, req KickRequest) error {
+	// The plugin names this answer "textbridge" (1.1.2): no kind to check.
+	_, err := api.Call(ctx, plugin.OverHandle(h.Handle), "kick", req, "", nil)
+	return err
 }
 
-// Announcement sends a text to everyone in a room, as the room itself;
-// participants get an *Announcement on their data channel.
-func (h *Handle) Announcement(ctx context.Context, r AnnouncementRequest) error {
-	return h.request(ctx, r, nil)
+// Announcement sends a text to everyone in a room, as the room itself
+// ("announcement"); participants get an *Announcement on their data
+// channel.
+func (h *Handle) Announcement(ctx context.Context, req AnnouncementRequest) error {
+	_, err := api.Call(ctx, plugin.OverHandle(h.Handle), "announcement", req, "success", nil)
+	return err
 }
 
-// ListParticipants returns the participants of a room.
-func (h *Handle) ListParticipants(ctx context.Context, r ListParticipantsRequest) ([]Participant, error) {
+// ListParticipants returns the participants of room
+// ("listparticipants").
+func (h *Handle) ListParticipants(ctx context.Context, room core.ID) ([]Participant, error) {
 	var out struct {
 		Participants []Participant `json:"participants"`
 	}
-	if err := h.request(ctx, r, &out); err != nil {
+	// The plugin's answer has no kind (1.1.2).
+	if _, err := api.Call(ctx, plugin.OverHandle(h.Handle), "listparticipants", ListParticipantsRequest{Room: room}, "", &out); err != nil {
 		return nil, err
 	}
 	return out.Participants, nil
 }
 
-// Setup asks the plugin to set up the data channel PeerConnection and
-// returns Janus's SDP offer (one m=application line). Answer it with Ack.
-// A second Setup on the same handle fails with ErrAlreadySetup.
+// Setup asks the plugin to set up the data channel PeerConnection
+// ("setup") and returns Janus's SDP offer (one m=application line).
+// Answer it with Ack. A second Setup on the same handle fails with
+// ErrAlreadySetup.
 func (h *Handle) Setup(ctx context.Context) (*core.JSEP, error) {
 	return h.negotiate(ctx, "setup", nil)
 }
 
-// Ack sends the client's SDP answer to the offer of Setup or Restart.
+// Ack sends the client's SDP answer to the offer of Setup or Restart
+// ("ack").
 func (h *Handle) Ack(ctx context.Context, answer *core.JSEP) error {
 	if answer == nil {
-		return errors.New("textroom: ack needs an SDP answer")
+		return errors.New("janus: textroom: ack: no SDP answer")
 	}
 	_, err := h.negotiate(ctx, "ack", answer)
 	return err
 }
 
 // Restart asks for a new offer on the existing PeerConnection (for an ICE
-// restart); answer it with Ack. Before any Setup it fails with
+// restart; "restart"); answer it with Ack. Before any Setup it fails with
 // ErrAlreadySetup (the plugin reuses that code for "not set up").
 func (h *Handle) Restart(ctx context.Context) (*core.JSEP, error) {
 	return h.negotiate(ctx, "restart", nil)
 }
 
-func (h *Handle) negotiate(ctx context.Context, verb string, jsep *core.JSEP) (*core.JSEP, error) {
-	var opts []core.CallOption
-	if jsep != nil {
-		opts = append(opts, core.WithJSEP(jsep))
+// negotiate sends setup, ack or restart, whose answer is "result": "ok",
+// with Janus's offer for setup and restart.
+func (h *Handle) negotiate(ctx context.Context, verb string, answer *core.JSEP) (*core.JSEP, error) {
+	var out struct {
+		Result string `json:"result"`
 	}
-	res, err := h.Message(ctx, map[string]string{"request": verb}, opts...)
+	res, err := api.Call(ctx, plugin.OverHandle(h.Handle), verb, nil, "event", &out, core.WithJSEP(answer))
 	if err != nil {
 		return nil, err
 	}
-	var r struct {
-		Result string `json:"result"`
+	if out.Result != "ok" {
+		return nil, errfmt.Errorf("janus: textroom: %s: %w: result %q", verb, core.ErrBadAnswer, out.Result)
 	}
-	if err := res.Decode(&r); err != nil {
-		return nil, fmt.Errorf("textroom: %s: %w", verb, err)
-	}
-	if r.Result != "ok" {
-		return nil, fmt.Errorf("textroom: %s: unexpected result %q", verb, r.Result)
-	}
-	if verb == "ack" {
+	if answer != nil {
 		return nil, nil
 	}
 	if res.JSEP == nil || res.JSEP.Type != "offer" {
-		return nil, fmt.Errorf("textroom: %s: no SDP offer in the answer", verb)
+		return nil, errfmt.Errorf("janus: textroom: %s: %w: no SDP offer", verb, core.ErrBadAnswer)
 	}
 	return res.JSEP, nil
-}
-
-// request sends a synchronous management request over the Janus API and
-// decodes its answer into out (when not nil).
-func (h *Handle) request(ctx context.Context, r Request, out any) error {
-	body, err := withVerb("request", r.textroomRequest(), r)
-	if err != nil {
-		return err
-	}
-	res, err := h.Message(ctx, body)
-	if err != nil {
-		return err
-	}
-	if out == nil {
-		return nil
-	}
-	if err := res.Decode(out); err != nil {
-		return fmt.Errorf("textroom: %s: %w", r.textroomRequest(), err)
-	}
-	return nil
-}
-
-// withVerb marshals body (a JSON object) with key=verb, and the extra
-// key/value pairs, added in front.
-func withVerb(key, verb string, body any, extra ...string) (json.RawMessage, error) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		return nil, fmt.Errorf("textroom: %s: %w", verb, err)
-	}
-	if len(b) < 2 || b[0] != '{' {
-		return nil, fmt.Errorf("textroom: %s: request is not a JSON object", verb)
-	}
-	head := map[string]string{key: verb}
-	order := []string{key}
-	for i := 0; i+1 < len(extra); i += 2 {
-		head[extra[i]] = extra[i+1]
-		order = append(order, extra[i])
-	}
-	out := []byte{'{'}
-	for i, k := range order {
-		if i > 0 {
-			out = append(out, ',')
-		}
-		kb, _ := json.Marshal(k)
-		vb, _ := json.Marshal(head[k])
-		out = append(out, kb...)
-		out = append(out, ':')
-		out = append(out, vb...)
-	}
-	if len(b) > 2 {
-		out = append(out, ',')
-	}
-	out = append(out, b[1:]...)
-	return out, nil
 }

@@ -33,13 +33,16 @@ func dial(ctx context.Context, t *testing.T, url string) (*core.Session, *textro
 	return s, h
 }
 
-func requireCode(t *testing.T, err error, code int) {
+// requireCode checks that err is the plugin's error want, named after
+// the request.
+func requireCode(t *testing.T, err error, want *core.PluginError) {
 	t.Helper()
+	require.ErrorIs(t, err, want)
 	var pe *core.PluginError
 	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, code, pe.Code, pe.Reason)
+	assert.Equal(t, want.Code, pe.Code, pe.Reason)
 	assert.Equal(t, textroom.Plugin, pe.Plugin)
-	assert.ErrorIs(t, err, &core.PluginError{Code: code})
+	assert.NotEmpty(t, pe.Request, "the error names the request")
 }
 
 func findRoom(rooms []textroom.Room, id core.ID) *textroom.Room {
@@ -85,7 +88,7 @@ func TestTextRoomAgainstJanus(t *testing.T) {
 			id := core.NumID(uint64(7000 + i))
 
 			// The configured demo room is listed.
-			rooms, err := h.List(ctx, textroom.ListRequest{})
+			rooms, err := h.List(ctx)
 			require.NoError(t, err)
 			d := findRoom(rooms, demo)
 			require.NotNil(t, d, "%+v", rooms)
@@ -99,8 +102,9 @@ func TestTextRoomAgainstJanus(t *testing.T) {
 			assert.False(t, cr.Permanent)
 			_, err = h.Create(ctx, textroom.CreateRequest{Room: id})
 			requireCode(t, err, textroom.ErrRoomExists)
+			assert.Contains(t, err.Error(), "janus: textroom: create: error 418: ")
 
-			rooms, err = h.List(ctx, textroom.ListRequest{})
+			rooms, err = h.List(ctx)
 			require.NoError(t, err)
 			r := findRoom(rooms, id)
 			require.NotNil(t, r)
@@ -110,15 +114,15 @@ func TestTextRoomAgainstJanus(t *testing.T) {
 			priv, err := h.Create(ctx, textroom.CreateRequest{IsPrivate: core.Ptr(true), Pin: "1111"})
 			require.NoError(t, err)
 			assert.False(t, priv.Room.IsZero())
-			rooms, err = h.List(ctx, textroom.ListRequest{})
+			rooms, err = h.List(ctx)
 			require.NoError(t, err)
 			assert.Nil(t, findRoom(rooms, priv.Room))
 
 			// Exists.
-			ok, err := h.Exists(ctx, textroom.ExistsRequest{Room: id})
+			ok, err := h.Exists(ctx, id)
 			require.NoError(t, err)
 			assert.True(t, ok)
-			ok, err = h.Exists(ctx, textroom.ExistsRequest{Room: core.NumID(987654321)})
+			ok, err = h.Exists(ctx, core.NumID(987654321))
 			require.NoError(t, err)
 			assert.False(t, ok)
 
@@ -128,7 +132,7 @@ func TestTextRoomAgainstJanus(t *testing.T) {
 			ed, err := h.Edit(ctx, textroom.EditRequest{Room: id, Secret: "s3cret", NewDescription: "Renamed", NewPin: "4321"})
 			require.NoError(t, err)
 			assert.Equal(t, &textroom.EditResult{Room: id}, ed)
-			rooms, err = h.List(ctx, textroom.ListRequest{})
+			rooms, err = h.List(ctx)
 			require.NoError(t, err)
 			r = findRoom(rooms, id)
 			require.NotNil(t, r)
@@ -138,10 +142,10 @@ func TestTextRoomAgainstJanus(t *testing.T) {
 			requireCode(t, err, textroom.ErrNoSuchRoom)
 
 			// Participants: nobody yet (joining needs the data channel).
-			ps, err := h.ListParticipants(ctx, textroom.ListParticipantsRequest{Room: id})
+			ps, err := h.ListParticipants(ctx, id)
 			require.NoError(t, err)
 			assert.Empty(t, ps)
-			_, err = h.ListParticipants(ctx, textroom.ListParticipantsRequest{Room: core.NumID(987654321)})
+			_, err = h.ListParticipants(ctx, core.NumID(987654321))
 			requireCode(t, err, textroom.ErrNoSuchRoom)
 
 			// The token access list.
@@ -174,7 +178,8 @@ func TestTextRoomAgainstJanus(t *testing.T) {
 
 			// An unknown request.
 			_, err = h.Message(ctx, map[string]any{"request": "fly"})
-			requireCode(t, err, textroom.ErrInvalidRequest)
+			require.ErrorIs(t, err, textroom.ErrInvalidRequest)
+			assert.Equal(t, 415, textroom.ErrInvalidRequest.Code)
 
 			// Data channel negotiation: restart before setup fails, setup
 			// gives Janus's offer, ack takes the answer, restart a new offer.
@@ -201,7 +206,7 @@ func TestTextRoomAgainstJanus(t *testing.T) {
 			de, err := h.Destroy(ctx, textroom.DestroyRequest{Room: id, Secret: "s3cret"})
 			require.NoError(t, err)
 			assert.Equal(t, &textroom.DestroyResult{Room: id}, de)
-			ok, err = h.Exists(ctx, textroom.ExistsRequest{Room: id})
+			ok, err = h.Exists(ctx, id)
 			require.NoError(t, err)
 			assert.False(t, ok)
 			_, err = h.Destroy(ctx, textroom.DestroyRequest{Room: id, Secret: "s3cret"})
@@ -244,26 +249,26 @@ func TestTextRoomStringIDs(t *testing.T) {
 			assert.True(t, auto.Room.IsString())
 			assert.Len(t, auto.Room.String(), 36)
 
-			rooms, err := h.List(ctx, textroom.ListRequest{})
+			rooms, err := h.List(ctx)
 			require.NoError(t, err)
 			require.NotNil(t, findRoom(rooms, id))
 			require.NotNil(t, findRoom(rooms, core.StrID("1234")), "the demo room is \"1234\" with string ids")
 
-			ok, err := h.Exists(ctx, textroom.ExistsRequest{Room: id})
+			ok, err := h.Exists(ctx, id)
 			require.NoError(t, err)
 			assert.True(t, ok)
-			ok, err = h.Exists(ctx, textroom.ExistsRequest{Room: core.StrID("nope")})
+			ok, err = h.Exists(ctx, core.StrID("nope"))
 			require.NoError(t, err)
 			assert.False(t, ok)
 
 			// A numeric id is the wrong type for this server.
-			_, err = h.Exists(ctx, textroom.ExistsRequest{Room: core.NumID(1)})
+			_, err = h.Exists(ctx, core.NumID(1))
 			requireCode(t, err, textroom.ErrInvalidElement)
 
 			ed, err := h.Edit(ctx, textroom.EditRequest{Room: id, Secret: "pw", NewDescription: "Hall"})
 			require.NoError(t, err)
 			assert.Equal(t, id, ed.Room)
-			ps, err := h.ListParticipants(ctx, textroom.ListParticipantsRequest{Room: id})
+			ps, err := h.ListParticipants(ctx, id)
 			require.NoError(t, err)
 			assert.Empty(t, ps)
 			require.NoError(t, h.Announcement(ctx, textroom.AnnouncementRequest{Room: id, Secret: "pw", Text: "hi"}))
@@ -397,8 +402,8 @@ func TestDecodeData(t *testing.T) {
 	assert.Equal(t, "error", f.Kind())
 	var pe *core.PluginError
 	require.ErrorAs(t, f.Err(), &pe)
-	assert.Equal(t, textroom.ErrNoSuchRoom, pe.Code)
-	assert.ErrorIs(t, f.Err(), &core.PluginError{Code: textroom.ErrNoSuchRoom})
+	assert.Equal(t, textroom.ErrNoSuchRoom.Code, pe.Code)
+	assert.ErrorIs(t, f.Err(), textroom.ErrNoSuchRoom)
 	// Without a transaction the plugin cannot name the request.
 	f = decode(`{"textroom":"error","error_code":413,"error":"Missing mandatory element (transaction)"}`).(*textroom.Failure)
 	assert.Empty(t, f.Transaction)
@@ -436,7 +441,7 @@ func TestDecodeEvent(t *testing.T) {
 	assert.Equal(t, core.Source{Session: 1, Handle: 2}, r.EventSource())
 	e := ev(`{"textroom":"error","error_code":416,"error":"PeerConnection already setup"}`)
 	errEv := textroom.DecodeEvent(e).(*core.PluginEvent)
-	assert.ErrorIs(t, errEv.Err(), &core.PluginError{Code: textroom.ErrAlreadySetup})
+	assert.ErrorIs(t, errEv.Err(), textroom.ErrAlreadySetup)
 	assert.IsType(t, &core.PluginEvent{}, textroom.DecodeEvent(ev(`{"textroom":"event"}`)))
 	assert.IsType(t, &core.PluginEvent{}, textroom.DecodeEvent(ev(`not json`)))
 }

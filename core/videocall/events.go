@@ -55,11 +55,11 @@ type Hangup struct {
 	Reason   string
 }
 
-// Simulcast reports that the simulcast substream or temporal layer
+// LayerChanged reports that the simulcast substream or temporal layer
 // received changed (or already is the one Set asked for).
-type Simulcast struct {
+type LayerChanged struct {
 	*core.PluginEvent
-	VideoCodec string
+	VideoCodec core.Codec
 	// Substream and Temporal are set for the layer that changed.
 	Substream *int
 	Temporal  *int
@@ -77,22 +77,22 @@ type SlowLink struct {
 
 // DecodeEvent turns a VideoCall plugin event into *PeerList, *Registered,
 // *Calling, *IncomingCall, *Accepted, *Update, *SetDone, *Hangup,
-// *Simulcast or *SlowLink. Error events, and anything it does not know,
+// *LayerChanged or *SlowLink. Error events, and anything it does not know,
 // stay *core.PluginEvent (check its Err method). It is the decoder Attach
 // installs; pass it to core.WithEventDecoder for adopted handles.
 func DecodeEvent(ev *core.PluginEvent) core.Event {
 	var d struct {
 		ErrorCode int `json:"error_code"`
 		Result    *struct {
-			Event          string    `json:"event"`
-			Username       string    `json:"username"`
-			Reason         string    `json:"reason"`
-			List           *[]string `json:"list"`
-			VideoCodec     string    `json:"videocodec"`
-			Substream      *int      `json:"substream"`
-			Temporal       *int      `json:"temporal"`
-			Media          string    `json:"media"`
-			CurrentBitrate int       `json:"current-bitrate"`
+			Event          string     `json:"event"`
+			Username       string     `json:"username"`
+			Reason         string     `json:"reason"`
+			List           *[]string  `json:"list"`
+			VideoCodec     core.Codec `json:"videocodec"`
+			Substream      *int       `json:"substream"`
+			Temporal       *int       `json:"temporal"`
+			Media          string     `json:"media"`
+			CurrentBitrate int        `json:"current-bitrate"`
 		} `json:"result"`
 	}
 	if ev.Decode(&d) != nil || d.ErrorCode != 0 || d.Result == nil {
@@ -115,7 +115,7 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 	case "hangup":
 		return &Hangup{PluginEvent: ev, Username: r.Username, Reason: r.Reason}
 	case "simulcast":
-		return &Simulcast{PluginEvent: ev, VideoCodec: r.VideoCodec, Substream: r.Substream, Temporal: r.Temporal}
+		return &LayerChanged{PluginEvent: ev, VideoCodec: r.VideoCodec, Substream: r.Substream, Temporal: r.Temporal}
 	case "slow_link":
 		return &SlowLink{PluginEvent: ev, Media: r.Media, CurrentBitrate: r.CurrentBitrate}
 	case "":

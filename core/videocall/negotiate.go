@@ -44,7 +44,7 @@ func (h *Handle) CallPeer(ctx context.Context, username string, peer core.Peer, 
 // kind). onTrickleErr (may be nil) receives trickle failures.
 func (h *Handle) AcceptPeer(ctx context.Context, incoming *IncomingCall, peer core.Peer, onTrickleErr func(error)) error {
 	if incoming == nil || incoming.JSEP == nil || incoming.JSEP.Type != "offer" {
-		return errors.New("videocall: the incoming call has no SDP offer")
+		return errors.New("janus: videocall: the incoming call has no SDP offer")
 	}
 	core.LinkCandidates(ctx, h.Handle, peer, onTrickleErr)
 	if err := peer.SetRemoteDescription(ctx, incoming.JSEP); err != nil {
@@ -54,31 +54,29 @@ func (h *Handle) AcceptPeer(ctx context.Context, incoming *IncomingCall, peer co
 	if err != nil {
 		return err
 	}
-	if _, err := h.Accept(ctx, answer); err != nil {
-		return fmt.Errorf("videocall: accept: %w", err)
-	}
-	return nil
+	_, err = h.Accept(ctx, answer)
+	return err
 }
 
 // Answered applies Janus's answer, carried by the *Accepted event the
 // caller gets when the callee accepts, to the caller's peer.
 func (h *Handle) Answered(ctx context.Context, accepted *Accepted, peer core.Peer) error {
 	if accepted == nil || accepted.JSEP == nil || accepted.JSEP.Type != "answer" {
-		return errors.New("videocall: the accepted event has no SDP answer")
+		return errors.New("janus: videocall: the accepted event has no SDP answer")
 	}
 	return peer.SetRemoteDescription(ctx, accepted.JSEP)
 }
 
 // RenegotiatePeer renegotiates the call from this side: it sends a new
-// offer of peer with Set (and s, whose Restart asks for an ICE restart).
+// offer of peer with Set (and req, whose Restart asks for an ICE restart).
 // The other party gets an *Update with Janus's offer (for UpdatePeer);
 // Janus's answer comes back here as an *Update too, for UpdatePeer.
-func (h *Handle) RenegotiatePeer(ctx context.Context, peer core.Peer, s Settings) (*SetDone, error) {
+func (h *Handle) RenegotiatePeer(ctx context.Context, req SetRequest, peer core.Peer) (*SetDone, error) {
 	offer, err := peer.CreateOffer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return h.Set(ctx, s, offer)
+	return h.Set(ctx, req, offer)
 }
 
 // UpdatePeer handles an *Update event with peer. An offer (the other
@@ -87,7 +85,7 @@ func (h *Handle) RenegotiatePeer(ctx context.Context, peer core.Peer, s Settings
 // error.
 func (h *Handle) UpdatePeer(ctx context.Context, up *Update, peer core.Peer) error {
 	if up == nil || up.JSEP == nil {
-		return errors.New("videocall: the update has no SDP")
+		return errors.New("janus: videocall: the update has no SDP")
 	}
 	switch up.JSEP.Type {
 	case "answer":
@@ -100,10 +98,8 @@ func (h *Handle) UpdatePeer(ctx context.Context, up *Update, peer core.Peer) err
 		if err != nil {
 			return err
 		}
-		if _, err := h.Set(ctx, Settings{}, answer); err != nil {
-			return fmt.Errorf("videocall: set: %w", err)
-		}
-		return nil
+		_, err = h.Set(ctx, SetRequest{}, answer)
+		return err
 	}
-	return fmt.Errorf("videocall: update with SDP of type %q", up.JSEP.Type)
+	return fmt.Errorf("janus: videocall: update with SDP of type %q", up.JSEP.Type)
 }

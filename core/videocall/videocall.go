@@ -28,32 +28,38 @@ package videocall
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
 // Plugin is the plugin's package name.
 const Plugin = "janus.plugin.videocall"
 
-// Error codes of the plugin.
-const (
-	ErrNoMessage         = 470
-	ErrInvalidJSON       = 471
-	ErrInvalidRequest    = 472
-	ErrRegisterFirst     = 473
-	ErrInvalidElement    = 474
-	ErrMissingElement    = 475
-	ErrUsernameTaken     = 476
-	ErrAlreadyRegistered = 477
-	ErrNoSuchUsername    = 478
+// api describes the plugin's requests.
+var api = plugin.API{Plugin: Plugin, Name: "videocall", KindKey: "videocall"}
+
+// The plugin's errors: errors.Is(err, videocall.ErrNoSuchUsername)
+// matches any error of that code, whose *core.PluginError carries the
+// server's reason.
+var (
+	ErrNoMessage         = core.PluginCode(Plugin, 470, "no message")
+	ErrInvalidJSON       = core.PluginCode(Plugin, 471, "invalid JSON")
+	ErrInvalidRequest    = core.PluginCode(Plugin, 472, "invalid request")
+	ErrRegisterFirst     = core.PluginCode(Plugin, 473, "register first")
+	ErrInvalidElement    = core.PluginCode(Plugin, 474, "invalid element")
+	ErrMissingElement    = core.PluginCode(Plugin, 475, "missing element")
+	ErrUsernameTaken     = core.PluginCode(Plugin, 476, "username taken")
+	ErrAlreadyRegistered = core.PluginCode(Plugin, 477, "already registered")
+	ErrNoSuchUsername    = core.PluginCode(Plugin, 478, "no such username")
 	// ErrUseEchoTest is the answer to calling oneself.
-	ErrUseEchoTest   = 479
-	ErrAlreadyInCall = 480
-	ErrNoCall        = 481
-	ErrMissingSDP    = 482
-	ErrInvalidSDP    = 483
-	ErrUnknown       = 499
+	ErrUseEchoTest   = core.PluginCode(Plugin, 479, "use the echo test")
+	ErrAlreadyInCall = core.PluginCode(Plugin, 480, "already in a call")
+	ErrNoCall        = core.PluginCode(Plugin, 481, "no call")
+	ErrMissingSDP    = core.PluginCode(Plugin, 482, "missing SDP")
+	ErrInvalidSDP    = core.PluginCode(Plugin, 483, "invalid SDP")
+	ErrUnknown       = core.PluginCode(Plugin, 499, "unknown error")
 )
 
 // Hangup reasons the plugin sends.
@@ -72,7 +78,7 @@ const (
 
 // ErrUserBusy is returned (wrapped) by Call when the callee is already in
 // a call; the plugin answers such a call with a hangup, not an error code.
-var ErrUserBusy = errors.New("videocall: user busy")
+var ErrUserBusy = errors.New("janus: videocall: user busy")
 
 // Handle is a handle attached to the VideoCall plugin. The embedded
 // core.Handle gives Events, Trickle, Hangup (of the PeerConnection),
@@ -91,9 +97,9 @@ func Attach(ctx context.Context, s *core.Session, opts ...core.CallOption) (*Han
 	return &Handle{Handle: h}, nil
 }
 
-// Settings is the body of a set request. Every field is optional; nil
-// and empty fields are not sent.
-type Settings struct {
+// SetRequest changes the settings of the call ("set"). Every field is
+// optional; nil and empty fields are not sent.
+type SetRequest struct {
 	// Audio and Video turn the relay of each medium to the other party
 	// on or off.
 	Audio *bool `json:"audio,omitempty"`
@@ -115,33 +121,34 @@ type Settings struct {
 	Restart bool `json:"restart,omitempty"`
 }
 
-type request struct {
-	Request  string `json:"request"`
+// user is the body of the requests that name a user (none when empty:
+// the plugin's missing element error).
+type user struct {
 	Username string `json:"username,omitempty"`
-	Reason   string `json:"reason,omitempty"`
 }
 
-// List returns the registered usernames.
+// List returns the registered usernames ("list").
 func (h *Handle) List(ctx context.Context) ([]string, error) {
-	l, err := do[*PeerList](ctx, h, request{Request: "list"}, nil)
+	l, err := plugin.Expect[*PeerList](ctx, api, plugin.OverHandle(h.Handle), "list", nil, h.decode)
 	if err != nil {
 		return nil, err
 	}
 	return l.Usernames, nil
 }
 
-// Register registers the handle under username, so that others can call
-// it. A name in use is ErrUsernameTaken; a second registration of the
-// same handle is ErrAlreadyRegistered. The name is freed when the handle
-// is detached.
+// Register registers the handle under username ("register"), so that
+// others can call it. A name in use is ErrUsernameTaken; a second
+// registration of the same handle is ErrAlreadyRegistered. The name is
+// freed when the handle is detached.
 func (h *Handle) Register(ctx context.Context, username string) (*Registered, error) {
-	return do[*Registered](ctx, h, request{Request: "register", Username: username}, nil)
+	return plugin.Expect[*Registered](ctx, api, plugin.OverHandle(h.Handle), "register", user{username}, h.decode)
 }
 
-// Call calls username with an SDP offer. The answer only tells that the
-// call is ringing: the callee's *Accepted (with Janus's SDP answer) or
-// *Hangup arrives later on the event stream. A callee in another call
-// gives an error matching ErrUserBusy; an unknown one ErrNoSuchUsername.
+// Call calls username with an SDP offer ("call"). The answer only tells
+// that the call is ringing: the callee's *Accepted (with Janus's SDP
+// answer) or *Hangup arrives later on the event stream. A callee in
+// another call gives an error matching ErrUserBusy; an unknown one
+// ErrNoSuchUsername.
 //
 // When a call fails, the plugin closes the PeerConnection Janus started
 // for its offer: wait for the *core.Hangup on the stream before sending
@@ -152,11 +159,7 @@ func (h *Handle) Register(ctx context.Context, username string) (*Registered, er
 // (a few milliseconds after that call's hangup events): the caller gets
 // *Calling, the callee no *IncomingCall.
 func (h *Handle) Call(ctx context.Context, username string, offer *core.JSEP) (*Calling, error) {
-	var opts []core.CallOption
-	if offer != nil {
-		opts = append(opts, core.WithJSEP(offer))
-	}
-	res, err := h.Message(ctx, request{Request: "call", Username: username}, opts...)
+	res, err := api.Call(ctx, plugin.OverHandle(h.Handle), "call", user{username}, "", nil, core.WithJSEP(offer))
 	if err != nil {
 		return nil, err
 	}
@@ -165,38 +168,26 @@ func (h *Handle) Call(ctx context.Context, username string, offer *core.JSEP) (*
 		return ev, nil
 	case *Hangup:
 		if ev.Reason == ReasonBusy {
-			return nil, fmt.Errorf("videocall: call %s: %w", username, ErrUserBusy)
+			return nil, errfmt.Errorf("janus: videocall: call: %s: %w", username, ErrUserBusy)
 		}
-		return nil, fmt.Errorf("videocall: call %s: hung up: %s", username, ev.Reason)
+		return nil, errfmt.Errorf("janus: videocall: call: %s hung up: %s", username, ev.Reason)
 	}
-	return nil, fmt.Errorf("videocall: call: unexpected answer %s", res.Data)
+	return nil, errfmt.Errorf("janus: videocall: call: %w: %s", core.ErrBadAnswer, res.Data)
 }
 
 // Accept accepts the incoming call with an SDP answer to the offer of
-// the *IncomingCall event; the caller gets an *Accepted with Janus's
-// answer. Without a call to accept it fails with ErrNoCall.
+// the *IncomingCall event ("accept"); the caller gets an *Accepted with
+// Janus's answer. Without a call to accept it fails with ErrNoCall.
 func (h *Handle) Accept(ctx context.Context, answer *core.JSEP) (*Accepted, error) {
-	var opts []core.CallOption
-	if answer != nil {
-		opts = append(opts, core.WithJSEP(answer))
-	}
-	return do[*Accepted](ctx, h, request{Request: "accept"}, opts)
+	return plugin.Expect[*Accepted](ctx, api, plugin.OverHandle(h.Handle), "accept", nil, h.decode, core.WithJSEP(answer))
 }
 
-// Set changes the call's settings. With jsep it also renegotiates: an
-// offer (Restart for an ICE restart) reaches the other party as an
-// *Update carrying Janus's offer, which answers with Set and an SDP
-// answer; that answer reaches this side as an *Update too.
-func (h *Handle) Set(ctx context.Context, s Settings, jsep *core.JSEP) (*SetDone, error) {
-	var opts []core.CallOption
-	if jsep != nil {
-		opts = append(opts, core.WithJSEP(jsep))
-	}
-	body := struct {
-		Request string `json:"request"`
-		Settings
-	}{"set", s}
-	return do[*SetDone](ctx, h, body, opts)
+// Set changes the call's settings ("set"). With jsep it also
+// renegotiates: an offer (Restart for an ICE restart) reaches the other
+// party as an *Update carrying Janus's offer, which answers with Set and
+// an SDP answer; that answer reaches this side as an *Update too.
+func (h *Handle) Set(ctx context.Context, req SetRequest, jsep *core.JSEP) (*SetDone, error) {
+	return plugin.Expect[*SetDone](ctx, api, plugin.OverHandle(h.Handle), "set", req, h.decode, core.WithJSEP(jsep))
 }
 
 // HangupCall ends the call, cancels an outgoing one or declines an
@@ -207,20 +198,11 @@ func (h *Handle) Set(ctx context.Context, s Settings, jsep *core.JSEP) (*SetDone
 // afterwards, each side also gets a *Hangup with ReasonRemoteWebRTC from
 // the other.
 func (h *Handle) HangupCall(ctx context.Context, reason string) (*Hangup, error) {
-	return do[*Hangup](ctx, h, request{Request: "hangup", Reason: reason}, nil)
-}
-
-// do sends body and returns the answer decoded as T.
-func do[T core.Event](ctx context.Context, h *Handle, body any, opts []core.CallOption) (T, error) {
-	var zero T
-	res, err := h.Message(ctx, body, opts...)
-	if err != nil {
-		return zero, err
+	var req struct {
+		Reason string `json:"reason,omitempty"`
 	}
-	if ev, ok := h.decode(res).(T); ok {
-		return ev, nil
-	}
-	return zero, fmt.Errorf("videocall: unexpected answer %s", res.Data)
+	req.Reason = reason
+	return plugin.Expect[*Hangup](ctx, api, plugin.OverHandle(h.Handle), "hangup", req, h.decode)
 }
 
 // decode turns a request's answer into the typed event it carries.

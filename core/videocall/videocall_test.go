@@ -67,13 +67,16 @@ func next[T core.Event](ctx context.Context, t *testing.T, u *user) T {
 	}
 }
 
-func requireCode(t *testing.T, err error, code int) {
+// requireCode checks that err is the plugin's error want, named after
+// the request.
+func requireCode(t *testing.T, err error, want *core.PluginError) {
 	t.Helper()
+	require.ErrorIs(t, err, want)
 	var pe *core.PluginError
 	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, code, pe.Code, pe.Reason)
+	assert.Equal(t, want.Code, pe.Code, pe.Reason)
 	assert.Equal(t, videocall.Plugin, pe.Plugin)
-	assert.ErrorIs(t, err, &core.PluginError{Code: code})
+	assert.NotEmpty(t, pe.Request, "the error names the request")
 }
 
 // answerFor builds a syntactically valid SDP answer to Janus's offer:
@@ -158,6 +161,7 @@ func TestVideoCallAgainstJanus(t *testing.T) {
 			require.NoError(t, err)
 			_, err = carol.h.Register(ctx, alice.name)
 			requireCode(t, err, videocall.ErrUsernameTaken)
+			assert.Contains(t, err.Error(), "janus: videocall: register: error 476: ")
 			_, err = alice.h.Register(ctx, "another")
 			requireCode(t, err, videocall.ErrAlreadyRegistered)
 			_, err = carol.h.Register(ctx, "")
@@ -190,7 +194,8 @@ func TestVideoCallAgainstJanus(t *testing.T) {
 			require.ErrorAs(t, err, &je)
 			assert.Equal(t, core.CodeUnexpectedAnswer, je.Code)
 			_, err = alice.h.Message(ctx, map[string]any{"request": "dance"})
-			requireCode(t, err, videocall.ErrInvalidRequest)
+			require.ErrorIs(t, err, videocall.ErrInvalidRequest)
+			assert.Equal(t, 472, videocall.ErrInvalidRequest.Code)
 
 			// Alice calls Bob: Bob gets Janus's offer.
 			calling, err := alice.h.Call(ctx, bob.name, offer)
@@ -220,33 +225,33 @@ func TestVideoCallAgainstJanus(t *testing.T) {
 			assert.Contains(t, accepted.JSEP.SDP, "opus/48000")
 
 			// Settings, and bad ones.
-			set, err := alice.h.Set(ctx, videocall.Settings{Audio: core.Ptr(true), Video: core.Ptr(false), Bitrate: core.Ptr(128000)}, nil)
+			set, err := alice.h.Set(ctx, videocall.SetRequest{Audio: core.Ptr(true), Video: core.Ptr(false), Bitrate: core.Ptr(128000)}, nil)
 			require.NoError(t, err)
 			assert.NotNil(t, set)
-			_, err = alice.h.Set(ctx, videocall.Settings{Substream: core.Ptr(5)}, nil)
+			_, err = alice.h.Set(ctx, videocall.SetRequest{Substream: core.Ptr(5)}, nil)
 			requireCode(t, err, videocall.ErrInvalidElement)
-			_, err = alice.h.Set(ctx, videocall.Settings{Fallback: core.Ptr(-1)}, nil)
+			_, err = alice.h.Set(ctx, videocall.SetRequest{Fallback: core.Ptr(-1)}, nil)
 			requireCode(t, err, videocall.ErrInvalidElement)
-			_, err = alice.h.Set(ctx, videocall.Settings{Bitrate: core.Ptr(-1)}, nil)
+			_, err = alice.h.Set(ctx, videocall.SetRequest{Bitrate: core.Ptr(-1)}, nil)
 			requireCode(t, err, videocall.ErrInvalidElement)
 
 			// Recording, to a folder of the test.
 			base := t.TempDir() + "/alice"
-			_, err = alice.h.Set(ctx, videocall.Settings{Record: core.Ptr(true), Filename: base}, nil)
+			_, err = alice.h.Set(ctx, videocall.SetRequest{Record: core.Ptr(true), Filename: base}, nil)
 			require.NoError(t, err)
-			_, err = alice.h.Set(ctx, videocall.Settings{Record: core.Ptr(false)}, nil)
+			_, err = alice.h.Set(ctx, videocall.SetRequest{Record: core.Ptr(false)}, nil)
 			require.NoError(t, err)
 			assert.FileExists(t, base+"-audio.mjr")
 
 			// Renegotiation from Alice: Bob gets an update with an offer,
 			// answers it, Alice gets an update with the answer.
 			reoffer := &core.JSEP{Type: "offer", SDP: strings.Replace(offer.SDP, " 2 IN IP4", " 3 IN IP4", 1)}
-			_, err = alice.h.Set(ctx, videocall.Settings{}, reoffer)
+			_, err = alice.h.Set(ctx, videocall.SetRequest{}, reoffer)
 			require.NoError(t, err)
 			up := next[*videocall.Update](ctx, t, bob)
 			require.NotNil(t, up.JSEP)
 			assert.Equal(t, "offer", up.JSEP.Type)
-			_, err = bob.h.Set(ctx, videocall.Settings{}, answerFor(t, up.JSEP.SDP))
+			_, err = bob.h.Set(ctx, videocall.SetRequest{}, answerFor(t, up.JSEP.SDP))
 			require.NoError(t, err)
 			up = next[*videocall.Update](ctx, t, alice)
 			require.NotNil(t, up.JSEP)
@@ -395,12 +400,12 @@ func TestDecodeEvent(t *testing.T) {
 	assert.Equal(t, "alice", h.Username)
 	assert.Equal(t, videocall.ReasonRemoteWebRTC, h.Reason)
 
-	sc := videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"simulcast","videocodec":"vp8","substream":1}}`, nil)).(*videocall.Simulcast)
-	assert.Equal(t, "vp8", sc.VideoCodec)
+	sc := videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"simulcast","videocodec":"vp8","substream":1}}`, nil)).(*videocall.LayerChanged)
+	assert.Equal(t, core.VP8, sc.VideoCodec)
 	require.NotNil(t, sc.Substream)
 	assert.Equal(t, 1, *sc.Substream)
 	assert.Nil(t, sc.Temporal)
-	sc = videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"simulcast","videocodec":"vp8","temporal":0}}`, nil)).(*videocall.Simulcast)
+	sc = videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"simulcast","videocodec":"vp8","temporal":0}}`, nil)).(*videocall.LayerChanged)
 	require.NotNil(t, sc.Temporal)
 	assert.Equal(t, 0, *sc.Temporal)
 	assert.Nil(t, sc.Substream)
@@ -413,18 +418,18 @@ func TestDecodeEvent(t *testing.T) {
 	assert.Zero(t, sl.CurrentBitrate)
 
 	errEv := videocall.DecodeEvent(ev(`{"videocall":"event","error_code":478,"error":"Username 'x' doesn't exist"}`, nil)).(*core.PluginEvent)
-	assert.ErrorIs(t, errEv.Err(), &core.PluginError{Code: videocall.ErrNoSuchUsername})
+	assert.ErrorIs(t, errEv.Err(), videocall.ErrNoSuchUsername)
 	assert.IsType(t, &core.PluginEvent{}, videocall.DecodeEvent(ev(`{"videocall":"event"}`, nil)))
 	assert.IsType(t, &core.PluginEvent{}, videocall.DecodeEvent(ev(`{"videocall":"event","result":{"event":"dancing"}}`, nil)))
 	assert.IsType(t, &core.PluginEvent{}, videocall.DecodeEvent(ev(`{"videocall":"event","result":"ok"}`, nil)))
 	assert.IsType(t, &core.PluginEvent{}, videocall.DecodeEvent(ev(`not json`, nil)))
 }
 
-func TestSettingsJSON(t *testing.T) {
-	b, err := json.Marshal(videocall.Settings{})
+func TestSetRequestJSON(t *testing.T) {
+	b, err := json.Marshal(videocall.SetRequest{})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{}`, string(b))
-	b, err = json.Marshal(videocall.Settings{Audio: core.Ptr(false), Bitrate: core.Ptr(0), Record: core.Ptr(true),
+	b, err = json.Marshal(videocall.SetRequest{Audio: core.Ptr(false), Bitrate: core.Ptr(0), Record: core.Ptr(true),
 		Filename: "/tmp/x", Substream: core.Ptr(0), Temporal: core.Ptr(2), Fallback: core.Ptr(500000), Restart: true})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"audio":false,"bitrate":0,"record":true,"filename":"/tmp/x","substream":0,"temporal":2,"fallback":500000,"restart":true}`, string(b))

@@ -58,7 +58,7 @@ func (a *app) echoTestCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			answer, err := h.Configure(setup, echotest.Settings{Audio: core.Ptr(true), Video: core.Ptr(true)}, offer)
+			answer, err := h.Configure(setup, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true)}, offer)
 			if err != nil {
 				return err
 			}
