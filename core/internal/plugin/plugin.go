@@ -113,7 +113,8 @@ func Expect[T core.Event](ctx context.Context, a API, s Sender, verb string, req
 // Named names verb as the request of a plugin error in err's chain (the
 // plugin's errors are made fresh for each answer), and returns err.
 func (a API) Named(verb string, err error) error {
-	if pe, ok := errors.AsType[*core.PluginError](err); ok && pe.Request == "" {
+	var pe *core.PluginError
+	if errors.As(err, &pe) && pe.Request == "" {
 		pe.Request = verb
 	}
 	return err
@@ -140,9 +141,7 @@ func Prepend(req any, kv ...string) (json.RawMessage, error) {
 		if i > 0 {
 			out = append(out, ',')
 		}
-		k, _ := json.Marshal(kv[i])
-		v, _ := json.Marshal(kv[i+1])
-		out = append(append(append(out, k...), ':'), v...)
+		out = appendString(append(appendString(out, kv[i]), ':'), kv[i+1])
 	}
 	if req == nil {
 		return append(out, '}'), nil
@@ -162,6 +161,20 @@ func Prepend(req any, kv ...string) (json.RawMessage, error) {
 		out = append(out, ',')
 	}
 	return append(out, b[1:]...), nil
+}
+
+// appendString appends s as a JSON string. Verbs, keys and transaction
+// ids are plain ASCII; anything else goes through encoding/json.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // snippet is the start of a message, for errors.
