@@ -18,10 +18,10 @@
 // A short session:
 //
 //	h, err := videoroom.Attach(ctx, session)
-//	room, err := h.Create(ctx, videoroom.RoomOptions{Description: "demo", NotifyJoining: true})
-//	pub, joined, err := videoroom.JoinPublisher(ctx, session, videoroom.PublisherJoin{Room: room.Room, Display: "alice"})
+//	room, err := h.Create(ctx, videoroom.CreateRequest{Description: "demo", NotifyJoining: true})
+//	pub, joined, err := videoroom.JoinPublisher(ctx, session, videoroom.JoinRequest{Room: room.Room, Display: "alice"})
 //	pub.Roster().OnChange(func(c videoroom.RosterChange) { redraw(pub.Roster().Participants()) })
-//	conf, err := pub.Publish(ctx, videoroom.PublishOptions{}, offer) // conf.JSEP is the SDP answer
+//	conf, err := pub.Publish(ctx, videoroom.PublishRequest{}, offer) // conf.JSEP is the SDP answer
 //	for ev := range pub.Events() {
 //		switch ev := ev.(type) {
 //		case *videoroom.Publishers: // new feeds: subscribe to them
@@ -33,9 +33,13 @@
 // Remote publishers (AddRemotePublisher, PublishRemotely, ...) share
 // publishers between VideoRoom instances over plain RTP.
 //
-// Room, participant and feed ids are core.ID values: numbers by default,
-// strings when the plugin runs with string_ids. Plugin errors are
-// *core.PluginError with the Err... codes of this package.
+// Requests take an XxxRequest and answer an XxxResult, or the plugin's
+// typed event (*Joined, *Configured...). Room, participant and feed ids
+// are core.ID values (numbers by default, strings when the plugin runs
+// with string_ids), in fields named Room, Participant and Feed; codecs
+// are core.Codec and core.Codecs. Plugin errors are *core.PluginError
+// naming the request, matched with errors.Is against the Err...
+// sentinels of this package: errors.Is(err, videoroom.ErrNoSuchRoom).
 //
 // The package has no media code: offers and answers come from a
 // core.Peer (native or browser).

@@ -13,10 +13,10 @@ type Joined struct {
 	*core.PluginEvent
 	Room        core.ID
 	Description string
-	// ID is the participant's id in the room; PrivateID the private id to
-	// give in the participant's subscriptions.
-	ID        core.ID
-	PrivateID uint64
+	// Participant is the participant's id in the room; PrivateID the
+	// private id to give in the participant's subscriptions.
+	Participant core.ID
+	PrivateID   uint64
 	// Publishers are the room's active publishers (not this one).
 	Publishers []PublisherInfo
 	// Attendees are the participants that are not publishing, listed only
@@ -39,18 +39,18 @@ type Publishers struct {
 // notify_joining), before it publishes anything.
 type Joining struct {
 	*core.PluginEvent
-	Room    core.ID
-	ID      core.ID
-	Display string
+	Room        core.ID
+	Participant core.ID
+	Display     string
 }
 
 // Leaving reports that another participant left the room, or was kicked
 // out of it (Kicked).
 type Leaving struct {
 	*core.PluginEvent
-	Room   core.ID
-	ID     core.ID
-	Kicked bool
+	Room        core.ID
+	Participant core.ID
+	Kicked      bool
 }
 
 // Kicked reports that this participant was kicked out of the room by a
@@ -67,12 +67,12 @@ type Left struct {
 	Room core.ID
 }
 
-// Unpublished reports that a publisher stopped publishing. ID is zero when
-// the event confirms this handle's own Unpublish.
+// Unpublished reports that a publisher stopped publishing. Participant
+// is zero when the event confirms this handle's own Unpublish.
 type Unpublished struct {
 	*core.PluginEvent
-	Room core.ID
-	ID   core.ID
+	Room        core.ID
+	Participant core.ID
 }
 
 // Configured confirms a publish or configure request (publisher or
@@ -83,8 +83,8 @@ type Configured struct {
 	Room core.ID
 	// AudioCodec and VideoCodec are the codecs of the first audio and
 	// video streams, when an SDP was negotiated.
-	AudioCodec string
-	VideoCodec string
+	AudioCodec core.Codec
+	VideoCodec core.Codec
 	Streams    []PublishedStream
 }
 
@@ -135,10 +135,10 @@ type Updated struct {
 // audiolevel_event). Everyone in the room receives it, the speaker too.
 type Talking struct {
 	*core.PluginEvent
-	Room   core.ID
-	ID     core.ID
-	Mindex int
-	Mid    string
+	Room        core.ID
+	Participant core.ID
+	Mindex      int
+	Mid         string
 	// Talking is true for "talking", false for "stopped-talking".
 	Talking bool
 	// AudioLevel is the average audio level in dBov (0 loud, 127 muted).
@@ -164,17 +164,17 @@ type SlowLink struct {
 // stream. Everyone in the room receives it, the participant too.
 type Moderation struct {
 	*core.PluginEvent
-	Room  core.ID
-	ID    core.ID
-	Mid   string
-	Muted bool
+	Room        core.ID
+	Participant core.ID
+	Mid         string
+	Muted       bool
 }
 
 // DisplayChanged reports that a participant changed its display name.
 type DisplayChanged struct {
 	*core.PluginEvent
-	ID      core.ID
-	Display string
+	Participant core.ID
+	Display     string
 }
 
 // LayerChanged reports that a subscriber's m-line now receives another
@@ -213,8 +213,8 @@ type eventData struct {
 	Left        string           `json:"left"`
 	Changes     int              `json:"changes"`
 	Moderation  string           `json:"moderation"`
-	AudioCodec  string           `json:"audio_codec"`
-	VideoCodec  string           `json:"video_codec"`
+	AudioCodec  core.Codec       `json:"audio_codec"`
+	VideoCodec  core.Codec       `json:"video_codec"`
 	Streams     json.RawMessage  `json:"streams"`
 	Mindex      int              `json:"mindex"`
 	Mid         string           `json:"mid"`
@@ -245,7 +245,7 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 	}
 	switch d.VideoRoom {
 	case "joined":
-		j := &Joined{PluginEvent: ev, Room: d.Room, Description: d.Description, ID: d.ID, PrivateID: d.PrivateID, Attendees: d.Attendees}
+		j := &Joined{PluginEvent: ev, Room: d.Room, Description: d.Description, Participant: d.ID, PrivateID: d.PrivateID, Attendees: d.Attendees}
 		if d.Publishers != nil {
 			j.Publishers = *d.Publishers
 		}
@@ -266,7 +266,7 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 		}
 		return u
 	case "talking", "stopped-talking":
-		return &Talking{PluginEvent: ev, Room: d.Room, ID: d.ID, Mindex: d.Mindex, Mid: d.Mid,
+		return &Talking{PluginEvent: ev, Room: d.Room, Participant: d.ID, Mindex: d.Mindex, Mid: d.Mid,
 			Talking: d.VideoRoom == "talking", AudioLevel: d.AudioLevel}
 	case "destroyed":
 		return &Destroyed{PluginEvent: ev, Room: d.Room}
@@ -284,7 +284,7 @@ func decodeEventKind(ev *core.PluginEvent, d *eventData) core.Event {
 	case d.Publishers != nil:
 		return &Publishers{PluginEvent: ev, Room: d.Room, Publishers: *d.Publishers}
 	case d.Joining != nil:
-		return &Joining{PluginEvent: ev, Room: d.Room, ID: d.Joining.ID, Display: d.Joining.Display}
+		return &Joining{PluginEvent: ev, Room: d.Room, Participant: d.Joining.ID, Display: d.Joining.Display}
 	case d.Leaving != nil:
 		if isOK(d.Leaving) {
 			if d.Reason == "kicked" {
@@ -296,12 +296,12 @@ func decodeEventKind(ev *core.PluginEvent, d *eventData) core.Event {
 		if json.Unmarshal(d.Leaving, &id) != nil {
 			return ev
 		}
-		return &Leaving{PluginEvent: ev, Room: d.Room, ID: id}
+		return &Leaving{PluginEvent: ev, Room: d.Room, Participant: id}
 	case d.Kicked != nil:
-		return &Leaving{PluginEvent: ev, Room: d.Room, ID: *d.Kicked, Kicked: true}
+		return &Leaving{PluginEvent: ev, Room: d.Room, Participant: *d.Kicked, Kicked: true}
 	case d.Unpublished != nil:
 		u := &Unpublished{PluginEvent: ev, Room: d.Room}
-		if !isOK(d.Unpublished) && json.Unmarshal(d.Unpublished, &u.ID) != nil {
+		if !isOK(d.Unpublished) && json.Unmarshal(d.Unpublished, &u.Participant) != nil {
 			return ev
 		}
 		return u
@@ -324,12 +324,12 @@ func decodeEventKind(ev *core.PluginEvent, d *eventData) core.Event {
 	case d.Left != "":
 		return &Left{PluginEvent: ev, Room: d.Room}
 	case d.Moderation != "":
-		return &Moderation{PluginEvent: ev, Room: d.Room, ID: d.ID, Mid: d.Mid, Muted: d.Moderation == "muted"}
+		return &Moderation{PluginEvent: ev, Room: d.Room, Participant: d.ID, Mid: d.Mid, Muted: d.Moderation == "muted"}
 	case d.Substream != nil || d.Temporal != nil || d.Spatial != nil || d.TempLayer != nil:
 		return &LayerChanged{PluginEvent: ev, Room: d.Room, Mid: d.Mid,
 			Substream: d.Substream, Temporal: d.Temporal, SpatialLayer: d.Spatial, TemporalLayer: d.TempLayer}
 	case d.Display != nil && !d.ID.IsZero():
-		return &DisplayChanged{PluginEvent: ev, ID: d.ID, Display: *d.Display}
+		return &DisplayChanged{PluginEvent: ev, Participant: d.ID, Display: *d.Display}
 	}
 	return ev
 }

@@ -37,13 +37,13 @@ func TestDecodeJoined(t *testing.T) {
 		"attendees":[{"id":2296971589659417,"display":"bob"}]}`)
 	assert.Equal(t, core.NumID(77), j.Room)
 	assert.Equal(t, "Room 77", j.Description)
-	assert.Equal(t, core.NumID(42), j.ID)
+	assert.Equal(t, core.NumID(42), j.Participant)
 	assert.Equal(t, uint64(3805373694), j.PrivateID)
 	require.Len(t, j.Publishers, 2)
 	alice := j.Publishers[0]
 	assert.Equal(t, core.NumID(7), alice.ID)
 	assert.Equal(t, "alice", alice.Display)
-	assert.Equal(t, "opus", alice.AudioCodec)
+	assert.Equal(t, core.Opus, alice.AudioCodec)
 	require.NotNil(t, alice.Talking)
 	assert.False(t, *alice.Talking)
 	require.Len(t, alice.Streams, 4)
@@ -62,9 +62,9 @@ func TestDecodeJoined(t *testing.T) {
 	j = decode[*videoroom.Joined](t, `{"videoroom":"joined","room":"r","description":"d","id":"alice","private_id":1,"publishers":[],
 		"audio_codec":"opus","streams":[{"type":"audio","mindex":0,"mid":"0","codec":"opus","fec":true}]}`)
 	assert.Equal(t, core.StrID("r"), j.Room)
-	assert.Equal(t, core.StrID("alice"), j.ID)
+	assert.Equal(t, core.StrID("alice"), j.Participant)
 	require.Len(t, j.Streams, 1)
-	assert.Equal(t, "opus", j.Streams[0].Codec)
+	assert.Equal(t, core.Opus, j.Streams[0].Codec)
 }
 
 func TestDecodeRoomEvents(t *testing.T) {
@@ -75,17 +75,17 @@ func TestDecodeRoomEvents(t *testing.T) {
 	assert.Equal(t, videoroom.PublishedStream{Type: "audio", Mid: "0", Codec: "opus", Stereo: true, FEC: true, DTX: true}, p.Publishers[0].Streams[0])
 
 	jn := decode[*videoroom.Joining](t, `{"videoroom":"event","room":77,"joining":{"id":42,"display":"bob"}}`)
-	assert.Equal(t, core.NumID(42), jn.ID)
+	assert.Equal(t, core.NumID(42), jn.Participant)
 	assert.Equal(t, "bob", jn.Display)
 
 	l := decode[*videoroom.Leaving](t, `{"videoroom":"event","room":77,"leaving":42}`)
-	assert.Equal(t, core.NumID(42), l.ID)
+	assert.Equal(t, core.NumID(42), l.Participant)
 	assert.False(t, l.Kicked)
 	l = decode[*videoroom.Leaving](t, `{"videoroom":"event","room":77,"kicked":7}`)
-	assert.Equal(t, core.NumID(7), l.ID)
+	assert.Equal(t, core.NumID(7), l.Participant)
 	assert.True(t, l.Kicked)
 	l = decode[*videoroom.Leaving](t, `{"videoroom":"event","room":"r","leaving":"bob"}`)
-	assert.Equal(t, core.StrID("bob"), l.ID)
+	assert.Equal(t, core.StrID("bob"), l.Participant)
 
 	k := decode[*videoroom.Kicked](t, `{"videoroom":"event","room":77,"leaving":"ok","reason":"kicked"}`)
 	assert.Equal(t, core.NumID(77), k.Room)
@@ -94,21 +94,21 @@ func TestDecodeRoomEvents(t *testing.T) {
 	decode[*videoroom.Left](t, `{"videoroom":"event","room":77,"left":"ok"}`)
 
 	u := decode[*videoroom.Unpublished](t, `{"videoroom":"event","room":77,"unpublished":7}`)
-	assert.Equal(t, core.NumID(7), u.ID)
+	assert.Equal(t, core.NumID(7), u.Participant)
 	u = decode[*videoroom.Unpublished](t, `{"videoroom":"event","room":77,"unpublished":"ok"}`)
-	assert.True(t, u.ID.IsZero())
+	assert.True(t, u.Participant.IsZero())
 
 	d := decode[*videoroom.Destroyed](t, `{"videoroom":"destroyed","room":77}`)
 	assert.Equal(t, core.NumID(77), d.Room)
 
 	m := decode[*videoroom.Moderation](t, `{"videoroom":"event","room":77,"id":7,"mid":"0","moderation":"muted"}`)
-	assert.Equal(t, core.NumID(7), m.ID)
+	assert.Equal(t, core.NumID(7), m.Participant)
 	assert.Equal(t, "0", m.Mid)
 	assert.True(t, m.Muted)
 	assert.False(t, decode[*videoroom.Moderation](t, `{"videoroom":"event","room":77,"id":7,"mid":"0","moderation":"unmuted"}`).Muted)
 
 	dc := decode[*videoroom.DisplayChanged](t, `{"videoroom":"event","id":2296971589659417,"display":"alice2"}`)
-	assert.Equal(t, core.NumID(2296971589659417), dc.ID)
+	assert.Equal(t, core.NumID(2296971589659417), dc.Participant)
 	assert.Equal(t, "alice2", dc.Display)
 
 	tk := decode[*videoroom.Talking](t, `{"videoroom":"talking","room":77,"id":7,"mindex":0,"mid":"0","audio-level-dBov-avg":32.5}`)
@@ -126,7 +126,7 @@ func TestDecodeRoomEvents(t *testing.T) {
 func TestDecodeNegotiationEvents(t *testing.T) {
 	c := decode[*videoroom.Configured](t, `{"videoroom":"event","room":77,"configured":"ok","audio_codec":"opus",
 		"streams":[{"type":"audio","mindex":0,"mid":"0","description":"mic","codec":"opus","fec":true}]}`)
-	assert.Equal(t, "opus", c.AudioCodec)
+	assert.Equal(t, core.Opus, c.AudioCodec)
 	require.Len(t, c.Streams, 1)
 	assert.Equal(t, "mic", c.Streams[0].Description)
 	assert.Nil(t, decode[*videoroom.Configured](t, `{"videoroom":"event","room":77,"configured":"ok"}`).Streams)
@@ -142,13 +142,13 @@ func TestDecodeNegotiationEvents(t *testing.T) {
 	a := decode[*videoroom.Attached](t, `{"videoroom":"attached","room":77,"streams":`+sub+`}`)
 	require.Len(t, a.Streams, 5)
 	assert.Equal(t, videoroom.SubscriberStream{Type: "audio", Active: true, Mindex: 0, Mid: "0", CrossRefID: "a1", Send: true,
-		FeedID: core.NumID(7), FeedDisplay: "alice", FeedMid: "0", FeedDescription: "mic", Codec: "opus"}, a.Streams[0])
+		Feed: core.NumID(7), FeedDisplay: "alice", FeedMid: "0", FeedDescription: "mic", Codec: "opus"}, a.Streams[0])
 	assert.Equal(t, &videoroom.PlayoutDelay{MaxDelay: 10}, a.Streams[1].PlayoutDelay)
 	assert.Equal(t, &videoroom.SimulcastState{SubstreamTarget: 2, TemporalLayerTarget: 2, Fallback: 250000}, a.Streams[1].Simulcast)
 	assert.Equal(t, &videoroom.SVCState{TargetSpatialLayer: 1, TargetTemporalLayer: 2}, a.Streams[2].SVC)
 	assert.Equal(t, "0", a.Streams[2].VP9Profile)
 	assert.False(t, a.Streams[3].Active)
-	assert.True(t, a.Streams[3].FeedID.IsZero())
+	assert.True(t, a.Streams[3].Feed.IsZero())
 	assert.Equal(t, []core.ID{core.NumID(7), core.NumID(8)}, a.Streams[4].SourceIDs)
 
 	up := decode[*videoroom.Updated](t, `{"videoroom":"updated","room":77,"streams":`+sub+`}`)
@@ -182,7 +182,8 @@ func TestDecodeErrorsAndUnknown(t *testing.T) {
 	raw := decode[*core.PluginEvent](t, `{"videoroom":"event","error_code":426,"error":"No such room (5)"}`)
 	var pe *core.PluginError
 	require.ErrorAs(t, raw.Err(), &pe)
-	assert.Equal(t, videoroom.ErrNoSuchRoom, pe.Code)
+	assert.ErrorIs(t, pe, videoroom.ErrNoSuchRoom)
+	assert.Equal(t, 426, videoroom.ErrNoSuchRoom.Code)
 	decode[*core.PluginEvent](t, `{"videoroom":"event","room":77,"something":"new"}`)
 	decode[*core.PluginEvent](t, `{"videoroom":"created","room":77,"permanent":false}`)
 	decode[*core.PluginEvent](t, `{"videoroom":"whatever"}`)

@@ -21,20 +21,20 @@ func ExampleJoinPublisher() {
 	if err != nil {
 		panic(err)
 	}
-	pub, joined, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: core.NumID(1234), Display: "alice"})
+	pub, joined, err := videoroom.JoinPublisher(ctx, s, videoroom.JoinRequest{Room: core.NumID(1234), Display: "alice"})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println("joined", joined.Room, "as", pub.ParticipantID(), "with", len(joined.Publishers), "publishers")
 	stop := pub.Roster().OnChange(func(c videoroom.RosterChange) {
 		for _, p := range pub.Roster().Participants() {
-			fmt.Println(p.Display, p.Publishing, p.Talking)
+			fmt.Println(p.Display, p.Publisher, p.Talking)
 		}
 	})
 	defer stop()
 
 	var offer *core.JSEP // from a core.Peer
-	conf, err := pub.Publish(ctx, videoroom.PublishOptions{
+	conf, err := pub.Publish(ctx, videoroom.PublishRequest{
 		Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "microphone"}},
 	}, offer)
 	if err != nil {
@@ -55,7 +55,7 @@ func ExampleJoinPublisher() {
 func ExampleSubscribe() {
 	ctx := context.Background()
 	var s *core.Session // from core.Client.CreateSession
-	sub, attached, err := videoroom.Subscribe(ctx, s, videoroom.SubscriberJoin{
+	sub, attached, err := videoroom.Subscribe(ctx, s, videoroom.SubscribeRequest{
 		Room:    core.NumID(1234),
 		Streams: []videoroom.SubscribeStream{{Feed: core.NumID(42)}},
 	})
@@ -82,7 +82,7 @@ func ExampleHandle_Create() {
 	if err != nil {
 		panic(err)
 	}
-	room, err := h.Create(ctx, videoroom.RoomOptions{Description: "standup", Secret: "admin", NotifyJoining: true, Publishers: 10})
+	room, err := h.Create(ctx, videoroom.CreateRequest{Description: "standup", Secret: "admin", NotifyJoining: true, Publishers: 10})
 	if err != nil {
 		panic(err)
 	}
@@ -91,7 +91,7 @@ func ExampleHandle_Create() {
 		panic(err)
 	}
 	fmt.Println(len(parts))
-	if _, err := h.Destroy(ctx, videoroom.DestroyOptions{Room: room.Room, Secret: "admin"}); err != nil {
+	if _, err := h.Destroy(ctx, videoroom.DestroyRequest{Room: room.Room, Secret: "admin"}); err != nil {
 		panic(err)
 	}
 }

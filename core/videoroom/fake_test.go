@@ -3,6 +3,7 @@ package videoroom_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -159,7 +160,7 @@ func TestSubscriberRequests(t *testing.T) {
 		a *videoroom.Attached
 	}
 	jch := run(func() (joined, error) {
-		sub, a, err := videoroom.Subscribe(ctx, s, videoroom.SubscriberJoin{
+		sub, a, err := videoroom.Subscribe(ctx, s, videoroom.SubscribeRequest{
 			Room: core.NumID(77), PrivateID: 5, UseMsid: true, Autoupdate: core.Ptr(false),
 			Streams: []videoroom.SubscribeStream{
 				{Feed: core.NumID(7)},
@@ -178,7 +179,7 @@ func TestSubscriberRequests(t *testing.T) {
 	assert.Equal(t, core.NumID(77), j.s.Room())
 	assert.Equal(t, "offer", j.a.JSEP.Type)
 	require.Len(t, j.a.Streams, 2)
-	assert.Equal(t, core.NumID(7), j.a.Streams[1].FeedID)
+	assert.Equal(t, core.NumID(7), j.a.Streams[1].Feed)
 	sub := j.s
 
 	// start with the answer.
@@ -204,7 +205,7 @@ func TestSubscriberRequests(t *testing.T) {
 
 	// configure, with an ICE restart: a new offer.
 	cch := run(func() (*videoroom.Configured, error) {
-		return sub.Configure(ctx, videoroom.SubscriberConfigure{Restart: true, Streams: []videoroom.SubscriberStreamOptions{
+		return sub.Configure(ctx, videoroom.SubscriberConfigureRequest{Restart: true, Streams: []videoroom.SubscriberConfigureStream{
 			{Mid: "1", Send: core.Ptr(false), Substream: core.Ptr(2), Temporal: core.Ptr(0), Fallback: core.Ptr(100000),
 				SpatialLayer: core.Ptr(1), TemporalLayer: core.Ptr(1), AudioLevelAverage: 30, AudioActivePackets: 50,
 				MinDelay: core.Ptr(0), MaxDelay: core.Ptr(0)},
@@ -309,7 +310,8 @@ func TestSubscriberRequests(t *testing.T) {
 	req = f.request()
 	f.event(req, `{"videoroom":"event","error_code":424,"error":"Invalid request on unconfigured participant"}`, nil)
 	r := <-ech
-	assert.ErrorIs(t, r.err, &core.PluginError{Code: videoroom.ErrJoinFirst})
+	assert.ErrorIs(t, r.err, videoroom.ErrJoinFirst)
+	assert.EqualError(t, r.err, "janus: videoroom: pause: error 424: Invalid request on unconfigured participant")
 }
 
 // TestPublisherRosterFedByDecoder checks, with scripted events that need
@@ -327,7 +329,7 @@ func TestPublisherRosterFedByDecoder(t *testing.T) {
 		j *videoroom.Joined
 	}
 	jch := run(func() (joined, error) {
-		p, j, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: core.NumID(5), Display: "me", Pin: "1234", Token: "tok",
+		p, j, err := videoroom.JoinPublisher(ctx, s, videoroom.JoinRequest{Room: core.NumID(5), Display: "me", Pin: "1234", Token: "tok",
 			AudioActivePackets: 50, AudioLevelAverage: 40})
 		return joined{p, j}, err
 	})
@@ -355,14 +357,14 @@ func TestPublisherRosterFedByDecoder(t *testing.T) {
 	ps := pub.Roster().Participants()
 	require.Len(t, ps, 2)
 	assert.Equal(t, "two", ps[0].Display)
-	assert.False(t, ps[0].Publishing)
+	assert.False(t, ps[0].Publisher)
 	assert.Nil(t, ps[0].Streams)
 	assert.Equal(t, "three", ps[1].Display)
-	assert.True(t, ps[1].Publishing)
+	assert.True(t, ps[1].Publisher)
 
 	// publish and configure bodies.
 	cch := run(func() (*videoroom.Configured, error) {
-		return pub.Publish(ctx, videoroom.PublishOptions{AudioCodec: "opus", VideoCodec: "vp8", Bitrate: 256000, Record: core.Ptr(true),
+		return pub.Publish(ctx, videoroom.PublishRequest{AudioCodec: "opus", VideoCodec: "vp8", Bitrate: 256000, Record: core.Ptr(true),
 			Filename: "/tmp/x", Display: "me2", AudioLevelAverage: 30, AudioActivePackets: 60, Secret: "s",
 			Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "mic"}}}, &core.JSEP{Type: "offer", SDP: "v=0"})
 	})
@@ -374,8 +376,8 @@ func TestPublisherRosterFedByDecoder(t *testing.T) {
 	assert.Equal(t, "answer", await(t, cch).JSEP.Type)
 
 	cch = run(func() (*videoroom.Configured, error) {
-		return pub.Configure(ctx, videoroom.ConfigureOptions{Bitrate: 128000, Keyframe: core.Ptr(true), Record: core.Ptr(false), Display: "me3",
-			Streams:      []videoroom.PublisherStreamOptions{{Mid: "0", Send: core.Ptr(false), Keyframe: core.Ptr(true), MinDelay: core.Ptr(0), MaxDelay: core.Ptr(5)}},
+		return pub.Configure(ctx, videoroom.ConfigureRequest{Bitrate: 128000, Keyframe: core.Ptr(true), Record: core.Ptr(false), Display: "me3",
+			Streams:      []videoroom.ConfigureStream{{Mid: "0", Send: core.Ptr(false), Keyframe: core.Ptr(true), MinDelay: core.Ptr(0), MaxDelay: core.Ptr(5)}},
 			Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "muted mic"}}}, nil)
 	})
 	req = f.request()
@@ -412,13 +414,17 @@ func TestJoinAndConfigureBody(t *testing.T) {
 		j *videoroom.Joined
 	}
 	jch := run(func() (joined, error) {
-		p, j, err := h.JoinAndConfigure(ctx, videoroom.PublisherJoin{Room: core.StrID("r"), ID: core.StrID("me")},
-			videoroom.PublishOptions{Display: "Me", Bitrate: 1000, Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "mic"}}},
+		p, j, err := h.JoinAndConfigure(ctx, videoroom.JoinRequest{Room: core.StrID("r"), Participant: core.StrID("me"), AudioLevelAverage: 20},
+			videoroom.PublishRequest{Display: "Me", Bitrate: 1000, Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "mic"}},
+				AudioCodec: core.Opus, VideoCodec: core.VP8, Record: core.Ptr(true), Filename: "f", Secret: "s", AudioActivePackets: 10, AudioLevelAverage: 30},
 			&core.JSEP{Type: "offer", SDP: "v=0"})
 		return joined{p, j}, err
 	})
 	req := f.request()
-	body(t, req, `{"request":"joinandconfigure","ptype":"publisher","room":"r","id":"me","display":"Me","bitrate":1000,"descriptions":[{"mid":"0","description":"mic"}]}`)
+	// Every member of both requests, the join's first where both have one.
+	body(t, req, `{"request":"joinandconfigure","ptype":"publisher","room":"r","id":"me","display":"Me","bitrate":1000,"descriptions":[{"mid":"0","description":"mic"}],
+		"audiocodec":"opus","videocodec":"vp8","record":true,"filename":"f","secret":"s","audio_active_packets":10,"audio_level_average":20}`)
+	assert.Equal(t, 10, reflect.TypeFor[videoroom.PublishRequest]().NumField(), "JoinAndConfigure must send a new member of PublishRequest too")
 	f.event(req, `{"videoroom":"joined","room":"r","description":"r","id":"me","private_id":4,"publishers":[],
 		"streams":[{"type":"audio","mindex":0,"mid":"0","codec":"opus","description":"mic"}]}`, &core.JSEP{Type: "answer", SDP: "v=0"})
 	j := await(t, jch)
@@ -427,6 +433,6 @@ func TestJoinAndConfigureBody(t *testing.T) {
 	assert.Equal(t, "mic", j.j.Streams[0].Description)
 
 	// A handle joins once.
-	_, _, err = h.JoinAsPublisher(ctx, videoroom.PublisherJoin{Room: core.StrID("r")})
+	_, _, err = h.JoinAsPublisher(ctx, videoroom.JoinRequest{Room: core.StrID("r")})
 	assert.ErrorContains(t, err, "already joined")
 }

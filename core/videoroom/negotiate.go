@@ -3,7 +3,6 @@ package videoroom
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/gojanus/gojanus/core"
 )
@@ -13,20 +12,17 @@ import (
 // browser's RTCPeerConnection in WebAssembly.
 
 // PublishPeer publishes the tracks already added to peer: it trickles the
-// peer's candidates to the handle, sends peer's offer with o, and applies
+// peer's candidates to the handle, sends peer's offer with req, and applies
 // Janus's answer. onTrickleErr (may be nil) receives trickle failures.
-func (p *Publisher) PublishPeer(ctx context.Context, peer core.Peer, o PublishOptions, onTrickleErr func(error)) (*Configured, error) {
+func (p *Publisher) PublishPeer(ctx context.Context, peer core.Peer, req PublishRequest, onTrickleErr func(error)) (*Configured, error) {
 	core.LinkCandidates(ctx, p.Handle.Handle, peer, onTrickleErr)
 	offer, err := peer.CreateOffer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	conf, err := p.Publish(ctx, o, offer)
+	conf, err := p.Publish(ctx, req, offer)
 	if err != nil {
 		return nil, err
-	}
-	if conf.JSEP == nil {
-		return nil, errors.New("videoroom: publish answer has no SDP")
 	}
 	if err := peer.SetRemoteDescription(ctx, conf.JSEP); err != nil {
 		return nil, err
@@ -34,12 +30,12 @@ func (p *Publisher) PublishPeer(ctx context.Context, peer core.Peer, o PublishOp
 	return conf, nil
 }
 
-// SubscribePeer attaches a new handle, subscribes to j.Streams, answers
+// SubscribePeer attaches a new handle, subscribes to req.Streams, answers
 // Janus's offer with peer and starts the media. Renegotiations (the
 // Updated answers of Subscribe, Unsubscribe and Update, and Updated
 // events) are answered with Renegotiate.
-func SubscribePeer(ctx context.Context, s *core.Session, j SubscriberJoin, peer core.Peer, onTrickleErr func(error), opts ...core.CallOption) (*Subscriber, *Attached, error) {
-	sub, att, err := Subscribe(ctx, s, j, opts...)
+func SubscribePeer(ctx context.Context, s *core.Session, req SubscribeRequest, peer core.Peer, onTrickleErr func(error), opts ...core.CallOption) (*Subscriber, *Attached, error) {
+	sub, att, err := Subscribe(ctx, s, req, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -55,7 +51,7 @@ func SubscribePeer(ctx context.Context, s *core.Session, j SubscriberJoin, peer 
 // and sends the answer with Start.
 func (s *Subscriber) Renegotiate(ctx context.Context, peer core.Peer, offer *core.JSEP) error {
 	if offer == nil || offer.Type != "offer" {
-		return errors.New("videoroom: no SDP offer to answer")
+		return errors.New("janus: videoroom: no SDP offer to answer")
 	}
 	if err := peer.SetRemoteDescription(ctx, offer); err != nil {
 		return err
@@ -64,8 +60,5 @@ func (s *Subscriber) Renegotiate(ctx context.Context, peer core.Peer, offer *cor
 	if err != nil {
 		return err
 	}
-	if err := s.Start(ctx, answer); err != nil {
-		return fmt.Errorf("videoroom: start: %w", err)
-	}
-	return nil
+	return s.Start(ctx, answer)
 }

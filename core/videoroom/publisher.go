@@ -1,23 +1,25 @@
 package videoroom
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
-// PublisherJoin is a publisher's join request: it makes the handle a
-// participant of the room, not publishing yet.
-type PublisherJoin struct {
+// JoinRequest is a publisher's join (the "join" request with ptype
+// "publisher"): it makes the handle a participant of the room, not
+// publishing yet.
+type JoinRequest struct {
 	Room core.ID `json:"room"`
-	// ID is the participant id to use; zero lets the plugin pick one. An
-	// id in use fails with ErrIDExists.
-	ID      core.ID `json:"id,omitzero"`
-	Display string  `json:"display,omitempty"`
+	// Participant is the participant id to use; zero lets the plugin pick
+	// one. An id in use fails with ErrIDExists.
+	Participant core.ID `json:"id,omitzero"`
+	Display     string  `json:"display,omitempty"`
 	// Pin is the room's PIN, if it has one; Token is an ACL token (see
 	// Handle.Allowed) or, in signed-token mode, the signed token.
 	Pin   string `json:"pin,omitempty"`
@@ -28,13 +30,13 @@ type PublisherJoin struct {
 	AudioLevelAverage  int `json:"audio_level_average,omitempty"`
 }
 
-// PublishOptions are the settings of a publish request (and of
+// PublishRequest is the "publish" request (and the publishing half of
 // JoinAndConfigure).
-type PublishOptions struct {
+type PublishRequest struct {
 	// AudioCodec and VideoCodec pick a codec among those the room allows
 	// and the offer has.
-	AudioCodec string `json:"audiocodec,omitempty"`
-	VideoCodec string `json:"videocodec,omitempty"`
+	AudioCodec core.Codec `json:"audiocodec,omitempty"`
+	VideoCodec core.Codec `json:"videocodec,omitempty"`
 	// Bitrate caps the publisher's video bitrate (REMB), in bit/s,
 	// instead of the room's cap.
 	Bitrate int `json:"bitrate,omitempty"`
@@ -54,14 +56,14 @@ type PublishOptions struct {
 	Descriptions []StreamDescription `json:"descriptions,omitempty"`
 }
 
-// ConfigureOptions change an active publisher (the configure request).
-// Empty and nil fields are left unchanged.
-type ConfigureOptions struct {
+// ConfigureRequest changes an active publisher (the "configure"
+// request). Empty and nil fields are left unchanged.
+type ConfigureRequest struct {
 	// Bitrate is the new video bitrate cap, in bit/s.
 	Bitrate int `json:"bitrate,omitempty"`
 	// Keyframe asks the publisher for a keyframe on every video stream.
 	Keyframe *bool `json:"keyframe,omitempty"`
-	// Record, Filename and Secret: see PublishOptions.
+	// Record, Filename and Secret: see PublishRequest.
 	Record   *bool  `json:"record,omitempty"`
 	Filename string `json:"filename,omitempty"`
 	Secret   string `json:"secret,omitempty"`
@@ -71,14 +73,14 @@ type ConfigureOptions struct {
 	AudioActivePackets int    `json:"audio_active_packets,omitempty"`
 	AudioLevelAverage  int    `json:"audio_level_average,omitempty"`
 	// Streams tweak single published streams.
-	Streams []PublisherStreamOptions `json:"streams,omitempty"`
+	Streams []ConfigureStream `json:"streams,omitempty"`
 	// Descriptions relabel published streams; the other participants
 	// receive a Publishers event.
 	Descriptions []StreamDescription `json:"descriptions,omitempty"`
 }
 
-// PublisherStreamOptions tweak one published stream.
-type PublisherStreamOptions struct {
+// ConfigureStream tweaks one published stream.
+type ConfigureStream struct {
 	Mid string `json:"mid"`
 	// Send false stops relaying the stream to subscribers (a mute).
 	Send *bool `json:"send,omitempty"`
@@ -105,12 +107,12 @@ type Publisher struct {
 // publisher. It returns the participant and the plugin's Joined answer
 // (the room's current publishers). If the join fails, the handle is
 // detached.
-func JoinPublisher(ctx context.Context, s *core.Session, j PublisherJoin, opts ...core.CallOption) (*Publisher, *Joined, error) {
+func JoinPublisher(ctx context.Context, s *core.Session, req JoinRequest, opts ...core.CallOption) (*Publisher, *Joined, error) {
 	h, err := Attach(ctx, s, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, joined, err := h.JoinAsPublisher(ctx, j)
+	p, joined, err := h.JoinAsPublisher(ctx, req)
 	if err != nil {
 		detachQuietly(h)
 		return nil, nil, err
@@ -118,58 +120,66 @@ func JoinPublisher(ctx context.Context, s *core.Session, j PublisherJoin, opts .
 	return p, joined, nil
 }
 
-// JoinAsPublisher joins a room as a publisher on this handle (a handle
-// joins once: after Leave, use a new one). Failures are *core.PluginError
-// such as ErrNoSuchRoom, ErrUnauthorized (wrong pin or token) or
-// ErrIDExists.
-func (h *Handle) JoinAsPublisher(ctx context.Context, j PublisherJoin) (*Publisher, *Joined, error) {
-	body := struct {
-		Request string `json:"request"`
-		PType   string `json:"ptype"`
-		PublisherJoin
-	}{"join", "publisher", j}
-	return h.joinPublisher(ctx, "join", body, nil)
+// JoinAsPublisher joins a room as a publisher on this handle (the "join"
+// request; a handle joins once: after Leave, use a new one). Failures
+// match ErrNoSuchRoom, ErrUnauthorized (wrong pin or token), ErrIDExists...
+func (h *Handle) JoinAsPublisher(ctx context.Context, req JoinRequest) (*Publisher, *Joined, error) {
+	return h.joinPublisher(ctx, "join", req, nil)
 }
 
 // JoinAndConfigure joins a room as a publisher and publishes at once with
-// an SDP offer. The Joined answer carries the SDP answer (JSEP) and the
-// published Streams.
-func (h *Handle) JoinAndConfigure(ctx context.Context, j PublisherJoin, p PublishOptions, offer *core.JSEP) (*Publisher, *Joined, error) {
+// an SDP offer (the "joinandconfigure" request); where both requests have
+// a setting (Display, AudioActivePackets, AudioLevelAverage), the join's
+// wins. The Joined answer carries the SDP answer (JSEP) and the published
+// Streams.
+func (h *Handle) JoinAndConfigure(ctx context.Context, join JoinRequest, publish PublishRequest, offer *core.JSEP) (*Publisher, *Joined, error) {
+	const verb = "joinandconfigure"
 	if offer == nil {
-		return nil, nil, errors.New("videoroom: joinandconfigure needs an SDP offer")
+		return nil, nil, errors.New("janus: videoroom: joinandconfigure needs an SDP offer")
 	}
-	if p.Display != "" && j.Display == "" {
-		j.Display = p.Display
-	}
-	p.Display = ""
-	body, err := mergeObjects(map[string]any{"request": "joinandconfigure", "ptype": "publisher"}, j, p)
-	if err != nil {
-		return nil, nil, fmt.Errorf("videoroom: joinandconfigure: %w", err)
-	}
-	pub, joined, err := h.joinPublisher(ctx, "joinandconfigure", body, offer)
+	join.Display = cmp.Or(join.Display, publish.Display)
+	join.AudioActivePackets = cmp.Or(join.AudioActivePackets, publish.AudioActivePackets)
+	join.AudioLevelAverage = cmp.Or(join.AudioLevelAverage, publish.AudioLevelAverage)
+	// The join's members, then those only the publish has.
+	req := struct {
+		JoinRequest
+		AudioCodec   core.Codec          `json:"audiocodec,omitempty"`
+		VideoCodec   core.Codec          `json:"videocodec,omitempty"`
+		Bitrate      int                 `json:"bitrate,omitempty"`
+		Record       *bool               `json:"record,omitempty"`
+		Filename     string              `json:"filename,omitempty"`
+		Secret       string              `json:"secret,omitempty"`
+		Descriptions []StreamDescription `json:"descriptions,omitempty"`
+	}{join, publish.AudioCodec, publish.VideoCodec, publish.Bitrate, publish.Record, publish.Filename, publish.Secret, publish.Descriptions}
+	pub, joined, err := h.joinPublisher(ctx, verb, req, offer)
 	if err != nil {
 		return nil, nil, err
 	}
 	if joined.JSEP == nil {
-		return pub, joined, errors.New("videoroom: joinandconfigure: no SDP answer to the offer")
+		return pub, joined, noSDP(verb, "answer to the offer")
 	}
 	return pub, joined, nil
 }
 
-func (h *Handle) joinPublisher(ctx context.Context, request string, body any, offer *core.JSEP) (*Publisher, *Joined, error) {
+// joinPublisher sends a publisher's join; the roster holds the events
+// that arrive before the Joined answer seeds it.
+func (h *Handle) joinPublisher(ctx context.Context, verb string, req any, offer *core.JSEP) (*Publisher, *Joined, error) {
+	body, err := plugin.Prepend(req, "ptype", "publisher")
+	if err != nil {
+		return nil, nil, errfmt.Errorf("janus: videoroom: %s: %w", verb, err)
+	}
 	r := NewRoster()
 	r.expectJoin()
 	if !h.st.roster.CompareAndSwap(nil, r) {
-		return nil, nil, fmt.Errorf("videoroom: %s: this handle already joined a room", request)
+		return nil, nil, errfmt.Errorf("janus: videoroom: %s: this handle already joined a room", verb)
 	}
-	joined, err := expect[*Joined](ctx, h, request, body, offer)
+	joined, err := plugin.Expect[*Joined](ctx, api, h.sender(), verb, body, h.answer, core.WithJSEP(offer))
 	if err != nil {
 		h.st.roster.CompareAndSwap(r, nil)
 		r.cancelJoin()
 		return nil, nil, err
 	}
-	r.Apply(joined)
-	return &Publisher{Handle: h, roster: r, room: joined.Room, id: joined.ID, privateID: joined.PrivateID}, joined, nil
+	return &Publisher{Handle: h, roster: r, room: joined.Room, id: joined.Participant, privateID: joined.PrivateID}, joined, nil
 }
 
 // Roster returns the participant's view of the other participants, kept
@@ -184,96 +194,62 @@ func (p *Publisher) Room() core.ID { return p.room }
 func (p *Publisher) ParticipantID() core.ID { return p.id }
 
 // PrivateID returns the participant's private id, to give in its own
-// subscriptions (SubscriberJoin.PrivateID).
+// subscriptions (SubscribeRequest.PrivateID).
 func (p *Publisher) PrivateID() uint64 { return p.privateID }
 
-// Publish starts publishing with an SDP offer and returns the plugin's
-// Configured answer: JSEP is the SDP answer, Streams the published
-// streams. The other participants learn about the new feed (a Publishers
-// event) once the PeerConnection is up.
-func (p *Publisher) Publish(ctx context.Context, o PublishOptions, offer *core.JSEP) (*Configured, error) {
+// Publish starts publishing with an SDP offer (the "publish" request) and
+// returns the plugin's Configured answer: JSEP is the SDP answer, Streams
+// the published streams. The other participants learn about the new feed
+// (a Publishers event) once the PeerConnection is up.
+func (p *Publisher) Publish(ctx context.Context, req PublishRequest, offer *core.JSEP) (*Configured, error) {
 	if offer == nil {
-		return nil, errors.New("videoroom: publish needs an SDP offer")
+		return nil, errors.New("janus: videoroom: publish needs an SDP offer")
 	}
-	body := struct {
-		Request string `json:"request"`
-		PublishOptions
-	}{"publish", o}
-	c, err := expectPub[*Configured](ctx, p, "publish", body, offer)
+	c, err := plugin.Expect[*Configured](ctx, api, p.sender(), "publish", req, p.answer, core.WithJSEP(offer))
 	if err != nil {
 		return nil, err
 	}
 	if c.JSEP == nil {
-		return nil, errors.New("videoroom: publish: no SDP answer to the offer")
+		return nil, noSDP("publish", "answer to the offer")
 	}
 	return c, nil
 }
 
-// Configure changes the publisher's settings. With an offer (a
-// renegotiation, or a first publish) the answer's JSEP is the SDP answer.
-func (p *Publisher) Configure(ctx context.Context, o ConfigureOptions, offer *core.JSEP) (*Configured, error) {
-	body := struct {
-		Request string `json:"request"`
-		ConfigureOptions
-	}{"configure", o}
-	c, err := expectPub[*Configured](ctx, p, "configure", body, offer)
+// Configure changes the publisher's settings (the "configure" request).
+// With an offer (a renegotiation, or a first publish) the answer's JSEP
+// is the SDP answer.
+func (p *Publisher) Configure(ctx context.Context, req ConfigureRequest, offer *core.JSEP) (*Configured, error) {
+	c, err := plugin.Expect[*Configured](ctx, api, p.sender(), "configure", req, p.answer, core.WithJSEP(offer))
 	if err != nil {
 		return nil, err
 	}
 	if offer != nil && c.JSEP == nil {
-		return nil, errors.New("videoroom: configure: no SDP answer to the offer")
+		return nil, noSDP("configure", "answer to the offer")
 	}
 	return c, nil
 }
 
-// Unpublish stops publishing and closes the PeerConnection; the
-// participant stays in the room. Without an active PeerConnection it fails
-// with ErrNotPublished.
+// Unpublish stops publishing and closes the PeerConnection (the
+// "unpublish" request); the participant stays in the room. Without an
+// active PeerConnection it fails with ErrNotPublished.
 func (p *Publisher) Unpublish(ctx context.Context) error {
-	_, err := expectPub[*Unpublished](ctx, p, "unpublish", map[string]string{"request": "unpublish"}, nil)
+	_, err := plugin.Expect[*Unpublished](ctx, api, p.sender(), "unpublish", nil, p.answer)
 	return err
 }
 
-// Leave leaves the room; the others receive a Leaving event and the
-// roster is cleared. The handle cannot join again: detach it, or keep it
-// for room management. Call Unpublish (or close the PeerConnection) first:
-// Janus 1.1.2 sends its subscribers an updated offer only when the
-// publisher stops publishing while still in the room.
+// Leave leaves the room (the "leave" request); the others receive a
+// Leaving event and the roster is cleared. The handle cannot join again:
+// detach it, or keep it for room management. Call Unpublish (or close
+// the PeerConnection) first: Janus 1.1.2 sends its subscribers an updated
+// offer only when the publisher stops publishing while still in the room.
 func (p *Publisher) Leave(ctx context.Context) error {
-	_, err := expectPub[*Left](ctx, p, "leave", map[string]string{"request": "leave"}, nil)
+	_, err := plugin.Expect[*Left](ctx, api, p.sender(), "leave", nil, p.answer)
 	return err
 }
 
-// expectPub is expect for publisher requests: the answer also goes to the
-// roster (answers do not pass through the event decoder).
-func expectPub[T core.Event](ctx context.Context, p *Publisher, request string, body any, jsep *core.JSEP) (T, error) {
-	t, err := expect[T](ctx, p.Handle, request, body, jsep)
-	if err == nil && p.roster != nil {
-		p.roster.Apply(t)
-	}
-	return t, err
-}
-
-// mergeObjects marshals each value to a JSON object and merges their
-// members (earlier values win).
-func mergeObjects(vs ...any) (map[string]json.RawMessage, error) {
-	out := map[string]json.RawMessage{}
-	for _, v := range vs {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return nil, err
-		}
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, err
-		}
-		for k, val := range m {
-			if _, ok := out[k]; !ok {
-				out[k] = val
-			}
-		}
-	}
-	return out, nil
+// noSDP is the error of an answer without the SDP it should carry.
+func noSDP(verb, what string) error {
+	return errfmt.Errorf("janus: videoroom: %s: %w: no SDP %s", verb, core.ErrBadAnswer, what)
 }
 
 // detachQuietly detaches a handle whose join failed, within its own

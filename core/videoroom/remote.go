@@ -20,9 +20,9 @@ type RemoteStream struct {
 	Mid    string `json:"mid"`
 	// Codec is required for audio and video; a codec the room does not
 	// allow leaves the stream disabled.
-	Codec       string `json:"codec,omitempty"`
-	Description string `json:"description,omitempty"`
-	Disabled    bool   `json:"disabled,omitempty"`
+	Codec       core.Codec `json:"codec,omitempty"`
+	Description string     `json:"description,omitempty"`
+	Disabled    bool       `json:"disabled,omitempty"`
 	// Stereo, FEC and DTX are the Opus features of an audio stream.
 	Stereo bool `json:"stereo,omitempty"`
 	FEC    bool `json:"fec,omitempty"`
@@ -45,9 +45,9 @@ type RemoteStream struct {
 type AddRemotePublisherRequest struct {
 	Room   core.ID `json:"room"`
 	Secret string  `json:"secret,omitempty"`
-	// ID is the publisher's id; zero lets the plugin pick one.
-	ID      core.ID `json:"id,omitzero"`
-	Display string  `json:"display,omitempty"`
+	// Participant is the publisher's id; zero lets the plugin pick one.
+	Participant core.ID `json:"id,omitzero"`
+	Display     string  `json:"display,omitempty"`
 	// Port and RTCPPort are the local UDP ports to receive on (0 picks
 	// one); Iface the local address to bind, Mcast a multicast group to
 	// join.
@@ -59,80 +59,73 @@ type AddRemotePublisherRequest struct {
 	Streams []RemoteStream `json:"streams"`
 }
 
-// RemotePublisherResult is the answer to AddRemotePublisher: where to
+// AddRemotePublisherResult is the answer to AddRemotePublisher: where to
 // send the publisher's RTP.
-type RemotePublisherResult struct {
-	Room     core.ID `json:"room"`
-	ID       core.ID `json:"id"`
-	IP       string  `json:"ip,omitempty"`
-	Port     int     `json:"port"`
-	RTCPPort int     `json:"rtcp_port"`
+type AddRemotePublisherResult struct {
+	Room        core.ID `json:"room"`
+	Participant core.ID `json:"id"`
+	IP          string  `json:"ip,omitempty"`
+	Port        int     `json:"port"`
+	RTCPPort    int     `json:"rtcp_port"`
 }
 
-// AddRemotePublisher creates a remote publisher. It is active at once:
-// the room's participants receive a Publishers event and can subscribe to
-// it.
-func (h *Handle) AddRemotePublisher(ctx context.Context, r AddRemotePublisherRequest) (*RemotePublisherResult, error) {
-	body := struct {
-		Request string `json:"request"`
-		AddRemotePublisherRequest
-	}{"add_remote_publisher", r}
-	var res RemotePublisherResult
-	if err := h.sync(ctx, "add_remote_publisher", body, "success", &res); err != nil {
+// AddRemotePublisher creates a remote publisher (the
+// "add_remote_publisher" request). It is active at once: the room's
+// participants receive a Publishers event and can subscribe to it.
+func (h *Handle) AddRemotePublisher(ctx context.Context, req AddRemotePublisherRequest) (*AddRemotePublisherResult, error) {
+	var r AddRemotePublisherResult
+	if _, err := api.Call(ctx, h.sender(), "add_remote_publisher", req, "success", &r); err != nil {
 		return nil, err
 	}
-	return &res, nil
+	return &r, nil
 }
 
 // UpdateRemotePublisherRequest changes a remote publisher's display name
 // or streams (streams with a known mid are updated, others added).
 type UpdateRemotePublisherRequest struct {
-	Room    core.ID        `json:"room"`
-	Secret  string         `json:"secret,omitempty"`
-	ID      core.ID        `json:"id"`
-	Display string         `json:"display,omitempty"`
-	Streams []RemoteStream `json:"streams"`
+	Room        core.ID        `json:"room"`
+	Secret      string         `json:"secret,omitempty"`
+	Participant core.ID        `json:"id"`
+	Display     string         `json:"display,omitempty"`
+	Streams     []RemoteStream `json:"streams"`
 }
 
-// UpdateRemotePublisher updates a remote publisher; the participants
-// receive a Publishers event with its new streams.
-func (h *Handle) UpdateRemotePublisher(ctx context.Context, r UpdateRemotePublisherRequest) error {
-	body := struct {
-		Request string `json:"request"`
-		UpdateRemotePublisherRequest
-	}{"update_remote_publisher", r}
-	return h.sync(ctx, "update_remote_publisher", body, "success", nil)
+// UpdateRemotePublisher updates a remote publisher (the
+// "update_remote_publisher" request); the participants receive a
+// Publishers event with its new streams.
+func (h *Handle) UpdateRemotePublisher(ctx context.Context, req UpdateRemotePublisherRequest) error {
+	_, err := api.Call(ctx, h.sender(), "update_remote_publisher", req, "success", nil)
+	return err
 }
 
 // RemoveRemotePublisherRequest names the remote publisher to remove.
 type RemoveRemotePublisherRequest struct {
-	Room   core.ID `json:"room"`
-	Secret string  `json:"secret,omitempty"`
-	ID     core.ID `json:"id"`
+	Room        core.ID `json:"room"`
+	Secret      string  `json:"secret,omitempty"`
+	Participant core.ID `json:"id"`
 }
 
-// RemoveRemotePublisher removes a remote publisher; the participants
-// receive a Leaving event for it.
-func (h *Handle) RemoveRemotePublisher(ctx context.Context, r RemoveRemotePublisherRequest) error {
-	body := struct {
-		Request string `json:"request"`
-		RemoveRemotePublisherRequest
-	}{"remove_remote_publisher", r}
-	return h.sync(ctx, "remove_remote_publisher", body, "success", nil)
+// RemoveRemotePublisher removes a remote publisher (the
+// "remove_remote_publisher" request); the participants receive a Leaving
+// event for it.
+func (h *Handle) RemoveRemotePublisher(ctx context.Context, req RemoveRemotePublisherRequest) error {
+	_, err := api.Call(ctx, h.sender(), "remove_remote_publisher", req, "success", nil)
+	return err
 }
 
 // PublishRemotelyRequest sends a local publisher's streams to another
 // instance, where a remote publisher receives them.
 type PublishRemotelyRequest struct {
 	Room        core.ID `json:"room"`
-	PublisherID core.ID `json:"publisher_id"`
+	Participant core.ID `json:"publisher_id"`
 	Secret      string  `json:"secret,omitempty"`
 	AdminKey    string  `json:"admin_key,omitempty"`
 	// RemoteID names this remotization (for UnpublishRemotely).
 	RemoteID   string `json:"remote_id"`
 	Host       string `json:"host"`
 	HostFamily string `json:"host_family,omitempty"`
-	// Port and RTCPPort are the remote publisher's (RemotePublisherResult).
+	// Port and RTCPPort are the remote publisher's
+	// (AddRemotePublisherResult).
 	Port     int `json:"port"`
 	RTCPPort int `json:"rtcp_port,omitempty"`
 }
@@ -140,51 +133,45 @@ type PublishRemotelyRequest struct {
 // RemotizationResult is the answer to PublishRemotely and
 // UnpublishRemotely.
 type RemotizationResult struct {
-	Room     core.ID `json:"room"`
-	ID       core.ID `json:"id"`
-	RemoteID string  `json:"remote_id,omitempty"`
+	Room        core.ID `json:"room"`
+	Participant core.ID `json:"id"`
+	RemoteID    string  `json:"remote_id,omitempty"`
 }
 
 // PublishRemotely starts sending a local publisher's streams to another
-// instance. The publisher must be local (not itself remote).
-func (h *Handle) PublishRemotely(ctx context.Context, r PublishRemotelyRequest) (*RemotizationResult, error) {
-	body := struct {
-		Request string `json:"request"`
-		PublishRemotelyRequest
-	}{"publish_remotely", r}
-	var res RemotizationResult
-	if err := h.sync(ctx, "publish_remotely", body, "success", &res); err != nil {
+// instance (the "publish_remotely" request). The publisher must be local
+// (not itself remote).
+func (h *Handle) PublishRemotely(ctx context.Context, req PublishRemotelyRequest) (*RemotizationResult, error) {
+	var r RemotizationResult
+	if _, err := api.Call(ctx, h.sender(), "publish_remotely", req, "success", &r); err != nil {
 		return nil, err
 	}
-	return &res, nil
+	return &r, nil
 }
 
 // UnpublishRemotelyRequest names the remotization to stop.
 type UnpublishRemotelyRequest struct {
 	Room        core.ID `json:"room"`
-	PublisherID core.ID `json:"publisher_id"`
+	Participant core.ID `json:"publisher_id"`
 	Secret      string  `json:"secret,omitempty"`
 	AdminKey    string  `json:"admin_key,omitempty"`
 	RemoteID    string  `json:"remote_id"`
 }
 
-// UnpublishRemotely stops sending a publisher to another instance.
-func (h *Handle) UnpublishRemotely(ctx context.Context, r UnpublishRemotelyRequest) (*RemotizationResult, error) {
-	body := struct {
-		Request string `json:"request"`
-		UnpublishRemotelyRequest
-	}{"unpublish_remotely", r}
-	var res RemotizationResult
-	if err := h.sync(ctx, "unpublish_remotely", body, "success", &res); err != nil {
+// UnpublishRemotely stops sending a publisher to another instance (the
+// "unpublish_remotely" request).
+func (h *Handle) UnpublishRemotely(ctx context.Context, req UnpublishRemotelyRequest) (*RemotizationResult, error) {
+	var r RemotizationResult
+	if _, err := api.Call(ctx, h.sender(), "unpublish_remotely", req, "success", &r); err != nil {
 		return nil, err
 	}
-	return &res, nil
+	return &r, nil
 }
 
 // ListRemotesRequest names the publisher whose remotizations to list.
 type ListRemotesRequest struct {
 	Room        core.ID `json:"room"`
-	PublisherID core.ID `json:"publisher_id"`
+	Participant core.ID `json:"publisher_id"`
 	Secret      string  `json:"secret,omitempty"`
 }
 
@@ -196,17 +183,14 @@ type Remotization struct {
 	RTCPPort int    `json:"rtcp_port,omitempty"`
 }
 
-// ListRemotes returns the remotizations of a publisher.
-func (h *Handle) ListRemotes(ctx context.Context, r ListRemotesRequest) ([]Remotization, error) {
-	body := struct {
-		Request string `json:"request"`
-		ListRemotesRequest
-	}{"listremotes", r}
-	var res struct {
+// ListRemotes returns the remotizations of a publisher (the
+// "listremotes" request).
+func (h *Handle) ListRemotes(ctx context.Context, req ListRemotesRequest) ([]Remotization, error) {
+	var r struct {
 		List []Remotization `json:"list"`
 	}
-	if err := h.sync(ctx, "listremotes", body, "success", &res); err != nil {
+	if _, err := api.Call(ctx, h.sender(), "listremotes", req, "success", &r); err != nil {
 		return nil, err
 	}
-	return res.List, nil
+	return r.List, nil
 }

@@ -6,11 +6,11 @@ import (
 	"github.com/gojanus/gojanus/core"
 )
 
-// RoomOptions are the settings of a new room (the "create" request). Only
-// Room, Description and the access settings are usually needed; every
-// zero field keeps the plugin's default, and *bool fields are for
+// CreateRequest is the settings of a new room (the "create" request).
+// Only Room, Description and the access settings are usually needed;
+// every zero field keeps the plugin's default, and *bool fields are for
 // settings whose default is true.
-type RoomOptions struct {
+type CreateRequest struct {
 	// Room is the new room's id; zero lets the plugin pick one (a number,
 	// or a UUID string with string_ids).
 	Room core.ID `json:"room,omitzero"`
@@ -43,10 +43,10 @@ type RoomOptions struct {
 	// FIRFreq is how often, in seconds, publishers are asked for a
 	// keyframe (0 never).
 	FIRFreq int `json:"fir_freq,omitempty"`
-	// AudioCodec and VideoCodec are comma separated codec lists in order
-	// of preference (defaults "opus" and "vp8").
-	AudioCodec string `json:"audiocodec,omitempty"`
-	VideoCodec string `json:"videocodec,omitempty"`
+	// AudioCodec and VideoCodec are the codecs publishers may use, in
+	// order of preference (defaults opus and vp8).
+	AudioCodec core.Codecs `json:"audiocodec,omitempty"`
+	VideoCodec core.Codecs `json:"videocodec,omitempty"`
 	// VP9Profile and H264Profile are the preferred video profiles.
 	VP9Profile  string `json:"vp9_profile,omitempty"`
 	H264Profile string `json:"h264_profile,omitempty"`
@@ -86,8 +86,8 @@ type RoomOptions struct {
 
 // DummyStream is one m-line of a room's dummy publisher.
 type DummyStream struct {
-	Codec string `json:"codec"`
-	Fmtp  string `json:"fmtp,omitempty"`
+	Codec core.Codec `json:"codec"`
+	Fmtp  string     `json:"fmtp,omitempty"`
 }
 
 // CreateResult is the answer to Create.
@@ -99,22 +99,19 @@ type CreateResult struct {
 	Permanent bool `json:"permanent"`
 }
 
-// Create creates a room. An id already in use fails with ErrRoomExists.
-func (h *Handle) Create(ctx context.Context, o RoomOptions) (*CreateResult, error) {
-	body := struct {
-		Request string `json:"request"`
-		RoomOptions
-	}{"create", o}
+// Create creates a room (the "create" request). An id already in use
+// fails with ErrRoomExists.
+func (h *Handle) Create(ctx context.Context, req CreateRequest) (*CreateResult, error) {
 	var r CreateResult
-	if err := h.sync(ctx, "create", body, "created", &r); err != nil {
+	if _, err := api.Call(ctx, h.sender(), "create", req, "created", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
 }
 
-// EditOptions change a room (the "edit" request). Empty and nil fields
+// EditRequest changes a room (the "edit" request). Empty and nil fields
 // are left unchanged.
-type EditOptions struct {
+type EditRequest struct {
 	Room core.ID `json:"room"`
 	// Secret is the room's current secret, if it has one.
 	Secret          string `json:"secret,omitempty"`
@@ -141,21 +138,17 @@ type EditResult struct {
 	Permanent bool    `json:"permanent"`
 }
 
-// Edit changes some settings of a room.
-func (h *Handle) Edit(ctx context.Context, o EditOptions) (*EditResult, error) {
-	body := struct {
-		Request string `json:"request"`
-		EditOptions
-	}{"edit", o}
+// Edit changes some settings of a room (the "edit" request).
+func (h *Handle) Edit(ctx context.Context, req EditRequest) (*EditResult, error) {
 	var r EditResult
-	if err := h.sync(ctx, "edit", body, "edited", &r); err != nil {
+	if _, err := api.Call(ctx, h.sender(), "edit", req, "edited", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
 }
 
-// DestroyOptions identify the room to destroy.
-type DestroyOptions struct {
+// DestroyRequest names the room to destroy (the "destroy" request).
+type DestroyRequest struct {
 	Room   core.ID `json:"room"`
 	Secret string  `json:"secret,omitempty"`
 	// Permanent also removes the room from the configuration file.
@@ -168,84 +161,77 @@ type DestroyResult struct {
 	Permanent bool    `json:"permanent"`
 }
 
-// Destroy destroys a room. Its participants receive a Destroyed event and
-// their PeerConnections are closed.
-func (h *Handle) Destroy(ctx context.Context, o DestroyOptions) (*DestroyResult, error) {
-	body := struct {
-		Request string `json:"request"`
-		DestroyOptions
-	}{"destroy", o}
+// Destroy destroys a room (the "destroy" request). Its participants
+// receive a Destroyed event and their PeerConnections are closed.
+func (h *Handle) Destroy(ctx context.Context, req DestroyRequest) (*DestroyResult, error) {
 	var r DestroyResult
-	if err := h.sync(ctx, "destroy", body, "destroyed", &r); err != nil {
+	if _, err := api.Call(ctx, h.sender(), "destroy", req, "destroyed", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
 }
 
-// Exists tells whether a room exists.
+// Exists tells whether a room exists (the "exists" request).
 func (h *Handle) Exists(ctx context.Context, room core.ID) (bool, error) {
-	body := struct {
-		Request string  `json:"request"`
-		Room    core.ID `json:"room"`
-	}{"exists", room}
 	var r struct {
 		Exists bool `json:"exists"`
 	}
-	if err := h.sync(ctx, "exists", body, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.sender(), "exists", roomOnly{room}, "success", &r); err != nil {
 		return false, err
 	}
 	return r.Exists, nil
 }
 
-// RoomInfo describes a room, as listed by List.
-type RoomInfo struct {
-	Room               core.ID `json:"room"`
-	Description        string  `json:"description"`
-	PinRequired        bool    `json:"pin_required"`
-	IsPrivate          bool    `json:"is_private"`
-	MaxPublishers      int     `json:"max_publishers"`
-	Bitrate            int     `json:"bitrate"`
-	BitrateCap         bool    `json:"bitrate_cap"`
-	FIRFreq            int     `json:"fir_freq"`
-	RequirePvtID       bool    `json:"require_pvtid"`
-	RequireE2EE        bool    `json:"require_e2ee"`
-	DummyPublisher     bool    `json:"dummy_publisher"`
-	NotifyJoining      bool    `json:"notify_joining"`
-	AudioCodec         string  `json:"audiocodec"`
-	VideoCodec         string  `json:"videocodec"`
-	OpusFEC            bool    `json:"opus_fec"`
-	OpusDTX            bool    `json:"opus_dtx"`
-	VideoSVC           bool    `json:"video_svc"`
-	Record             bool    `json:"record"`
-	RecDir             string  `json:"rec_dir"`
-	LockRecord         bool    `json:"lock_record"`
-	NumParticipants    int     `json:"num_participants"`
-	AudioLevelExt      bool    `json:"audiolevel_ext"`
-	AudioLevelEvent    bool    `json:"audiolevel_event"`
-	AudioActivePackets int     `json:"audio_active_packets"`
-	AudioLevelAverage  int     `json:"audio_level_average"`
-	VideoOrientExt     bool    `json:"videoorient_ext"`
-	PlayoutDelayExt    bool    `json:"playoutdelay_ext"`
-	TransportWideCCExt bool    `json:"transport_wide_cc_ext"`
+// roomOnly is the body of the requests that take only a room.
+type roomOnly struct {
+	Room core.ID `json:"room"`
 }
 
-// ListOptions change what List returns.
-type ListOptions struct {
+// RoomInfo describes a room, as listed by List.
+type RoomInfo struct {
+	Room               core.ID     `json:"room"`
+	Description        string      `json:"description"`
+	PinRequired        bool        `json:"pin_required"`
+	IsPrivate          bool        `json:"is_private"`
+	MaxPublishers      int         `json:"max_publishers"`
+	Bitrate            int         `json:"bitrate"`
+	BitrateCap         bool        `json:"bitrate_cap"`
+	FIRFreq            int         `json:"fir_freq"`
+	RequirePvtID       bool        `json:"require_pvtid"`
+	RequireE2EE        bool        `json:"require_e2ee"`
+	DummyPublisher     bool        `json:"dummy_publisher"`
+	NotifyJoining      bool        `json:"notify_joining"`
+	AudioCodec         core.Codecs `json:"audiocodec"`
+	VideoCodec         core.Codecs `json:"videocodec"`
+	OpusFEC            bool        `json:"opus_fec"`
+	OpusDTX            bool        `json:"opus_dtx"`
+	VideoSVC           bool        `json:"video_svc"`
+	Record             bool        `json:"record"`
+	RecDir             string      `json:"rec_dir"`
+	LockRecord         bool        `json:"lock_record"`
+	NumParticipants    int         `json:"num_participants"`
+	AudioLevelExt      bool        `json:"audiolevel_ext"`
+	AudioLevelEvent    bool        `json:"audiolevel_event"`
+	AudioActivePackets int         `json:"audio_active_packets"`
+	AudioLevelAverage  int         `json:"audio_level_average"`
+	VideoOrientExt     bool        `json:"videoorient_ext"`
+	PlayoutDelayExt    bool        `json:"playoutdelay_ext"`
+	TransportWideCCExt bool        `json:"transport_wide_cc_ext"`
+}
+
+// ListRequest is the "list" request.
+type ListRequest struct {
 	// AdminKey, if it is the plugin's admin_key, lists private rooms too.
 	AdminKey string `json:"admin_key,omitempty"`
 }
 
-// List returns the rooms (without the private ones, unless the admin key
-// is given).
-func (h *Handle) List(ctx context.Context, o ListOptions) ([]RoomInfo, error) {
-	body := struct {
-		Request string `json:"request"`
-		ListOptions
-	}{"list", o}
+// List returns the rooms (the "list" request), without the private ones
+// unless req.AdminKey is the plugin's admin key.
+func (h *Handle) List(ctx context.Context, req ListRequest) ([]RoomInfo, error) {
 	var r struct {
 		List []RoomInfo `json:"list"`
 	}
-	if err := h.sync(ctx, "list", body, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.sender(), "list", req, "success", &r); err != nil {
 		return nil, err
 	}
 	return r.List, nil
@@ -267,7 +253,7 @@ const (
 )
 
 // AllowedRequest changes a room's token ACL (the tokens participants give
-// in PublisherJoin.Token).
+// in JoinRequest.Token).
 type AllowedRequest struct {
 	Room    core.ID       `json:"room"`
 	Secret  string        `json:"secret,omitempty"`
@@ -283,56 +269,49 @@ type AllowedResult struct {
 	Allowed []string `json:"allowed"`
 }
 
-// Allowed enables, disables or edits a room's token ACL.
-func (h *Handle) Allowed(ctx context.Context, r AllowedRequest) (*AllowedResult, error) {
-	body := struct {
-		Request string `json:"request"`
-		AllowedRequest
-	}{"allowed", r}
-	var res AllowedResult
-	if err := h.sync(ctx, "allowed", body, "success", &res); err != nil {
+// Allowed enables, disables or edits a room's token ACL (the "allowed"
+// request).
+func (h *Handle) Allowed(ctx context.Context, req AllowedRequest) (*AllowedResult, error) {
+	var r AllowedResult
+	if _, err := api.Call(ctx, h.sender(), "allowed", req, "success", &r); err != nil {
 		return nil, err
 	}
-	return &res, nil
+	return &r, nil
 }
 
 // KickRequest names the participant to kick.
 type KickRequest struct {
-	Room   core.ID `json:"room"`
-	Secret string  `json:"secret,omitempty"`
-	ID     core.ID `json:"id"`
+	Room        core.ID `json:"room"`
+	Secret      string  `json:"secret,omitempty"`
+	Participant core.ID `json:"id"`
 }
 
-// Kick removes a participant from a room: it receives a Kicked event, the
-// others a Leaving event with Kicked set, and its PeerConnection is
-// closed. It may join again unless it is also removed from the ACL.
-func (h *Handle) Kick(ctx context.Context, r KickRequest) error {
-	body := struct {
-		Request string `json:"request"`
-		KickRequest
-	}{"kick", r}
-	return h.sync(ctx, "kick", body, "success", nil)
+// Kick removes a participant from a room (the "kick" request): it
+// receives a Kicked event, the others a Leaving event with Kicked set,
+// and its PeerConnection is closed. It may join again unless it is also
+// removed from the ACL.
+func (h *Handle) Kick(ctx context.Context, req KickRequest) error {
+	_, err := api.Call(ctx, h.sender(), "kick", req, "success", nil)
+	return err
 }
 
 // ModerateRequest mutes or unmutes one stream of a participant.
 type ModerateRequest struct {
-	Room   core.ID `json:"room"`
-	Secret string  `json:"secret,omitempty"`
-	ID     core.ID `json:"id"`
+	Room        core.ID `json:"room"`
+	Secret      string  `json:"secret,omitempty"`
+	Participant core.ID `json:"id"`
 	// Mid is the published stream's mid.
 	Mid  string `json:"mid"`
 	Mute bool   `json:"mute"`
 }
 
-// Moderate mutes or unmutes a participant's stream; everyone in the room,
-// the participant included, receives a Moderation event. Unmuting only
-// lifts the moderator's block, not a mute of the participant's own.
-func (h *Handle) Moderate(ctx context.Context, r ModerateRequest) error {
-	body := struct {
-		Request string `json:"request"`
-		ModerateRequest
-	}{"moderate", r}
-	return h.sync(ctx, "moderate", body, "success", nil)
+// Moderate mutes or unmutes a participant's stream (the "moderate"
+// request); everyone in the room, the participant included, receives a
+// Moderation event. Unmuting only lifts the moderator's block, not a mute
+// of the participant's own.
+func (h *Handle) Moderate(ctx context.Context, req ModerateRequest) error {
+	_, err := api.Call(ctx, h.sender(), "moderate", req, "success", nil)
+	return err
 }
 
 // EnableRecordingRequest switches the recording of a whole room.
@@ -342,20 +321,17 @@ type EnableRecordingRequest struct {
 	Record bool    `json:"record"`
 }
 
-// EnableRecording starts or stops recording every participant of a room.
-// It returns the recording state now in force.
-func (h *Handle) EnableRecording(ctx context.Context, r EnableRecordingRequest) (bool, error) {
-	body := struct {
-		Request string `json:"request"`
-		EnableRecordingRequest
-	}{"enable_recording", r}
-	var res struct {
+// EnableRecording starts or stops recording every participant of a room
+// (the "enable_recording" request). It returns the recording state now in
+// force.
+func (h *Handle) EnableRecording(ctx context.Context, req EnableRecordingRequest) (bool, error) {
+	var r struct {
 		Record bool `json:"record"`
 	}
-	if err := h.sync(ctx, "enable_recording", body, "success", &res); err != nil {
+	if _, err := api.Call(ctx, h.sender(), "enable_recording", req, "success", &r); err != nil {
 		return false, err
 	}
-	return res.Record, nil
+	return r.Record, nil
 }
 
 // ParticipantInfo is one participant listed by ListParticipants.
@@ -373,16 +349,13 @@ type ParticipantInfo struct {
 }
 
 // ListParticipants returns every participant of a room, publishing or
-// not (subscriptions are not participants).
+// not (the "listparticipants" request; subscriptions are not
+// participants).
 func (h *Handle) ListParticipants(ctx context.Context, room core.ID) ([]ParticipantInfo, error) {
-	body := struct {
-		Request string  `json:"request"`
-		Room    core.ID `json:"room"`
-	}{"listparticipants", room}
 	var r struct {
 		Participants []ParticipantInfo `json:"participants"`
 	}
-	if err := h.sync(ctx, "listparticipants", body, "participants", &r); err != nil {
+	if _, err := api.Call(ctx, h.sender(), "listparticipants", roomOnly{room}, "participants", &r); err != nil {
 		return nil, err
 	}
 	return r.Participants, nil
@@ -396,31 +369,28 @@ type ListForwardersRequest struct {
 
 // PublisherForwarders are the RTP forwarders of one publisher.
 type PublisherForwarders struct {
-	PublisherID core.ID     `json:"publisher_id"`
+	Participant core.ID     `json:"publisher_id"`
 	Display     string      `json:"display,omitempty"`
 	Forwarders  []Forwarder `json:"forwarders"`
 }
 
-// ListForwarders returns the RTP forwarders of a room, by publisher.
-func (h *Handle) ListForwarders(ctx context.Context, r ListForwardersRequest) ([]PublisherForwarders, error) {
-	body := struct {
-		Request string `json:"request"`
-		ListForwardersRequest
-	}{"listforwarders", r}
-	var res struct {
+// ListForwarders returns the RTP forwarders of a room, by publisher (the
+// "listforwarders" request).
+func (h *Handle) ListForwarders(ctx context.Context, req ListForwardersRequest) ([]PublisherForwarders, error) {
+	var r struct {
 		Publishers []PublisherForwarders `json:"publishers"`
 	}
-	if err := h.sync(ctx, "listforwarders", body, "forwarders", &res); err != nil {
+	if _, err := api.Call(ctx, h.sender(), "listforwarders", req, "forwarders", &r); err != nil {
 		return nil, err
 	}
-	return res.Publishers, nil
+	return r.Publishers, nil
 }
 
 // RTPForwardRequest forwards streams of a publisher as plain (or SRTP)
 // RTP to a host, for processing or recording outside Janus.
 type RTPForwardRequest struct {
 	Room        core.ID `json:"room"`
-	PublisherID core.ID `json:"publisher_id"`
+	Participant core.ID `json:"publisher_id"`
 	// Secret is the room's secret; AdminKey is needed when the plugin
 	// locks RTP forwarding behind its admin_key.
 	Secret   string `json:"secret,omitempty"`
@@ -469,42 +439,36 @@ type ForwardStream struct {
 // RTPForwardResult is the answer to RTPForward.
 type RTPForwardResult struct {
 	Room        core.ID `json:"room"`
-	PublisherID core.ID `json:"publisher_id"`
+	Participant core.ID `json:"publisher_id"`
 	// Forwarders are the forwarders created, one per forwarded stream
 	// (and substream). Streams whose mid the publisher does not have are
 	// skipped silently by the plugin.
 	Forwarders []Forwarder `json:"forwarders"`
 }
 
-// RTPForward starts forwarding a publisher's streams. The publisher must
-// have negotiated them (Publish), so that the mids exist.
-func (h *Handle) RTPForward(ctx context.Context, r RTPForwardRequest) (*RTPForwardResult, error) {
-	body := struct {
-		Request string `json:"request"`
-		RTPForwardRequest
-	}{"rtp_forward", r}
-	var res RTPForwardResult
-	if err := h.sync(ctx, "rtp_forward", body, "rtp_forward", &res); err != nil {
+// RTPForward starts forwarding a publisher's streams (the "rtp_forward"
+// request). The publisher must have negotiated them (Publish), so that
+// the mids exist.
+func (h *Handle) RTPForward(ctx context.Context, req RTPForwardRequest) (*RTPForwardResult, error) {
+	var r RTPForwardResult
+	if _, err := api.Call(ctx, h.sender(), "rtp_forward", req, "rtp_forward", &r); err != nil {
 		return nil, err
 	}
-	return &res, nil
+	return &r, nil
 }
 
 // StopRTPForwardRequest names the forwarder to stop.
 type StopRTPForwardRequest struct {
 	Room        core.ID `json:"room"`
-	PublisherID core.ID `json:"publisher_id"`
+	Participant core.ID `json:"publisher_id"`
 	StreamID    uint64  `json:"stream_id"`
 	Secret      string  `json:"secret,omitempty"`
 	AdminKey    string  `json:"admin_key,omitempty"`
 }
 
-// StopRTPForward stops one forwarder. An unknown StreamID fails with
-// ErrNoSuchFeed.
-func (h *Handle) StopRTPForward(ctx context.Context, r StopRTPForwardRequest) error {
-	body := struct {
-		Request string `json:"request"`
-		StopRTPForwardRequest
-	}{"stop_rtp_forward", r}
-	return h.sync(ctx, "stop_rtp_forward", body, "stop_rtp_forward", nil)
+// StopRTPForward stops one forwarder (the "stop_rtp_forward" request).
+// An unknown StreamID fails with ErrNoSuchFeed.
+func (h *Handle) StopRTPForward(ctx context.Context, req StopRTPForwardRequest) error {
+	_, err := api.Call(ctx, h.sender(), "stop_rtp_forward", req, "stop_rtp_forward", nil)
+	return err
 }

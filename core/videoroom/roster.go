@@ -13,10 +13,10 @@ import (
 type Participant struct {
 	ID      core.ID
 	Display string
-	// Publishing is set while the participant publishes (its streams are
+	// Publisher is set while the participant publishes (its streams are
 	// announced); attendees of rooms with notify_joining are listed with
-	// Publishing false.
-	Publishing bool
+	// Publisher false.
+	Publisher bool
 	// Streams are the published streams (nil when not publishing).
 	Streams []PublishedStream
 	// Talking is set while any of its audio streams is talking (rooms
@@ -256,7 +256,7 @@ func (r *Roster) seed(j *Joined) []RosterChange {
 	if len(r.parts) > 0 {
 		changes = append(changes, r.clear(j, false)...)
 	}
-	r.room, r.self = j.Room, j.ID
+	r.room, r.self = j.Room, j.Participant
 	for _, a := range j.Attendees {
 		if c, ok := r.upsertAttendee(j, a.ID, a.Display); ok {
 			changes = append(changes, c)
@@ -294,30 +294,30 @@ func (r *Roster) apply(ev core.Event) []RosterChange {
 		if !r.sameRoom(e.Room) {
 			return nil
 		}
-		return one(r.upsertAttendee(e, e.ID, e.Display))
+		return one(r.upsertAttendee(e, e.Participant, e.Display))
 	case *Leaving:
 		if !r.sameRoom(e.Room) {
 			return nil
 		}
-		ent, ok := r.parts[e.ID]
+		ent, ok := r.parts[e.Participant]
 		if !ok {
 			return nil
 		}
-		delete(r.parts, e.ID)
+		delete(r.parts, e.Participant)
 		return []RosterChange{{Kind: ParticipantRemoved, Participant: ent.p.clone(), Kicked: e.Kicked, Event: ev}}
 	case *Unpublished:
-		if !r.sameRoom(e.Room) || e.ID.IsZero() {
+		if !r.sameRoom(e.Room) || e.Participant.IsZero() {
 			return nil
 		}
-		return one(r.update(ev, e.ID, func(p *Participant) bool {
-			if !p.Publishing && p.Streams == nil && !p.Talking {
+		return one(r.update(ev, e.Participant, func(p *Participant) bool {
+			if !p.Publisher && p.Streams == nil && !p.Talking {
 				return false
 			}
-			p.Publishing, p.Streams, p.Talking = false, nil, false
+			p.Publisher, p.Streams, p.Talking = false, nil, false
 			return true
 		}))
 	case *DisplayChanged:
-		return one(r.update(ev, e.ID, func(p *Participant) bool {
+		return one(r.update(ev, e.Participant, func(p *Participant) bool {
 			if p.Display == e.Display {
 				return false
 			}
@@ -328,7 +328,7 @@ func (r *Roster) apply(ev core.Event) []RosterChange {
 		if !r.sameRoom(e.Room) {
 			return nil
 		}
-		return one(r.update(ev, e.ID, func(p *Participant) bool {
+		return one(r.update(ev, e.Participant, func(p *Participant) bool {
 			changed, found := false, false
 			for i := range p.Streams {
 				if p.Streams[i].Mid == e.Mid {
@@ -353,7 +353,7 @@ func (r *Roster) apply(ev core.Event) []RosterChange {
 		if !r.sameRoom(e.Room) {
 			return nil
 		}
-		return one(r.update(ev, e.ID, func(p *Participant) bool {
+		return one(r.update(ev, e.Participant, func(p *Participant) bool {
 			changed := false
 			for i := range p.Streams {
 				if p.Streams[i].Mid == e.Mid && p.Streams[i].Moderated != e.Muted {
@@ -419,7 +419,7 @@ func (r *Roster) upsertPublisher(ev core.Event, info PublisherInfo) (RosterChang
 		return RosterChange{}, false
 	}
 	p := Participant{
-		ID: info.ID, Display: info.Display, Publishing: true, Dummy: info.Dummy,
+		ID: info.ID, Display: info.Display, Publisher: true, Dummy: info.Dummy,
 		Streams: slices.Clone(info.Streams),
 	}
 	if info.Talking != nil {

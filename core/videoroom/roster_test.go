@@ -55,11 +55,11 @@ func TestRosterFromEvents(t *testing.T) {
 	c := nextChange(t, ch)
 	assert.Equal(t, videoroom.ParticipantAdded, c.Kind)
 	assert.Equal(t, "bob", c.Participant.Display)
-	assert.False(t, c.Participant.Publishing)
+	assert.False(t, c.Participant.Publisher)
 	assert.IsType(t, &videoroom.Joined{}, c.Event)
 	c = nextChange(t, ch)
 	assert.Equal(t, videoroom.ParticipantAdded, c.Kind)
-	assert.True(t, c.Participant.Publishing)
+	assert.True(t, c.Participant.Publisher)
 	assert.Len(t, c.Participant.Streams, 1)
 
 	// A plain join (notify_joining), then that participant publishes.
@@ -69,7 +69,7 @@ func TestRosterFromEvents(t *testing.T) {
 		"streams":[{"type":"audio","mindex":0,"mid":"0","codec":"opus"},{"type":"video","mindex":1,"mid":"1","codec":"vp8"}]}]}`))
 	c = nextChange(t, ch)
 	assert.Equal(t, videoroom.ParticipantUpdated, c.Kind)
-	assert.True(t, c.Participant.Publishing)
+	assert.True(t, c.Participant.Publisher)
 	assert.Equal(t, []string{"8", "7", "9"}, ids(r.Participants()), "join order is kept")
 
 	// Display name, talking and moderation changes.
@@ -100,7 +100,7 @@ func TestRosterFromEvents(t *testing.T) {
 	require.True(t, apply(`{"videoroom":"event","room":77,"unpublished":9}`))
 	c = nextChange(t, ch)
 	assert.Equal(t, videoroom.ParticipantUpdated, c.Kind)
-	assert.False(t, c.Participant.Publishing)
+	assert.False(t, c.Participant.Publisher)
 	assert.Nil(t, c.Participant.Streams)
 
 	// Leaving and kicked remove.

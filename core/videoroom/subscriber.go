@@ -2,15 +2,16 @@ package videoroom
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/errfmt"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
-// SubscriberJoin is a subscriber's join request: it makes the handle a
-// subscription to streams of one or more publishers of a room, over one
-// PeerConnection.
-type SubscriberJoin struct {
+// SubscribeRequest is a subscriber's join (the "join" request with ptype
+// "subscriber"): it makes the handle a subscription to streams of one or
+// more publishers of a room, over one PeerConnection.
+type SubscribeRequest struct {
 	Room core.ID `json:"room"`
 	// Streams are what to subscribe to (at least one).
 	Streams []SubscribeStream `json:"streams"`
@@ -69,16 +70,17 @@ type SwitchStream struct {
 	SubMid string  `json:"sub_mid"`
 }
 
-// SubscriberConfigure changes a subscription (the configure request).
-type SubscriberConfigure struct {
+// SubscriberConfigureRequest changes a subscription (the "configure"
+// request of a subscriber).
+type SubscriberConfigureRequest struct {
 	// Streams tweak single m-lines.
-	Streams []SubscriberStreamOptions `json:"streams,omitempty"`
+	Streams []SubscriberConfigureStream `json:"streams,omitempty"`
 	// Restart asks for a new offer with an ICE restart.
 	Restart bool `json:"restart,omitempty"`
 }
 
-// SubscriberStreamOptions tweak one m-line of a subscription.
-type SubscriberStreamOptions struct {
+// SubscriberConfigureStream tweaks one m-line of a subscription.
+type SubscriberConfigureStream struct {
 	// Mid is the subscription's m-line.
 	Mid string `json:"mid"`
 	// Send pauses (false) or resumes (true) the m-line alone.
@@ -112,12 +114,12 @@ type Subscriber struct {
 // the subscription and the Attached answer, whose JSEP is Janus's SDP
 // offer: answer it with Start. If the join fails (ErrNoSuchFeed for a feed
 // that is not publishing, ...), the handle is detached.
-func Subscribe(ctx context.Context, s *core.Session, j SubscriberJoin, opts ...core.CallOption) (*Subscriber, *Attached, error) {
+func Subscribe(ctx context.Context, s *core.Session, req SubscribeRequest, opts ...core.CallOption) (*Subscriber, *Attached, error) {
 	h, err := Attach(ctx, s, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
-	sub, att, err := h.JoinAsSubscriber(ctx, j)
+	sub, att, err := h.JoinAsSubscriber(ctx, req)
 	if err != nil {
 		detachQuietly(h)
 		return nil, nil, err
@@ -125,19 +127,19 @@ func Subscribe(ctx context.Context, s *core.Session, j SubscriberJoin, opts ...c
 	return sub, att, nil
 }
 
-// JoinAsSubscriber subscribes on this handle (see Subscribe).
-func (h *Handle) JoinAsSubscriber(ctx context.Context, j SubscriberJoin) (*Subscriber, *Attached, error) {
-	body := struct {
-		Request string `json:"request"`
-		PType   string `json:"ptype"`
-		SubscriberJoin
-	}{"join", "subscriber", j}
-	att, err := expect[*Attached](ctx, h, "join", body, nil)
+// JoinAsSubscriber subscribes on this handle (the "join" request; see
+// Subscribe).
+func (h *Handle) JoinAsSubscriber(ctx context.Context, req SubscribeRequest) (*Subscriber, *Attached, error) {
+	body, err := plugin.Prepend(req, "ptype", "subscriber")
+	if err != nil {
+		return nil, nil, errfmt.Errorf("janus: videoroom: join: %w", err)
+	}
+	att, err := plugin.Expect[*Attached](ctx, api, h.sender(), "join", body, h.answer)
 	if err != nil {
 		return nil, nil, err
 	}
 	if att.JSEP == nil {
-		return nil, nil, errors.New("videoroom: join: no SDP offer for the subscription")
+		return nil, nil, noSDP("join", "offer for the subscription")
 	}
 	return &Subscriber{Handle: h, room: att.Room}, att, nil
 }
@@ -146,51 +148,41 @@ func (h *Handle) JoinAsSubscriber(ctx context.Context, j SubscriberJoin) (*Subsc
 func (s *Subscriber) Room() core.ID { return s.room }
 
 // Start sends the SDP answer to Janus's offer (from Subscribe, or from an
-// Updated event), or, with a nil answer, resumes a paused subscription.
+// Updated event), or, with a nil answer, resumes a paused subscription
+// (the "start" request).
 func (s *Subscriber) Start(ctx context.Context, answer *core.JSEP) error {
-	_, err := expect[*Started](ctx, s.Handle, "start", map[string]string{"request": "start"}, answer)
+	_, err := plugin.Expect[*Started](ctx, api, s.sender(), "start", nil, s.answer, core.WithJSEP(answer))
 	return err
 }
 
-// Pause stops the media of the whole subscription until Start.
+// Pause stops the media of the whole subscription until Start (the
+// "pause" request).
 func (s *Subscriber) Pause(ctx context.Context) error {
-	_, err := expect[*Paused](ctx, s.Handle, "pause", map[string]string{"request": "pause"}, nil)
+	_, err := plugin.Expect[*Paused](ctx, api, s.sender(), "pause", nil, s.answer)
 	return err
 }
 
-// Configure tweaks m-lines of the subscription. With Restart, the answer's
-// JSEP is a new offer with an ICE restart, to answer with Start. (The
-// plugin sends no answer at all to a restart asked while an earlier offer
-// is still unanswered: it sends the offer later as an Updated event, and
-// Configure ends with the context.)
-func (s *Subscriber) Configure(ctx context.Context, c SubscriberConfigure) (*Configured, error) {
-	body := struct {
-		Request string `json:"request"`
-		SubscriberConfigure
-	}{"configure", c}
-	return expect[*Configured](ctx, s.Handle, "configure", body, nil)
+// Configure tweaks m-lines of the subscription (the "configure"
+// request). With Restart, the answer's JSEP is a new offer with an ICE
+// restart, to answer with Start. (The plugin sends no answer at all to a
+// restart asked while an earlier offer is still unanswered: it sends the
+// offer later as an Updated event, and Configure ends with the context.)
+func (s *Subscriber) Configure(ctx context.Context, req SubscriberConfigureRequest) (*Configured, error) {
+	return plugin.Expect[*Configured](ctx, api, s.sender(), "configure", req, s.answer)
 }
 
-// Subscribe adds streams to the subscription. The answer is an Updated
-// with a new offer to answer with Start, an Updated without streams when
-// nothing changed, or a Pending one when the offer follows later as an
-// event.
+// Subscribe adds streams to the subscription (the "subscribe" request).
+// The answer is an Updated with a new offer to answer with Start, an
+// Updated without streams when nothing changed, or a Pending one when the
+// offer follows later as an event.
 func (s *Subscriber) Subscribe(ctx context.Context, streams []SubscribeStream) (*Updated, error) {
-	body := struct {
-		Request string            `json:"request"`
-		Streams []SubscribeStream `json:"streams"`
-	}{"subscribe", streams}
-	return expect[*Updated](ctx, s.Handle, "subscribe", body, nil)
+	return plugin.Expect[*Updated](ctx, api, s.sender(), "subscribe", map[string]any{"streams": streams}, s.answer)
 }
 
-// Unsubscribe removes streams from the subscription; the answer is as for
-// Subscribe.
+// Unsubscribe removes streams from the subscription (the "unsubscribe"
+// request); the answer is as for Subscribe.
 func (s *Subscriber) Unsubscribe(ctx context.Context, streams []UnsubscribeStream) (*Updated, error) {
-	body := struct {
-		Request string              `json:"request"`
-		Streams []UnsubscribeStream `json:"streams"`
-	}{"unsubscribe", streams}
-	return expect[*Updated](ctx, s.Handle, "unsubscribe", body, nil)
+	return plugin.Expect[*Updated](ctx, api, s.sender(), "unsubscribe", map[string]any{"streams": streams}, s.answer)
 }
 
 // UpdateRequest adds and removes streams in one renegotiation.
@@ -199,41 +191,35 @@ type UpdateRequest struct {
 	Unsubscribe []UnsubscribeStream `json:"unsubscribe,omitempty"`
 }
 
-// Update adds and removes streams at once; the answer is as for
-// Subscribe.
-func (s *Subscriber) Update(ctx context.Context, u UpdateRequest) (*Updated, error) {
-	body := struct {
-		Request string `json:"request"`
-		UpdateRequest
-	}{"update", u}
-	return expect[*Updated](ctx, s.Handle, "update", body, nil)
+// Update adds and removes streams at once (the "update" request); the
+// answer is as for Subscribe.
+func (s *Subscriber) Update(ctx context.Context, req UpdateRequest) (*Updated, error) {
+	return plugin.Expect[*Updated](ctx, api, s.sender(), "update", req, s.answer)
 }
 
-// Switch changes the sources of m-lines without a renegotiation. When a
-// switch gives a source to an inactive m-line, the plugin needs a
-// renegotiation after all and answers first with the new offer: the result
-// then has JSEP set (answer it with Start) and the Streams of that offer,
-// and the plugin's "switched" confirmation follows on the event stream.
+// Switch changes the sources of m-lines without a renegotiation (the
+// "switch" request). When a switch gives a source to an inactive m-line,
+// the plugin needs a renegotiation after all and answers first with the
+// new offer: the result then has JSEP set (answer it with Start) and the
+// Streams of that offer, and the plugin's "switched" confirmation follows
+// on the event stream.
 func (s *Subscriber) Switch(ctx context.Context, streams []SwitchStream) (*Switched, error) {
-	body := struct {
-		Request string         `json:"request"`
-		Streams []SwitchStream `json:"streams"`
-	}{"switch", streams}
-	ev, err := s.call(ctx, body, nil)
+	res, err := api.Call(ctx, s.sender(), "switch", map[string]any{"streams": streams}, "", nil)
 	if err != nil {
 		return nil, err
 	}
-	switch ev := ev.(type) {
+	switch ev := s.answer(res).(type) {
 	case *Switched:
 		return ev, nil
 	case *Updated:
 		return &Switched{PluginEvent: ev.PluginEvent, Room: ev.Room, Streams: ev.Streams}, nil
 	}
-	return nil, unexpected("switch", ev)
+	return nil, errfmt.Errorf("janus: videoroom: switch: %w: %s", core.ErrBadAnswer, res.Data)
 }
 
-// Leave ends the subscription and closes its PeerConnection.
+// Leave ends the subscription and closes its PeerConnection (the "leave"
+// request).
 func (s *Subscriber) Leave(ctx context.Context) error {
-	_, err := expect[*Left](ctx, s.Handle, "leave", map[string]string{"request": "leave"}, nil)
+	_, err := plugin.Expect[*Left](ctx, api, s.sender(), "leave", nil, s.answer)
 	return err
 }

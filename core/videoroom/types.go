@@ -22,8 +22,8 @@ type PublisherInfo struct {
 	Talking *bool `json:"talking,omitempty"`
 	// AudioCodec and VideoCodec are the codecs of the first audio and
 	// video streams (kept by the plugin for backwards compatibility).
-	AudioCodec string `json:"audio_codec,omitempty"`
-	VideoCodec string `json:"video_codec,omitempty"`
+	AudioCodec core.Codec `json:"audio_codec,omitempty"`
+	VideoCodec core.Codec `json:"video_codec,omitempty"`
 	// Streams are the published streams, in m-line order.
 	Streams []PublishedStream `json:"streams,omitempty"`
 }
@@ -35,9 +35,9 @@ type PublishedStream struct {
 	Mindex int    `json:"mindex"`
 	Mid    string `json:"mid"`
 	// Disabled streams are inactive; the fields below are then empty.
-	Disabled    bool   `json:"disabled,omitempty"`
-	Codec       string `json:"codec,omitempty"`
-	Description string `json:"description,omitempty"`
+	Disabled    bool       `json:"disabled,omitempty"`
+	Codec       core.Codec `json:"codec,omitempty"`
+	Description string     `json:"description,omitempty"`
 	// Moderated is set when a moderator muted the stream (Moderate).
 	Moderated bool `json:"moderated,omitempty"`
 	// Simulcast (VP8, H.264) and SVC (VP9) tell how the video is layered.
@@ -77,15 +77,15 @@ type SubscriberStream struct {
 	Ready bool `json:"ready"`
 	// Send tells whether the plugin relays media on the m-line.
 	Send bool `json:"send"`
-	// FeedID, FeedDisplay, FeedMid and FeedDescription describe the
+	// Feed, FeedDisplay, FeedMid and FeedDescription describe the
 	// publisher stream feeding the m-line (audio and video).
-	FeedID          core.ID `json:"feed_id,omitzero"`
-	FeedDisplay     string  `json:"feed_display,omitempty"`
-	FeedMid         string  `json:"feed_mid,omitempty"`
-	FeedDescription string  `json:"feed_description,omitempty"`
-	Codec           string  `json:"codec,omitempty"`
-	H264Profile     string  `json:"h264-profile,omitempty"`
-	VP9Profile      string  `json:"vp9-profile,omitempty"`
+	Feed            core.ID    `json:"feed_id,omitzero"`
+	FeedDisplay     string     `json:"feed_display,omitempty"`
+	FeedMid         string     `json:"feed_mid,omitempty"`
+	FeedDescription string     `json:"feed_description,omitempty"`
+	Codec           core.Codec `json:"codec,omitempty"`
+	H264Profile     string     `json:"h264-profile,omitempty"`
+	VP9Profile      string     `json:"vp9-profile,omitempty"`
 	// PlayoutDelay is the playout-delay extension's setting, if any.
 	PlayoutDelay *PlayoutDelay `json:"playout-delay,omitempty"`
 	// Simulcast and SVC are the layer state of a layered video source.

@@ -2,36 +2,41 @@ package videoroom
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
 // Plugin is the plugin's package name.
 const Plugin = "janus.plugin.videoroom"
 
-// Error codes of the plugin.
-const (
-	ErrUnknown          = 499
-	ErrNoMessage        = 421
-	ErrInvalidJSON      = 422
-	ErrInvalidRequest   = 423
-	ErrJoinFirst        = 424
-	ErrAlreadyJoined    = 425
-	ErrNoSuchRoom       = 426
-	ErrRoomExists       = 427
-	ErrNoSuchFeed       = 428
-	ErrMissingElement   = 429
-	ErrInvalidElement   = 430
-	ErrInvalidSDPType   = 431
-	ErrPublishersFull   = 432
-	ErrUnauthorized     = 433
-	ErrAlreadyPublished = 434
-	ErrNotPublished     = 435
-	ErrIDExists         = 436
-	ErrInvalidSDP       = 437
+// The plugin's error codes: errors.Is(err, ErrNoSuchRoom) matches a
+// *core.PluginError of that code from this plugin, which carries the
+// server's reason and names the request.
+var (
+	ErrUnknown          = core.PluginCode(Plugin, 499, "unknown error")
+	ErrNoMessage        = core.PluginCode(Plugin, 421, "no message")
+	ErrInvalidJSON      = core.PluginCode(Plugin, 422, "invalid JSON")
+	ErrInvalidRequest   = core.PluginCode(Plugin, 423, "invalid request")
+	ErrJoinFirst        = core.PluginCode(Plugin, 424, "join first")
+	ErrAlreadyJoined    = core.PluginCode(Plugin, 425, "already joined")
+	ErrNoSuchRoom       = core.PluginCode(Plugin, 426, "no such room")
+	ErrRoomExists       = core.PluginCode(Plugin, 427, "room exists")
+	ErrNoSuchFeed       = core.PluginCode(Plugin, 428, "no such feed")
+	ErrMissingElement   = core.PluginCode(Plugin, 429, "missing element")
+	ErrInvalidElement   = core.PluginCode(Plugin, 430, "invalid element")
+	ErrInvalidSDPType   = core.PluginCode(Plugin, 431, "invalid SDP type")
+	ErrPublishersFull   = core.PluginCode(Plugin, 432, "maximum number of publishers reached")
+	ErrUnauthorized     = core.PluginCode(Plugin, 433, "unauthorized")
+	ErrAlreadyPublished = core.PluginCode(Plugin, 434, "already published")
+	ErrNotPublished     = core.PluginCode(Plugin, 435, "not published")
+	ErrIDExists         = core.PluginCode(Plugin, 436, "id exists")
+	ErrInvalidSDP       = core.PluginCode(Plugin, 437, "invalid SDP")
 )
+
+// api is the plugin's requests: answers say their kind in "videoroom".
+var api = plugin.API{Plugin: Plugin, Name: "videoroom", KindKey: "videoroom"}
 
 // Handle is a handle attached to the VideoRoom plugin. The embedded
 // core.Handle gives Events, Trickle, Hangup, Detach and the raw Message.
@@ -74,7 +79,9 @@ func Adopt(s *core.Session, id uint64, opts ...core.CallOption) *Handle {
 
 // decode is the handle's event decoder: DecodeEvent, then the roster of
 // the publisher joined on this handle, if any, learns from the event. It
-// runs in the connection's read loop and never blocks.
+// runs in the connection's read loop and never blocks. Answers to the
+// handle's requests go through it too (answer), so that the roster also
+// learns from them.
 func (st *handleState) decode(ev *core.PluginEvent) core.Event {
 	out := DecodeEvent(ev)
 	if r := st.roster.Load(); r != nil {
@@ -83,61 +90,12 @@ func (st *handleState) decode(ev *core.PluginEvent) core.Event {
 	return out
 }
 
-// call sends one request and turns the answer into the event DecodeEvent
-// makes of it, so that answers and unsolicited events share their types.
-func (h *Handle) call(ctx context.Context, body any, jsep *core.JSEP) (core.Event, error) {
-	var opts []core.CallOption
-	if jsep != nil {
-		opts = append(opts, core.WithJSEP(jsep))
-	}
-	res, err := h.Message(ctx, body, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return DecodeEvent(h.ResultEvent(res)), nil
-}
+// sender sends the handle's plugin requests.
+func (h *Handle) sender() plugin.Sender { return plugin.OverHandle(h.Handle) }
 
-// expect calls and checks that the answer is a T.
-func expect[T core.Event](ctx context.Context, h *Handle, request string, body any, jsep *core.JSEP) (T, error) {
-	var zero T
-	ev, err := h.call(ctx, body, jsep)
-	if err != nil {
-		return zero, err
-	}
-	if t, ok := ev.(T); ok {
-		return t, nil
-	}
-	return zero, unexpected(request, ev)
-}
-
-// sync sends a synchronous request and decodes its answer into v after
-// checking the "videoroom" member.
-func (h *Handle) sync(ctx context.Context, request string, body any, want string, v any) error {
-	res, err := h.Message(ctx, body)
-	if err != nil {
-		return err
-	}
-	var kind struct {
-		VideoRoom string `json:"videoroom"`
-	}
-	if err := res.Decode(&kind); err != nil {
-		return fmt.Errorf("videoroom: %s: %w", request, err)
-	}
-	if kind.VideoRoom != want {
-		return fmt.Errorf("videoroom: %s: unexpected answer %s", request, res.Data)
-	}
-	if v == nil {
-		return nil
-	}
-	if err := res.Decode(v); err != nil {
-		return fmt.Errorf("videoroom: %s: %w", request, err)
-	}
-	return nil
-}
-
-func unexpected(request string, ev core.Event) error {
-	if pe, ok := ev.(*core.PluginEvent); ok {
-		return fmt.Errorf("videoroom: %s: unexpected answer %s", request, pe.Data)
-	}
-	return fmt.Errorf("videoroom: %s: unexpected answer %T", request, ev)
+// answer turns the answer to a request into the event the handle's
+// decoder makes of it: answers and unsolicited events share their types,
+// and the roster of a publisher learns from both.
+func (h *Handle) answer(res *core.PluginResult) core.Event {
+	return h.st.decode(h.ResultEvent(res))
 }
