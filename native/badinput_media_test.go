@@ -29,11 +29,11 @@ func TestBadInputReleasesEverything(t *testing.T) {
 	_, ctx, c, s := mediaSetup(t, 90*time.Second)
 
 	t.Run("unknown room", func(t *testing.T) {
-		_, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: core.NumID(987654), Display: "x"})
-		require.ErrorIs(t, err, &core.PluginError{Code: videoroom.ErrNoSuchRoom})
-		_, _, err = videoroom.Subscribe(ctx, s, videoroom.SubscriberJoin{Room: core.NumID(1234),
+		_, _, err := videoroom.JoinPublisher(ctx, s, videoroom.JoinRequest{Room: core.NumID(987654), Display: "x"})
+		require.ErrorIs(t, err, videoroom.ErrNoSuchRoom)
+		_, _, err = videoroom.Subscribe(ctx, s, videoroom.SubscribeRequest{Room: core.NumID(1234),
 			Streams: []videoroom.SubscribeStream{{Feed: core.NumID(42)}}})
-		require.ErrorIs(t, err, &core.PluginError{Code: videoroom.ErrNoSuchFeed})
+		require.ErrorIs(t, err, videoroom.ErrNoSuchFeed)
 	})
 
 	t.Run("source that fails or ends early", func(t *testing.T) {
@@ -54,18 +54,18 @@ func TestBadInputReleasesEverything(t *testing.T) {
 	t.Run("publisher leaves mid-subscribe", func(t *testing.T) {
 		vr, err := videoroom.Attach(ctx, s)
 		require.NoError(t, err)
-		room, err := vr.Create(ctx, videoroom.RoomOptions{Publishers: 2})
+		room, err := vr.Create(ctx, videoroom.CreateRequest{Publishers: 2})
 		require.NoError(t, err)
 		src, err := native.FileSource(native.FileOptions{Loop: true}, "../testdata/media/vp8-320x240-30fps-3s.ivf")
 		require.NoError(t, err)
-		pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room.Room, Display: "leaver"})
+		pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.JoinRequest{Room: room.Room, Display: "leaver"})
 		require.NoError(t, err)
 		pubPeer := namespacePeer(t)
 		for _, tr := range src.Tracks() {
 			_, err := pubPeer.AddTrack(tr)
 			require.NoError(t, err)
 		}
-		_, err = pub.PublishPeer(ctx, pubPeer, videoroom.PublishOptions{}, nil)
+		_, err = pub.PublishPeer(ctx, pubPeer, videoroom.PublishRequest{}, nil)
 		require.NoError(t, err)
 		waitWebRTCUp(t, ctx, pub.Events())
 		runCtx, stopSrc := context.WithCancel(ctx)
@@ -85,7 +85,7 @@ func TestBadInputReleasesEverything(t *testing.T) {
 				}
 			}
 		})
-		sub, _, err := videoroom.SubscribePeer(ctx, s, videoroom.SubscriberJoin{Room: room.Room,
+		sub, _, err := videoroom.SubscribePeer(ctx, s, videoroom.SubscribeRequest{Room: room.Room,
 			Streams: []videoroom.SubscribeStream{{Feed: pub.ParticipantID()}}}, subPeer, nil)
 		require.NoError(t, err)
 		select {
@@ -111,7 +111,7 @@ func TestBadInputReleasesEverything(t *testing.T) {
 				case *videoroom.Updated:
 					told = true
 					for _, st := range ev.Streams {
-						assert.False(t, st.Active && st.FeedID == pub.ParticipantID(), "the gone feed's m-line is inactive")
+						assert.False(t, st.Active && st.Feed == pub.ParticipantID(), "the gone feed's m-line is inactive")
 					}
 				case *videoroom.Unpublished, *videoroom.Leaving, *core.Hangup:
 					told = true
@@ -125,7 +125,7 @@ func TestBadInputReleasesEverything(t *testing.T) {
 		require.NoError(t, sub.Leave(ctx))
 		require.NoError(t, subPeer.Close())
 		require.NoError(t, sub.Detach(ctx))
-		_, err = vr.Destroy(ctx, videoroom.DestroyOptions{Room: room.Room})
+		_, err = vr.Destroy(ctx, videoroom.DestroyRequest{Room: room.Room})
 		require.NoError(t, err)
 	})
 

@@ -32,7 +32,7 @@ func ExampleTestPatternSource() {
 	if !native.InProcessEncoding {
 		log.Print(native.NoInProcessEncodingNote)
 	}
-	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: core.NumID(1234), Display: "pattern"})
+	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.JoinRequest{Room: core.NumID(1234), Display: "pattern"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func ExampleTestPatternSource() {
 			log.Fatal(err)
 		}
 	}
-	if _, err := pub.PublishPeer(ctx, peer, videoroom.PublishOptions{}, nil); err != nil {
+	if _, err := pub.PublishPeer(ctx, peer, videoroom.PublishRequest{}, nil); err != nil {
 		log.Fatal(err)
 	}
 	go func() { _ = src.Run(ctx) }()
@@ -88,7 +88,7 @@ func ExampleRecordTrack() {
 		}
 		recorders <- r
 	})
-	_, _, err = videoroom.SubscribePeer(ctx, s, videoroom.SubscriberJoin{
+	_, _, err = videoroom.SubscribePeer(ctx, s, videoroom.SubscribeRequest{
 		Room: core.NumID(1234), Streams: []videoroom.SubscribeStream{{Feed: core.NumID(42)}}}, peer, nil)
 	if err != nil {
 		log.Fatal(err)

@@ -88,7 +88,7 @@ func videoRoom(t *testing.T, ctx context.Context, s *core.Session, codec string)
 	t.Helper()
 	h, err := videoroom.Attach(ctx, s)
 	require.NoError(t, err)
-	created, err := h.Create(ctx, videoroom.RoomOptions{Description: codec, Publishers: 2, VideoCodec: codec})
+	created, err := h.Create(ctx, videoroom.CreateRequest{Description: codec, Publishers: 2, VideoCodec: core.Codecs{core.Codec(codec)}})
 	require.NoError(t, err)
 	return created.Room
 }
@@ -126,7 +126,7 @@ func subscribeAndForward(t *testing.T, ctx context.Context, s *core.Session, roo
 			forwarders <- f
 		}
 	})
-	_, _, err = videoroom.SubscribePeer(ctx, s, videoroom.SubscriberJoin{
+	_, _, err = videoroom.SubscribePeer(ctx, s, videoroom.SubscribeRequest{
 		Room: room, Streams: []videoroom.SubscribeStream{{Feed: feed}}}, fs.peer, nil)
 	require.NoError(t, err)
 	select {

@@ -123,10 +123,10 @@ func TestVideoRoomSimulcast(t *testing.T) {
 
 	admin, err := videoroom.Attach(ctx, session())
 	require.NoError(t, err)
-	created, err := admin.Create(ctx, videoroom.RoomOptions{Description: "simulcast", Publishers: 2, VideoCodec: "vp8"})
+	created, err := admin.Create(ctx, videoroom.CreateRequest{Description: "simulcast", Publishers: 2, VideoCodec: core.Codecs{core.VP8}})
 	require.NoError(t, err)
 	room := created.Room
-	observer, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.PublisherJoin{Room: room, Display: "observer"})
+	observer, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.JoinRequest{Room: room, Display: "observer"})
 	require.NoError(t, err)
 
 	layers := []native.SimulcastLayer{
@@ -137,13 +137,13 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	high, low := frameSize{640, 360}, frameSize{160, 90}
 	sim, err := native.SimulcastSource(native.SimulcastOptions{Layers: layers})
 	require.NoError(t, err)
-	alice, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.PublisherJoin{Room: room, Display: "alice"})
+	alice, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.JoinRequest{Room: room, Display: "alice"})
 	require.NoError(t, err)
 	pubPeer := namespacePeer(t)
 	_, err = sim.AddTo(pubPeer.PeerConnection())
 	require.NoError(t, err)
 	pubConnected := waitConnected(pubPeer)
-	conf, err := alice.PublishPeer(ctx, pubPeer, videoroom.PublishOptions{}, nil)
+	conf, err := alice.PublishPeer(ctx, pubPeer, videoroom.PublishRequest{}, nil)
 	require.NoError(t, err)
 	require.Len(t, conf.Streams, 1)
 	assert.True(t, conf.Streams[0].Simulcast, "publish answer: %+v", conf.Streams)
@@ -164,7 +164,7 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	// The other participants see a simulcast video stream.
 	require.Eventually(t, func() bool {
 		p, ok := observer.Roster().Participant(alice.ParticipantID())
-		return ok && p.Publishing && len(p.Streams) == 1 && p.Streams[0].Simulcast
+		return ok && p.Publisher && len(p.Streams) == 1 && p.Streams[0].Simulcast
 	}, 10*time.Second, 20*time.Millisecond, "observer roster: %+v", observer.Roster().Participants())
 
 	// A subscriber parses the keyframes it receives and records them.
@@ -199,7 +199,7 @@ func TestVideoRoomSimulcast(t *testing.T) {
 		}
 	})
 	subConnected := waitConnected(subPeer)
-	sub, att, err := videoroom.SubscribePeer(ctx, session(), videoroom.SubscriberJoin{
+	sub, att, err := videoroom.SubscribePeer(ctx, session(), videoroom.SubscribeRequest{
 		Room: room, Streams: []videoroom.SubscribeStream{{Feed: alice.ParticipantID()}}}, subPeer, nil)
 	require.NoError(t, err)
 	require.Len(t, att.Streams, 1)
@@ -219,7 +219,7 @@ func TestVideoRoomSimulcast(t *testing.T) {
 		t.Helper()
 		before := keyframes.len()
 		framesBefore := keyframes.frameCount()
-		_, err := sub.Configure(ctx, videoroom.SubscriberConfigure{Streams: []videoroom.SubscriberStreamOptions{
+		_, err := sub.Configure(ctx, videoroom.SubscriberConfigureRequest{Streams: []videoroom.SubscriberConfigureStream{
 			{Mid: mid, Substream: core.Ptr(substream)}}})
 		require.NoError(t, err)
 		waitLayerChanged(t, ctx, sub.Events(), substream)
@@ -303,7 +303,7 @@ func TestVideoRoomSimulcast(t *testing.T) {
 		decoded += n
 	}
 	assert.GreaterOrEqual(t, decoded, received*9/10, "decoded frames of %d received", received)
-	_, err = admin.Destroy(ctx, videoroom.DestroyOptions{Room: room})
+	_, err = admin.Destroy(ctx, videoroom.DestroyRequest{Room: room})
 	require.NoError(t, err)
 }
 

@@ -67,7 +67,7 @@ func subscribeAndRecord(t *testing.T, ctx context.Context, s *core.Session, room
 		}
 	})
 	rs.connected = waitConnected(rs.peer)
-	sub, att, err := videoroom.SubscribePeer(ctx, s, videoroom.SubscriberJoin{
+	sub, att, err := videoroom.SubscribePeer(ctx, s, videoroom.SubscribeRequest{
 		Room: room, Streams: []videoroom.SubscribeStream{{Feed: feed}}}, rs.peer, nil)
 	require.NoError(t, err)
 	require.Len(t, att.Streams, streams, "the streams of the feed")
@@ -100,10 +100,10 @@ func TestVideoRoomPublishAndSubscribe(t *testing.T) {
 	sa := session()
 	admin, err := videoroom.Attach(ctx, sa)
 	require.NoError(t, err)
-	created, err := admin.Create(ctx, videoroom.RoomOptions{Description: "media test", Publishers: 4, VideoCodec: "vp8", AudioCodec: "opus"})
+	created, err := admin.Create(ctx, videoroom.CreateRequest{Description: "media test", Publishers: 4, VideoCodec: core.Codecs{core.VP8}, AudioCodec: core.Codecs{core.Opus}})
 	require.NoError(t, err)
 	room := created.Room
-	observer, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.PublisherJoin{Room: room, Display: "observer"})
+	observer, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.JoinRequest{Room: room, Display: "observer"})
 	require.NoError(t, err)
 	rosterChanged := make(chan videoroom.RosterChange, 16)
 	stopWatch := observer.Roster().OnChange(func(ch videoroom.RosterChange) { rosterChanged <- ch })
@@ -113,7 +113,7 @@ func TestVideoRoomPublishAndSubscribe(t *testing.T) {
 	src, err := native.FileSource(native.FileOptions{},
 		"../testdata/media/vp8-320x240-30fps-3s.ivf", "../testdata/media/opus-440hz-3s.ogg")
 	require.NoError(t, err)
-	alice, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.PublisherJoin{Room: room, Display: "alice"})
+	alice, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.JoinRequest{Room: room, Display: "alice"})
 	require.NoError(t, err)
 	pubPeer := namespacePeer(t)
 	for _, tr := range src.Tracks() {
@@ -121,7 +121,7 @@ func TestVideoRoomPublishAndSubscribe(t *testing.T) {
 		require.NoError(t, err)
 	}
 	pubConnected := waitConnected(pubPeer)
-	conf, err := alice.PublishPeer(ctx, pubPeer, videoroom.PublishOptions{
+	conf, err := alice.PublishPeer(ctx, pubPeer, videoroom.PublishRequest{
 		Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "test pattern"}}}, nil)
 	require.NoError(t, err)
 	assert.Len(t, conf.Streams, 2)
@@ -135,7 +135,7 @@ func TestVideoRoomPublishAndSubscribe(t *testing.T) {
 	// The observer's roster shows alice publishing two streams.
 	require.Eventually(t, func() bool {
 		p, ok := observer.Roster().Participant(alice.ParticipantID())
-		return ok && p.Publishing && len(p.Streams) == 2 && p.Display == "alice"
+		return ok && p.Publisher && len(p.Streams) == 2 && p.Display == "alice"
 	}, 10*time.Second, 20*time.Millisecond, "observer roster: %+v", observer.Roster().Participants())
 
 	// Two subscribers, connected before any media is sent.
@@ -215,7 +215,7 @@ func TestVideoRoomPublishAndSubscribe(t *testing.T) {
 	default:
 		t.Error("the observer's OnChange callback was never called")
 	}
-	_, err = admin.Destroy(ctx, videoroom.DestroyOptions{Room: room})
+	_, err = admin.Destroy(ctx, videoroom.DestroyRequest{Room: room})
 	require.NoError(t, err)
 }
 

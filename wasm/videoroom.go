@@ -107,7 +107,7 @@ func sessionAttachVideoRoom(ctx context.Context, ss *sessionState, args []js.Val
 // sessionJoinVideoRoom(join, {opaqueId}) attaches a new handle and joins a
 // room as a publisher on it -> Publisher.
 func sessionJoinVideoRoom(ctx context.Context, ss *sessionState, args []js.Value) (any, error) {
-	var j videoroom.PublisherJoin
+	var j videoroom.JoinRequest
 	if err := fromJS(arg(args, 0), &j); err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func roomJoin(ctx context.Context, hs *handleState, args []js.Value) (any, error
 	if err != nil {
 		return nil, err
 	}
-	var j videoroom.PublisherJoin
+	var j videoroom.JoinRequest
 	if err := fromJS(arg(args, 0), &j); err != nil {
 		return nil, err
 	}
@@ -192,7 +192,7 @@ func participantJS(p videoroom.Participant) map[string]any {
 	m := map[string]any{
 		"id":         p.ID,
 		"display":    p.Display,
-		"publishing": p.Publishing,
+		"publishing": p.Publisher,
 		"talking":    p.Talking,
 		"dummy":      p.Dummy,
 		"streams":    p.Streams,
@@ -210,7 +210,7 @@ func joinedJS(j *videoroom.Joined) js.Value {
 	m := map[string]any{
 		"room":        j.Room,
 		"description": j.Description,
-		"id":          j.ID,
+		"id":          j.Participant,
 		"private_id":  j.PrivateID,
 		"publishers":  j.Publishers,
 		"attendees":   j.Attendees,
@@ -273,7 +273,7 @@ func publisherPublish(ctx context.Context, hs *handleState, args []js.Value) (an
 		return nil, err
 	}
 	opts := arg(args, 0)
-	var po videoroom.PublishOptions
+	var po videoroom.PublishRequest
 	if err := fromJS(opts, &po); err != nil {
 		return nil, err
 	}
@@ -329,7 +329,7 @@ func publisherConfigure(ctx context.Context, hs *handleState, args []js.Value) (
 	if err != nil {
 		return nil, err
 	}
-	var o videoroom.ConfigureOptions
+	var o videoroom.ConfigureRequest
 	if err := fromJS(arg(args, 0), &o); err != nil {
 		return nil, err
 	}
@@ -355,7 +355,7 @@ func publisherLeave(ctx context.Context, hs *handleState, _ []js.Value) (any, er
 // with a browser PeerConnection -> Subscriber, whose stream (a MediaStream)
 // receives the remote tracks ("track" events tell about each).
 func sessionSubscribeVideoRoom(ctx context.Context, ss *sessionState, args []js.Value) (any, error) {
-	var j videoroom.SubscriberJoin
+	var j videoroom.SubscribeRequest
 	if err := fromJS(arg(args, 0), &j); err != nil {
 		return nil, err
 	}
@@ -520,7 +520,7 @@ func subscriberConfigure(ctx context.Context, hs *handleState, args []js.Value) 
 	if sub == nil {
 		return nil, &apiError{name: "InvalidStateError", msg: "gojanus: not a VideoRoom subscriber"}
 	}
-	var c videoroom.SubscriberConfigure
+	var c videoroom.SubscriberConfigureRequest
 	if err := fromJS(arg(args, 0), &c); err != nil {
 		return nil, err
 	}
@@ -593,7 +593,7 @@ func roomList(ctx context.Context, hs *handleState, args []js.Value) (any, error
 	if err != nil {
 		return nil, err
 	}
-	var o videoroom.ListOptions
+	var o videoroom.ListRequest
 	if err := fromJS(arg(args, 0), &o); err != nil {
 		return nil, err
 	}
@@ -613,7 +613,7 @@ func roomDestroy(ctx context.Context, hs *handleState, args []js.Value) (any, er
 	if err != nil {
 		return nil, err
 	}
-	var o videoroom.DestroyOptions
+	var o videoroom.DestroyRequest
 	if t := arg(args, 0).Type(); t == js.TypeNumber || t == js.TypeString {
 		if o.Room, err = idArg(args, 0, "room"); err != nil {
 			return nil, err

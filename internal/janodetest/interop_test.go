@@ -100,7 +100,7 @@ func TestJanodeInterop(t *testing.T) {
 		room := created.Room
 		t.Logf("janode created room %s", room)
 
-		rooms, err := admin.List(ctx, videoroom.ListOptions{})
+		rooms, err := admin.List(ctx, videoroom.ListRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,13 +114,13 @@ func TestJanodeInterop(t *testing.T) {
 		}
 
 		const display = "gojanus alice"
-		pub, joined, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: display})
+		pub, joined, err := videoroom.JoinPublisher(ctx, s, videoroom.JoinRequest{Room: room, Display: display})
 		if err != nil {
 			t.Fatalf("gojanus joining janode's room: %v", err)
 		}
-		if joined.Room != room || joined.Description != desc || joined.ID.IsZero() || len(joined.Publishers) != 0 {
+		if joined.Room != room || joined.Description != desc || joined.Participant.IsZero() || len(joined.Publishers) != 0 {
 			t.Errorf("gojanus joined room %s (%q) as %s with %d publishers; want room %s (%q), an id, no publishers",
-				joined.Room, joined.Description, joined.ID, len(joined.Publishers), room, desc)
+				joined.Room, joined.Description, joined.Participant, len(joined.Publishers), room, desc)
 		}
 
 		parts, err := admin.ListParticipants(ctx, room)
@@ -132,7 +132,7 @@ func TestJanodeInterop(t *testing.T) {
 			t.Errorf("participants of janode's room: %+v, want %+v", parts, want)
 		}
 
-		res, err := admin.Destroy(ctx, videoroom.DestroyOptions{Room: room})
+		res, err := admin.Destroy(ctx, videoroom.DestroyRequest{Room: room})
 		if err != nil {
 			t.Fatalf("gojanus destroying janode's room: %v", err)
 		}
@@ -158,7 +158,7 @@ func TestJanodeInterop(t *testing.T) {
 	t.Run("gojanus creates", func(t *testing.T) {
 		desc := fmt.Sprintf("created by gojanus %d", time.Now().UnixNano())
 		const maxPub = 5
-		created, err := admin.Create(ctx, videoroom.RoomOptions{Description: desc, Publishers: maxPub})
+		created, err := admin.Create(ctx, videoroom.CreateRequest{Description: desc, Publishers: maxPub})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +170,7 @@ func TestJanodeInterop(t *testing.T) {
 
 		// gojanus's participant, which will receive the Destroyed event.
 		const goDisplay = "gojanus bob"
-		pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: goDisplay})
+		pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.JoinRequest{Room: room, Display: goDisplay})
 		if err != nil {
 			t.Fatalf("gojanus joining its room: %v", err)
 		}

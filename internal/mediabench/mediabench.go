@@ -99,10 +99,10 @@ func Room(tb testing.TB, ctx context.Context, s *core.Session) core.ID {
 	tb.Helper()
 	admin, err := videoroom.Attach(ctx, s)
 	require.NoError(tb, err)
-	created, err := admin.Create(ctx, videoroom.RoomOptions{Description: "media benchmark", Publishers: 2, VideoCodec: "vp8"})
+	created, err := admin.Create(ctx, videoroom.CreateRequest{Description: "media benchmark", Publishers: 2, VideoCodec: core.Codecs{core.VP8}})
 	require.NoError(tb, err)
 	tb.Cleanup(func() {
-		_, _ = admin.Destroy(context.WithoutCancel(ctx), videoroom.DestroyOptions{Room: created.Room})
+		_, _ = admin.Destroy(context.WithoutCancel(ctx), videoroom.DestroyRequest{Room: created.Room})
 	})
 	return created.Room
 }
@@ -133,7 +133,7 @@ func Publish(tb testing.TB, ctx context.Context, s *core.Session, room core.ID, 
 // PeerConnection is up on both sides.
 func PublishTracks(tb testing.TB, ctx context.Context, s *core.Session, room core.ID, display string, tracks ...webrtc.TrackLocal) (*videoroom.Publisher, *native.Peer) {
 	tb.Helper()
-	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.PublisherJoin{Room: room, Display: display})
+	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.JoinRequest{Room: room, Display: display})
 	require.NoError(tb, err)
 	peer := Peer(tb)
 	for _, tr := range tracks {
@@ -141,7 +141,7 @@ func PublishTracks(tb testing.TB, ctx context.Context, s *core.Session, room cor
 		require.NoError(tb, err)
 	}
 	connected := WaitConnected(peer)
-	_, err = pub.PublishPeer(ctx, peer, videoroom.PublishOptions{}, nil)
+	_, err = pub.PublishPeer(ctx, peer, videoroom.PublishRequest{}, nil)
 	require.NoError(tb, err)
 	select {
 	case <-connected:
@@ -286,7 +286,7 @@ func SubscribeOn(ctx context.Context, h *videoroom.Handle, room, feed core.ID, p
 		}
 	})
 	bs.connected = connected
-	sub, att, err := h.JoinAsSubscriber(ctx, videoroom.SubscriberJoin{Room: room, Streams: []videoroom.SubscribeStream{{Feed: feed}}})
+	sub, att, err := h.JoinAsSubscriber(ctx, videoroom.SubscribeRequest{Room: room, Streams: []videoroom.SubscribeStream{{Feed: feed}}})
 	if err != nil {
 		_ = h.Detach(context.WithoutCancel(ctx))
 		_ = bs.peer.Close()

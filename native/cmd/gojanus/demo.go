@@ -149,7 +149,7 @@ func (a *app) runDemo(ctx context.Context, df *demoFlags, out output, sum *DemoO
 		}
 		c, cancel := cleanupContext(ctx)
 		defer cancel()
-		_, _ = h.Destroy(c, videoroom.DestroyOptions{Room: created})
+		_, _ = h.Destroy(c, videoroom.DestroyRequest{Room: created})
 	}()
 	out.step("create room", "%s %q (temporary)", created, demoDescription)
 
@@ -173,7 +173,7 @@ func (a *app) runDemo(ctx context.Context, df *demoFlags, out output, sum *DemoO
 
 	step2, cancel2 := a.bounded(ctx)
 	defer cancel2()
-	if _, err := h.Destroy(step2, videoroom.DestroyOptions{Room: created}); err != nil {
+	if _, err := h.Destroy(step2, videoroom.DestroyRequest{Room: created}); err != nil {
 		return err
 	}
 	sum.RoomDestroyed = true
@@ -234,9 +234,8 @@ func createDemoRoom(ctx context.Context, h *videoroom.Handle, existing []Room) (
 		if stringIDs {
 			id = core.StrID(strconv.FormatUint(n, 10))
 		}
-		_, err = h.Create(ctx, videoroom.RoomOptions{Room: id, Description: demoDescription})
-		var pe *core.PluginError
-		if errors.As(err, &pe) && pe.Code == videoroom.ErrRoomExists {
+		_, err = h.Create(ctx, videoroom.CreateRequest{Room: id, Description: demoDescription})
+		if errors.Is(err, videoroom.ErrRoomExists) {
 			continue // taken: try another id
 		}
 		return id, err

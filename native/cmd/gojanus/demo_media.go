@@ -27,7 +27,7 @@ func (a *app) demoMedia(ctx context.Context, client *core.Client, room core.ID, 
 		return err
 	}
 	defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = ps.Destroy(c) }()
-	pub, _, err := videoroom.JoinPublisher(setup, ps, videoroom.PublisherJoin{Room: room, Display: "demo publisher"})
+	pub, _, err := videoroom.JoinPublisher(setup, ps, videoroom.JoinRequest{Room: room, Display: "demo publisher"})
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (a *app) demoMedia(ctx context.Context, client *core.Client, room core.ID, 
 		return err
 	}
 	defer pubPeer.Close()
-	if _, err := pub.PublishPeer(setup, pubPeer, videoroom.PublishOptions{}, nil); err != nil {
+	if _, err := pub.PublishPeer(setup, pubPeer, videoroom.PublishRequest{}, nil); err != nil {
 		return err
 	}
 	if err := waitUp(setup, "publish", pubPeer, pub.Events()); err != nil {
@@ -59,7 +59,7 @@ func (a *app) demoMedia(ctx context.Context, client *core.Client, room core.ID, 
 	subPeer.PeerConnection().OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		received.add(tr, "", true)
 	})
-	sub, att, err := videoroom.SubscribePeer(setup, ss, videoroom.SubscriberJoin{Room: room,
+	sub, att, err := videoroom.SubscribePeer(setup, ss, videoroom.SubscribeRequest{Room: room,
 		Streams: []videoroom.SubscribeStream{{Feed: pub.ParticipantID()}}}, subPeer, nil)
 	if err != nil {
 		return err

@@ -262,16 +262,16 @@ func pluginHint(e *core.PluginError) string {
 	if e.Plugin != videoroom.Plugin {
 		return ""
 	}
-	switch e.Code {
-	case videoroom.ErrNoSuchRoom:
+	switch {
+	case errors.Is(e, videoroom.ErrNoSuchRoom):
 		return "gojanus rooms list shows the rooms; rooms create makes one, and publish --create makes it when missing"
-	case videoroom.ErrRoomExists, videoroom.ErrIDExists:
+	case errors.Is(e, videoroom.ErrRoomExists), errors.Is(e, videoroom.ErrIDExists):
 		return "the id is taken: pick another, or leave it out and the plugin picks one"
-	case videoroom.ErrMissingElement, videoroom.ErrUnauthorized:
-		if strings.Contains(e.Reason, "secret") || e.Code == videoroom.ErrUnauthorized {
+	case errors.Is(e, videoroom.ErrMissingElement), errors.Is(e, videoroom.ErrUnauthorized):
+		if strings.Contains(e.Reason, "secret") || errors.Is(e, videoroom.ErrUnauthorized) {
 			return "the room has a secret (or a PIN): give it with --secret (--pin to join)"
 		}
-	case videoroom.ErrInvalidElement:
+	case errors.Is(e, videoroom.ErrInvalidElement):
 		if strings.Contains(e.Reason, "room") || strings.Contains(e.Reason, "feed") || strings.Contains(e.Reason, "id") {
 			return "this server's ids are numbers (or, with string_ids, strings): check the room or feed id"
 		}

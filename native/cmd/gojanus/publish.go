@@ -50,9 +50,9 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 					return err
 				}
 			}
-			join := videoroom.PublisherJoin{Room: room, Display: display, Pin: pin}
+			join := videoroom.JoinRequest{Room: room, Display: display, Pin: pin}
 			if idFlag != "" {
-				join.ID = parseID(idFlag)
+				join.Participant = parseID(idFlag)
 			}
 			pub, _, err := videoroom.JoinPublisher(setup, s, join)
 			if err != nil {
@@ -71,7 +71,7 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 				return err
 			}
 			defer peer.Close()
-			if _, err := pub.PublishPeer(setup, peer, videoroom.PublishOptions{}, nil); err != nil {
+			if _, err := pub.PublishPeer(setup, peer, videoroom.PublishRequest{}, nil); err != nil {
 				return err
 			}
 			if err := waitUp(setup, "publish", peer, pub.Events()); err != nil {
@@ -125,6 +125,6 @@ func ensureRoom(ctx context.Context, s *core.Session, room core.ID) error {
 	if err != nil || exists {
 		return err
 	}
-	_, err = h.Create(ctx, videoroom.RoomOptions{Room: room, Description: "created by gojanus", Publishers: 6})
+	_, err = h.Create(ctx, videoroom.CreateRequest{Room: room, Description: "created by gojanus", Publishers: 6})
 	return err
 }

@@ -42,8 +42,8 @@ func (a *app) roomsCommand() *cobra.Command {
 	}
 	cmd.PersistentFlags().StringVar(&rf.adminKey, "admin-key", "", "the VideoRoom plugin's admin_key, if it has one (also lists private rooms)")
 
-	create := &videoroom.RoomOptions{}
-	var roomFlag string
+	create := &videoroom.CreateRequest{}
+	var roomFlag, audioCodecs, videoCodecs string
 	createCmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create a room",
@@ -51,6 +51,7 @@ func (a *app) roomsCommand() *cobra.Command {
 		RunE: a.videoroomAction(func(ctx context.Context, h *videoroom.Handle, _ []string) error {
 			o := *create
 			o.AdminKey, o.Secret = rf.adminKey, rf.secret
+			o.AudioCodec, o.VideoCodec = core.ParseCodecs(audioCodecs), core.ParseCodecs(videoCodecs)
 			if roomFlag != "" {
 				o.Room = parseID(roomFlag)
 			}
@@ -60,8 +61,8 @@ func (a *app) roomsCommand() *cobra.Command {
 			}
 			r, listed := findRoom(ctx, h, res.Room, rf.adminKey)
 			if !listed { // private: what was asked for
-				r = Room{Room: res.Room, Description: o.Description, MaxPublishers: o.Publishers, AudioCodec: o.AudioCodec,
-					VideoCodec: o.VideoCodec, PinRequired: o.Pin != "", Private: o.IsPrivate}
+				r = Room{Room: res.Room, Description: o.Description, MaxPublishers: o.Publishers, AudioCodec: o.AudioCodec.String(),
+					VideoCodec: o.VideoCodec.String(), PinRequired: o.Pin != "", Private: o.IsPrivate}
 			}
 			out := a.out()
 			return out.result(RoomOutput{RoomID: res.Room, Room: &r, Exists: true, Created: true, Permanent: res.Permanent}, func() {
@@ -77,8 +78,8 @@ func (a *app) roomsCommand() *cobra.Command {
 	cf.StringVar(&rf.secret, "secret", "", "room `secret`, needed to edit or destroy it")
 	cf.BoolVar(&create.IsPrivate, "private", false, "hide the room from lists")
 	cf.BoolVar(&create.Permanent, "permanent", false, "also save the room in the plugin's configuration file")
-	cf.StringVar(&create.VideoCodec, "videocodec", "", "comma separated video codecs, in order of preference (plugin default vp8)")
-	cf.StringVar(&create.AudioCodec, "audiocodec", "", "comma separated audio codecs (plugin default opus)")
+	cf.StringVar(&videoCodecs, "videocodec", "", "comma separated video codecs, in order of preference (plugin default vp8)")
+	cf.StringVar(&audioCodecs, "audiocodec", "", "comma separated audio codecs (plugin default opus)")
 
 	var permanentDestroy bool
 	destroyCmd := &cobra.Command{
@@ -89,7 +90,7 @@ func (a *app) roomsCommand() *cobra.Command {
 		RunE: a.videoroomAction(func(ctx context.Context, h *videoroom.Handle, args []string) error {
 			id := parseID(args[0])
 			r, listed := findRoom(ctx, h, id, rf.adminKey)
-			res, err := h.Destroy(ctx, videoroom.DestroyOptions{Room: id, Secret: rf.secret, Permanent: permanentDestroy})
+			res, err := h.Destroy(ctx, videoroom.DestroyRequest{Room: id, Secret: rf.secret, Permanent: permanentDestroy})
 			if err != nil {
 				return err
 			}
@@ -202,7 +203,7 @@ func (a *app) videoroomAction(fn func(ctx context.Context, h *videoroom.Handle, 
 
 // listRooms lists the rooms, sorted by id.
 func listRooms(ctx context.Context, h *videoroom.Handle, adminKey string) ([]Room, error) {
-	infos, err := h.List(ctx, videoroom.ListOptions{AdminKey: adminKey})
+	infos, err := h.List(ctx, videoroom.ListRequest{AdminKey: adminKey})
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ type Room struct {
 // roomOf converts the plugin's room description.
 func roomOf(r videoroom.RoomInfo) Room {
 	return Room{Room: r.Room, Description: r.Description, Participants: r.NumParticipants,
-		MaxPublishers: r.MaxPublishers, AudioCodec: r.AudioCodec, VideoCodec: r.VideoCodec,
+		MaxPublishers: r.MaxPublishers, AudioCodec: r.AudioCodec.String(), VideoCodec: r.VideoCodec.String(),
 		PinRequired: r.PinRequired, Private: r.IsPrivate}
 }
 

@@ -110,7 +110,7 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	defer end()
 
 	// A participant that does not publish hears of every publisher.
-	watcher, _, err := videoroom.JoinPublisher(setup, s, videoroom.PublisherJoin{Room: su.room, Display: sf.display, Pin: sf.pin})
+	watcher, _, err := videoroom.JoinPublisher(setup, s, videoroom.JoinRequest{Room: su.room, Display: sf.display, Pin: sf.pin})
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	for i, p := range first {
 		streams[i] = videoroom.SubscribeStream{Feed: p.ID}
 	}
-	sub, att, err := videoroom.Subscribe(setup2, s, videoroom.SubscriberJoin{Room: su.room, Streams: streams,
+	sub, att, err := videoroom.Subscribe(setup2, s, videoroom.SubscribeRequest{Room: su.room, Streams: streams,
 		PrivateID: watcher.PrivateID(), Pin: sf.pin})
 	if err != nil {
 		return err
@@ -246,7 +246,7 @@ func checkRecordPath(path string, webm bool) error {
 // wanted reports whether p is a publisher to subscribe to (and not yet
 // subscribed).
 func (su *subscription) wanted(p videoroom.Participant) bool {
-	if !p.Publishing || len(p.Streams) == 0 {
+	if !p.Publisher || len(p.Streams) == 0 {
 		return false
 	}
 	su.mu.Lock()
@@ -330,7 +330,7 @@ func (su *subscription) follow(ctx context.Context, changes <-chan videoroom.Ros
 		case ch := <-changes:
 			switch ch.Kind {
 			case videoroom.ParticipantAdded, videoroom.ParticipantUpdated:
-				if !ch.Participant.Publishing {
+				if !ch.Participant.Publisher {
 					// Unpublished: Janus drops its streams (autoupdate);
 					// it is followed again when it publishes again.
 					su.mu.Lock()
@@ -421,7 +421,7 @@ func (su *subscription) onTrack(tr *webrtc.TrackRemote, recv *webrtc.RTPReceiver
 	pc := su.peer.PeerConnection()
 	mid := midOf(pc, recv)
 	su.mu.Lock()
-	feed := su.streams[mid].FeedID
+	feed := su.streams[mid].Feed
 	su.mu.Unlock()
 	record := su.sf.record
 	t := su.received.add(tr, mid, record == "")
