@@ -173,7 +173,7 @@ func (h *Handle) joinPublisher(ctx context.Context, verb string, req any, offer 
 	if !h.st.roster.CompareAndSwap(nil, r) {
 		return nil, nil, errfmt.Errorf("janus: videoroom: %s: this handle already joined a room", verb)
 	}
-	joined, err := plugin.Expect[*Joined](ctx, api, h.sender(), verb, body, h.answer, core.WithJSEP(offer))
+	joined, err := plugin.Expect[*Joined](ctx, api, h.s, verb, body, h.answer, core.WithJSEP(offer))
 	if err != nil {
 		h.st.roster.CompareAndSwap(r, nil)
 		r.cancelJoin()
@@ -205,7 +205,7 @@ func (p *Publisher) Publish(ctx context.Context, req PublishRequest, offer *core
 	if offer == nil {
 		return nil, errors.New("janus: videoroom: publish needs an SDP offer")
 	}
-	c, err := plugin.Expect[*Configured](ctx, api, p.sender(), "publish", req, p.answer, core.WithJSEP(offer))
+	c, err := plugin.Expect[*Configured](ctx, api, p.s, "publish", req, p.answer, core.WithJSEP(offer))
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (p *Publisher) Publish(ctx context.Context, req PublishRequest, offer *core
 // With an offer (a renegotiation, or a first publish) the answer's JSEP
 // is the SDP answer.
 func (p *Publisher) Configure(ctx context.Context, req ConfigureRequest, offer *core.JSEP) (*Configured, error) {
-	c, err := plugin.Expect[*Configured](ctx, api, p.sender(), "configure", req, p.answer, core.WithJSEP(offer))
+	c, err := plugin.Expect[*Configured](ctx, api, p.s, "configure", req, p.answer, core.WithJSEP(offer))
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +233,7 @@ func (p *Publisher) Configure(ctx context.Context, req ConfigureRequest, offer *
 // "unpublish" request); the participant stays in the room. Without an
 // active PeerConnection it fails with ErrNotPublished.
 func (p *Publisher) Unpublish(ctx context.Context) error {
-	_, err := plugin.Expect[*Unpublished](ctx, api, p.sender(), "unpublish", nil, p.answer)
+	_, err := plugin.Expect[*Unpublished](ctx, api, p.s, "unpublish", nil, p.answer)
 	return err
 }
 
@@ -243,7 +243,7 @@ func (p *Publisher) Unpublish(ctx context.Context) error {
 // the PeerConnection) first: Janus 1.1.2 sends its subscribers an updated
 // offer only when the publisher stops publishing while still in the room.
 func (p *Publisher) Leave(ctx context.Context) error {
-	_, err := plugin.Expect[*Left](ctx, api, p.sender(), "leave", nil, p.answer)
+	_, err := plugin.Expect[*Left](ctx, api, p.s, "leave", nil, p.answer)
 	return err
 }
 

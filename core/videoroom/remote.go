@@ -74,7 +74,7 @@ type AddRemotePublisherResult struct {
 // participants receive a Publishers event and can subscribe to it.
 func (h *Handle) AddRemotePublisher(ctx context.Context, req AddRemotePublisherRequest) (*AddRemotePublisherResult, error) {
 	var r AddRemotePublisherResult
-	if _, err := api.Call(ctx, h.sender(), "add_remote_publisher", req, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "add_remote_publisher", req, "success", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -94,7 +94,7 @@ type UpdateRemotePublisherRequest struct {
 // "update_remote_publisher" request); the participants receive a
 // Publishers event with its new streams.
 func (h *Handle) UpdateRemotePublisher(ctx context.Context, req UpdateRemotePublisherRequest) error {
-	_, err := api.Call(ctx, h.sender(), "update_remote_publisher", req, "success", nil)
+	_, err := api.Call(ctx, h.s, "update_remote_publisher", req, "success", nil)
 	return err
 }
 
@@ -109,7 +109,7 @@ type RemoveRemotePublisherRequest struct {
 // "remove_remote_publisher" request); the participants receive a Leaving
 // event for it.
 func (h *Handle) RemoveRemotePublisher(ctx context.Context, req RemoveRemotePublisherRequest) error {
-	_, err := api.Call(ctx, h.sender(), "remove_remote_publisher", req, "success", nil)
+	_, err := api.Call(ctx, h.s, "remove_remote_publisher", req, "success", nil)
 	return err
 }
 
@@ -143,7 +143,7 @@ type RemotizationResult struct {
 // (not itself remote).
 func (h *Handle) PublishRemotely(ctx context.Context, req PublishRemotelyRequest) (*RemotizationResult, error) {
 	var r RemotizationResult
-	if _, err := api.Call(ctx, h.sender(), "publish_remotely", req, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "publish_remotely", req, "success", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -162,7 +162,7 @@ type UnpublishRemotelyRequest struct {
 // "unpublish_remotely" request).
 func (h *Handle) UnpublishRemotely(ctx context.Context, req UnpublishRemotelyRequest) (*RemotizationResult, error) {
 	var r RemotizationResult
-	if _, err := api.Call(ctx, h.sender(), "unpublish_remotely", req, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "unpublish_remotely", req, "success", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -189,7 +189,7 @@ func (h *Handle) ListRemotes(ctx context.Context, req ListRemotesRequest) ([]Rem
 	var r struct {
 		List []Remotization `json:"list"`
 	}
-	if _, err := api.Call(ctx, h.sender(), "listremotes", req, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "listremotes", req, "success", &r); err != nil {
 		return nil, err
 	}
 	return r.List, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
 // CreateRequest is the settings of a new room (the "create" request).
@@ -103,7 +104,7 @@ type CreateResult struct {
 // fails with ErrRoomExists.
 func (h *Handle) Create(ctx context.Context, req CreateRequest) (*CreateResult, error) {
 	var r CreateResult
-	if _, err := api.Call(ctx, h.sender(), "create", req, "created", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "create", req, "created", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -141,7 +142,7 @@ type EditResult struct {
 // Edit changes some settings of a room (the "edit" request).
 func (h *Handle) Edit(ctx context.Context, req EditRequest) (*EditResult, error) {
 	var r EditResult
-	if _, err := api.Call(ctx, h.sender(), "edit", req, "edited", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "edit", req, "edited", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -165,7 +166,7 @@ type DestroyResult struct {
 // receive a Destroyed event and their PeerConnections are closed.
 func (h *Handle) Destroy(ctx context.Context, req DestroyRequest) (*DestroyResult, error) {
 	var r DestroyResult
-	if _, err := api.Call(ctx, h.sender(), "destroy", req, "destroyed", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "destroy", req, "destroyed", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -176,7 +177,7 @@ func (h *Handle) Exists(ctx context.Context, room core.ID) (bool, error) {
 	var r struct {
 		Exists bool `json:"exists"`
 	}
-	if _, err := api.Call(ctx, h.sender(), "exists", roomOnly{room}, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "exists", roomOnly{room}, "success", &r); err != nil {
 		return false, err
 	}
 	return r.Exists, nil
@@ -219,19 +220,20 @@ type RoomInfo struct {
 	TransportWideCCExt bool        `json:"transport_wide_cc_ext"`
 }
 
-// ListRequest is the "list" request.
+// ListRequest is the optional input of List.
 type ListRequest struct {
 	// AdminKey, if it is the plugin's admin_key, lists private rooms too.
 	AdminKey string `json:"admin_key,omitempty"`
 }
 
-// List returns the rooms (the "list" request), without the private ones
-// unless req.AdminKey is the plugin's admin key.
-func (h *Handle) List(ctx context.Context, req ListRequest) ([]RoomInfo, error) {
+// List returns the rooms (the "list" request): the public ones, and the
+// private ones too when a ListRequest with the plugin's admin key is
+// given.
+func (h *Handle) List(ctx context.Context, req ...ListRequest) ([]RoomInfo, error) {
 	var r struct {
 		List []RoomInfo `json:"list"`
 	}
-	if _, err := api.Call(ctx, h.sender(), "list", req, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "list", plugin.Optional(req), "success", &r); err != nil {
 		return nil, err
 	}
 	return r.List, nil
@@ -273,7 +275,7 @@ type AllowedResult struct {
 // request).
 func (h *Handle) Allowed(ctx context.Context, req AllowedRequest) (*AllowedResult, error) {
 	var r AllowedResult
-	if _, err := api.Call(ctx, h.sender(), "allowed", req, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "allowed", req, "success", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -291,7 +293,7 @@ type KickRequest struct {
 // and its PeerConnection is closed. It may join again unless it is also
 // removed from the ACL.
 func (h *Handle) Kick(ctx context.Context, req KickRequest) error {
-	_, err := api.Call(ctx, h.sender(), "kick", req, "success", nil)
+	_, err := api.Call(ctx, h.s, "kick", req, "success", nil)
 	return err
 }
 
@@ -310,7 +312,7 @@ type ModerateRequest struct {
 // Moderation event. Unmuting only lifts the moderator's block, not a mute
 // of the participant's own.
 func (h *Handle) Moderate(ctx context.Context, req ModerateRequest) error {
-	_, err := api.Call(ctx, h.sender(), "moderate", req, "success", nil)
+	_, err := api.Call(ctx, h.s, "moderate", req, "success", nil)
 	return err
 }
 
@@ -328,7 +330,7 @@ func (h *Handle) EnableRecording(ctx context.Context, req EnableRecordingRequest
 	var r struct {
 		Record bool `json:"record"`
 	}
-	if _, err := api.Call(ctx, h.sender(), "enable_recording", req, "success", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "enable_recording", req, "success", &r); err != nil {
 		return false, err
 	}
 	return r.Record, nil
@@ -355,7 +357,7 @@ func (h *Handle) ListParticipants(ctx context.Context, room core.ID) ([]Particip
 	var r struct {
 		Participants []ParticipantInfo `json:"participants"`
 	}
-	if _, err := api.Call(ctx, h.sender(), "listparticipants", roomOnly{room}, "participants", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "listparticipants", roomOnly{room}, "participants", &r); err != nil {
 		return nil, err
 	}
 	return r.Participants, nil
@@ -380,7 +382,7 @@ func (h *Handle) ListForwarders(ctx context.Context, req ListForwardersRequest) 
 	var r struct {
 		Publishers []PublisherForwarders `json:"publishers"`
 	}
-	if _, err := api.Call(ctx, h.sender(), "listforwarders", req, "forwarders", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "listforwarders", req, "forwarders", &r); err != nil {
 		return nil, err
 	}
 	return r.Publishers, nil
@@ -451,7 +453,7 @@ type RTPForwardResult struct {
 // the mids exist.
 func (h *Handle) RTPForward(ctx context.Context, req RTPForwardRequest) (*RTPForwardResult, error) {
 	var r RTPForwardResult
-	if _, err := api.Call(ctx, h.sender(), "rtp_forward", req, "rtp_forward", &r); err != nil {
+	if _, err := api.Call(ctx, h.s, "rtp_forward", req, "rtp_forward", &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -469,6 +471,6 @@ type StopRTPForwardRequest struct {
 // StopRTPForward stops one forwarder (the "stop_rtp_forward" request).
 // An unknown StreamID fails with ErrNoSuchFeed.
 func (h *Handle) StopRTPForward(ctx context.Context, req StopRTPForwardRequest) error {
-	_, err := api.Call(ctx, h.sender(), "stop_rtp_forward", req, "stop_rtp_forward", nil)
+	_, err := api.Call(ctx, h.s, "stop_rtp_forward", req, "stop_rtp_forward", nil)
 	return err
 }

@@ -134,7 +134,7 @@ func (h *Handle) JoinAsSubscriber(ctx context.Context, req SubscribeRequest) (*S
 	if err != nil {
 		return nil, nil, errfmt.Errorf("janus: videoroom: join: %w", err)
 	}
-	att, err := plugin.Expect[*Attached](ctx, api, h.sender(), "join", body, h.answer)
+	att, err := plugin.Expect[*Attached](ctx, api, h.s, "join", body, h.answer)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -151,14 +151,14 @@ func (s *Subscriber) Room() core.ID { return s.room }
 // Updated event), or, with a nil answer, resumes a paused subscription
 // (the "start" request).
 func (s *Subscriber) Start(ctx context.Context, answer *core.JSEP) error {
-	_, err := plugin.Expect[*Started](ctx, api, s.sender(), "start", nil, s.answer, core.WithJSEP(answer))
+	_, err := plugin.Expect[*Started](ctx, api, s.s, "start", nil, s.answer, core.WithJSEP(answer))
 	return err
 }
 
 // Pause stops the media of the whole subscription until Start (the
 // "pause" request).
 func (s *Subscriber) Pause(ctx context.Context) error {
-	_, err := plugin.Expect[*Paused](ctx, api, s.sender(), "pause", nil, s.answer)
+	_, err := plugin.Expect[*Paused](ctx, api, s.s, "pause", nil, s.answer)
 	return err
 }
 
@@ -168,7 +168,7 @@ func (s *Subscriber) Pause(ctx context.Context) error {
 // restart asked while an earlier offer is still unanswered: it sends the
 // offer later as an Updated event, and Configure ends with the context.)
 func (s *Subscriber) Configure(ctx context.Context, req SubscriberConfigureRequest) (*Configured, error) {
-	return plugin.Expect[*Configured](ctx, api, s.sender(), "configure", req, s.answer)
+	return plugin.Expect[*Configured](ctx, api, s.s, "configure", req, s.answer)
 }
 
 // Subscribe adds streams to the subscription (the "subscribe" request).
@@ -176,13 +176,13 @@ func (s *Subscriber) Configure(ctx context.Context, req SubscriberConfigureReque
 // Updated without streams when nothing changed, or a Pending one when the
 // offer follows later as an event.
 func (s *Subscriber) Subscribe(ctx context.Context, streams []SubscribeStream) (*Updated, error) {
-	return plugin.Expect[*Updated](ctx, api, s.sender(), "subscribe", map[string]any{"streams": streams}, s.answer)
+	return plugin.Expect[*Updated](ctx, api, s.s, "subscribe", map[string]any{"streams": streams}, s.answer)
 }
 
 // Unsubscribe removes streams from the subscription (the "unsubscribe"
 // request); the answer is as for Subscribe.
 func (s *Subscriber) Unsubscribe(ctx context.Context, streams []UnsubscribeStream) (*Updated, error) {
-	return plugin.Expect[*Updated](ctx, api, s.sender(), "unsubscribe", map[string]any{"streams": streams}, s.answer)
+	return plugin.Expect[*Updated](ctx, api, s.s, "unsubscribe", map[string]any{"streams": streams}, s.answer)
 }
 
 // UpdateRequest adds and removes streams in one renegotiation.
@@ -194,7 +194,7 @@ type UpdateRequest struct {
 // Update adds and removes streams at once (the "update" request); the
 // answer is as for Subscribe.
 func (s *Subscriber) Update(ctx context.Context, req UpdateRequest) (*Updated, error) {
-	return plugin.Expect[*Updated](ctx, api, s.sender(), "update", req, s.answer)
+	return plugin.Expect[*Updated](ctx, api, s.s, "update", req, s.answer)
 }
 
 // Switch changes the sources of m-lines without a renegotiation (the
@@ -204,7 +204,7 @@ func (s *Subscriber) Update(ctx context.Context, req UpdateRequest) (*Updated, e
 // Streams of that offer, and the plugin's "switched" confirmation follows
 // on the event stream.
 func (s *Subscriber) Switch(ctx context.Context, streams []SwitchStream) (*Switched, error) {
-	res, err := api.Call(ctx, s.sender(), "switch", map[string]any{"streams": streams}, "", nil)
+	res, err := api.Call(ctx, s.s, "switch", map[string]any{"streams": streams}, "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +220,6 @@ func (s *Subscriber) Switch(ctx context.Context, streams []SwitchStream) (*Switc
 // Leave ends the subscription and closes its PeerConnection (the "leave"
 // request).
 func (s *Subscriber) Leave(ctx context.Context) error {
-	_, err := plugin.Expect[*Left](ctx, api, s.sender(), "leave", nil, s.answer)
+	_, err := plugin.Expect[*Left](ctx, api, s.s, "leave", nil, s.answer)
 	return err
 }

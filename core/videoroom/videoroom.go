@@ -47,6 +47,7 @@ var api = plugin.API{Plugin: Plugin, Name: "videoroom", KindKey: "videoroom"}
 // afterwards.
 type Handle struct {
 	*core.Handle
+	s  plugin.Sender // the handle's plugin requests go through it
 	st *handleState
 }
 
@@ -63,7 +64,7 @@ func Attach(ctx context.Context, s *core.Session, opts ...core.CallOption) (*Han
 	if err != nil {
 		return nil, err
 	}
-	return &Handle{Handle: h, st: st}, nil
+	return &Handle{Handle: h, s: plugin.OverHandle(h), st: st}, nil
 }
 
 // Adopt returns a Handle for an existing VideoRoom handle id of s (for
@@ -74,7 +75,7 @@ func Attach(ctx context.Context, s *core.Session, opts ...core.CallOption) (*Han
 func Adopt(s *core.Session, id uint64, opts ...core.CallOption) *Handle {
 	st := &handleState{}
 	h := s.AdoptHandle(id, Plugin, append(opts, core.WithEventDecoder(st.decode))...)
-	return &Handle{Handle: h, st: st}
+	return &Handle{Handle: h, s: plugin.OverHandle(h), st: st}
 }
 
 // decode is the handle's event decoder: DecodeEvent, then the roster of
@@ -89,9 +90,6 @@ func (st *handleState) decode(ev *core.PluginEvent) core.Event {
 	}
 	return out
 }
-
-// sender sends the handle's plugin requests.
-func (h *Handle) sender() plugin.Sender { return plugin.OverHandle(h.Handle) }
 
 // answer turns the answer to a request into the event the handle's
 // decoder makes of it: answers and unsolicited events share their types,

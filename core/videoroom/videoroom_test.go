@@ -138,7 +138,7 @@ func TestRoomManagement(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, ok)
 
-		rooms, err := h.List(ctx, videoroom.ListRequest{})
+		rooms, err := h.List(ctx)
 		require.NoError(t, err)
 		i := slices.IndexFunc(rooms, func(r videoroom.RoomInfo) bool { return r.Room == room })
 		require.GreaterOrEqual(t, i, 0)
@@ -173,7 +173,7 @@ func TestRoomManagement(t *testing.T) {
 			NewPublishers: core.Ptr(2), NewBitrate: core.Ptr(0), NewIsPrivate: core.Ptr(false), NewPin: "4321"})
 		require.NoError(t, err)
 		assert.Equal(t, room, edited.Room)
-		rooms, err = h.List(ctx, videoroom.ListRequest{})
+		rooms, err = h.List(ctx)
 		require.NoError(t, err)
 		i = slices.IndexFunc(rooms, func(r videoroom.RoomInfo) bool { return r.Room == room })
 		assert.Equal(t, "Edited", rooms[i].Description)

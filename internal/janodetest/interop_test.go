@@ -100,7 +100,7 @@ func TestJanodeInterop(t *testing.T) {
 		room := created.Room
 		t.Logf("janode created room %s", room)
 
-		rooms, err := admin.List(ctx, videoroom.ListRequest{})
+		rooms, err := admin.List(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
