@@ -7,7 +7,9 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -93,4 +95,87 @@ func receiverExported(d *ast.FuncDecl) bool {
 	}
 	id, ok := typ.(*ast.Ident)
 	return !ok || id.IsExported()
+}
+
+// TestREADMEGoSnippetsNameExistingAPI checks the Go snippets of README.md
+// (fragments, which do not compile alone) against the module's API: every
+// qualified name in them (videoroom.CreateRequest, core.ErrTimeout,
+// native.NewPeer...) of a package of the module must be exported by that
+// package, so that a rename cannot leave the README behind.
+func TestREADMEGoSnippetsNameExistingAPI(t *testing.T) {
+	root := janustest.ModuleRoot(t)
+	packages := map[string]string{ // name in snippets -> folder
+		"core": "core", "native": "native", "videoroom": "core/videoroom", "echotest": "core/echotest",
+		"streaming": "core/streaming", "audiobridge": "core/audiobridge", "textroom": "core/textroom",
+		"videocall": "core/videocall", "transport": "core/transport",
+	}
+	exported := map[string]map[string]bool{}
+	for name, dir := range packages {
+		exported[name] = exportedNames(t, filepath.Join(root, dir))
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllSubmatch(readme, -1)
+	if len(blocks) == 0 {
+		t.Fatal("no Go snippet in README.md")
+	}
+	selector := regexp.MustCompile(`\b([a-z]+)\.([A-Z][A-Za-z0-9_]*)`)
+	checked := 0
+	for _, b := range blocks {
+		for _, m := range selector.FindAllSubmatch(b[1], -1) {
+			pkg, name := string(m[1]), string(m[2])
+			names, ok := exported[pkg]
+			if !ok {
+				continue // a variable's field or method, or another module's package
+			}
+			checked++
+			if !names[name] {
+				t.Errorf("README.md names %s.%s, which package %s does not export", pkg, name, pkg)
+			}
+		}
+	}
+	t.Logf("%d qualified names in %d Go snippets checked", checked, len(blocks))
+}
+
+// exportedNames returns the exported top-level names of the package in dir
+// (non-test files, any build constraint).
+func exportedNames(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	fset := token.NewFileSet()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, e.Name()), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						names[s.Name.Name] = true
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							names[n.Name] = true
+						}
+					}
+				}
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					names[d.Name.Name] = true
+				}
+			}
+		}
+	}
+	return names
 }
