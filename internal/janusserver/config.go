@@ -30,6 +30,7 @@ type configData struct {
 	ReclaimSessionTimeout int
 	ICEEnforceList        string // optional
 	RTPPortRange          string // optional
+	FullTrickle           bool
 	StringIDs             bool
 	WSPort                int
 	HTTPPort              int

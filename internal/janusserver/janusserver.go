@@ -71,6 +71,10 @@ type Options struct {
 	// RTPPortRange, if set, is the "min-max" range of RTP/RTCP ports for
 	// PeerConnections.
 	RTPPortRange string
+	// FullTrickle makes Janus trickle its own ICE candidates ("trickle"
+	// events, then one with completed) instead of writing them into its
+	// SDP (full_trickle in the nat block).
+	FullTrickle bool
 	// StringIDs makes the VideoRoom, AudioBridge, TextRoom and Streaming
 	// plugins use string ids instead of integers.
 	StringIDs bool
@@ -264,6 +268,7 @@ func startOnce(ctx context.Context, bin, tmplDir, dir string, opts Options) (s *
 		ReclaimSessionTimeout: opts.ReclaimSessionTimeout,
 		ICEEnforceList:        opts.ICEEnforceList,
 		RTPPortRange:          opts.RTPPortRange,
+		FullTrickle:           opts.FullTrickle,
 		StringIDs:             opts.StringIDs,
 		WSPort:                ports[0],
 		HTTPPort:              ports[1],

@@ -76,6 +76,7 @@ type serverInfo struct {
 	APISecret     bool                       `json:"api_secret"`
 	AuthToken     bool                       `json:"auth_token"`
 	SessionTO     int                        `json:"session-timeout"`
+	FullTrickle   bool                       `json:"full-trickle"`
 	Plugins       map[string]json.RawMessage `json:"plugins"`
 	Transports    map[string]json.RawMessage `json:"transports"`
 	Events        map[string]json.RawMessage `json:"events"`
@@ -120,6 +121,7 @@ func TestInfo(t *testing.T) {
 	assert.Equal(t, 60, info.SessionTO)
 	assert.False(t, info.APISecret)
 	assert.False(t, info.AuthToken)
+	assert.False(t, info.FullTrickle, "half-trickle by default")
 	assert.ElementsMatch(t, enabledPlugins, mapKeys(info.Plugins))
 	assert.ElementsMatch(t, []string{"janus.transport.http", "janus.transport.websockets"}, mapKeys(info.Transports))
 	assert.Empty(t, info.Events)
@@ -333,17 +335,20 @@ func TestOptionsRendered(t *testing.T) {
 		ReclaimSessionTimeout: 5,
 		RTPPortRange:          "40000-40100",
 		ICEEnforceList:        "lo",
+		FullTrickle:           true,
 		DebugLevel:            5,
 	})
 	m := post(t, srv.AdminHTTPURL, map[string]any{"janus": "get_status", "admin_secret": srv.AdminSecret})
 	require.Equal(t, "success", m.Janus)
-	assert.Equal(t, 17, getInfo(t, srv).SessionTO)
+	info := getInfo(t, srv)
+	assert.Equal(t, 17, info.SessionTO)
+	assert.True(t, info.FullTrickle, "full-trickle in /info")
 
 	cfg, err := os.ReadFile(srv.Dir + "/janus.jcfg")
 	require.NoError(t, err)
 	for _, want := range []string{
 		`session_timeout = 17`, `reclaim_session_timeout = 5`, `rtp_port_range = "40000-40100"`,
-		`ice_enforce_list = "lo"`, `ignore_mdns = true`, `debug_level = 5`,
+		`ice_enforce_list = "lo"`, `ignore_mdns = true`, `full_trickle = true`, `debug_level = 5`,
 	} {
 		assert.Contains(t, string(cfg), want)
 	}
