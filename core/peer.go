@@ -15,7 +15,11 @@ type Peer interface {
 	CreateAnswer(ctx context.Context) (*JSEP, error)
 	// SetRemoteDescription applies the server's offer or answer.
 	SetRemoteDescription(ctx context.Context, j *JSEP) error
-	// AddRemoteCandidate adds an ICE candidate the server trickled.
+	// AddRemoteCandidate adds an ICE candidate the server trickled, or
+	// takes note of its end-of-candidates marker (Completed). A candidate
+	// added before SetRemoteDescription is kept and added with the
+	// description: Janus trickles its candidates before the SDP they
+	// belong to.
 	AddRemoteCandidate(c Candidate) error
 	// OnLocalCandidate registers the function called for every local ICE
 	// candidate, and once with Completed set when gathering is done.
@@ -29,10 +33,10 @@ type Peer interface {
 }
 
 // LinkCandidates links a Peer to a handle: every local candidate is trickled to
-// the server (errors go to onErr, which may be nil), and candidates the
-// server trickles should be passed to AddRemoteCandidate by the caller's
-// event loop (see [*Trickle]). Call it before creating the offer or
-// answer.
+// the server (errors go to onErr, which may be nil). Call it before creating
+// the offer or answer. The other direction, the candidates and the
+// renegotiation offers the server sends on the handle's events, is
+// [HandleNegotiation]'s, called from the caller's event loop.
 func LinkCandidates(ctx context.Context, h *Handle, p Peer, onErr func(error)) {
 	p.OnLocalCandidate(func(c Candidate) {
 		var err error
