@@ -33,6 +33,10 @@ type Peer struct {
 	mu      sync.Mutex
 	onCand  func(core.Candidate)
 	onState func(string)
+	// described is set once a remote description is; until then the
+	// server's candidates wait in early.
+	described bool
+	early     []core.Candidate
 }
 
 var _ core.Peer = (*Peer)(nil)
@@ -166,15 +170,37 @@ func (p *Peer) SetRemoteDescription(ctx context.Context, j *core.JSEP) error {
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: typ, SDP: j.SDP}); err != nil {
 		return fmt.Errorf("native: set remote %s: %w", j.Type, err)
 	}
+	p.mu.Lock()
+	early := p.early
+	p.described, p.early = true, nil
+	p.mu.Unlock()
+	for _, c := range early {
+		if err := p.addCandidate(c); err != nil {
+			return fmt.Errorf("native: add a candidate that came before the remote %s: %w", j.Type, err)
+		}
+	}
 	return nil
 }
 
 // AddRemoteCandidate adds a server candidate (end-of-candidates is a
-// no-op).
+// no-op). A candidate that comes before the remote description is kept
+// and added with it: a full-trickle Janus sends its candidates before its
+// offer or answer, and pion refuses candidates until it has one.
 func (p *Peer) AddRemoteCandidate(c core.Candidate) error {
 	if c.Completed {
 		return nil
 	}
+	p.mu.Lock()
+	if !p.described {
+		p.early = append(p.early, c)
+		p.mu.Unlock()
+		return nil
+	}
+	p.mu.Unlock()
+	return p.addCandidate(c)
+}
+
+func (p *Peer) addCandidate(c core.Candidate) error {
 	init := webrtc.ICECandidateInit{Candidate: c.Candidate, SDPMLineIndex: c.SDPMLineIndex}
 	if c.SDPMid != "" {
 		init.SDPMid = &c.SDPMid
