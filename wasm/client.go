@@ -469,21 +469,26 @@ func (hs *handleState) loop() {
 	}
 }
 
-// internal acts on the events the wasm layer handles itself: the server's
-// ICE candidates go to the PeerConnection, and a subscription's new offers
-// are answered.
+// internal acts on the events the wasm layer handles itself: Janus's
+// candidates and renegotiation offers go to the PeerConnection
+// (core.HandleNegotiation), a subscription's streams are kept current,
+// and a hangup releases the media.
 func (hs *handleState) internal(ev core.Event) {
-	switch ev := ev.(type) {
-	case *core.Trickle:
-		if p := hs.peer(); p != nil {
-			if err := p.AddRemoteCandidate(ev.Candidate); err != nil {
-				logWarn("adding a remote candidate failed", err)
-			}
-		}
-	case *core.Hangup:
+	if _, ok := ev.(*core.Hangup); ok {
 		hs.closeMedia()
-	default:
-		hs.subscriberEvent(ev)
+		return
+	}
+	hs.subscriberEvent(ev)
+	p := hs.peer()
+	if p == nil {
+		return
+	}
+	var answer core.AnswerFunc
+	if sub := hs.subscriber(); sub != nil {
+		answer = sub.Start
+	}
+	if _, err := core.HandleNegotiation(context.Background(), ev, p, answer); err != nil {
+		logWarn("negotiating with the server failed", err)
 	}
 }
 

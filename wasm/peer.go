@@ -26,6 +26,10 @@ type browserPeer struct {
 	onState func(string)
 	onTrack func(track, streams, transceiver js.Value)
 	closed  bool
+	// described is set once a remote description is; until then the
+	// server's candidates wait in early.
+	described bool
+	early     []core.Candidate
 
 	work  chan func()
 	funcs []js.Func
@@ -183,16 +187,42 @@ func (p *browserPeer) SetRemoteDescription(ctx context.Context, j *core.JSEP) er
 	d := jsObject.New()
 	d.Set("type", j.Type)
 	d.Set("sdp", j.SDP)
-	_, err := jsrt.Await(ctx, p.pc.Call("setRemoteDescription", d))
-	return err
+	if _, err := jsrt.Await(ctx, p.pc.Call("setRemoteDescription", d)); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	early := p.early
+	p.described, p.early = true, nil
+	p.mu.Unlock()
+	for _, c := range early {
+		if err := p.addCandidate(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AddRemoteCandidate adds a candidate Janus trickled (or, Completed, the
-// end of its candidates).
+// end of its candidates). One that comes before the remote description is
+// added with it: a full-trickle Janus sends its candidates first, and
+// addIceCandidate rejects them until then.
 func (p *browserPeer) AddRemoteCandidate(c core.Candidate) error {
-	if p.isClosed() {
+	p.mu.Lock()
+	closed, described := p.closed, p.described
+	if !closed && !described {
+		p.early = append(p.early, c)
+	}
+	p.mu.Unlock()
+	if closed {
 		return errPeerClosed
 	}
+	if !described {
+		return nil
+	}
+	return p.addCandidate(c)
+}
+
+func (p *browserPeer) addCandidate(c core.Candidate) error {
 	var v js.Value
 	if c.Completed {
 		v = p.pc.Call("addIceCandidate")

@@ -401,27 +401,28 @@ func streamsOf(s []videoroom.SubscriberStream) any {
 	return s
 }
 
-// subscriberEvent answers the offers Janus sends on its own (a publisher
-// left, or an update that was pending) and keeps streams current.
+// subscriberEvent keeps a subscription's streams current (internal
+// answers the offers that come with them).
 func (hs *handleState) subscriberEvent(ev core.Event) {
-	sub := hs.subscriber()
-	if sub == nil {
-		return
+	if u, ok := ev.(*videoroom.Updated); ok && hs.subscriber() != nil {
+		hs.setStreams(u.Streams)
 	}
-	u, ok := ev.(*videoroom.Updated)
-	if !ok {
-		return
-	}
-	hs.updated(context.Background(), sub, u)
 }
 
-// updated applies an Updated answer or event: a new offer is answered.
-func (hs *handleState) updated(ctx context.Context, sub *videoroom.Subscriber, u *videoroom.Updated) error {
-	if u.Streams != nil {
-		for _, o := range hs.targets() {
-			o.Set("streams", toJS(u.Streams))
-		}
+// setStreams sets the subscription's streams, when the plugin gave them.
+func (hs *handleState) setStreams(streams []videoroom.SubscriberStream) {
+	if streams == nil {
+		return
 	}
+	for _, o := range hs.targets() {
+		o.Set("streams", toJS(streams))
+	}
+}
+
+// updated applies the Updated answer of a subscription change: a new
+// offer is answered.
+func (hs *handleState) updated(ctx context.Context, sub *videoroom.Subscriber, u *videoroom.Updated) error {
+	hs.setStreams(u.Streams)
 	if u.JSEP == nil || u.JSEP.Type != "offer" {
 		return nil
 	}
@@ -429,11 +430,7 @@ func (hs *handleState) updated(ctx context.Context, sub *videoroom.Subscriber, u
 	if ms == nil {
 		return errors.New("gojanus: the subscription has no PeerConnection")
 	}
-	if err := sub.Renegotiate(ctx, ms.peer, u.JSEP); err != nil {
-		logWarn("renegotiating the subscription failed", err)
-		return err
-	}
-	return nil
+	return sub.Renegotiate(ctx, ms.peer, u.JSEP)
 }
 
 func updatedJS(u *videoroom.Updated) js.Value {
