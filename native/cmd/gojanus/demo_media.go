@@ -39,7 +39,7 @@ func (a *app) demoMedia(ctx context.Context, client *core.Client, room core.ID, 
 	if _, err := pub.PublishPeer(setup, pubPeer, videoroom.PublishRequest{}, nil); err != nil {
 		return err
 	}
-	if err := waitUp(setup, "publish", pubPeer, pub.Events()); err != nil {
+	if err := waitUp(setup, "publish", pubPeer, pub.Events(), nil); err != nil {
 		return err
 	}
 	out.step("publish", "%s into room %s as publisher %s (WebRTC up)", df.source, room, pub.ParticipantID())
@@ -64,7 +64,7 @@ func (a *app) demoMedia(ctx context.Context, client *core.Client, room core.ID, 
 	if err != nil {
 		return err
 	}
-	if err := waitUp(setup, "subscribe", subPeer, sub.Events()); err != nil {
+	if err := waitUp(setup, "subscribe", subPeer, sub.Events(), sub.Start); err != nil {
 		return err
 	}
 	out.step("subscribe", "to publisher %s: %d streams (WebRTC up)", pub.ParticipantID(), len(att.Streams))

@@ -67,7 +67,7 @@ func (a *app) echoTestCommand() *cobra.Command {
 			}
 			out := a.out()
 			out.step("connect", "%s, session %d, EchoTest handle %d", core.RedactURL(a.g.server), s.ID(), h.ID())
-			if err := waitUp(setup, "echotest", peer, h.Events()); err != nil {
+			if err := waitUp(setup, "echotest", peer, h.Events(), nil); err != nil {
 				return err
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)

@@ -168,9 +168,11 @@ func (a *app) parseSource(spec string) (native.Source, error) {
 }
 
 // waitUp waits until Janus reports the PeerConnection up (webrtcup) on
-// events; ICE failure, a hangup or the end of ctx are errors, worded the
-// same in every command.
-func waitUp(ctx context.Context, what string, peer *native.Peer, events <-chan core.Event) error {
+// events, meanwhile passing Janus's candidates to peer and answering its
+// offers with answer (nil: no offers expected; see
+// core.HandleNegotiation); ICE failure, a hangup or the end of ctx are
+// errors, worded the same in every command.
+func waitUp(ctx context.Context, what string, peer *native.Peer, events <-chan core.Event, answer core.AnswerFunc) error {
 	failed := make(chan struct{})
 	var once sync.Once
 	peer.OnStateChange(func(st string) {
@@ -189,6 +191,9 @@ func waitUp(ctx context.Context, what string, peer *native.Peer, events <-chan c
 				return nil
 			case *core.Hangup:
 				return fmt.Errorf("%s: janus hung up: %s", what, ev.Reason)
+			}
+			if _, err := core.HandleNegotiation(ctx, ev, peer, answer); err != nil {
+				return fmt.Errorf("%s: %w", what, err)
 			}
 		case <-failed:
 			return iceError(what, nil)

@@ -74,7 +74,7 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 			if _, err := pub.PublishPeer(setup, peer, videoroom.PublishRequest{}, nil); err != nil {
 				return err
 			}
-			if err := waitUp(setup, "publish", peer, pub.Events()); err != nil {
+			if err := waitUp(setup, "publish", peer, pub.Events(), nil); err != nil {
 				return err
 			}
 			out := a.out()

@@ -168,7 +168,7 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 		return err
 	}
 	su.addPublishers(first)
-	if err := waitUp(setup2, "subscribe", su.peer, sub.Events()); err != nil {
+	if err := waitUp(setup2, "subscribe", su.peer, sub.Events(), sub.Start); err != nil {
 		return err
 	}
 	su.out.step("subscribed", "room %s: %s, %d stream(s)", su.room, describePublishers(first), len(att.Streams))
@@ -350,7 +350,7 @@ func (su *subscription) follow(ctx context.Context, changes <-chan videoroom.Ros
 				}
 				su.addPublishers([]videoroom.Participant{ch.Participant})
 				su.out.step("follow", "publisher %s %q", ch.Participant.ID, ch.Participant.Display)
-				if err := su.renegotiate(ctx, upd); err != nil {
+				if err := su.negotiate(ctx, upd); err != nil {
 					return err
 				}
 			case videoroom.ParticipantRemoved:
@@ -372,25 +372,24 @@ func (su *subscription) follow(ctx context.Context, changes <-chan videoroom.Ros
 			if !ok {
 				return errors.New("the subscription ended")
 			}
-			switch ev := ev.(type) {
-			case *videoroom.Updated:
-				if err := su.renegotiate(ctx, ev); err != nil {
-					return err
-				}
-			case *core.Hangup:
-				return fmt.Errorf("janus hung up the subscription: %s", ev.Reason)
+			if h, ok := ev.(*core.Hangup); ok {
+				return fmt.Errorf("janus hung up the subscription: %s", h.Reason)
+			}
+			if err := su.negotiate(ctx, ev); err != nil {
+				return err
 			}
 		}
 	}
 }
 
-// renegotiate answers the new offer of an update, if it has one.
-func (su *subscription) renegotiate(ctx context.Context, upd *videoroom.Updated) error {
-	if upd == nil || upd.JSEP == nil {
-		return nil // nothing changed, or the offer follows as an event
+// negotiate passes Janus's candidates to the peer and answers its offers:
+// those of the subscription's changes, as answers or as events (a change
+// that waited for an earlier answer, a publisher gone).
+func (su *subscription) negotiate(ctx context.Context, ev core.Event) error {
+	if upd, ok := ev.(*videoroom.Updated); ok && upd.JSEP != nil {
+		su.setStreams(upd.Streams)
 	}
-	su.setStreams(upd.Streams)
-	if err := su.sub.Renegotiate(ctx, su.peer, upd.JSEP); err != nil && ctx.Err() == nil {
+	if _, err := core.HandleNegotiation(ctx, ev, su.peer, su.sub.Start); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("renegotiate: %w", err)
 	}
 	return nil

@@ -121,6 +121,8 @@ func (b *background) waitFor(t *testing.T, text string, within time.Duration) {
 // "subscribe" against a real Janus inside the test network namespace: a
 // subscriber started before any publisher waits for one, follows a second
 // publisher that comes later, and records both; the recordings decode.
+// Janus trickles its candidates (full_trickle), which the commands pass
+// to their PeerConnections (the other media tests run a half-trickle one).
 func TestRoomsPublishSubscribeCommands(t *testing.T) {
 	if _, err := exec.LookPath("ffprobe"); err != nil && os.Getenv("CI") == "true" {
 		t.Fatal("ffprobe is required")
@@ -128,7 +130,7 @@ func TestRoomsPublishSubscribeCommands(t *testing.T) {
 	if !netns.Run(t) {
 		return
 	}
-	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface, FullTrickle: true})
 	ws := srv.WSURL
 
 	out := mustRun(t, "rooms", "create", "--room", "4321", "--description", "cli room", "--server", ws)
