@@ -36,6 +36,20 @@
 // the handle's stream; if the caller stopped waiting (its context ended),
 // the event goes to the stream instead, so nothing is lost.
 //
+// # Negotiation
+//
+// A WebRTC PeerConnection is a [Peer]: pion's natively, the browser's in
+// WebAssembly. The plugin packages negotiate it with Janus in flows
+// written once against it (videoroom.Publisher.PublishPeer,
+// videoroom.SubscribePeer, streaming.Handle.WatchPeer, ...), which call
+// [LinkCandidates] to trickle the peer's own candidates. The other
+// direction comes on the handle's events: Janus's candidates, when it
+// runs with full_trickle, and the offers with which it renegotiates on
+// its own (a VideoRoom subscription that changed). The loop that reads
+// the events passes each one to [HandleNegotiation], with the plugin's
+// request for answers (a VideoRoom subscriber's Start), and handles the
+// rest itself.
+//
 // # Errors
 //
 // Janus errors are [*Error] values carrying the Janus code and reason;

@@ -14,6 +14,7 @@ import (
 // PublishPeer publishes the tracks already added to peer: it trickles the
 // peer's candidates to the handle, sends peer's offer with req, and applies
 // Janus's answer. onTrickleErr (may be nil) receives trickle failures.
+// Janus's own candidates come on Events: see core.HandleNegotiation.
 func (p *Publisher) PublishPeer(ctx context.Context, peer core.Peer, req PublishRequest, onTrickleErr func(error)) (*Configured, error) {
 	core.LinkCandidates(ctx, p.Handle.Handle, peer, onTrickleErr)
 	offer, err := peer.CreateOffer(ctx)
@@ -32,8 +33,9 @@ func (p *Publisher) PublishPeer(ctx context.Context, peer core.Peer, req Publish
 
 // SubscribePeer attaches a new handle, subscribes to req.Streams, answers
 // Janus's offer with peer and starts the media. Renegotiations (the
-// Updated answers of Subscribe, Unsubscribe and Update, and Updated
-// events) are answered with Renegotiate.
+// Updated answers of Subscribe, Unsubscribe and Update) are answered with
+// Renegotiate; Updated events with an offer, and Janus's candidates, by
+// core.HandleNegotiation with Start.
 func SubscribePeer(ctx context.Context, s *core.Session, req SubscribeRequest, peer core.Peer, onTrickleErr func(error), opts ...core.CallOption) (*Subscriber, *Attached, error) {
 	sub, att, err := Subscribe(ctx, s, req, opts...)
 	if err != nil {
