@@ -18,7 +18,7 @@ import (
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/videoroom"
 	"github.com/gojanus/gojanus/internal/janusserver"
-	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
@@ -152,19 +152,8 @@ func TestFullTrickleVideoRoom(t *testing.T) {
 	if !netns.Run(t) {
 		return
 	}
-	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface, FullTrickle: true})
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	c, err := core.Dial(ctx, srv.WSURL)
-	require.NoError(t, err)
-	defer c.Close()
-	s, err := c.CreateSession(ctx)
-	require.NoError(t, err)
-	admin, err := videoroom.Attach(ctx, s)
-	require.NoError(t, err)
-	created, err := admin.Create(ctx, videoroom.CreateRequest{Publishers: 4, VideoCodec: core.Codecs{core.VP8}, AudioCodec: core.Codecs{core.Opus}})
-	require.NoError(t, err)
-	room := created.Room
+	_, ctx, _, s := mediabench.SetupWith(t, 90*time.Second, janusserver.Options{FullTrickle: true})
+	room := mediabench.Room(t, ctx, s)
 
 	alice, alicePeer, aliceSrc, _ := publishFiles(t, ctx, s, room, "alice")
 

@@ -12,6 +12,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/internal/earlycand"
 )
 
 // PeerConfig configures a Peer.
@@ -33,10 +34,7 @@ type Peer struct {
 	mu      sync.Mutex
 	onCand  func(core.Candidate)
 	onState func(string)
-	// described is set once a remote description is; until then the
-	// server's candidates wait in early.
-	described bool
-	early     []core.Candidate
+	early   earlycand.Queue // the server's candidates until its description
 }
 
 var _ core.Peer = (*Peer)(nil)
@@ -170,11 +168,7 @@ func (p *Peer) SetRemoteDescription(ctx context.Context, j *core.JSEP) error {
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: typ, SDP: j.SDP}); err != nil {
 		return fmt.Errorf("native: set remote %s: %w", j.Type, err)
 	}
-	p.mu.Lock()
-	early := p.early
-	p.described, p.early = true, nil
-	p.mu.Unlock()
-	for _, c := range early {
+	for _, c := range p.early.Described() {
 		if err := p.addCandidate(c); err != nil {
 			return fmt.Errorf("native: add a candidate that came before the remote %s: %w", j.Type, err)
 		}
@@ -187,16 +181,9 @@ func (p *Peer) SetRemoteDescription(ctx context.Context, j *core.JSEP) error {
 // and added with it: a full-trickle Janus sends its candidates before its
 // offer or answer, and pion refuses candidates until it has one.
 func (p *Peer) AddRemoteCandidate(c core.Candidate) error {
-	if c.Completed {
+	if c.Completed || p.early.Hold(c) {
 		return nil
 	}
-	p.mu.Lock()
-	if !p.described {
-		p.early = append(p.early, c)
-		p.mu.Unlock()
-		return nil
-	}
-	p.mu.Unlock()
 	return p.addCandidate(c)
 }
 

@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/internal/earlycand"
 	"github.com/gojanus/gojanus/internal/jsrt"
 )
 
@@ -26,10 +27,7 @@ type browserPeer struct {
 	onState func(string)
 	onTrack func(track, streams, transceiver js.Value)
 	closed  bool
-	// described is set once a remote description is; until then the
-	// server's candidates wait in early.
-	described bool
-	early     []core.Candidate
+	early   earlycand.Queue // the server's candidates until its description
 
 	work  chan func()
 	funcs []js.Func
@@ -190,11 +188,7 @@ func (p *browserPeer) SetRemoteDescription(ctx context.Context, j *core.JSEP) er
 	if _, err := jsrt.Await(ctx, p.pc.Call("setRemoteDescription", d)); err != nil {
 		return err
 	}
-	p.mu.Lock()
-	early := p.early
-	p.described, p.early = true, nil
-	p.mu.Unlock()
-	for _, c := range early {
+	for _, c := range p.early.Described() {
 		if err := p.addCandidate(c); err != nil {
 			return err
 		}
@@ -207,16 +201,10 @@ func (p *browserPeer) SetRemoteDescription(ctx context.Context, j *core.JSEP) er
 // added with it: a full-trickle Janus sends its candidates first, and
 // addIceCandidate rejects them until then.
 func (p *browserPeer) AddRemoteCandidate(c core.Candidate) error {
-	p.mu.Lock()
-	closed, described := p.closed, p.described
-	if !closed && !described {
-		p.early = append(p.early, c)
-	}
-	p.mu.Unlock()
-	if closed {
+	if p.isClosed() {
 		return errPeerClosed
 	}
-	if !described {
+	if p.early.Hold(c) {
 		return nil
 	}
 	return p.addCandidate(c)

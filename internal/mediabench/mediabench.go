@@ -39,7 +39,15 @@ import (
 // session, all released when the test or benchmark ends.
 func Setup(tb testing.TB, timeout time.Duration) (*janusserver.Server, context.Context, *core.Client, *core.Session) {
 	tb.Helper()
-	srv := janustest.Start(tb, janusserver.Options{ICEEnforceList: netns.Interface})
+	return SetupWith(tb, timeout, janusserver.Options{})
+}
+
+// SetupWith is Setup with more server options (ICEEnforceList is set to
+// the namespace's interface).
+func SetupWith(tb testing.TB, timeout time.Duration, opts janusserver.Options) (*janusserver.Server, context.Context, *core.Client, *core.Session) {
+	tb.Helper()
+	opts.ICEEnforceList = netns.Interface
+	srv := janustest.Start(tb, opts)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	tb.Cleanup(cancel)
 	c, err := core.Dial(ctx, srv.WSURL)
