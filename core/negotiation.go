@@ -7,9 +7,8 @@ import (
 )
 
 // AnswerFunc sends a Peer's SDP answer to one of Janus's offers with the
-// plugin's own request: "start" for a VideoRoom subscriber
-// (videoroom.Subscriber.Start) or a Streaming watcher, "set" in a
-// VideoCall, and so on.
+// plugin's own request, such as a VideoRoom subscriber's "start"
+// (videoroom.Subscriber.Start is one).
 type AnswerFunc func(ctx context.Context, answer *JSEP) error
 
 // HandleNegotiation is the return half of [LinkCandidates]: it does what
@@ -29,8 +28,10 @@ type AnswerFunc func(ctx context.Context, answer *JSEP) error
 //     accept or decline.
 //
 // Other events, SDP answers included, are left to the caller. Janus
-// trickles its candidates only when configured with full_trickle; it
-// sends them before the SDP they belong to, which the Peer keeps them for.
+// trickles its candidates only when configured with full_trickle, and
+// sends them before the SDP they belong to; a Peer keeps such candidates
+// until its remote description is set, so the loop may run while a flow
+// of a plugin package negotiates.
 func HandleNegotiation(ctx context.Context, ev Event, peer Peer, answer AnswerFunc) (handled bool, err error) {
 	switch ev := ev.(type) {
 	case *Trickle:
