@@ -84,7 +84,9 @@ func chromiumPath() (string, error) {
 
 // TestBrowserDemo builds gojanus.wasm and the gojanus command, serves web/
 // and runs web/test/browser in headless Chromium against a Janus that
-// gathers candidates on the namespace's veth interface: two VideoRoom pages
+// gathers candidates on the namespace's veth interface and trickles them
+// (full_trickle: the pages and commands add them from its trickle events,
+// which the EchoTest page checks): two VideoRoom pages
 // see each other, the EchoTest page sees its echo, a browser receives the
 // native command's publisher, and the native command records a browser's;
 // the same two directions with janus.js instead of the demo
@@ -104,7 +106,7 @@ func TestBrowserDemo(t *testing.T) {
 		t.Fatalf("%s is not set: the outer test process builds the wasm", envBuild)
 	}
 
-	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface, FullTrickle: true})
 	env, scratch := chromiumEnv(t)
 	web := httptest.NewServer(webHandler(root, build, scratch))
 	t.Cleanup(web.Close)

@@ -179,6 +179,12 @@ test("the EchoTest page shows the echoed video", { timeout: 30_000 }, async () =
   assert.ok(inbound, `handle.getStats() has no inbound video: ${own.map((s) => s.type).join(", ")}`);
   assert.ok(inbound.framesDecoded >= MIN_FRAMES, `handle.getStats() framesDecoded ${inbound.framesDecoded}`);
   assert.ok(own.some((s) => s.type === "outbound-rtp" && s.kind === "video" && s.packetsSent > 0), "handle.getStats() shows video sent");
+  // The suite's Janus trickles its candidates (full_trickle): its answer
+  // has none, so a host candidate of Janus came through the bridge's
+  // handling of trickle events (before the answer, kept until it came).
+  const remote = own.filter((s) => s.type === "remote-candidate").map((s) => `${s.candidateType} ${s.address ?? s.ip}`);
+  assert.ok(remote.includes(`host ${env.iceAddr}`), `no host candidate of Janus among the remote candidates: ${remote.join(", ")}`);
+  console.log(`  Janus's candidates at the page: ${[...new Set(remote)].join(", ")}`);
   await checkCandidates(page, "echo");
   await screenshot(page, "echotest");
   await page.evaluate(() => window.demo.stop());
