@@ -1,10 +1,6 @@
 package core
 
-import (
-	"context"
-	"fmt"
-	"reflect"
-)
+import "context"
 
 // AnswerFunc sends a Peer's SDP answer to one of Janus's offers with the
 // plugin's own request, such as a VideoRoom subscriber's "start"
@@ -33,17 +29,16 @@ type AnswerFunc func(ctx context.Context, answer *JSEP) error
 // until its remote description is set, so the loop may run while a flow
 // of a plugin package negotiates.
 func HandleNegotiation(ctx context.Context, ev Event, peer Peer, answer AnswerFunc) (handled bool, err error) {
-	switch ev := ev.(type) {
-	case *Trickle:
-		if err := peer.AddRemoteCandidate(ev.Candidate); err != nil {
-			return true, fmt.Errorf("janus: adding a candidate of the server: %w", err)
+	if t, ok := ev.(*Trickle); ok {
+		if err := peer.AddRemoteCandidate(t.Candidate); err != nil {
+			return true, errorf("adding a candidate of the server: %w", err)
 		}
 		return true, nil
 	}
 	if answer == nil {
 		return false, nil
 	}
-	if pe := pluginEventOf(ev); pe != nil && pe.JSEP != nil && pe.JSEP.Type == "offer" {
+	if pe := PluginEventOf(ev); pe != nil && pe.JSEP != nil && pe.JSEP.Type == "offer" {
 		if err := peer.SetRemoteDescription(ctx, pe.JSEP); err != nil {
 			return true, err
 		}
@@ -52,34 +47,9 @@ func HandleNegotiation(ctx context.Context, ev Event, peer Peer, answer AnswerFu
 			return true, err
 		}
 		if err := answer(ctx, a); err != nil {
-			return true, fmt.Errorf("janus: sending the answer to a renegotiation: %w", err)
+			return true, errorf("sending the answer to a renegotiation: %w", err)
 		}
 		return true, nil
 	}
 	return false, nil
 }
-
-// pluginEventOf returns ev if it is a *PluginEvent, the *PluginEvent that
-// ev embeds if it is a plugin package's typed event, or nil. It finds the
-// field by reflection: a method of *PluginEvent called through an
-// interface would cost every typed event type a method wrapper, 3.5 KB of
-// gzipped gojanus.wasm (measured).
-func pluginEventOf(ev Event) *PluginEvent {
-	if pe, ok := ev.(*PluginEvent); ok {
-		return pe
-	}
-	v := reflect.ValueOf(ev)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return nil
-	}
-	v = v.Elem()
-	for i := range v.NumField() {
-		if f := v.Field(i); f.Type() == pluginEventType && f.CanInterface() {
-			pe, _ := f.Interface().(*PluginEvent)
-			return pe
-		}
-	}
-	return nil
-}
-
-var pluginEventType = reflect.TypeFor[*PluginEvent]()
