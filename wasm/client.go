@@ -479,17 +479,26 @@ func (hs *handleState) internal(ev core.Event) {
 		return
 	}
 	hs.subscriberEvent(ev)
+	if err := hs.negotiate(context.Background(), ev); err != nil {
+		logWarn("negotiating with the server failed", err)
+	}
+}
+
+// negotiate passes ev to core.HandleNegotiation with the handle's
+// PeerConnection, if it has one: Janus's candidates go to it, and a
+// subscription's offers (in its events and in the answers to its
+// changes) are answered with start.
+func (hs *handleState) negotiate(ctx context.Context, ev core.Event) error {
 	p := hs.peer()
 	if p == nil {
-		return
+		return nil
 	}
 	var answer core.AnswerFunc
 	if sub := hs.subscriber(); sub != nil {
 		answer = sub.Start
 	}
-	if _, err := core.HandleNegotiation(context.Background(), ev, p, answer); err != nil {
-		logWarn("negotiating with the server failed", err)
-	}
+	_, err := core.HandleNegotiation(ctx, ev, p, answer)
+	return err
 }
 
 func handleMessage(ctx context.Context, hs *handleState, args []js.Value) (any, error) {

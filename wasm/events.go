@@ -74,25 +74,19 @@ func eventJS(ev core.Event) js.Value {
 	return toJS(m)
 }
 
-var pluginEventType = reflect.TypeOf((*core.PluginEvent)(nil))
-
 // pluginEvent returns the *core.PluginEvent of a plugin event, raw or typed
-// (the typed events of the plugin packages embed it), and the typed
-// event's name in lower case ("" for a raw one).
+// (core.PluginEventOf), and the typed event's name in lower case ("" for
+// a raw one).
 func pluginEvent(ev core.Event) (*core.PluginEvent, string) {
-	if pe, ok := ev.(*core.PluginEvent); ok {
+	pe := core.PluginEventOf(ev)
+	if _, raw := ev.(*core.PluginEvent); raw {
 		return pe, ""
 	}
-	v := reflect.ValueOf(ev)
-	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return nil, ""
+	t := reflect.TypeOf(ev)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	name := strings.ToLower(v.Elem().Type().Name())
-	f := v.Elem().FieldByName("PluginEvent")
-	if !f.IsValid() || f.Type() != pluginEventType || f.IsNil() {
-		return nil, name
-	}
-	return f.Interface().(*core.PluginEvent), name
+	return pe, strings.ToLower(t.Name())
 }
 
 // endEvent is the last event of a handle or session: it ended, for the

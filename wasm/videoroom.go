@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"syscall/js"
 
 	"github.com/gojanus/gojanus/core"
@@ -421,16 +420,9 @@ func (hs *handleState) setStreams(streams []videoroom.SubscriberStream) {
 
 // updated applies the Updated answer of a subscription change: a new
 // offer is answered.
-func (hs *handleState) updated(ctx context.Context, sub *videoroom.Subscriber, u *videoroom.Updated) error {
+func (hs *handleState) updated(ctx context.Context, u *videoroom.Updated) error {
 	hs.setStreams(u.Streams)
-	if u.JSEP == nil || u.JSEP.Type != "offer" {
-		return nil
-	}
-	ms := hs.mediaOf()
-	if ms == nil {
-		return errors.New("gojanus: the subscription has no PeerConnection")
-	}
-	return sub.Renegotiate(ctx, ms.peer, u.JSEP)
+	return hs.negotiate(ctx, u)
 }
 
 func updatedJS(u *videoroom.Updated) js.Value {
@@ -446,7 +438,7 @@ func subscriberChange(ctx context.Context, hs *handleState, change func(*videoro
 	if err != nil {
 		return nil, err
 	}
-	if err := hs.updated(ctx, sub, u); err != nil {
+	if err := hs.updated(ctx, u); err != nil {
 		return nil, err
 	}
 	return updatedJS(u), nil
@@ -500,12 +492,8 @@ func subscriberSwitch(ctx context.Context, hs *handleState, args []js.Value) (an
 	if err != nil {
 		return nil, err
 	}
-	if sw.JSEP != nil && sw.JSEP.Type == "offer" {
-		if ms := hs.mediaOf(); ms != nil {
-			if err := sub.Renegotiate(ctx, ms.peer, sw.JSEP); err != nil {
-				return nil, err
-			}
-		}
+	if err := hs.negotiate(ctx, sw); err != nil {
+		return nil, err
 	}
 	return toJS(map[string]any{"room": sw.Room, "changes": sw.Changes, "streams": streamsOf(sw.Streams)}), nil
 }
@@ -525,12 +513,8 @@ func subscriberConfigure(ctx context.Context, hs *handleState, args []js.Value) 
 	if err != nil {
 		return nil, err
 	}
-	if conf.JSEP != nil && conf.JSEP.Type == "offer" {
-		if ms := hs.mediaOf(); ms != nil {
-			if err := sub.Renegotiate(ctx, ms.peer, conf.JSEP); err != nil {
-				return nil, err
-			}
-		}
+	if err := hs.negotiate(ctx, conf); err != nil {
+		return nil, err
 	}
 	return configuredJS(conf), nil
 }
