@@ -39,17 +39,27 @@ func HandleNegotiation(ctx context.Context, ev Event, peer Peer, answer AnswerFu
 		return false, nil
 	}
 	if pe := PluginEventOf(ev); pe != nil && pe.JSEP != nil && pe.JSEP.Type == "offer" {
-		if err := peer.SetRemoteDescription(ctx, pe.JSEP); err != nil {
-			return true, err
-		}
-		a, err := peer.CreateAnswer(ctx)
-		if err != nil {
-			return true, err
-		}
-		if err := answer(ctx, a); err != nil {
-			return true, errorf("sending the answer to a renegotiation: %w", err)
-		}
-		return true, nil
+		return true, AnswerOffer(ctx, peer, pe.JSEP, answer)
 	}
 	return false, nil
+}
+
+// AnswerOffer answers an SDP offer of Janus with peer: it sets the offer
+// as the peer's remote description, creates the answer and sends it with
+// answer (the plugin's own request: a VideoRoom subscriber's Start, a
+// TextRoom Ack...). An offer that is missing or not an offer is an error
+// matching ErrBadAnswer. The plugin packages' flows and HandleNegotiation
+// answer every offer through it.
+func AnswerOffer(ctx context.Context, peer Peer, offer *JSEP, answer AnswerFunc) error {
+	if offer == nil || offer.Type != "offer" {
+		return errorf("%w: no SDP offer to answer", ErrBadAnswer)
+	}
+	if err := peer.SetRemoteDescription(ctx, offer); err != nil {
+		return err
+	}
+	a, err := peer.CreateAnswer(ctx)
+	if err != nil {
+		return err
+	}
+	return answer(ctx, a)
 }

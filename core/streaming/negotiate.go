@@ -56,15 +56,10 @@ func (h *Handle) RestartPeer(ctx context.Context, req WatchRequest, peer core.Pe
 // (from Watch) with peer and sends the answer with Start. It returns what
 // Start returned.
 func (h *Handle) Renegotiate(ctx context.Context, peer core.Peer, offer *core.JSEP) (Status, error) {
-	if offer == nil || offer.Type != "offer" {
-		return "", errors.New("janus: streaming: no SDP offer to answer")
-	}
-	if err := peer.SetRemoteDescription(ctx, offer); err != nil {
-		return "", err
-	}
-	answer, err := peer.CreateAnswer(ctx)
-	if err != nil {
-		return "", err
-	}
-	return h.Start(ctx, answer)
+	var status Status
+	err := core.AnswerOffer(ctx, peer, offer, func(ctx context.Context, answer *core.JSEP) (err error) {
+		status, err = h.Start(ctx, answer)
+		return err
+	})
+	return status, err
 }

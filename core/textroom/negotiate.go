@@ -21,12 +21,5 @@ func (h *Handle) SetupPeer(ctx context.Context, peer core.Peer, onTrickleErr fun
 	if err != nil {
 		return err
 	}
-	if err := peer.SetRemoteDescription(ctx, offer); err != nil {
-		return err
-	}
-	answer, err := peer.CreateAnswer(ctx)
-	if err != nil {
-		return err
-	}
-	return h.Ack(ctx, answer)
+	return core.AnswerOffer(ctx, peer, offer, h.Ack)
 }

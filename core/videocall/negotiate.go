@@ -47,15 +47,10 @@ func (h *Handle) AcceptPeer(ctx context.Context, incoming *IncomingCall, peer co
 		return errors.New("janus: videocall: the incoming call has no SDP offer")
 	}
 	core.LinkCandidates(ctx, h.Handle, peer, onTrickleErr)
-	if err := peer.SetRemoteDescription(ctx, incoming.JSEP); err != nil {
+	return core.AnswerOffer(ctx, peer, incoming.JSEP, func(ctx context.Context, answer *core.JSEP) error {
+		_, err := h.Accept(ctx, answer)
 		return err
-	}
-	answer, err := peer.CreateAnswer(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = h.Accept(ctx, answer)
-	return err
+	})
 }
 
 // Answered applies Janus's answer, carried by the *Accepted event the
@@ -91,15 +86,10 @@ func (h *Handle) UpdatePeer(ctx context.Context, up *Update, peer core.Peer) err
 	case "answer":
 		return peer.SetRemoteDescription(ctx, up.JSEP)
 	case "offer":
-		if err := peer.SetRemoteDescription(ctx, up.JSEP); err != nil {
+		return core.AnswerOffer(ctx, peer, up.JSEP, func(ctx context.Context, answer *core.JSEP) error {
+			_, err := h.Set(ctx, SetRequest{}, answer)
 			return err
-		}
-		answer, err := peer.CreateAnswer(ctx)
-		if err != nil {
-			return err
-		}
-		_, err = h.Set(ctx, SetRequest{}, answer)
-		return err
+		})
 	}
 	return fmt.Errorf("janus: videocall: update with SDP of type %q", up.JSEP.Type)
 }

@@ -2,7 +2,6 @@ package videoroom
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gojanus/gojanus/core"
 )
@@ -52,15 +51,5 @@ func SubscribePeer(ctx context.Context, s *core.Session, req SubscribeRequest, p
 // Renegotiate answers an offer of Janus for this subscription with peer
 // and sends the answer with Start.
 func (s *Subscriber) Renegotiate(ctx context.Context, peer core.Peer, offer *core.JSEP) error {
-	if offer == nil || offer.Type != "offer" {
-		return errors.New("janus: videoroom: no SDP offer to answer")
-	}
-	if err := peer.SetRemoteDescription(ctx, offer); err != nil {
-		return err
-	}
-	answer, err := peer.CreateAnswer(ctx)
-	if err != nil {
-		return err
-	}
-	return s.Start(ctx, answer)
+	return core.AnswerOffer(ctx, peer, offer, s.Start)
 }

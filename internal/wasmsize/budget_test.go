@@ -27,9 +27,15 @@ import (
 // keepalive loop, the long poll's lost events failing their calls, the
 // failover order of server lists, sessions ended by a 458 answer, typed
 // malformed answers): 1,436,140 bytes, 9 kB of code that the wasm client
-// runs too. Raising it is a decision, to be made with the table of
+// runs too. Raised to 1,445,000 for issue 15: the plugin foundation
+// (core/internal/plugin: request bodies, the typed call, plugin errors
+// named after their request) is linked in for the plugin packages the
+// bridge uses, with the typed codec lists and the one style of error
+// messages (core/internal/errfmt), about 5 kB gzipped; the bridge's own
+// reflection over typed events gave 3.4 kB back (core.PluginEventOf):
+// 1,441,485 bytes. Raising it is a decision, to be made with the table of
 // go tool mage wasmSize at hand.
-const budgetGzip = 1_440_000
+const budgetGzip = 1_445_000
 
 // forbidden are packages the js build must never link: each costs
 // hundreds of kilobytes (net/http brings crypto/tls, crypto/x509 and
