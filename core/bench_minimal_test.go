@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"strconv"
-	"sync"
 	"testing"
 
 	"github.com/coder/websocket"
@@ -20,7 +19,6 @@ import (
 // no error handling beyond failing the benchmark.
 type minimalClient struct {
 	conn  *websocket.Conn
-	mu    sync.Mutex
 	slots []chan []byte
 	done  chan struct{}
 }

@@ -46,12 +46,6 @@ func requireToolTB(tb testing.TB, name string) {
 	}
 }
 
-// waitUp reads events until Janus reports the PeerConnection up, and
-// fails when the stream ends or ctx is done first (mediabench.WaitUp).
-func waitUp(ctx context.Context, events <-chan core.Event) error {
-	return mediabench.WaitUp(ctx, events)
-}
-
 // kindCounts sums one count (frames or packets) of stats by kind ("audio",
 // "video").
 func kindCounts(stats []native.TrackStats, count func(native.TrackStats) uint64) map[string]uint64 {
