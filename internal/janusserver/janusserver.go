@@ -231,6 +231,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
+	if bin == SidWrapper() && !strings.HasPrefix(dir+"/", "/tmp/") {
+		if tempDir {
+			_ = os.RemoveAll(dir)
+		}
+		return nil, fmt.Errorf("janusserver: Janus %s runs in a root that sees only the host's /tmp, and the folder %s is outside it (unset TMPDIR, or set Options.Dir under /tmp)", SidVersion, dir)
+	}
 
 	autoPorts := opts.WSPort == 0 || opts.HTTPPort == 0 || opts.AdminWSPort == 0 || opts.AdminHTTPPort == 0
 	var errs []error
