@@ -319,7 +319,12 @@ type RoomRequest struct {
 
 // Kick removes a participant from a room ("kick" request): every participant (the kicked
 // one too) gets a *Kicked event, and the kicked participant's
-// PeerConnection is closed, which makes it leave the room.
+// PeerConnection is closed, which makes it leave the room (the others then
+// get *Leaving). A participant without a PeerConnection (joined without an
+// offer) leaves too on Janus 1.1; Janus 1.4.1 only sends *Kicked and keeps
+// it in the room (still listed) until it calls Leave or its handle
+// detaches: a client that gets *Kicked for its own id should Leave
+// (ErrNotJoined then means it is already out).
 func (h *Handle) Kick(ctx context.Context, req ParticipantRequest) error {
 	_, err := api.Call(ctx, h.s, "kick", req, "success", nil)
 	return err

@@ -462,7 +462,7 @@ func TestParticipants(t *testing.T) {
 			require.NoError(t, mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: bobID}))
 			waitFor(t, bob, kicked(bobID))
 			waitFor(t, alice, kicked(bobID))
-			waitFor(t, alice, leaving(bobID))
+			leaveAfterKick(t, ctx, srv, bob, alice, room, bobID)
 			err = mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: bobID})
 			require.ErrorIs(t, err, audiobridge.ErrNoSuchUser)
 			ps, err = mod.ListParticipants(ctx, room)
@@ -580,7 +580,7 @@ func TestStringIDs(t *testing.T) {
 
 			require.NoError(t, mod.Kick(ctx, audiobridge.ParticipantRequest{Room: room, Secret: secret, Participant: anonID}))
 			waitFor(t, alice, kicked(anonID))
-			waitFor(t, alice, leaving(anonID))
+			leaveAfterKick(t, ctx, srv, anon, alice, room, anonID)
 			l, err := alice.h.Leave(ctx)
 			require.NoError(t, err)
 			assert.Equal(t, aliceID, l.Participant)

@@ -52,7 +52,9 @@ type Left struct {
 }
 
 // Kicked tells the participants of a room (the kicked one included) that
-// a moderator kicked someone out.
+// a moderator kicked someone out. On Janus 1.4.1 a kicked participant
+// without a PeerConnection stays in the room until it leaves (see
+// Handle.Kick).
 type Kicked struct {
 	*core.PluginEvent
 	Room core.ID

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -204,4 +205,27 @@ func attach(t *testing.T, ctx context.Context, s *core.Session) *watcher {
 	require.NoError(t, err)
 	require.Equal(t, audiobridge.Plugin, h.Plugin())
 	return watch(h)
+}
+
+// leaveAfterKick ends the kick of participant id, which has no
+// PeerConnection: Janus 1.1 removes it (the others get *Leaving, and its
+// own Leave then fails with ErrNotJoined); Janus 1.4 sends only *Kicked and
+// keeps it in the room until it leaves, which its Leave does (see
+// testdata/janus/VERSIONS.md).
+func leaveAfterKick(t *testing.T, ctx context.Context, srv *janusserver.Server, kicked, other *watcher, room, id core.ID) {
+	t.Helper()
+	if strings.HasPrefix(srv.Version, "1.1.") {
+		waitFor(t, other, leaving(id))
+		_, err := kicked.h.Leave(ctx)
+		require.ErrorIs(t, err, audiobridge.ErrNotJoined)
+		return
+	}
+	ps, err := kicked.h.ListParticipants(ctx, room)
+	require.NoError(t, err)
+	_, still := participant(ps, id)
+	require.True(t, still, "Janus %s keeps a kicked participant without a PeerConnection", srv.Version)
+	l, err := kicked.h.Leave(ctx)
+	require.NoError(t, err)
+	require.Equal(t, id, l.Participant)
+	waitFor(t, other, leaving(id))
 }

@@ -245,7 +245,9 @@ type CreateResult struct {
 	// configuration file.
 	Permanent bool
 	// Host is the address the RTP mountpoint bound to, when bound to an
-	// interface or a multicast group.
+	// interface or a multicast group. Janus 1.1 sends it for the whole
+	// mountpoint (the last bound stream's); Janus 1.4 sends it per stream
+	// (PortBinding.Host), and Host is then the first stream's.
 	Host string
 	// Ports are the UDP ports of an RTP mountpoint's streams. For the
 	// flat form the plugin gives the streams the mids "a", "v" and "d".
@@ -257,9 +259,14 @@ type CreateResult struct {
 // PortBinding tells which UDP ports a stream of an RTP mountpoint
 // receives on (0 when not opened).
 type PortBinding struct {
-	Type     string `json:"type"`
-	Mid      string `json:"mid"`
-	MSID     string `json:"msid,omitempty"`
+	Type string `json:"type"`
+	Mid  string `json:"mid"`
+	MSID string `json:"msid,omitempty"`
+	// Host is the address this stream bound to, when bound to an
+	// interface or a multicast group. Janus 1.1 sends it per stream only
+	// for the flat (deprecated) form, and CreateResult.Host for the whole
+	// mountpoint otherwise; Janus 1.4 sends it per stream in both forms.
+	Host     string `json:"host,omitempty"`
 	Port     int    `json:"port"`
 	RTCPPort int    `json:"rtcp_port,omitempty"`
 	Port2    int    `json:"port_2,omitempty"`
@@ -299,15 +306,19 @@ func (w *createdWire) result() *CreateResult {
 		Permanent: w.Permanent, Host: s.Host, Ports: s.Ports, Warning: w.Warning,
 	}
 	if s.AudioPort != 0 {
-		c.Ports = append(c.Ports, PortBinding{Type: MediaAudio, Mid: "a", Port: s.AudioPort, RTCPPort: s.AudioRTCPPort})
+		c.Ports = append(c.Ports, PortBinding{Type: MediaAudio, Mid: "a", Host: s.AudioHost, Port: s.AudioPort, RTCPPort: s.AudioRTCPPort})
 	}
 	if s.VideoPort != 0 {
-		c.Ports = append(c.Ports, PortBinding{Type: MediaVideo, Mid: "v", Port: s.VideoPort, RTCPPort: s.VideoRTCPPort, Port2: s.VideoPort2, Port3: s.VideoPort3})
+		c.Ports = append(c.Ports, PortBinding{Type: MediaVideo, Mid: "v", Host: s.VideoHost, Port: s.VideoPort, RTCPPort: s.VideoRTCPPort, Port2: s.VideoPort2, Port3: s.VideoPort3})
 	}
 	if s.DataPort != 0 {
-		c.Ports = append(c.Ports, PortBinding{Type: MediaData, Mid: "d", Port: s.DataPort})
+		c.Ports = append(c.Ports, PortBinding{Type: MediaData, Mid: "d", Host: s.DataHost, Port: s.DataPort})
 	}
-	for _, h := range []string{s.AudioHost, s.VideoHost, s.DataHost} {
+	hosts := []string{s.AudioHost, s.VideoHost, s.DataHost}
+	for _, p := range s.Ports {
+		hosts = append(hosts, p.Host) // Janus 1.4: per stream
+	}
+	for _, h := range hosts {
 		if c.Host == "" {
 			c.Host = h
 		}

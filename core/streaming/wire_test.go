@@ -83,8 +83,27 @@ func TestCreatedFlatForm(t *testing.T) {
 	assert.Equal(t, core.NumID(2), c.Mountpoint)
 	assert.Equal(t, "127.0.0.1", c.Host)
 	assert.Equal(t, []PortBinding{
-		{Type: "audio", Mid: "a", Port: 10002},
+		{Type: "audio", Mid: "a", Host: "127.0.0.1", Port: 10002},
 		{Type: "video", Mid: "v", Port: 10003, RTCPPort: 10004, Port2: 10005, Port3: 10006},
 		{Type: "data", Mid: "d", Port: 10007},
 	}, c.Ports)
+}
+
+// Janus 1.1.2 sends the host of the new form's mountpoint beside the
+// streams, Janus 1.4.1 in each stream.
+func TestCreatedHost(t *testing.T) {
+	for name, tc := range map[string]struct {
+		json      string
+		portHosts []string
+	}{
+		"1.1.2": {`{"streaming":"created","created":"a","permanent":false,"stream":{"id":1,"type":"live","description":"a","is_private":false,"host":"127.0.0.1","ports":[{"type":"audio","mid":"a","port":5000},{"type":"video","mid":"v","port":5002}]}}`, []string{"", ""}},
+		"1.4.1": {`{"streaming":"created","created":"a","permanent":false,"stream":{"id":1,"type":"live","description":"a","is_private":false,"ports":[{"type":"audio","mid":"a","host":"127.0.0.1","port":5000},{"type":"video","mid":"v","host":"127.0.0.2","port":5002}]}}`, []string{"127.0.0.1", "127.0.0.2"}},
+	} {
+		var w createdWire
+		require.NoError(t, json.Unmarshal([]byte(tc.json), &w), name)
+		c := w.result()
+		assert.Equal(t, "127.0.0.1", c.Host, name)
+		require.Len(t, c.Ports, 2, name)
+		assert.Equal(t, tc.portHosts, []string{c.Ports[0].Host, c.Ports[1].Host}, name)
+	}
 }

@@ -123,7 +123,8 @@ type Server struct {
 	RecordingsDir string
 	// LogPath is the Janus log file.
 	LogPath string
-	// Version is the server version, e.g. "1.1.2", from /janus/info.
+	// Version is the server version, e.g. "1.1.2" or "1.4.1", from
+	// /janus/info.
 	Version string
 	// Name is the unique server_name given to this instance.
 	Name string
@@ -143,7 +144,9 @@ type Server struct {
 }
 
 // Binary returns the path of the janus executable: $JANUS_BINARY if set,
-// else janus from PATH, else the usual install locations. The error wraps
+// else, when $GOJANUS_JANUS is "1.4" (VersionEnv), the wrapper that runs
+// the Debian sid root's Janus 1.4 (SidWrapper, built by BuildSid), else
+// janus from PATH, else the usual install locations. The error wraps
 // ErrNotFound.
 func Binary() (string, error) {
 	if p := os.Getenv(BinaryEnv); p != "" {
@@ -151,6 +154,16 @@ func Binary() (string, error) {
 			return "", fmt.Errorf("%s=%s: %w: %v", BinaryEnv, p, ErrNotFound, err)
 		}
 		return p, nil
+	}
+	v, err := Selected()
+	if err != nil {
+		return "", err
+	}
+	if v == SidVersion {
+		if err := SidReady(); err != nil {
+			return "", fmt.Errorf("%s=%s: %w: %v", VersionEnv, v, ErrNotFound, err)
+		}
+		return SidWrapper(), nil
 	}
 	if p, err := exec.LookPath("janus"); err == nil {
 		return p, nil
@@ -217,6 +230,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
+	}
+	if bin == SidWrapper() && !strings.HasPrefix(dir+"/", "/tmp/") {
+		if tempDir {
+			_ = os.RemoveAll(dir)
+		}
+		return nil, fmt.Errorf("janusserver: Janus %s runs in a root that sees only the host's /tmp, and the folder %s is outside it (unset TMPDIR, or set Options.Dir under /tmp)", SidVersion, dir)
 	}
 
 	autoPorts := opts.WSPort == 0 || opts.HTTPPort == 0 || opts.AdminWSPort == 0 || opts.AdminHTTPPort == 0

@@ -176,3 +176,29 @@ func Shared(t testing.TB) *janusserver.Server {
 	}
 	return srv
 }
+
+// CheckVersion checks that got, a version string a client read from srv, is
+// srv's version, and that srv runs the Janus the environment asks for
+// (janusserver.VersionEnv: "1.4" for Debian sid's 1.4.x, else Debian 12's
+// 1.1.x; not checked when JANUS_BINARY or, under GOOS=js, the test runner
+// picked the server).
+func CheckVersion(t testing.TB, srv *janusserver.Server, got string) {
+	t.Helper()
+	if srv.Version != "" && got != srv.Version {
+		t.Errorf("version %q, want the server's %q", got, srv.Version)
+	}
+	if want := expectedVersion(); want != "" && !strings.HasPrefix(got, want) {
+		t.Errorf("version %q, want %s* (%s=%q)", got, want, janusserver.VersionEnv, os.Getenv(janusserver.VersionEnv))
+	}
+}
+
+// VersionNumber is the number Janus gives for a version string in info's
+// "version": 1.4.1 is 1401.
+func VersionNumber(t testing.TB, v string) int {
+	t.Helper()
+	var major, minor, patch int
+	if _, err := fmt.Sscanf(v, "%d.%d.%d", &major, &minor, &patch); err != nil {
+		t.Fatalf("version %q: %v", v, err)
+	}
+	return major*1000 + minor*100 + patch
+}

@@ -76,3 +76,5 @@ func Start(t testing.TB, opts janusserver.Options) *janusserver.Server {
 	}
 	return srv
 }
+
+func expectedVersion() string { return janusserver.ExpectedVersion() }
