@@ -19,41 +19,14 @@ type stream struct {
 
 func newStream(buffer, maxQueue int, quit <-chan struct{}, log *slog.Logger, src Source) *stream {
 	s := &stream{ch: make(chan Event, buffer)}
-	s.q = queue.Queue[Event]{
-		Max: maxQueue,
-		Try: func(ev Event) bool {
-			select {
-			case s.ch <- ev:
-				return true
-			default:
-				return false
-			}
-		},
-		Deliver: func(ev Event, dropped int) bool {
-			if dropped > 0 && !s.send(&EventsDropped{Source: src, Count: dropped}, quit) {
-				return false
-			}
-			return s.send(ev, quit)
-		},
-		OnDrop: func(total int) {
-			if total == 1 || total%1000 == 0 {
-				log.Warn("janus: event reader too slow, dropping events", logIDs(src.Session, src.Handle, "dropped", total)...)
-			}
-		},
-		OnEnd: func() { close(s.ch) },
+	s.q.Max = maxQueue
+	s.q.OnDrop = func(total int) {
+		if total == 1 || total%1000 == 0 {
+			log.Warn("janus: event reader too slow, dropping events", logIDs(src.Session, src.Handle, "dropped", total)...)
+		}
 	}
+	s.q.Into(s.ch, quit, func(n int) Event { return &EventsDropped{Source: src, Count: n} })
 	return s
-}
-
-// send hands ev to the reader; false when the client is closed and
-// nobody reads (the rest is then discarded).
-func (s *stream) send(ev Event, quit <-chan struct{}) bool {
-	select {
-	case s.ch <- ev:
-		return true
-	case <-quit:
-		return false
-	}
 }
 
 // push delivers ev, in order, without blocking.

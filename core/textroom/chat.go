@@ -107,24 +107,8 @@ func NewChat(dc DataChannel, opts ...ChatOption) *Chat {
 		ch:      make(chan DataMessage, o.buffer),
 		quit:    make(chan struct{}),
 	}
-	c.q = queue.Queue[DataMessage]{
-		Max: o.maxQueued,
-		Try: func(m DataMessage) bool {
-			select {
-			case c.ch <- m:
-				return true
-			default:
-				return false
-			}
-		},
-		Deliver: func(m DataMessage, dropped int) bool {
-			if dropped > 0 && !c.deliver(&core.EventsDropped{Count: dropped}) {
-				return false
-			}
-			return c.deliver(m)
-		},
-		OnEnd: func() { close(c.ch) },
-	}
+	c.q.Max = o.maxQueued
+	c.q.Into(c.ch, c.quit, func(n int) DataMessage { return &core.EventsDropped{Count: n} })
 	dc.OnMessage(c.receive)
 	return c
 }
@@ -221,16 +205,6 @@ func (c *Chat) Close() error {
 	close(c.quit)
 	c.q.Abort()
 	return nil
-}
-
-// deliver hands m to the reader; false once the chat is closed.
-func (c *Chat) deliver(m DataMessage) bool {
-	select {
-	case c.ch <- m:
-		return true
-	case <-c.quit:
-		return false
-	}
 }
 
 func (c *Chat) isClosed() bool {

@@ -147,3 +147,34 @@ func (q *Queue[T]) pump() {
 		}
 	}
 }
+
+// Into makes q deliver into the channel ch, for a reader that may fall
+// behind: straight into ch while it has room (Try), else from the queue's
+// goroutine until quit is closed (Deliver, preceded by dropped(n) when n
+// values were dropped before the next one), and ch is closed when the
+// queue ends (OnEnd). Max and OnDrop are left to the caller.
+func (q *Queue[T]) Into(ch chan T, quit <-chan struct{}, dropped func(n int) T) {
+	q.Try = func(v T) bool {
+		select {
+		case ch <- v:
+			return true
+		default:
+			return false
+		}
+	}
+	send := func(v T) bool {
+		select {
+		case ch <- v:
+			return true
+		case <-quit:
+			return false
+		}
+	}
+	q.Deliver = func(v T, n int) bool {
+		if n > 0 && !send(dropped(n)) {
+			return false
+		}
+		return send(v)
+	}
+	q.OnEnd = func() { close(ch) }
+}
