@@ -142,7 +142,7 @@ func (e *engine) doUntil(ctx context.Context, msg outgoing, mode waitMode, onRep
 	if err != nil {
 		return nil, err
 	}
-	if err := e.send(ctx, tx, msg, e.due(c)); err != nil {
+	if err := e.send(ctx, tx, msg, e.due(c), false); err != nil {
 		e.forget(tx)
 		return nil, err
 	}
@@ -186,7 +186,7 @@ func (e *engine) post(ctx context.Context, msg outgoing, done func(*frame, error
 		done(nil, err)
 		return
 	}
-	if err := e.send(ctx, tx, msg, e.due(c)); err != nil {
+	if err := e.send(ctx, tx, msg, e.due(c), true); err != nil {
 		if e.forget(tx) {
 			done(nil, err)
 		}
@@ -271,9 +271,10 @@ func (e *engine) forget(tx string) bool {
 func (e *engine) due(c *call) time.Time { return e.epoch.Add(time.Duration(c.deadline)) }
 
 // send hands msg to the transport. A transport that waits for the answer
-// (HTTP) stops waiting at due; an error after due is the request's
-// timeout.
-func (e *engine) send(ctx context.Context, tx string, msg outgoing, due time.Time) error {
+// (HTTP) stops waiting at due, or does not wait at all when background
+// (post: nobody waits for the answer but a callback); an error after due
+// is the request's timeout.
+func (e *engine) send(ctx context.Context, tx string, msg outgoing, due time.Time, background bool) error {
 	body, err := msg.encode(tx)
 	if err != nil {
 		return errorf("janus: %s: encoding request: %w", msg.kind(), err)
@@ -282,7 +283,7 @@ func (e *engine) send(ctx context.Context, tx string, msg outgoing, due time.Tim
 	if e.log.Enabled(ctx, slog.LevelDebug) {
 		e.log.Debug("janus: send", logIDs(s, h, frameAttr(body))...)
 	}
-	err = e.tr.Send(ctx, transport.Request{Janus: msg.kind(), Session: s, Handle: h, Body: body, Due: due})
+	err = e.tr.Send(ctx, transport.Request{Janus: msg.kind(), Session: s, Handle: h, Body: body, Due: due, Background: background})
 	if err == nil {
 		return nil
 	}

@@ -34,6 +34,13 @@ type Request struct {
 	// Send waits for the answer (HTTP) gives up then; zero means no limit
 	// beyond ctx.
 	Due time.Time
+	// Background says that nobody waits for Send: the answer goes to a
+	// callback when it comes through Recv (the keepalives the client sends
+	// for all its sessions from one loop). A transport whose Send waits
+	// for the answer (HTTP) sends such a request on its own goroutine and
+	// returns at once; one that fails then has no answer, and the core's
+	// timer reports it.
+	Background bool
 }
 
 // Transport sends requests to a Janus server and receives its messages.

@@ -115,11 +115,11 @@ func (t *Transport) Send(ctx context.Context, req transport.Request) error {
 			path += "/" + strconv.FormatUint(req.Handle, 10)
 		}
 	}
-	if req.Janus == "keepalive" {
-		// In the background: the client sends the keepalives of all its
+	if req.Background {
+		// Nobody waits (the client's keepalives, sent for all its
 		// sessions from one loop, which a server that does not answer
-		// must not hold up. The answer reaches Recv as any other; a
-		// keepalive that fails has none, and the client's timer reports
+		// must not hold up): the answer reaches Recv as any other; a
+		// request that fails has none, and the client's timer reports
 		// it.
 		t.mu.Lock()
 		defer t.mu.Unlock()

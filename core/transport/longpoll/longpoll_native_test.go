@@ -244,7 +244,7 @@ func TestSendStopsAtDueAndKeepalivesDoNotBlock(t *testing.T) {
 
 	returned := make(chan error, 1)
 	go func() {
-		returned <- tr.Send(context.Background(), transport.Request{Janus: "keepalive", Session: 1, Body: []byte(`{}`), Due: time.Now().Add(time.Hour)})
+		returned <- tr.Send(context.Background(), transport.Request{Janus: "keepalive", Session: 1, Body: []byte(`{}`), Due: time.Now().Add(time.Hour), Background: true})
 	}()
 	select {
 	case err := <-returned:
