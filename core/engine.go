@@ -67,6 +67,9 @@ type engine struct {
 	admin bool
 
 	lastRecv atomic.Int64 // unix nanoseconds of the last message received
+	// serverVersion is the Janus version learnt on this connection, 0
+	// until asked (Client.ServerVersion).
+	serverVersion atomic.Int64
 	abortErr atomic.Pointer[error]
 
 	prefix string

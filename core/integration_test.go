@@ -79,10 +79,13 @@ func TestRealInfo(t *testing.T) {
 		assert.Equal(t, srv.Version, info.VersionString)
 		janustest.CheckVersion(t, srv, info.VersionString)
 		assert.Equal(t, janustest.VersionNumber(t, srv.Version), info.Version)
-		for _, p := range []string{videoRoom, echoTest, "janus.plugin.streaming", "janus.plugin.audiobridge", "janus.plugin.textroom", "janus.plugin.videocall"} {
+		v, err := c.ServerVersion(ctxT(t))
+		require.NoError(t, err)
+		assert.Equal(t, srv.Version, v.String())
+		for _, p := range []string{videoRoom, echoTest, "janus.plugin.streaming", "janus.plugin.audiobridge", "janus.plugin.textroom", "janus.plugin.videocall", "janus.plugin.sip", "janus.plugin.nosip", "janus.plugin.recordplay"} {
 			assert.True(t, info.HasPlugin(p), p)
 		}
-		assert.False(t, info.HasPlugin("janus.plugin.sip"))
+		assert.False(t, info.HasPlugin("janus.plugin.voicemail"))
 		assert.Contains(t, info.Transports, "janus.transport.websockets")
 		assert.Equal(t, 60, info.SessionTimeout)
 		assert.NotEmpty(t, info.Raw)

@@ -16,6 +16,8 @@ import (
 // answers each with an "ok".
 type capture struct{ bodies []string }
 
+func (c *capture) ServerVersion(context.Context) (core.Version, error) { return core.V(1, 4, 1), nil }
+
 func (c *capture) Send(_ context.Context, body json.RawMessage, _ ...core.CallOption) (*core.PluginResult, error) {
 	c.bodies = append(c.bodies, string(body))
 	return &core.PluginResult{Plugin: Plugin, Data: json.RawMessage(`{"streaming":"ok"}`)}, nil

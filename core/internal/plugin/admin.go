@@ -19,6 +19,10 @@ type adminSender struct {
 	plugin string
 }
 
+func (s adminSender) ServerVersion(ctx context.Context) (core.Version, error) {
+	return s.a.ServerVersion(ctx)
+}
+
 func (s adminSender) Send(ctx context.Context, body json.RawMessage, _ ...core.CallOption) (*core.PluginResult, error) {
 	raw, err := s.a.Request(ctx, "message_plugin", map[string]any{"plugin": s.plugin, "request": body})
 	if err != nil {

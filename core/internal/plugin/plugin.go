@@ -30,9 +30,19 @@ type API struct {
 
 // Sender sends the body of a plugin request and returns the plugin's
 // answer, with plugin errors as *core.PluginError: over a handle
-// (OverHandle) or through the admin API (OverAdmin).
+// (OverHandle) or through the admin API (OverAdmin). It knows the version
+// of the server it sends to (for Require).
 type Sender interface {
 	Send(ctx context.Context, body json.RawMessage, opts ...core.CallOption) (*core.PluginResult, error)
+	core.VersionSource
+}
+
+// Require returns a *core.UnsupportedError naming "<plugin> <feature>"
+// when the server s sends to is older than since (core.Require): the
+// check for requests and options a Janus release added, made before
+// sending because older servers ignore options they do not know.
+func (a API) Require(ctx context.Context, s Sender, feature string, since core.Version) error {
+	return core.Require(ctx, s, a.Name+" "+feature, since)
 }
 
 // OverHandle sends plugin requests as messages of h, waiting for their
@@ -40,6 +50,10 @@ type Sender interface {
 func OverHandle(h *core.Handle) Sender { return handleSender{h} }
 
 type handleSender struct{ h *core.Handle }
+
+func (s handleSender) ServerVersion(ctx context.Context) (core.Version, error) {
+	return s.h.Session().Client().ServerVersion(ctx)
+}
 
 func (s handleSender) Send(ctx context.Context, body json.RawMessage, opts ...core.CallOption) (*core.PluginResult, error) {
 	return s.h.Message(ctx, body, opts...)
