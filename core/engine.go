@@ -70,7 +70,7 @@ type engine struct {
 	// serverVersion is the Janus version learnt on this connection, 0
 	// until asked (Client.ServerVersion).
 	serverVersion atomic.Int64
-	abortErr atomic.Pointer[error]
+	abortErr      atomic.Pointer[error]
 
 	prefix string
 	seq    atomic.Uint64
