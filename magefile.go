@@ -366,22 +366,25 @@ func goFiles() ([]string, error) {
 }
 
 // Test installs the dependencies, runs Vet, Fmt and Tidy, then all tests with the
-// race detector against real Janus servers. CI runs this target. The output
+// race detector against real Janus servers: everything against Debian 12's
+// Janus 1.1.2, then everything again against Janus 1.4.1 from the Debian
+// sid root (testdata/janus/VERSIONS.md). CI runs this target. The output
 // is verbose so that it shows each test and the Janus version it ran
 // against.
 func Test(ctx context.Context) error {
 	mg.CtxDeps(ctx, Deps)
 	mg.SerialDeps(Vet, Fmt, Tidy)
-	// One package at a time (-p 1): the media tests send real-time media
-	// and should not share the 2 cores with another package's encoders and
-	// browsers. With the in-process encoders, as users of mage get them.
 	tags := nativeTags()
 	if tags == nil && os.Getenv("CI") == "true" {
 		_, err := nativeTagsOnce()
 		return fmt.Errorf("the in-process encoders cannot be built: %w", err)
 	}
-	args := slices.Concat([]string{"test"}, tags, []string{"-p", "1", "-race", "-count=1", "-v", "-timeout", "20m", "./..."})
-	if err := run(map[string]string{"CGO_ENABLED": "1"}, mg.GoCmd(), args...); err != nil {
+	// The sid root first, so that a machine that cannot build it fails
+	// before the long run rather than after it.
+	if err := janusserver.BuildSid(ctx, os.Stdout); err != nil {
+		return fmt.Errorf("Janus %s: %w", janusserver.SidVersion, err)
+	}
+	if err := testAgainstJanus(ctx, tags); err != nil {
 		return err
 	}
 	// A build without them: the test pattern falls back to ffmpeg and the
@@ -391,11 +394,6 @@ func Test(ctx context.Context) error {
 			"-run", "ParseSource|TestPattern|TestSourceNote|Tone", "./native/", "./native/cmd/gojanus/"); err != nil {
 			return err
 		}
-	}
-	// The WebAssembly build in Node: the core packages' Go tests and the
-	// JavaScript API's tests against a real Janus.
-	if err := TestWasm(ctx); err != nil {
-		return err
 	}
 	// Short fuzz runs on top of the seed corpora: the read loop, and the
 	// one-pass frame decoder against encoding/json. The budgets are counts
@@ -408,30 +406,65 @@ func Test(ctx context.Context) error {
 	if err := run(nil, mg.GoCmd(), "test", "-run", "^$", "-fuzz", "^FuzzDecodeFrameMatchesStd$", "-fuzztime", "30000x", "./core/"); err != nil {
 		return err
 	}
-	// The core and plugin tests again, against Janus 1.4.1.
-	return testJanus14(ctx)
+	// Everything again, against Janus 1.4.1.
+	return testJanus14(ctx, tags)
 }
 
-// TestJanus14 runs the core and plugin tests (./core/... and
-// internal/janusserver, with the race detector) against Janus 1.4.1 from the
-// Debian sid root (GOJANUS_JANUS=1.4; see testdata/janus/VERSIONS.md),
-// building the root first if it is not there. It fails when the root
-// cannot be built (it needs root and the Debian mirror). Test runs it
-// after everything against Janus 1.1.2; the media, command-line and
-// browser tests run against 1.1.2 only.
+// testAgainstJanus runs every Go test with the race detector, then the
+// WebAssembly build's tests in Node, against the Janus the environment
+// selects (janusserver.VersionEnv).
+func testAgainstJanus(ctx context.Context, tags []string) error {
+	// One package at a time (-p 1): the media tests send real-time media
+	// and should not share the 2 cores with another package's encoders and
+	// browsers. With the in-process encoders, as users of mage get them.
+	args := slices.Concat([]string{"test"}, tags, []string{"-p", "1", "-race", "-count=1", "-v", "-timeout", "20m", "./..."})
+	if err := run(map[string]string{"CGO_ENABLED": "1"}, mg.GoCmd(), args...); err != nil {
+		return err
+	}
+	// The WebAssembly build in Node: the core packages' Go tests and the
+	// JavaScript API's tests against a real Janus.
+	return TestWasm(ctx)
+}
+
+// TestJanus14 runs every test (Go with the race detector, media, command
+// line, browser, and the WebAssembly build in Node) against Janus 1.4.1
+// from the Debian sid root (GOJANUS_JANUS=1.4; see
+// testdata/janus/VERSIONS.md), building the root first if it is not there.
+// It fails when the root cannot be built (it needs root and the Debian
+// mirror). Test runs it after everything against Janus 1.1.2.
 func TestJanus14(ctx context.Context) error {
 	mg.CtxDeps(ctx, Deps)
-	return testJanus14(ctx)
+	return testJanus14(ctx, nativeTags())
 }
 
 // testJanus14 is TestJanus14 without its dependencies.
-func testJanus14(ctx context.Context) error {
+func testJanus14(ctx context.Context, tags []string) error {
 	if err := janusserver.BuildSid(ctx, os.Stdout); err != nil {
 		return fmt.Errorf("Janus %s: %w", janusserver.SidVersion, err)
 	}
-	env := map[string]string{janusserver.VersionEnv: janusserver.SidVersion, janusserver.BinaryEnv: ""}
-	return run(env, mg.GoCmd(), "test", "-p", "1", "-race", "-count=1", "-v", "-timeout", "20m",
-		"./core/...", "./internal/janusserver/")
+	// Set in this process too: TestWasm starts its Janus here.
+	defer setenv(janusserver.VersionEnv, janusserver.SidVersion)()
+	defer setenv(janusserver.BinaryEnv, "")()
+	fmt.Printf("\n=== Every test again, against Janus %s (%s=%s)\n", janusserver.SidVersion, janusserver.VersionEnv, janusserver.SidVersion)
+	return testAgainstJanus(ctx, tags)
+}
+
+// setenv sets (or, for "", unsets) an environment variable of this process
+// and returns what restores it.
+func setenv(key, value string) (restore func()) {
+	old, had := os.LookupEnv(key)
+	if value == "" {
+		os.Unsetenv(key)
+	} else {
+		os.Setenv(key, value)
+	}
+	return func() {
+		if had {
+			os.Setenv(key, old)
+		} else {
+			os.Unsetenv(key)
+		}
+	}
 }
 
 // Fuzz fuzzes the client's read loop (frame decoding and event dispatch),
