@@ -272,4 +272,5 @@ var outputTypes = []any{
 	ErrorOutput{}, VersionOutput{}, InfoOutput{}, DemoOutput{}, SessionsOutput{}, HandlesOutput{},
 	HandleInfoOutput{}, TokensOutput{}, RoomsOutput{}, RoomOutput{}, ParticipantsOutput{},
 	PublishOutput{}, SubscribeOutput{}, EchoTestOutput{},
+	RecordOutput{}, PlayOutput{}, RecordingsOutput{},
 }
