@@ -56,6 +56,15 @@ func ffprobeFile(t *testing.T, path string) probed {
 	return p
 }
 
+// byKind indexes the statistics of tracks by kind ("audio", "video").
+func byKind(stats []native.TrackStats) map[string]native.TrackStats {
+	out := map[string]native.TrackStats{}
+	for _, st := range stats {
+		out[st.Kind] = st
+	}
+	return out
+}
+
 // TestRecordPlayMedia records 3 s of VP8 and Opus from a native
 // publisher with the Record&Play plugin, finds the recording in the
 // plugin's list, plays it back to a native peer that writes what it
@@ -91,10 +100,7 @@ func TestRecordPlayMedia(t *testing.T) {
 	}
 	waitWebRTCUp(t, ctx, h.Events())
 	require.NoError(t, src.Run(ctx))
-	sent := map[string]native.TrackStats{}
-	for _, st := range src.Stats() {
-		sent[st.Kind] = st
-	}
+	sent := byKind(src.Stats())
 	t.Logf("sent %+v", sent)
 
 	stopped, err := h.Stop(ctx)
@@ -140,10 +146,7 @@ func TestRecordPlayMedia(t *testing.T) {
 	playerEvents.await(t, ctx, "done", func(ev core.Event) bool { _, ok := ev.(*recordplay.Done); return ok })
 	require.NoError(t, receiver.Close()) // ends the WebM's tracks
 	require.NoError(t, wr.Close())
-	received := map[string]native.TrackStats{}
-	for _, st := range wr.Stats() {
-		received[st.Kind] = st
-	}
+	received := byKind(wr.Stats())
 	t.Logf("received %+v", received)
 
 	p := ffprobeFile(t, webmPath)

@@ -57,6 +57,21 @@ type Recording struct {
 	Private    bool    `json:"private"`
 }
 
+// attachRecordPlay connects, creates a session and attaches a
+// Record&Play handle within setup; end destroys the session and closes
+// the connection (see openSession).
+func (a *app) attachRecordPlay(ctx, setup context.Context) (h *recordplay.Handle, end func(), err error) {
+	_, s, end, err := a.openSession(ctx, setup)
+	if err != nil {
+		return nil, nil, err
+	}
+	if h, err = recordplay.Attach(setup, s); err != nil {
+		end()
+		return nil, nil, err
+	}
+	return h, end, nil
+}
+
 // recordPlayCommands are the commands of the Record&Play plugin.
 func (a *app) recordPlayCommands() []*cobra.Command {
 	return []*cobra.Command{a.recordCommand(), a.playCommand(), a.recordingsCommand()}
@@ -100,15 +115,11 @@ leaves it out of the list for those without the plugin's admin_key.`,
 			}
 			setup, cancelSetup := a.bounded(ctx)
 			defer cancelSetup()
-			_, s, end, err := a.openSession(ctx, setup)
+			h, end, err := a.attachRecordPlay(ctx, setup)
 			if err != nil {
 				return err
 			}
 			defer end()
-			h, err := recordplay.Attach(setup, s)
-			if err != nil {
-				return err
-			}
 			peer, err := media.sendingPeer(source)
 			if err != nil {
 				return err
@@ -215,15 +226,11 @@ for --duration.`,
 			}
 			setup, cancelSetup := a.bounded(ctx)
 			defer cancelSetup()
-			_, s, end, err := a.openSession(ctx, setup)
+			h, end, err := a.attachRecordPlay(ctx, setup)
 			if err != nil {
 				return err
 			}
 			defer end()
-			h, err := recordplay.Attach(setup, s)
-			if err != nil {
-				return err
-			}
 			var wr *native.WebMRecorder
 			if webm {
 				if wr, err = native.NewWebMRecorder(record, true, true); err != nil {
@@ -327,15 +334,11 @@ plugin's admin_key, Janus 1.3.1 or later) the private ones too.`,
 		RunE: a.action(func(ctx context.Context, _ []string) error {
 			setup, cancel := a.bounded(ctx)
 			defer cancel()
-			_, s, end, err := a.openSession(ctx, setup)
+			h, end, err := a.attachRecordPlay(ctx, setup)
 			if err != nil {
 				return err
 			}
 			defer end()
-			h, err := recordplay.Attach(setup, s)
-			if err != nil {
-				return err
-			}
 			list, err := h.List(setup, recordplay.ListRequest{AdminKey: adminKey})
 			if err != nil {
 				return err
