@@ -99,9 +99,24 @@ func TestRecordPlayMedia(t *testing.T) {
 		t.Fatal("the recording PeerConnection did not connect")
 	}
 	waitWebRTCUp(t, ctx, h.Events())
+	// A renegotiation of the recording in progress (Update): same
+	// recording, a new answer.
+	offer, err := sender.CreateOffer(ctx)
+	require.NoError(t, err)
+	again, err := h.Record(ctx, recordplay.RecordRequest{Name: "native media test", Update: true}, offer)
+	require.NoError(t, err)
+	assert.Equal(t, rec.Recording, again.Recording)
+	require.NoError(t, sender.SetRemoteDescription(ctx, again.JSEP))
+	// A keyframe request every second instead of every 15.
+	set, err := h.Configure(ctx, recordplay.ConfigureRequest{VideoKeyframeInterval: 1000})
+	require.NoError(t, err)
+	assert.Equal(t, 1000, set.VideoKeyframeInterval)
 	require.NoError(t, src.Run(ctx))
 	sent := byKind(src.Stats())
 	t.Logf("sent %+v", sent)
+	// The plugin asks for a keyframe as the first video arrives, then
+	// once a second: at least once more in 3 s.
+	assert.GreaterOrEqual(t, sent["video"].KeyframeRequests, uint64(2), "keyframe requests")
 
 	stopped, err := h.Stop(ctx)
 	require.NoError(t, err)

@@ -84,9 +84,9 @@ func TestRecordPlayAgainstJanus(t *testing.T) {
 	assert.NotNil(t, list)
 
 	// Configure: the settings come back.
-	set, err := h.Configure(ctx, recordplay.ConfigureRequest{VideoBitrateMax: 256000, VideoKeyframeInterval: 5})
+	set, err := h.Configure(ctx, recordplay.ConfigureRequest{VideoBitrateMax: 256000, VideoKeyframeInterval: 5000})
 	require.NoError(t, err)
-	assert.Equal(t, recordplay.ConfigureResult{VideoBitrateMax: 256000, VideoKeyframeInterval: 5}, *set)
+	assert.Equal(t, recordplay.ConfigureResult{VideoBitrateMax: 256000, VideoKeyframeInterval: 5000}, *set)
 
 	// Typed errors of requests out of place.
 	_, err = h.Pause(ctx)

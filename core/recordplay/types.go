@@ -43,15 +43,16 @@ type RecordingInfo struct {
 // the peer it records. Zero fields are not sent.
 type ConfigureRequest struct {
 	// VideoBitrateMax caps the sender's video bitrate, in bits per second
-	// (REMB).
+	// (REMB; the plugin's default is 1048576).
 	VideoBitrateMax int `json:"video-bitrate-max,omitempty"`
-	// VideoKeyframeInterval is how often, in seconds, the plugin asks the
-	// sender for a keyframe (PLI).
+	// VideoKeyframeInterval is how often the plugin asks the sender for a
+	// keyframe (PLI), in milliseconds, which the plugin rounds down to
+	// whole seconds (its default is 15000). The plugin's documentation
+	// says seconds; its code counts milliseconds.
 	VideoKeyframeInterval int `json:"video-keyframe-interval,omitempty"`
 }
 
-// ConfigureResult holds the settings in force after a Configure (0: not
-// set).
+// ConfigureResult holds the settings in force after a Configure.
 type ConfigureResult struct {
 	VideoBitrateMax       int `json:"video-bitrate-max"`
 	VideoKeyframeInterval int `json:"video-keyframe-interval"`
