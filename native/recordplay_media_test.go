@@ -1,6 +1,7 @@
 package native_test
 
 import (
+	"context"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -63,6 +64,52 @@ func byKind(stats []native.TrackStats) map[string]native.TrackStats {
 		out[st.Kind] = st
 	}
 	return out
+}
+
+// playToWebM plays a recording on a new handle of s to a native peer
+// that writes what it receives to a WebM file, until the plugin ends the
+// playout, and returns the file. With restart it asks for a second offer
+// (Play with Restart) before answering the first, and answers that one.
+func playToWebM(t *testing.T, ctx context.Context, s *core.Session, id core.ID, restart bool) string {
+	t.Helper()
+	player, err := recordplay.Attach(ctx, s)
+	require.NoError(t, err)
+	events := logPluginEvents(player.Events())
+	receiver := namespacePeer(t)
+	pc := receiver.PeerConnection()
+	path := filepath.Join(t.TempDir(), "played.webm")
+	wr, err := native.NewWebMRecorder(path, true, true)
+	require.NoError(t, err)
+	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		assert.NoError(t, wr.AddTrack(pc, tr, 0))
+	})
+	onTrickleErr := func(err error) { t.Logf("trickle: %v", err) }
+	if restart {
+		core.LinkCandidates(ctx, player.Handle, receiver, onTrickleErr)
+		first, err := player.Play(ctx, recordplay.PlayRequest{Recording: id})
+		require.NoError(t, err)
+		assert.False(t, first.Restart)
+		second, err := player.Play(ctx, recordplay.PlayRequest{Recording: id, Restart: true})
+		require.NoError(t, err)
+		assert.True(t, second.Restart)
+		assert.Equal(t, id, second.Recording)
+		require.NoError(t, core.AnswerOffer(ctx, receiver, second.JSEP, func(ctx context.Context, answer *core.JSEP) error {
+			_, err := player.Start(ctx, answer)
+			return err
+		}))
+	} else {
+		playing, err := player.PlayPeer(ctx, recordplay.PlayRequest{Recording: id}, receiver, onTrickleErr)
+		require.NoError(t, err)
+		require.NotNil(t, playing)
+	}
+	// The plugin plays the recording in real time and, at its end,
+	// closes the PeerConnection.
+	events.await(t, ctx, "webrtcup", func(ev core.Event) bool { _, ok := ev.(*core.WebRTCUp); return ok })
+	events.await(t, ctx, "done", func(ev core.Event) bool { _, ok := ev.(*recordplay.Done); return ok })
+	require.NoError(t, receiver.Close()) // ends the WebM's tracks
+	require.NoError(t, wr.Close())
+	t.Logf("received %+v", byKind(wr.Stats()))
+	return path
 }
 
 // TestRecordPlayMedia records 3 s of VP8 and Opus from a native
@@ -141,29 +188,7 @@ func TestRecordPlayMedia(t *testing.T) {
 	assert.Equal(t, core.VP8, info.VideoCodec)
 
 	// Play it back, into one WebM file.
-	player, err := recordplay.Attach(ctx, s)
-	require.NoError(t, err)
-	playerEvents := logPluginEvents(player.Events())
-	receiver := namespacePeer(t)
-	pc := receiver.PeerConnection()
-	webmPath := filepath.Join(t.TempDir(), "played.webm")
-	wr, err := native.NewWebMRecorder(webmPath, true, true)
-	require.NoError(t, err)
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		assert.NoError(t, wr.AddTrack(pc, tr, 0))
-	})
-	playing, err := player.PlayPeer(ctx, recordplay.PlayRequest{Recording: rec.Recording}, receiver, func(err error) { t.Logf("trickle: %v", err) })
-	require.NoError(t, err)
-	require.NotNil(t, playing)
-	// The plugin plays the recording in real time and, at its end,
-	// closes the PeerConnection.
-	playerEvents.await(t, ctx, "webrtcup", func(ev core.Event) bool { _, ok := ev.(*core.WebRTCUp); return ok })
-	playerEvents.await(t, ctx, "done", func(ev core.Event) bool { _, ok := ev.(*recordplay.Done); return ok })
-	require.NoError(t, receiver.Close()) // ends the WebM's tracks
-	require.NoError(t, wr.Close())
-	received := byKind(wr.Stats())
-	t.Logf("received %+v", received)
-
+	webmPath := playToWebM(t, ctx, s, rec.Recording, false)
 	p := ffprobeFile(t, webmPath)
 	video := ffprobeStreamFrames(t, webmPath, "v:0")
 	audio := ffprobeStreamFrames(t, webmPath, "a:0")
@@ -176,6 +201,13 @@ func TestRecordPlayMedia(t *testing.T) {
 	assert.GreaterOrEqual(t, video, int(sent["video"].Frames)*85/100, "decoded video frames")
 	assert.LessOrEqual(t, video, int(sent["video"].Frames))
 	assert.GreaterOrEqual(t, audio, int(sent["audio"].Frames)*85/100, "decoded audio frames")
+
+	// Again, with a second offer (an ICE restart) asked for before the
+	// first was answered: the playout runs on the second.
+	restarted := playToWebM(t, ctx, s, rec.Recording, true)
+	replayed := ffprobeStreamFrames(t, restarted, "v:0")
+	t.Logf("played back after a restart: decoded %d video frames", replayed)
+	assert.GreaterOrEqual(t, replayed, int(sent["video"].Frames)*85/100, "decoded video frames")
 
 	// An unknown recording cannot be played.
 	other, err := recordplay.Attach(ctx, s)

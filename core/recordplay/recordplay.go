@@ -190,7 +190,8 @@ func (h *Handle) Record(ctx context.Context, req RecordRequest, offer *core.JSEP
 // Play prepares the playout of a recording ("play" request) and returns
 // the *Preparing event, whose JSEP is Janus's SDP offer: answer it with
 // Start. An unknown recording is ErrNoSuchRecording. With Restart, it asks
-// for a new offer of the playout in progress (an ICE restart).
+// for a new offer (an ICE restart, Preparing.Restart set) of the handle's
+// playout, before or after Start; answer it with Start too.
 func (h *Handle) Play(ctx context.Context, req PlayRequest) (*Preparing, error) {
 	p, err := plugin.Expect[*Preparing](ctx, api, h.s, "play", req, h.decode)
 	if err != nil {
