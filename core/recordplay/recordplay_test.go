@@ -2,6 +2,7 @@ package recordplay_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -211,8 +212,11 @@ func TestRecordPlayAgainstJanus(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []core.ID{core.NumID(id)}, listed(list))
 
-	assert.Equal(t, "recordplay.Admin{}", adm.String())
-	assert.Regexp(t, `^recordplay\.Handle\{id: \d+, session: \d+\}$`, h.String())
+	// Printed under this package's name, with nothing of the connection.
+	for _, verb := range []string{"%v", "%s", "%+v", "%#v"} {
+		assert.Equal(t, "recordplay.Admin{}", fmt.Sprintf(verb, adm), verb)
+		assert.Equal(t, fmt.Sprintf("recordplay.Handle{id: %d, session: %d}", h.ID(), s.ID()), fmt.Sprintf(verb, h), verb)
+	}
 	require.NoError(t, s.Destroy(ctx))
 }
 

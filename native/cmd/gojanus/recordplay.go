@@ -16,47 +16,6 @@ import (
 	"github.com/gojanus/gojanus/native"
 )
 
-// RecordOutput is the output of "gojanus record".
-type RecordOutput struct {
-	Server string `json:"server"`
-	// Recording is the id of the recording, for "gojanus play".
-	Recording  core.ID `json:"recording"`
-	Name       string  `json:"name"`
-	Private    bool    `json:"private"`
-	Source     string  `json:"source"`
-	DurationMS int64   `json:"duration_ms"`
-	// Tracks are what was sent to the plugin.
-	Tracks []Track `json:"tracks"`
-}
-
-// PlayOutput is the output of "gojanus play".
-type PlayOutput struct {
-	Server     string  `json:"server"`
-	Recording  core.ID `json:"recording"`
-	DurationMS int64   `json:"duration_ms"`
-	// Ended is set when the recording was played to its end (not
-	// interrupted or cut by --duration).
-	Ended  bool    `json:"ended"`
-	Tracks []Track `json:"tracks"`
-}
-
-// RecordingsOutput is the output of "gojanus recordings".
-type RecordingsOutput struct {
-	Recordings []Recording `json:"recordings"`
-}
-
-// Recording is a recording of the Record&Play plugin.
-type Recording struct {
-	ID         core.ID `json:"id"`
-	Name       string  `json:"name"`
-	Date       string  `json:"date"`
-	Audio      bool    `json:"audio"`
-	Video      bool    `json:"video"`
-	AudioCodec string  `json:"audio_codec,omitempty"`
-	VideoCodec string  `json:"video_codec,omitempty"`
-	Private    bool    `json:"private"`
-}
-
 // attachRecordPlay connects, creates a session and attaches a
 // Record&Play handle within setup; end destroys the session and closes
 // the connection (see openSession).
