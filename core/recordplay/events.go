@@ -49,8 +49,9 @@ type Resumed struct {
 	Recording core.ID
 }
 
-// Stopped answers Stop. For a recording it names it (and tells whether
-// it is private, Janus 1.3.1); a playout's carries no id.
+// Stopped answers Stop. It names the recording the handle was recording
+// or playing (zero when it had none) and, from Janus 1.3.1, tells whether
+// it is private.
 type Stopped struct {
 	*core.PluginEvent
 	Recording core.ID
