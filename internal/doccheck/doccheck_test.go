@@ -107,7 +107,7 @@ func TestREADMEGoSnippetsNameExistingAPI(t *testing.T) {
 	packages := map[string]string{ // name in snippets -> folder
 		"core": "core", "native": "native", "videoroom": "core/videoroom", "echotest": "core/echotest",
 		"streaming": "core/streaming", "audiobridge": "core/audiobridge", "textroom": "core/textroom",
-		"videocall": "core/videocall", "transport": "core/transport",
+		"videocall": "core/videocall", "transport": "core/transport", "recordplay": "core/recordplay",
 	}
 	exported := map[string]map[string]bool{}
 	for name, dir := range packages {

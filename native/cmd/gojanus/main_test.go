@@ -512,6 +512,8 @@ func TestEveryCommandJSON(t *testing.T) {
 		"gojanus rooms participants":  {"1"},
 		"gojanus publish":             {"--room", "1"},
 		"gojanus subscribe":           {"--room", "1"},
+		"gojanus record":              {"--name", "x"},
+		"gojanus play":                {"1"},
 	}
 	var leaves []*cobra.Command
 	var walk func(c *cobra.Command)

@@ -267,9 +267,51 @@ type EchoTestOutput struct {
 	Received   []Track `json:"received"`
 }
 
+// RecordOutput is the output of "gojanus record".
+type RecordOutput struct {
+	Server string `json:"server"`
+	// Recording is the id of the recording, for "gojanus play".
+	Recording  core.ID `json:"recording"`
+	Name       string  `json:"name"`
+	Private    bool    `json:"private"`
+	Source     string  `json:"source"`
+	DurationMS int64   `json:"duration_ms"`
+	// Tracks are what was sent to the plugin.
+	Tracks []Track `json:"tracks"`
+}
+
+// PlayOutput is the output of "gojanus play".
+type PlayOutput struct {
+	Server     string  `json:"server"`
+	Recording  core.ID `json:"recording"`
+	DurationMS int64   `json:"duration_ms"`
+	// Ended is set when the recording was played to its end (not
+	// interrupted or cut by --duration).
+	Ended  bool    `json:"ended"`
+	Tracks []Track `json:"tracks"`
+}
+
+// RecordingsOutput is the output of "gojanus recordings".
+type RecordingsOutput struct {
+	Recordings []Recording `json:"recordings"`
+}
+
+// Recording is a recording of the Record&Play plugin.
+type Recording struct {
+	ID         core.ID `json:"id"`
+	Name       string  `json:"name"`
+	Date       string  `json:"date"`
+	Audio      bool    `json:"audio"`
+	Video      bool    `json:"video"`
+	AudioCodec string  `json:"audio_codec,omitempty"`
+	VideoCodec string  `json:"video_codec,omitempty"`
+	Private    bool    `json:"private"`
+}
+
 // outputTypes lists every output type, for the schema test.
 var outputTypes = []any{
 	ErrorOutput{}, VersionOutput{}, InfoOutput{}, DemoOutput{}, SessionsOutput{}, HandlesOutput{},
 	HandleInfoOutput{}, TokensOutput{}, RoomsOutput{}, RoomOutput{}, ParticipantsOutput{},
 	PublishOutput{}, SubscribeOutput{}, EchoTestOutput{},
+	RecordOutput{}, PlayOutput{}, RecordingsOutput{},
 }
