@@ -71,13 +71,9 @@ func (a *app) echoTestCommand() *cobra.Command {
 				return err
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
-			runCtx, stop := context.WithTimeout(ctx, duration)
-			waitProgress := out.showProgress(runCtx, func() []native.TrackStats {
+			_, err = out.runFor(ctx, duration, func() []native.TrackStats {
 				return slices.Concat(labelled(source.Stats(), "sent "), labelled(echoed.stats(), "echoed "))
-			})
-			err = source.Run(runCtx)
-			stop()
-			waitProgress()
+			}, source.Run)
 			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 				if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 					return ctx.Err()

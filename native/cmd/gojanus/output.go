@@ -97,6 +97,23 @@ func (o output) showProgress(ctx context.Context, stats func() []native.TrackSta
 	return func() { <-done }
 }
 
+// runFor runs fn for duration (0: until ctx ends), showing the progress of
+// stats meanwhile (showProgress), and returns how long it ran and fn's
+// error. fn's context ends when the duration is over.
+func (o output) runFor(ctx context.Context, duration time.Duration, stats func() []native.TrackStats, fn func(context.Context) error) (time.Duration, error) {
+	runCtx, stop := ctx, context.CancelFunc(func() {})
+	if duration > 0 {
+		runCtx, stop = context.WithTimeout(ctx, duration)
+	}
+	defer stop()
+	start := time.Now()
+	waitProgress := o.showProgress(runCtx, stats)
+	err := fn(runCtx)
+	stop()
+	waitProgress()
+	return time.Since(start), err
+}
+
 // progressLine formats one progress line; last holds the byte counts of
 // the previous line, per track.
 func progressLine(stats []native.TrackStats, last map[string]uint64, every time.Duration) string {

@@ -79,21 +79,12 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 			}
 			out := a.out()
 			out.step("publishing", "room %s as %q, publisher id %s, source %s", room, display, pub.ParticipantID(), src)
-			runCtx, stop := ctx, context.CancelFunc(func() {})
-			if duration > 0 {
-				runCtx, stop = context.WithTimeout(ctx, duration)
-			}
-			defer stop()
-			start := time.Now()
-			waitProgress := out.showProgress(runCtx, source.Stats)
-			err = source.Run(runCtx)
-			stop()
-			waitProgress()
+			ran, err := out.runFor(ctx, duration, source.Stats, source.Run)
 			if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 				return mediaErr(fmt.Errorf("source: %w", err))
 			}
 			sum := PublishOutput{Server: core.RedactURL(a.g.server), Room: room, Publisher: Participant{ID: pub.ParticipantID(), Display: display, Publisher: true},
-				Source: src, DurationMS: time.Since(start).Milliseconds(), Tracks: tracksOf(source.Stats())}
+				Source: src, DurationMS: ran.Milliseconds(), Tracks: tracksOf(source.Stats())}
 			return out.result(sum, func() {
 				for _, t := range sum.Tracks {
 					out.step(t.Kind, "%s: sent %d frames, %d packets, %d bytes", t.Codec, t.Frames, t.Packets, t.Bytes)

@@ -93,17 +93,7 @@ leaves it out of the list for those without the plugin's admin_key.`,
 			}
 			out := a.out()
 			out.step("recording", "%q as recording %s, source %s", name, rec.Recording, src)
-			runCtx, stop := ctx, context.CancelFunc(func() {})
-			if duration > 0 {
-				runCtx, stop = context.WithTimeout(ctx, duration)
-			}
-			defer stop()
-			start := time.Now()
-			waitProgress := out.showProgress(runCtx, source.Stats)
-			err = source.Run(runCtx)
-			stop()
-			waitProgress()
-			ran := time.Since(start)
+			ran, err := out.runFor(ctx, duration, source.Stats, source.Run)
 			if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 				return mediaErr(fmt.Errorf("source: %w", err))
 			}
@@ -232,17 +222,11 @@ for --duration.`,
 			}
 			out := a.out()
 			out.step("playing", "recording %s", id)
-			runCtx, stop := ctx, context.CancelFunc(func() {})
-			if duration > 0 {
-				runCtx, stop = context.WithTimeout(ctx, duration)
-			}
-			defer stop()
-			start := time.Now()
-			waitProgress := out.showProgress(runCtx, received.stats)
-			ended := awaitDone(runCtx, h.Events()) == nil
-			stop()
-			waitProgress()
-			ran := time.Since(start)
+			ended := false
+			ran, _ := out.runFor(ctx, duration, received.stats, func(ctx context.Context) error {
+				ended = awaitDone(ctx, h.Events()) == nil
+				return nil
+			})
 			_ = peer.Close()
 			received.wait()
 			if wr != nil {

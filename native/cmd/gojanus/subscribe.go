@@ -174,17 +174,9 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	su.out.step("subscribed", "room %s: %s, %d stream(s)", su.room, describePublishers(first), len(att.Streams))
 
 	// Follow publishers until the end.
-	runCtx, stop := ctx, context.CancelFunc(func() {})
-	if sf.duration > 0 {
-		runCtx, stop = context.WithTimeout(ctx, sf.duration)
-	}
-	defer stop()
-	began := time.Now()
-	waitProgress := su.out.showProgress(runCtx, su.received.stats)
-	loopErr := su.follow(runCtx, changes)
-	stop()
-	waitProgress()
-	ran := time.Since(began)
+	ran, loopErr := su.out.runFor(ctx, sf.duration, su.received.stats, func(ctx context.Context) error {
+		return su.follow(ctx, changes)
+	})
 
 	leave, cancel := cleanupContext(ctx)
 	_ = sub.Leave(leave)
