@@ -103,6 +103,8 @@ func errorName(err error) (string, *jsrt.Thrown) {
 		return "DisconnectedError", nil
 	case errors.Is(err, core.ErrSessionDestroyed), errors.Is(err, core.ErrSessionTimeout):
 		return "SessionEndedError", nil
+	case errors.Is(err, core.ErrUnsupported):
+		return "UnsupportedError", nil
 	case errors.As(err, &th):
 		// A runtime error (NotAllowedError from getUserMedia, the
 		// SyntaxError of a malformed URL, ...) keeps its name.
@@ -160,8 +162,12 @@ func jsError(err error) js.Value {
 	var (
 		pe *core.PluginError
 		je *core.Error
+		ue *core.UnsupportedError
 	)
 	switch {
+	case errors.As(err, &ue):
+		e.Set("since", ue.Since.String())
+		e.Set("server", ue.Server.String())
 	case errors.As(err, &pe):
 		e.Set("code", pe.Code)
 		e.Set("reason", pe.Reason)

@@ -111,6 +111,7 @@ export declare namespace Gojanus {
     | "ClosedError" // the client was closed
     | "DisconnectedError" // the connection was lost
     | "SessionEndedError" // the session was destroyed or timed out
+    | "UnsupportedError" // the server is older than the Janus version that brought what was asked for: since, server
     | "InvalidStateError" // the object has ended, or is not in the right state
     | "NotSupportedError" // media without RTCPeerConnection (Node), no mediaDevices, or no WebSocket (Node 20 without ws)
     | "NetworkError" // connect reached no server (refused, unreachable, not Janus)
@@ -130,6 +131,10 @@ export declare namespace Gojanus {
     plugin?: string;
     /** The Janus request that failed ("attach", "create", ...; JanusError). */
     request?: string;
+    /** The first Janus version that has what was asked for ("1.3.1"; UnsupportedError). */
+    since?: string;
+    /** The server's Janus version ("1.1.2"; UnsupportedError). */
+    server?: string;
     /** The original browser error, for errors of browser APIs. */
     cause?: unknown;
   }
