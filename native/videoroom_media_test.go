@@ -32,6 +32,7 @@ func waitConnected(peer *native.Peer) <-chan struct{} { return mediabench.WaitCo
 type recordingSubscriber struct {
 	peer      *native.Peer
 	sub       *videoroom.Subscriber
+	attached  *videoroom.Attached // the answer to the subscription
 	connected <-chan struct{}
 	mu        sync.Mutex
 	recs      map[string]*native.TrackRecorder
@@ -71,7 +72,7 @@ func subscribeAndRecord(t *testing.T, ctx context.Context, s *core.Session, room
 		Room: room, Streams: []videoroom.SubscribeStream{{Feed: feed}}}, rs.peer, nil)
 	require.NoError(t, err)
 	require.Len(t, att.Streams, streams, "the streams of the feed")
-	rs.sub = sub
+	rs.sub, rs.attached = sub, att
 	return rs
 }
 
