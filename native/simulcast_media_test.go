@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -137,29 +138,12 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	high, low := frameSize{640, 360}, frameSize{160, 90}
 	sim, err := native.SimulcastSource(native.SimulcastOptions{Layers: layers})
 	require.NoError(t, err)
-	alice, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.JoinRequest{Room: room, Display: "alice"})
-	require.NoError(t, err)
-	pubPeer := namespacePeer(t)
-	_, err = sim.AddTo(pubPeer.PeerConnection())
-	require.NoError(t, err)
-	pubConnected := waitConnected(pubPeer)
-	conf, err := alice.PublishPeer(ctx, pubPeer, videoroom.PublishRequest{}, nil)
-	require.NoError(t, err)
+	alice, pubPeer, conf := publishRunning(t, ctx, session(), room, "alice", func(p *native.Peer) error {
+		_, err := sim.AddTo(p.PeerConnection())
+		return err
+	}, sim.Run)
 	require.Len(t, conf.Streams, 1)
 	assert.True(t, conf.Streams[0].Simulcast, "publish answer: %+v", conf.Streams)
-	select {
-	case <-pubConnected:
-	case <-ctx.Done():
-		t.Fatal("publisher not connected")
-	}
-	waitWebRTCUp(t, ctx, alice.Events())
-	runCtx, stopRun := context.WithCancel(ctx)
-	runDone := make(chan error, 1)
-	go func() { runDone <- sim.Run(runCtx) }()
-	defer func() {
-		stopRun()
-		<-runDone
-	}()
 
 	// The other participants see a simulcast video stream.
 	require.Eventually(t, func() bool {
@@ -168,36 +152,9 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	}, 10*time.Second, 20*time.Millisecond, "observer roster: %+v", observer.Roster().Participants())
 
 	// A subscriber parses the keyframes it receives and records them.
-	dir := t.TempDir()
-	ivfPath := filepath.Join(dir, "video.ivf")
-	var keyframes keyframeLog
-	recorded := make(chan error, 1)
+	ivfPath := filepath.Join(t.TempDir(), "video.ivf")
 	subPeer := namespacePeer(t)
-	subPC := subPeer.PeerConnection()
-	subPC.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		w, err := ivfwriter.New(ivfPath, ivfwriter.WithCodec(webrtc.MimeTypeVP8))
-		if err != nil {
-			recorded <- err
-			return
-		}
-		for {
-			pkt, _, err := tr.ReadRTP()
-			if err != nil {
-				recorded <- w.Close()
-				return
-			}
-			if size, ok := vp8KeyframeSize(pkt.Payload); ok {
-				keyframes.add(size)
-			}
-			if pkt.Marker {
-				keyframes.frame()
-			}
-			if err := w.WriteRTP(pkt); err != nil {
-				recorded <- err
-				return
-			}
-		}
-	})
+	keyframes, recorded := recordKeyframes(subPeer, ivfPath)
 	subConnected := waitConnected(subPeer)
 	sub, att, err := videoroom.SubscribePeer(ctx, session(), videoroom.SubscribeRequest{
 		Room: room, Streams: []videoroom.SubscribeStream{{Feed: alice.ParticipantID()}}}, subPeer, nil)
@@ -223,28 +180,7 @@ func TestVideoRoomSimulcast(t *testing.T) {
 			{Mid: mid, Substream: core.Ptr(substream)}}})
 		require.NoError(t, err)
 		waitLayerChanged(t, ctx, sub.Events(), substream)
-		// Janus switches on a keyframe of the new substream: from then on
-		// every keyframe has the new size.
-		require.Eventually(t, func() bool {
-			got := keyframes.since(before)
-			first := -1
-			for i, s := range got {
-				if s == want {
-					first = i
-					break
-				}
-			}
-			return first >= 0 && len(got)-first >= 3
-		}, 10*time.Second, 20*time.Millisecond, "keyframes after switching to substream %d: %v", substream, keyframes.since(before))
-		got := keyframes.since(before)
-		for i, s := range got {
-			if s == want {
-				for _, later := range got[i:] {
-					assert.Equal(t, want, later, "substream %d keyframes: %v", substream, got)
-				}
-				break
-			}
-		}
+		got := waitKeyframes(t, keyframes, before, want, fmt.Sprintf("substream %d", substream))
 		waited := keyframes.framesUntil(framesBefore, want)
 		t.Logf("substream %d: keyframes since the request %v; %d frames before the first at %s", substream, got, waited, want)
 		if native.InProcessEncoding {
@@ -277,18 +213,7 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	}
 
 	// The recording decodes, at both sizes, in the order of the switches.
-	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=width,height",
-		"-of", "csv=p=0", ivfPath).CombinedOutput()
-	require.NoError(t, err, "ffprobe: %s", out)
-	var runs []string
-	counts := map[string]int{}
-	for _, line := range strings.Fields(string(out)) {
-		s := strings.Replace(strings.TrimRight(line, ","), ",", "x", 1)
-		counts[s]++
-		if len(runs) == 0 || runs[len(runs)-1] != s {
-			runs = append(runs, s)
-		}
-	}
+	counts, runs := decodedSizes(t, ivfPath)
 	keyframes.mu.Lock()
 	received := keyframes.frames
 	keyframes.mu.Unlock()
@@ -305,6 +230,219 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	assert.GreaterOrEqual(t, decoded, received*9/10, "decoded frames of %d received", received)
 	_, err = admin.Destroy(ctx, videoroom.DestroyRequest{Room: room})
 	require.NoError(t, err)
+}
+
+// publishRunning joins room as display and publishes what add puts on a
+// new peer; once Janus has the PeerConnection up, run feeds it until the
+// test ends.
+func publishRunning(t *testing.T, ctx context.Context, s *core.Session, room core.ID, display string,
+	add func(*native.Peer) error, run func(context.Context) error) (*videoroom.Publisher, *native.Peer, *videoroom.Configured) {
+	t.Helper()
+	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.JoinRequest{Room: room, Display: display})
+	require.NoError(t, err)
+	peer := namespacePeer(t)
+	require.NoError(t, add(peer))
+	connected := waitConnected(peer)
+	conf, err := pub.PublishPeer(ctx, peer, videoroom.PublishRequest{}, nil)
+	require.NoError(t, err)
+	select {
+	case <-connected:
+	case <-ctx.Done():
+		t.Fatalf("publisher %s not connected", display)
+	}
+	waitWebRTCUp(t, ctx, pub.Events())
+	runCtx, stopRun := context.WithCancel(ctx)
+	runDone := make(chan error, 1)
+	go func() { runDone <- run(runCtx) }()
+	t.Cleanup(func() {
+		stopRun()
+		<-runDone
+	})
+	return pub, peer, conf
+}
+
+// TestVideoRoomSwitchSubstream switches a subscription between a plain
+// VP8 publisher and a simulcast one, picking the simulcast substream in
+// the switch itself (Janus 1.1.4): the received keyframes are those of
+// the layer asked for, and of the top layer when the switch names none.
+// Older servers refuse the layer before sending, and switch to the top
+// layer.
+func TestVideoRoomSwitchSubstream(t *testing.T) {
+	requireTool(t, "ffmpeg")
+	requireTool(t, "ffprobe")
+	if !netns.Run(t) {
+		return
+	}
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	v := janusVersion(t, srv)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := core.Dial(ctx, srv.WSURL)
+	require.NoError(t, err)
+	defer c.Close()
+	session := func() *core.Session {
+		s, err := c.CreateSession(ctx)
+		require.NoError(t, err)
+		return s
+	}
+	admin, err := videoroom.Attach(ctx, session())
+	require.NoError(t, err)
+	created, err := admin.Create(ctx, videoroom.CreateRequest{Description: "switch", Publishers: 2, VideoCodec: core.Codecs{core.VP8}})
+	require.NoError(t, err)
+	room := created.Room
+	defer admin.Destroy(ctx, videoroom.DestroyRequest{Room: room})
+
+	// alice: three simulcast layers; bob: a looping 320x240 VP8 file.
+	sim, err := native.SimulcastSource(native.SimulcastOptions{Layers: []native.SimulcastLayer{
+		{RID: "h", Width: 640, Height: 360, Bitrate: "600k"},
+		{RID: "m", Width: 320, Height: 180, Bitrate: "250k"},
+		{RID: "l", Width: 160, Height: 90, Bitrate: "80k"},
+	}})
+	require.NoError(t, err)
+	high, low, plain := frameSize{640, 360}, frameSize{160, 90}, frameSize{320, 240}
+	alice, _, _ := publishRunning(t, ctx, session(), room, "alice", func(p *native.Peer) error {
+		_, err := sim.AddTo(p.PeerConnection())
+		return err
+	}, sim.Run)
+	file, err := native.FileSource(native.FileOptions{Loop: true}, "../testdata/media/vp8-320x240-30fps-3s.ivf")
+	require.NoError(t, err)
+	bob, _, _ := publishRunning(t, ctx, session(), room, "bob", func(p *native.Peer) error {
+		_, err := p.AddTrack(file.Tracks()[0])
+		return err
+	}, file.Run)
+
+	// The subscription starts with bob.
+	ivfPath := filepath.Join(t.TempDir(), "video.ivf")
+	subPeer := namespacePeer(t)
+	keyframes, recorded := recordKeyframes(subPeer, ivfPath)
+	subConnected := waitConnected(subPeer)
+	sub, att, err := videoroom.SubscribePeer(ctx, session(), videoroom.SubscribeRequest{
+		Room: room, Streams: []videoroom.SubscribeStream{{Feed: bob.ParticipantID()}}}, subPeer, nil)
+	require.NoError(t, err)
+	require.Len(t, att.Streams, 1)
+	mid := att.Streams[0].Mid
+	select {
+	case <-subConnected:
+	case <-ctx.Done():
+		t.Fatal("subscriber not connected")
+	}
+	waitKeyframes(t, keyframes, 0, plain, "bob")
+
+	// switchTo switches the m-line to a publisher's video and waits for
+	// its keyframes.
+	switchTo := func(to videoroom.SwitchStream, want frameSize, what string) *videoroom.Switched {
+		t.Helper()
+		before := keyframes.len()
+		to.Mid, to.SubMid = "0", mid
+		sw, err := sub.Switch(ctx, []videoroom.SwitchStream{to})
+		require.NoError(t, err)
+		require.Equal(t, 1, sw.Changes, "%s", what)
+		got := waitKeyframes(t, keyframes, before, want, what)
+		t.Logf("%s: keyframes since the switch %v", what, got)
+		return sw
+	}
+	lowest := videoroom.SwitchStream{Feed: alice.ParticipantID(), Substream: core.Ptr(0)}
+	if v < core.V(1, 1, 4) {
+		lowest.Mid, lowest.SubMid = "0", mid
+		_, err := sub.Switch(ctx, []videoroom.SwitchStream{lowest})
+		requireUnsupported(t, err, core.V(1, 1, 4))
+	} else {
+		sw := switchTo(lowest, low, "alice's substream 0")
+		require.NotNil(t, sw.Streams[0].Simulcast)
+		assert.Equal(t, 0, sw.Streams[0].Simulcast.SubstreamTarget)
+		switchTo(videoroom.SwitchStream{Feed: bob.ParticipantID()}, plain, "bob again")
+	}
+	sw := switchTo(videoroom.SwitchStream{Feed: alice.ParticipantID()}, high, "alice, no substream named")
+	require.NotNil(t, sw.Streams[0].Simulcast)
+	assert.Equal(t, 2, sw.Streams[0].Simulcast.SubstreamTarget)
+
+	// The recording decodes, at the sizes of every source it had.
+	require.NoError(t, subPeer.Close())
+	select {
+	case err := <-recorded:
+		require.NoError(t, err)
+	case <-ctx.Done():
+		t.Fatal("recording did not end")
+	}
+	counts, runs := decodedSizes(t, ivfPath)
+	t.Logf("Janus %s: decoded %v, in runs %v", srv.Version, counts, runs)
+	assert.Positive(t, counts[plain.String()], "frames decoded at %s", plain)
+	assert.Positive(t, counts[high.String()], "frames decoded at %s", high)
+	if v >= core.V(1, 1, 4) {
+		assert.Positive(t, counts[low.String()], "frames decoded at %s", low)
+	}
+}
+
+// decodedSizes decodes a video file with ffprobe and returns how many
+// frames decoded at each size ("640x360"), and the sizes in the order
+// they came (one entry per run of frames of one size).
+func decodedSizes(t *testing.T, path string) (map[string]int, []string) {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=width,height",
+		"-of", "csv=p=0", path).CombinedOutput()
+	require.NoError(t, err, "ffprobe: %s", out)
+	var runs []string
+	counts := map[string]int{}
+	for _, line := range strings.Fields(string(out)) {
+		s := strings.Replace(strings.TrimRight(line, ","), ",", "x", 1)
+		counts[s]++
+		if len(runs) == 0 || runs[len(runs)-1] != s {
+			runs = append(runs, s)
+		}
+	}
+	return counts, runs
+}
+
+// recordKeyframes records the VP8 video a subscriber's peer receives
+// into an IVF file at path, and logs the sizes of its keyframes. The
+// channel gives the end of the recording (when the peer closes).
+func recordKeyframes(peer *native.Peer, path string) (*keyframeLog, <-chan error) {
+	keyframes := &keyframeLog{}
+	recorded := make(chan error, 1)
+	peer.PeerConnection().OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		w, err := ivfwriter.New(path, ivfwriter.WithCodec(webrtc.MimeTypeVP8))
+		if err != nil {
+			recorded <- err
+			return
+		}
+		for {
+			pkt, _, err := tr.ReadRTP()
+			if err != nil {
+				recorded <- w.Close()
+				return
+			}
+			if size, ok := vp8KeyframeSize(pkt.Payload); ok {
+				keyframes.add(size)
+			}
+			if pkt.Marker {
+				keyframes.frame()
+			}
+			if err := w.WriteRTP(pkt); err != nil {
+				recorded <- err
+				return
+			}
+		}
+	})
+	return keyframes, recorded
+}
+
+// waitKeyframes waits until, after the first before keyframes, keyframes
+// of size want arrive (three of them), and checks that every keyframe
+// from the first of them on has that size: Janus switches to a new
+// source or layer on one of its keyframes. It returns the keyframe sizes
+// since before.
+func waitKeyframes(t *testing.T, keyframes *keyframeLog, before int, want frameSize, what string) []frameSize {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		got := keyframes.since(before)
+		first := slices.Index(got, want)
+		return first >= 0 && len(got)-first >= 3
+	}, 10*time.Second, 20*time.Millisecond, "keyframes after switching to %s: %v", what, keyframes.since(before))
+	got := keyframes.since(before)
+	for _, later := range got[slices.Index(got, want):] {
+		assert.Equal(t, want, later, "%s keyframes: %v", what, got)
+	}
+	return got
 }
 
 // waitLayerChanged reads events until the plugin reports that the
