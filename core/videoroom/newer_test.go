@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -47,6 +48,16 @@ func assertMetadata(t *testing.T, want string, got json.RawMessage, msgAndArgs .
 		return
 	}
 	assert.JSONEq(t, want, string(got), msgAndArgs...)
+}
+
+// waitPublishing waits until a participant is listed as publishing: a
+// remote publisher is not at once.
+func waitPublishing(t *testing.T, ctx context.Context, h *videoroom.Handle, room, id core.ID) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		parts, err := h.ListParticipants(ctx, room)
+		return err == nil && slices.ContainsFunc(parts, func(p videoroom.ParticipantInfo) bool { return p.ID == id && p.Publisher })
+	}, 5*time.Second, 10*time.Millisecond, "participant %v publishing", id)
 }
 
 // TestMetadata gives participants metadata on join and configure (Janus
@@ -272,6 +283,17 @@ func TestNewRoomOptions(t *testing.T) {
 	require.NoError(t, err)
 	defer admin.Destroy(ctx, videoroom.DestroyRequest{Room: e2ee.Room})
 	assert.True(t, dummyOffer(e2ee.Room).E2EE, "the offer of a subscription to an e2ee dummy publisher")
+
+	// One subscription cannot mix it with a plain publisher (1.2.2).
+	parts, err := admin.ListParticipants(ctx, e2ee.Room)
+	require.NoError(t, err)
+	rp, err := admin.AddRemotePublisher(ctx, videoroom.AddRemotePublisherRequest{Room: e2ee.Room, Iface: "127.0.0.1",
+		Streams: []videoroom.RemoteStream{{Type: "audio", Mindex: 0, Mid: "0", Codec: "opus"}}})
+	require.NoError(t, err)
+	waitPublishing(t, ctx, admin, e2ee.Room, rp.Participant)
+	_, _, err = videoroom.Subscribe(ctx, session(t, ctx, c), videoroom.SubscribeRequest{Room: e2ee.Room,
+		Streams: []videoroom.SubscribeStream{{Feed: parts[0].ID}, {Feed: rp.Participant}}})
+	requireCode(t, err, videoroom.ErrInvalidFeed)
 }
 
 // TestSwitchLayers switches a subscription's m-line to a simulcast
@@ -297,6 +319,7 @@ func TestSwitchLayers(t *testing.T) {
 		rp, err := admin.AddRemotePublisher(ctx, videoroom.AddRemotePublisherRequest{Room: room, Iface: "127.0.0.1",
 			Streams: []videoroom.RemoteStream{{Type: "video", Mindex: 0, Mid: "0", Codec: "vp8", Simulcast: true}}})
 		require.NoError(t, err)
+		waitPublishing(t, ctx, admin, room, rp.Participant)
 		feeds = append(feeds, rp.Participant)
 	}
 	sub, att, err := videoroom.Subscribe(ctx, session(t, ctx, c), videoroom.SubscribeRequest{Room: room,

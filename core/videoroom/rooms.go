@@ -223,7 +223,7 @@ type RoomInfo struct {
 	VideoCodec         core.Codecs `json:"videocodec"`
 	OpusFEC            bool        `json:"opus_fec"`
 	OpusDTX            bool        `json:"opus_dtx"`
-	VideoSVC           bool        `json:"video_svc"`
+	VideoSVC           bool        `json:"video_svc"` // not reported since Janus 1.1.4
 	Record             bool        `json:"record"`
 	RecDir             string      `json:"rec_dir"`
 	LockRecord         bool        `json:"lock_record"`
