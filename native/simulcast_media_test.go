@@ -238,19 +238,7 @@ func TestVideoRoomSimulcast(t *testing.T) {
 func publishRunning(t *testing.T, ctx context.Context, s *core.Session, room core.ID, display string,
 	add func(*native.Peer) error, run func(context.Context) error) (*videoroom.Publisher, *native.Peer, *videoroom.Configured) {
 	t.Helper()
-	pub, _, err := videoroom.JoinPublisher(ctx, s, videoroom.JoinRequest{Room: room, Display: display})
-	require.NoError(t, err)
-	peer := namespacePeer(t)
-	require.NoError(t, add(peer))
-	connected := waitConnected(peer)
-	conf, err := pub.PublishPeer(ctx, peer, videoroom.PublishRequest{}, nil)
-	require.NoError(t, err)
-	select {
-	case <-connected:
-	case <-ctx.Done():
-		t.Fatalf("publisher %s not connected", display)
-	}
-	waitWebRTCUp(t, ctx, pub.Events())
+	pub, peer, conf := publishWith(t, ctx, s, videoroom.JoinRequest{Room: room, Display: display}, videoroom.PublishRequest{}, add)
 	runCtx, stopRun := context.WithCancel(ctx)
 	runDone := make(chan error, 1)
 	go func() { runDone <- run(runCtx) }()
@@ -273,19 +261,10 @@ func TestVideoRoomSwitchSubstream(t *testing.T) {
 	if !netns.Run(t) {
 		return
 	}
-	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	srv, ctx, c, s := mediaSetup(t, 60*time.Second)
 	v := janusVersion(t, srv)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	c, err := core.Dial(ctx, srv.WSURL)
-	require.NoError(t, err)
-	defer c.Close()
-	session := func() *core.Session {
-		s, err := c.CreateSession(ctx)
-		require.NoError(t, err)
-		return s
-	}
-	admin, err := videoroom.Attach(ctx, session())
+	session := func() *core.Session { return newSession(t, ctx, c) }
+	admin, err := videoroom.Attach(ctx, s)
 	require.NoError(t, err)
 	created, err := admin.Create(ctx, videoroom.CreateRequest{Description: "switch", Publishers: 2, VideoCodec: core.Codecs{core.VP8}})
 	require.NoError(t, err)
@@ -306,10 +285,7 @@ func TestVideoRoomSwitchSubstream(t *testing.T) {
 	}, sim.Run)
 	file, err := native.FileSource(native.FileOptions{Loop: true}, "../testdata/media/vp8-320x240-30fps-3s.ivf")
 	require.NoError(t, err)
-	bob, _, _ := publishRunning(t, ctx, session(), room, "bob", func(p *native.Peer) error {
-		_, err := p.AddTrack(file.Tracks()[0])
-		return err
-	}, file.Run)
+	bob, _, _ := publishRunning(t, ctx, session(), room, "bob", addTracks(file), file.Run)
 
 	// The subscription starts with bob.
 	ivfPath := filepath.Join(t.TempDir(), "video.ivf")

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,8 +17,6 @@ import (
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/videoroom"
-	"github.com/gojanus/gojanus/internal/janusserver"
-	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
@@ -35,20 +33,9 @@ func TestVideoRoomCascade(t *testing.T) {
 	if !netns.Run(t) {
 		return
 	}
-	srvA := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
-	srvB := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	srvA, ctx, cA, sA := mediaSetup(t, 90*time.Second)
+	_, _, cB, sB := mediaSetup(t, 90*time.Second)
 	v := janusVersion(t, srvA)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	sessionOn := func(srv *janusserver.Server) *core.Session {
-		c, err := core.Dial(ctx, srv.WSURL)
-		require.NoError(t, err)
-		t.Cleanup(func() { c.Close() })
-		s, err := c.CreateSession(ctx)
-		require.NoError(t, err)
-		return s
-	}
-	sA, sB := sessionOn(srvA), sessionOn(srvB)
 	room := videoroom.CreateRequest{VideoCodec: core.Codecs{core.VP8}, AudioCodec: core.Codecs{core.Opus}}
 	adminA, err := videoroom.Attach(ctx, sA)
 	require.NoError(t, err)
@@ -58,31 +45,16 @@ func TestVideoRoomCascade(t *testing.T) {
 	require.NoError(t, err)
 	createdB, err := adminB.Create(ctx, room)
 	require.NoError(t, err)
-	observer, _, err := videoroom.JoinPublisher(ctx, sessionOn(srvB), videoroom.JoinRequest{Room: createdB.Room, Display: "observer"})
+	observer, _, err := videoroom.JoinPublisher(ctx, newSession(t, ctx, cB), videoroom.JoinRequest{Room: createdB.Room, Display: "observer"})
 	require.NoError(t, err)
 
 	// alice publishes on A.
 	src, err := native.FileSource(native.FileOptions{},
 		"../testdata/media/vp8-320x240-30fps-3s.ivf", "../testdata/media/opus-440hz-3s.ogg")
 	require.NoError(t, err)
-	alice, _, err := videoroom.JoinPublisher(ctx, sessionOn(srvA), videoroom.JoinRequest{Room: createdA.Room, Display: "alice"})
-	require.NoError(t, err)
-	pubPeer := namespacePeer(t)
-	for _, tr := range src.Tracks() {
-		_, err := pubPeer.AddTrack(tr)
-		require.NoError(t, err)
-	}
-	pubConnected := waitConnected(pubPeer)
-	conf, err := alice.PublishPeer(ctx, pubPeer, videoroom.PublishRequest{
-		Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "first"}}}, nil)
-	require.NoError(t, err)
+	alice, pubPeer, conf := publishWith(t, ctx, newSession(t, ctx, cA), videoroom.JoinRequest{Room: createdA.Room, Display: "alice"},
+		videoroom.PublishRequest{Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "first"}}}, addTracks(src))
 	require.Len(t, conf.Streams, 2)
-	select {
-	case <-pubConnected:
-	case <-ctx.Done():
-		t.Fatal("publisher not connected")
-	}
-	waitWebRTCUp(t, ctx, alice.Events())
 
 	// B gets a remote publisher with alice's streams; A sends her there.
 	add := videoroom.AddRemotePublisherRequest{Room: createdB.Room, Display: "alice@A", Iface: "127.0.0.1",
@@ -121,7 +93,7 @@ func TestVideoRoomCascade(t *testing.T) {
 
 	// A subscriber on B records her.
 	dir := t.TempDir()
-	rs := subscribeAndRecord(t, ctx, sessionOn(srvB), createdB.Room, rp.Participant, dir, 2)
+	rs := subscribeAndRecord(t, ctx, newSession(t, ctx, cB), createdB.Room, rp.Participant, dir, 2)
 	described := 0
 	for _, st := range rs.attached.Streams {
 		if st.FeedMid == "0" {
@@ -157,23 +129,7 @@ func TestVideoRoomCascade(t *testing.T) {
 	}, 10*time.Second, 20*time.Millisecond)
 	require.NoError(t, pubPeer.Close())
 
-	require.NoError(t, rs.peer.Close())
-	rs.mu.Lock()
-	require.Len(t, rs.recs, 2, "audio and video")
-	for _, r := range rs.recs {
-		require.NoError(t, r.Wait(ctx))
-	}
-	rs.mu.Unlock()
-	sent := map[string]native.TrackStats{}
-	for _, st := range src.Stats() {
-		sent[st.Kind] = st
-	}
-	video := ffprobeFrames(t, filepath.Join(dir, "video.ivf"))
-	audio := ffprobeFrames(t, filepath.Join(dir, "audio.ogg"))
-	t.Logf("Janus %s, SRTP between the servers %v: decoded on B %d of %d video frames, %d of %d audio frames sent to A",
-		srvA.Version, add.SRTPSuite != 0, video, sent["video"].Frames, audio, sent["audio"].Frames)
-	assert.GreaterOrEqual(t, video, int(sent["video"].Frames)*9/10)
-	assert.GreaterOrEqual(t, audio, int(sent["audio"].Frames)*9/10)
+	checkDecoded(t, ctx, rs, dir, src, fmt.Sprintf("Janus %s, SRTP between the servers %v, on B of what alice sent to A", srvA.Version, add.SRTPSuite != 0))
 	_, err = adminA.Destroy(ctx, videoroom.DestroyRequest{Room: createdA.Room})
 	require.NoError(t, err)
 	_, err = adminB.Destroy(ctx, videoroom.DestroyRequest{Room: createdB.Room})

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
+	"fmt"
 	"testing"
 	"time"
 
@@ -48,19 +48,10 @@ func TestVideoRoomMetadata(t *testing.T) {
 	if !netns.Run(t) {
 		return
 	}
-	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	srv, ctx, c, s := mediaSetup(t, 90*time.Second)
 	v := janusVersion(t, srv)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	c, err := core.Dial(ctx, srv.WSURL)
-	require.NoError(t, err)
-	defer c.Close()
-	session := func() *core.Session {
-		s, err := c.CreateSession(ctx)
-		require.NoError(t, err)
-		return s
-	}
-	admin, err := videoroom.Attach(ctx, session())
+	session := func() *core.Session { return newSession(t, ctx, c) }
+	admin, err := videoroom.Attach(ctx, s)
 	require.NoError(t, err)
 	create := videoroom.CreateRequest{Description: "threads", Threads: 2, VideoCodec: core.Codecs{core.VP8}, AudioCodec: core.Codecs{core.Opus}}
 	if v < core.V(1, 2, 3) {
@@ -81,25 +72,10 @@ func TestVideoRoomMetadata(t *testing.T) {
 		requireUnsupported(t, err, core.V(1, 3, 0))
 		join.Metadata = nil
 	}
-	alice, _, err := videoroom.JoinPublisher(ctx, session(), join)
-	require.NoError(t, err)
 	src, err := native.FileSource(native.FileOptions{},
 		"../testdata/media/vp8-320x240-30fps-3s.ivf", "../testdata/media/opus-440hz-3s.ogg")
 	require.NoError(t, err)
-	pubPeer := namespacePeer(t)
-	for _, tr := range src.Tracks() {
-		_, err := pubPeer.AddTrack(tr)
-		require.NoError(t, err)
-	}
-	pubConnected := waitConnected(pubPeer)
-	conf, err := alice.PublishPeer(ctx, pubPeer, videoroom.PublishRequest{}, nil)
-	require.NoError(t, err)
-	select {
-	case <-pubConnected:
-	case <-ctx.Done():
-		t.Fatal("publisher not connected")
-	}
-	waitWebRTCUp(t, ctx, alice.Events())
+	alice, pubPeer, conf := publishWith(t, ctx, session(), join, videoroom.PublishRequest{}, addTracks(src))
 
 	// The observer sees alice publish, with her metadata.
 	require.Eventually(t, func() bool {
@@ -173,22 +149,15 @@ func TestVideoRoomMetadata(t *testing.T) {
 	require.NoError(t, pubPeer.Close())
 
 	// What went through the room decodes.
-	require.NoError(t, rs.peer.Close())
-	rs.mu.Lock()
-	for _, r := range rs.recs {
-		require.NoError(t, r.Wait(ctx))
-	}
-	rs.mu.Unlock()
-	sent := map[string]native.TrackStats{}
-	for _, st := range src.Stats() {
-		sent[st.Kind] = st
-	}
-	video := ffprobeFrames(t, filepath.Join(dir, "video.ivf"))
-	audio := ffprobeFrames(t, filepath.Join(dir, "audio.ogg"))
-	t.Logf("Janus %s, %d helper threads: decoded %d of %d video frames, %d of %d audio frames", srv.Version, create.Threads,
-		video, sent["video"].Frames, audio, sent["audio"].Frames)
-	assert.GreaterOrEqual(t, video, int(sent["video"].Frames)*9/10)
-	assert.GreaterOrEqual(t, audio, int(sent["audio"].Frames)*9/10)
+	checkDecoded(t, ctx, rs, dir, src, fmt.Sprintf("Janus %s, %d helper threads", srv.Version, create.Threads))
+}
+
+// newSession creates one more session on c, for another handle.
+func newSession(t *testing.T, ctx context.Context, c *core.Client) *core.Session {
+	t.Helper()
+	s, err := c.CreateSession(ctx)
+	require.NoError(t, err)
+	return s
 }
 
 // waitForEvent reads events until one of type T.

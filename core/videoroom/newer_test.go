@@ -60,6 +60,21 @@ func waitPublishing(t *testing.T, ctx context.Context, h *videoroom.Handle, room
 	}, 5*time.Second, 10*time.Millisecond, "participant %v publishing", id)
 }
 
+// adminOnNewServer starts a Janus and returns its version, a context for
+// the test, a WebSocket client and a VideoRoom handle on it.
+func adminOnNewServer(t *testing.T) (core.Version, context.Context, *core.Client, *videoroom.Handle) {
+	t.Helper()
+	srv := janustest.Start(t, janusserver.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	c, err := core.Dial(ctx, srv.WSURL)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	admin, err := videoroom.Attach(ctx, session(t, ctx, c))
+	require.NoError(t, err)
+	return serverVersion(t, srv), ctx, c, admin
+}
+
 // TestMetadata gives participants metadata on join and configure (Janus
 // 1.3.0): the others see it in every list and event that describes a
 // participant, and its changes; subscribers see their publisher's
@@ -229,15 +244,7 @@ func TestMetadata(t *testing.T) {
 // media through them) and a dummy publisher advertised as end-to-end
 // encrypted (1.3.2), whose subscriptions' offers say so.
 func TestNewRoomOptions(t *testing.T) {
-	srv := janustest.Start(t, janusserver.Options{})
-	v := serverVersion(t, srv)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	c, err := core.Dial(ctx, srv.WSURL)
-	require.NoError(t, err)
-	defer c.Close()
-	admin, err := videoroom.Attach(ctx, session(t, ctx, c))
-	require.NoError(t, err)
+	v, ctx, c, admin := adminOnNewServer(t)
 	dummy := []videoroom.DummyStream{{Codec: "opus"}, {Codec: "vp8"}}
 
 	threaded := videoroom.CreateRequest{Room: nextRoom(), Threads: 2}
@@ -253,7 +260,7 @@ func TestNewRoomOptions(t *testing.T) {
 
 	// Without dummy_e2ee, the dummy's subscriptions are plain.
 	plain := nextRoom()
-	_, err = admin.Create(ctx, videoroom.CreateRequest{Room: plain, DummyPublisher: true, DummyStreams: dummy})
+	_, err := admin.Create(ctx, videoroom.CreateRequest{Room: plain, DummyPublisher: true, DummyStreams: dummy})
 	require.NoError(t, err)
 	defer admin.Destroy(ctx, videoroom.DestroyRequest{Room: plain})
 	dummyOffer := func(room core.ID) *core.JSEP {
@@ -301,17 +308,9 @@ func TestNewRoomOptions(t *testing.T) {
 // switched stream's targets are those asked for. Native's
 // TestVideoRoomSwitchSubstream shows it with media.
 func TestSwitchLayers(t *testing.T) {
-	srv := janustest.Start(t, janusserver.Options{})
-	v := serverVersion(t, srv)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	c, err := core.Dial(ctx, srv.WSURL)
-	require.NoError(t, err)
-	defer c.Close()
-	admin, err := videoroom.Attach(ctx, session(t, ctx, c))
-	require.NoError(t, err)
+	v, ctx, c, admin := adminOnNewServer(t)
 	room := nextRoom()
-	_, err = admin.Create(ctx, videoroom.CreateRequest{Room: room})
+	_, err := admin.Create(ctx, videoroom.CreateRequest{Room: room})
 	require.NoError(t, err)
 	defer admin.Destroy(ctx, videoroom.DestroyRequest{Room: room})
 	var feeds []core.ID
@@ -359,17 +358,9 @@ func TestSwitchLayers(t *testing.T) {
 // (1.2.1). Native's TestVideoRoomCascade sends media that way between
 // two servers.
 func TestRemotePublisherOptions(t *testing.T) {
-	srv := janustest.Start(t, janusserver.Options{})
-	v := serverVersion(t, srv)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	c, err := core.Dial(ctx, srv.WSURL)
-	require.NoError(t, err)
-	defer c.Close()
-	admin, err := videoroom.Attach(ctx, session(t, ctx, c))
-	require.NoError(t, err)
+	v, ctx, _, admin := adminOnNewServer(t)
 	room := nextRoom()
-	_, err = admin.Create(ctx, videoroom.CreateRequest{Room: room, VideoCodec: core.Codecs{core.VP8, core.H264}})
+	_, err := admin.Create(ctx, videoroom.CreateRequest{Room: room, VideoCodec: core.Codecs{core.VP8, core.H264}})
 	require.NoError(t, err)
 	defer admin.Destroy(ctx, videoroom.DestroyRequest{Room: room})
 	key := base64.StdEncoding.EncodeToString(make([]byte, 30))
