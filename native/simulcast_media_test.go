@@ -152,22 +152,11 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	}, 10*time.Second, 20*time.Millisecond, "observer roster: %+v", observer.Roster().Participants())
 
 	// A subscriber parses the keyframes it receives and records them.
-	ivfPath := filepath.Join(t.TempDir(), "video.ivf")
-	subPeer := namespacePeer(t)
-	keyframes, recorded := recordKeyframes(subPeer, ivfPath)
-	subConnected := waitConnected(subPeer)
-	sub, att, err := videoroom.SubscribePeer(ctx, session(), videoroom.SubscribeRequest{
-		Room: room, Streams: []videoroom.SubscribeStream{{Feed: alice.ParticipantID()}}}, subPeer, nil)
-	require.NoError(t, err)
-	require.Len(t, att.Streams, 1)
+	ks := subscribeKeyframes(t, ctx, session(), room, alice.ParticipantID())
+	sub, att, keyframes := ks.sub, ks.att, ks.keyframes
 	require.NotNil(t, att.Streams[0].Simulcast, "the subscription has a simulcast state: %+v", att.Streams[0])
 	t.Logf("subscription: %+v, simulcast %+v", att.Streams[0], *att.Streams[0].Simulcast)
 	mid := att.Streams[0].Mid
-	select {
-	case <-subConnected:
-	case <-ctx.Done():
-		t.Fatal("subscriber not connected")
-	}
 	waitWebRTCUp(t, ctx, sub.Events())
 
 	// switchTo asks for a substream and waits for the plugin's layer
@@ -195,13 +184,7 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	switchTo(2, high)
 	switchTo(0, low)
 
-	require.NoError(t, subPeer.Close())
-	select {
-	case err := <-recorded:
-		require.NoError(t, err)
-	case <-ctx.Done():
-		t.Fatal("recording did not end")
-	}
+	ks.stop(t, ctx)
 	require.NoError(t, pubPeer.Close())
 	for _, st := range sim.Stats() {
 		t.Logf("layer %s sent %d packets, %d frames, %d keyframes for %d keyframe requests (last waited %v, longest %v)",
@@ -213,7 +196,7 @@ func TestVideoRoomSimulcast(t *testing.T) {
 	}
 
 	// The recording decodes, at both sizes, in the order of the switches.
-	counts, runs := decodedSizes(t, ivfPath)
+	counts, runs := decodedSizes(t, ks.path)
 	keyframes.mu.Lock()
 	received := keyframes.frames
 	keyframes.mu.Unlock()
@@ -288,20 +271,8 @@ func TestVideoRoomSwitchSubstream(t *testing.T) {
 	bob, _, _ := publishRunning(t, ctx, session(), room, "bob", addTracks(file), file.Run)
 
 	// The subscription starts with bob.
-	ivfPath := filepath.Join(t.TempDir(), "video.ivf")
-	subPeer := namespacePeer(t)
-	keyframes, recorded := recordKeyframes(subPeer, ivfPath)
-	subConnected := waitConnected(subPeer)
-	sub, att, err := videoroom.SubscribePeer(ctx, session(), videoroom.SubscribeRequest{
-		Room: room, Streams: []videoroom.SubscribeStream{{Feed: bob.ParticipantID()}}}, subPeer, nil)
-	require.NoError(t, err)
-	require.Len(t, att.Streams, 1)
-	mid := att.Streams[0].Mid
-	select {
-	case <-subConnected:
-	case <-ctx.Done():
-		t.Fatal("subscriber not connected")
-	}
+	ks := subscribeKeyframes(t, ctx, session(), room, bob.ParticipantID())
+	sub, keyframes, mid := ks.sub, ks.keyframes, ks.att.Streams[0].Mid
 	waitKeyframes(t, keyframes, 0, plain, "bob")
 
 	// switchTo switches the m-line to a publisher's video and waits for
@@ -333,14 +304,8 @@ func TestVideoRoomSwitchSubstream(t *testing.T) {
 	assert.Equal(t, 2, sw.Streams[0].Simulcast.SubstreamTarget)
 
 	// The recording decodes, at the sizes of every source it had.
-	require.NoError(t, subPeer.Close())
-	select {
-	case err := <-recorded:
-		require.NoError(t, err)
-	case <-ctx.Done():
-		t.Fatal("recording did not end")
-	}
-	counts, runs := decodedSizes(t, ivfPath)
+	ks.stop(t, ctx)
+	counts, runs := decodedSizes(t, ks.path)
 	t.Logf("Janus %s: decoded %v, in runs %v", srv.Version, counts, runs)
 	assert.Positive(t, counts[plain.String()], "frames decoded at %s", plain)
 	assert.Positive(t, counts[high.String()], "frames decoded at %s", high)
@@ -367,6 +332,51 @@ func decodedSizes(t *testing.T, path string) (map[string]int, []string) {
 		}
 	}
 	return counts, runs
+}
+
+// keyframeSubscriber is a subscription to the VP8 video of one feed,
+// recorded into an IVF file at path, with the sizes of its keyframes
+// logged (recordKeyframes).
+type keyframeSubscriber struct {
+	sub       *videoroom.Subscriber
+	att       *videoroom.Attached
+	peer      *native.Peer
+	path      string
+	keyframes *keyframeLog
+	recorded  <-chan error
+}
+
+// subscribeKeyframes subscribes to the video of feed and returns once the
+// subscriber's peer is connected.
+func subscribeKeyframes(t *testing.T, ctx context.Context, s *core.Session, room, feed core.ID) *keyframeSubscriber {
+	t.Helper()
+	ks := &keyframeSubscriber{peer: namespacePeer(t), path: filepath.Join(t.TempDir(), "video.ivf")}
+	ks.keyframes, ks.recorded = recordKeyframes(ks.peer, ks.path)
+	connected := waitConnected(ks.peer)
+	var err error
+	ks.sub, ks.att, err = videoroom.SubscribePeer(ctx, s, videoroom.SubscribeRequest{
+		Room: room, Streams: []videoroom.SubscribeStream{{Feed: feed}}}, ks.peer, nil)
+	require.NoError(t, err)
+	require.Len(t, ks.att.Streams, 1)
+	select {
+	case <-connected:
+	case <-ctx.Done():
+		t.Fatal("subscriber not connected")
+	}
+	return ks
+}
+
+// stop closes the subscriber's peer and waits for the end of the
+// recording.
+func (ks *keyframeSubscriber) stop(t *testing.T, ctx context.Context) {
+	t.Helper()
+	require.NoError(t, ks.peer.Close())
+	select {
+	case err := <-ks.recorded:
+		require.NoError(t, err)
+	case <-ctx.Done():
+		t.Fatal("recording did not end")
+	}
 }
 
 // recordKeyframes records the VP8 video a subscriber's peer receives
