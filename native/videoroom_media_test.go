@@ -32,6 +32,7 @@ func waitConnected(peer *native.Peer) <-chan struct{} { return mediabench.WaitCo
 type recordingSubscriber struct {
 	peer      *native.Peer
 	sub       *videoroom.Subscriber
+	attached  *videoroom.Attached // the answer to the subscription
 	connected <-chan struct{}
 	mu        sync.Mutex
 	recs      map[string]*native.TrackRecorder
@@ -71,7 +72,7 @@ func subscribeAndRecord(t *testing.T, ctx context.Context, s *core.Session, room
 		Room: room, Streams: []videoroom.SubscribeStream{{Feed: feed}}}, rs.peer, nil)
 	require.NoError(t, err)
 	require.Len(t, att.Streams, streams, "the streams of the feed")
-	rs.sub = sub
+	rs.sub, rs.attached = sub, att
 	return rs
 }
 
@@ -113,24 +114,9 @@ func TestVideoRoomPublishAndSubscribe(t *testing.T) {
 	src, err := native.FileSource(native.FileOptions{},
 		"../testdata/media/vp8-320x240-30fps-3s.ivf", "../testdata/media/opus-440hz-3s.ogg")
 	require.NoError(t, err)
-	alice, _, err := videoroom.JoinPublisher(ctx, session(), videoroom.JoinRequest{Room: room, Display: "alice"})
-	require.NoError(t, err)
-	pubPeer := namespacePeer(t)
-	for _, tr := range src.Tracks() {
-		_, err := pubPeer.AddTrack(tr)
-		require.NoError(t, err)
-	}
-	pubConnected := waitConnected(pubPeer)
-	conf, err := alice.PublishPeer(ctx, pubPeer, videoroom.PublishRequest{
-		Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "test pattern"}}}, nil)
-	require.NoError(t, err)
+	alice, pubPeer, conf := publishWith(t, ctx, session(), videoroom.JoinRequest{Room: room, Display: "alice"},
+		videoroom.PublishRequest{Descriptions: []videoroom.StreamDescription{{Mid: "0", Description: "test pattern"}}}, addTracks(src))
 	assert.Len(t, conf.Streams, 2)
-	select {
-	case <-pubConnected:
-	case <-ctx.Done():
-		t.Fatal("publisher not connected")
-	}
-	waitWebRTCUp(t, ctx, alice.Events())
 
 	// The observer's roster shows alice publishing two streams.
 	require.Eventually(t, func() bool {
@@ -217,6 +203,63 @@ func TestVideoRoomPublishAndSubscribe(t *testing.T) {
 	}
 	_, err = admin.Destroy(ctx, videoroom.DestroyRequest{Room: room})
 	require.NoError(t, err)
+}
+
+// publishWith joins a room as a publisher with join and publishes, with
+// req, what add puts on a new peer; it returns once Janus has the
+// PeerConnection up.
+func publishWith(t *testing.T, ctx context.Context, s *core.Session, join videoroom.JoinRequest, req videoroom.PublishRequest,
+	add func(*native.Peer) error) (*videoroom.Publisher, *native.Peer, *videoroom.Configured) {
+	t.Helper()
+	pub, _, err := videoroom.JoinPublisher(ctx, s, join)
+	require.NoError(t, err)
+	peer := namespacePeer(t)
+	require.NoError(t, add(peer))
+	connected := waitConnected(peer)
+	conf, err := pub.PublishPeer(ctx, peer, req, nil)
+	require.NoError(t, err)
+	select {
+	case <-connected:
+	case <-ctx.Done():
+		t.Fatalf("publisher %s not connected", join.Display)
+	}
+	waitWebRTCUp(t, ctx, pub.Events())
+	return pub, peer, conf
+}
+
+// addTracks is the add of publishWith that adds the tracks of src.
+func addTracks(src native.Source) func(*native.Peer) error {
+	return func(p *native.Peer) error {
+		for _, tr := range src.Tracks() {
+			if _, err := p.AddTrack(tr); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// checkDecoded closes a recording subscriber, whose recordings are in
+// dir, and checks that they decode at least 9 in 10 of the audio and
+// video frames src sent.
+func checkDecoded(t *testing.T, ctx context.Context, rs *recordingSubscriber, dir string, src native.Source, what string) {
+	t.Helper()
+	require.NoError(t, rs.peer.Close())
+	rs.mu.Lock()
+	require.Len(t, rs.recs, 2, "audio and video")
+	for _, r := range rs.recs {
+		require.NoError(t, r.Wait(ctx))
+	}
+	rs.mu.Unlock()
+	sent := map[string]native.TrackStats{}
+	for _, st := range src.Stats() {
+		sent[st.Kind] = st
+	}
+	video := ffprobeFrames(t, filepath.Join(dir, "video.ivf"))
+	audio := ffprobeFrames(t, filepath.Join(dir, "audio.ogg"))
+	t.Logf("%s: decoded %d of %d video frames, %d of %d audio frames", what, video, sent["video"].Frames, audio, sent["audio"].Frames)
+	assert.GreaterOrEqual(t, video, int(sent["video"].Frames)*9/10, "video")
+	assert.GreaterOrEqual(t, audio, int(sent["audio"].Frames)*9/10, "audio")
 }
 
 // audioMid returns the mid of the published audio stream.

@@ -31,7 +31,21 @@
 //	}
 //
 // Remote publishers (AddRemotePublisher, PublishRemotely, ...) share
-// publishers between VideoRoom instances over plain RTP.
+// publishers between VideoRoom instances over RTP (SRTP from Janus
+// 1.3.0); RemoteStreams turns a publisher's streams into a remote
+// publisher's.
+//
+// # Janus versions
+//
+// The package speaks the plugin of Janus 1.1.2 and what later releases
+// added, up to 1.4.1. An option newer than the server it goes to fails
+// with core.ErrUnsupported (a *core.UnsupportedError) before anything is
+// sent, since older servers would ignore it silently: participants'
+// Metadata (1.3.0), CreateRequest.Threads (1.2.3) and DummyE2EE (1.3.2),
+// layers in SwitchStream (1.1.4), SRTP and Metadata of remote publishers
+// (1.3.0) and their string profiles (1.2.1). Members only read from the
+// plugin's answers and events name the release that sends them in their
+// doc comment, and are empty with older servers.
 //
 // Requests take an XxxRequest and answer an XxxResult, or the plugin's
 // typed event (*Joined, *Configured...). Room, participant and feed ids

@@ -42,6 +42,9 @@ type Joining struct {
 	Room        core.ID
 	Participant core.ID
 	Display     string
+	// Metadata is the participant's JSON object, if it gave one (Janus
+	// 1.3.0).
+	Metadata json.RawMessage
 }
 
 // Leaving reports that another participant left the room, or was kicked
@@ -51,6 +54,10 @@ type Leaving struct {
 	Room        core.ID
 	Participant core.ID
 	Kicked      bool
+	// Display and Metadata are the participant's, when it had them (Janus
+	// 1.3.0; older servers send only the id).
+	Display  string
+	Metadata json.RawMessage
 }
 
 // Kicked reports that this participant was kicked out of the room by a
@@ -73,6 +80,10 @@ type Unpublished struct {
 	*core.PluginEvent
 	Room        core.ID
 	Participant core.ID
+	// Display and Metadata are the publisher's, when it had them (Janus
+	// 1.3.0; older servers send only the id).
+	Display  string
+	Metadata json.RawMessage
 }
 
 // Configured confirms a publish or configure request (publisher or
@@ -175,6 +186,20 @@ type DisplayChanged struct {
 	*core.PluginEvent
 	Participant core.ID
 	Display     string
+	// Metadata is the participant's JSON object, if it has one (Janus
+	// 1.4.1).
+	Metadata json.RawMessage
+}
+
+// MetadataChanged reports that a participant replaced its metadata
+// (ConfigureRequest.Metadata) after having some (Janus 1.3.0): the
+// plugin announces a change, not the first metadata given after the
+// join, which the others see in the next Publishers event instead.
+type MetadataChanged struct {
+	*core.PluginEvent
+	Participant core.ID
+	// Metadata is the new JSON object.
+	Metadata json.RawMessage
 }
 
 // LayerChanged reports that a subscriber's m-line now receives another
@@ -199,6 +224,7 @@ type eventData struct {
 	ID          core.ID          `json:"id"`
 	PrivateID   uint64           `json:"private_id"`
 	Display     *string          `json:"display"`
+	Metadata    json.RawMessage  `json:"metadata"`
 	Publishers  *[]PublisherInfo `json:"publishers"`
 	Attendees   []Attendee       `json:"attendees"`
 	Joining     *Attendee        `json:"joining"`
@@ -229,8 +255,8 @@ type eventData struct {
 // DecodeEvent turns a VideoRoom plugin event into one of this package's
 // event types: *Joined, *Publishers, *Joining, *Leaving, *Kicked, *Left,
 // *Unpublished, *Configured, *Started, *Paused, *Switched, *Attached,
-// *Updated, *Talking, *Destroyed, *SlowLink, *Moderation, *DisplayChanged
-// or *LayerChanged. Error events (error_code), and anything it does not
+// *Updated, *Talking, *Destroyed, *SlowLink, *Moderation, *DisplayChanged,
+// *MetadataChanged or *LayerChanged. Error events (error_code), and anything it does not
 // know, stay *core.PluginEvent (check its Err method). It is the decoder
 // Attach installs; pass it to core.WithEventDecoder for handles attached
 // otherwise.
@@ -284,7 +310,7 @@ func decodeEventKind(ev *core.PluginEvent, d *eventData) core.Event {
 	case d.Publishers != nil:
 		return &Publishers{PluginEvent: ev, Room: d.Room, Publishers: *d.Publishers}
 	case d.Joining != nil:
-		return &Joining{PluginEvent: ev, Room: d.Room, Participant: d.Joining.ID, Display: d.Joining.Display}
+		return &Joining{PluginEvent: ev, Room: d.Room, Participant: d.Joining.ID, Display: d.Joining.Display, Metadata: d.Joining.Metadata}
 	case d.Leaving != nil:
 		if isOK(d.Leaving) {
 			if d.Reason == "kicked" {
@@ -296,11 +322,14 @@ func decodeEventKind(ev *core.PluginEvent, d *eventData) core.Event {
 		if json.Unmarshal(d.Leaving, &id) != nil {
 			return ev
 		}
-		return &Leaving{PluginEvent: ev, Room: d.Room, Participant: id}
+		return &Leaving{PluginEvent: ev, Room: d.Room, Participant: id, Display: d.display(), Metadata: d.Metadata}
 	case d.Kicked != nil:
-		return &Leaving{PluginEvent: ev, Room: d.Room, Participant: *d.Kicked, Kicked: true}
+		return &Leaving{PluginEvent: ev, Room: d.Room, Participant: *d.Kicked, Kicked: true, Display: d.display(), Metadata: d.Metadata}
 	case d.Unpublished != nil:
 		u := &Unpublished{PluginEvent: ev, Room: d.Room}
+		if !isOK(d.Unpublished) {
+			u.Display, u.Metadata = d.display(), d.Metadata
+		}
 		if !isOK(d.Unpublished) && json.Unmarshal(d.Unpublished, &u.Participant) != nil {
 			return ev
 		}
@@ -329,9 +358,19 @@ func decodeEventKind(ev *core.PluginEvent, d *eventData) core.Event {
 		return &LayerChanged{PluginEvent: ev, Room: d.Room, Mid: d.Mid,
 			Substream: d.Substream, Temporal: d.Temporal, SpatialLayer: d.Spatial, TemporalLayer: d.TempLayer}
 	case d.Display != nil && !d.ID.IsZero():
-		return &DisplayChanged{PluginEvent: ev, Participant: d.ID, Display: *d.Display}
+		return &DisplayChanged{PluginEvent: ev, Participant: d.ID, Display: *d.Display, Metadata: d.Metadata}
+	case d.Metadata != nil && !d.ID.IsZero():
+		return &MetadataChanged{PluginEvent: ev, Participant: d.ID, Metadata: d.Metadata}
 	}
 	return ev
+}
+
+// display returns the event's display member, or "".
+func (d *eventData) display() string {
+	if d.Display == nil {
+		return ""
+	}
+	return *d.Display
 }
 
 // isOK reports whether a raw member is the string "ok".

@@ -191,3 +191,46 @@ func TestDecodeErrorsAndUnknown(t *testing.T) {
 	decode[*core.PluginEvent](t, `{"videoroom":"event","room":77,"leaving":{"bad":1}}`)
 	decode[*core.PluginEvent](t, `{"videoroom":"attached","room":77,"streams":"bad"}`)
 }
+
+// TestDecodeNewerEvents decodes what Janus added to the events after
+// 1.1.2 (written from the plugin's 1.4.1 source): metadata and display
+// names on leaving, kicked and unpublished events (1.3.0), the metadata
+// change event (1.3.0), metadata on display changes (1.4.1).
+func TestDecodeNewerEvents(t *testing.T) {
+	l := decode[*videoroom.Leaving](t, `{"videoroom":"event","room":77,"display":"bob","metadata":{"role":"guest"},"leaving":42}`)
+	assert.Equal(t, core.NumID(42), l.Participant)
+	assert.Equal(t, "bob", l.Display)
+	assert.JSONEq(t, `{"role":"guest"}`, string(l.Metadata))
+	assert.False(t, l.Kicked)
+	k := decode[*videoroom.Leaving](t, `{"videoroom":"event","room":77,"display":"bob","kicked":42}`)
+	assert.True(t, k.Kicked)
+	assert.Equal(t, "bob", k.Display)
+	assert.Nil(t, k.Metadata)
+	u := decode[*videoroom.Unpublished](t, `{"videoroom":"event","room":77,"display":"alice","metadata":{"a":1},"unpublished":7}`)
+	assert.Equal(t, core.NumID(7), u.Participant)
+	assert.Equal(t, "alice", u.Display)
+	assert.JSONEq(t, `{"a":1}`, string(u.Metadata))
+	// The confirmation of one's own unpublish has neither.
+	u = decode[*videoroom.Unpublished](t, `{"videoroom":"event","room":77,"unpublished":"ok"}`)
+	assert.True(t, u.Participant.IsZero())
+	assert.Empty(t, u.Display)
+
+	m := decode[*videoroom.MetadataChanged](t, `{"videoroom":"event","id":42,"metadata":{"role":"speaker"}}`)
+	assert.Equal(t, core.NumID(42), m.Participant)
+	assert.JSONEq(t, `{"role":"speaker"}`, string(m.Metadata))
+	d := decode[*videoroom.DisplayChanged](t, `{"videoroom":"event","id":42,"display":"bobby","metadata":{"role":"speaker"}}`)
+	assert.Equal(t, "bobby", d.Display)
+	assert.JSONEq(t, `{"role":"speaker"}`, string(d.Metadata))
+	jn := decode[*videoroom.Joining](t, `{"videoroom":"event","room":77,"joining":{"id":42,"display":"bob","metadata":{"x":[1,2]}}}`)
+	assert.JSONEq(t, `{"x":[1,2]}`, string(jn.Metadata))
+
+	// A publisher's own answer lists the extension ids (1.3.2), which
+	// RemoteStreams carries over.
+	c := decode[*videoroom.Configured](t, `{"videoroom":"event","room":77,"configured":"ok","audio_codec":"opus","video_codec":"vp8","streams":[
+		{"type":"audio","mindex":0,"mid":"0","codec":"opus","fec":true,"audiolevel_ext_id":1},
+		{"type":"video","mindex":1,"mid":"1","codec":"vp8","simulcast":true,"videoorient_ext_id":13,"playoutdelay_ext_id":6,"description":"cam"}]}`)
+	assert.Equal(t, []videoroom.RemoteStream{
+		{Type: "audio", Mindex: 0, Mid: "0", Codec: "opus", FEC: true, AudioLevelExtID: 1},
+		{Type: "video", Mindex: 1, Mid: "1", Codec: "vp8", Simulcast: true, VideoOrientExtID: 13, PlayoutDelayExtID: 6, Description: "cam"},
+	}, videoroom.RemoteStreams(c.Streams))
+}

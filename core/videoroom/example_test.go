@@ -2,6 +2,7 @@ package videoroom_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/gojanus/gojanus/core"
@@ -94,4 +95,32 @@ func ExampleHandle_Create() {
 	if _, err := h.Destroy(ctx, videoroom.DestroyRequest{Room: room.Room, Secret: "admin"}); err != nil {
 		panic(err)
 	}
+}
+
+// A publisher of one Janus (A) made available in a room of another (B):
+// a remote publisher on B with the publisher's streams, then A sends it
+// there, encrypted when B has Janus 1.3.0 or later.
+func ExampleRemoteStreams() {
+	ctx := context.Background()
+	var onA, onB *videoroom.Handle // handles on each server (videoroom.Attach)
+	var pub *videoroom.Publisher   // publishing on A
+	var conf *videoroom.Configured // its Publish answer
+	roomA, roomB := core.NumID(1), core.NumID(2)
+	add := videoroom.AddRemotePublisherRequest{Room: roomB, Display: "alice@A", Streams: videoroom.RemoteStreams(conf.Streams),
+		SRTPSuite: 80, SRTPCrypto: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNk"} // 30 bytes of key and salt
+	rp, err := onB.AddRemotePublisher(ctx, add)
+	if errors.Is(err, core.ErrUnsupported) {
+		// B is older: plain RTP, on a network A and B trust.
+		add.SRTPSuite, add.SRTPCrypto = 0, ""
+		rp, err = onB.AddRemotePublisher(ctx, add)
+	}
+	if err != nil {
+		panic(err)
+	}
+	_, err = onA.PublishRemotely(ctx, videoroom.PublishRemotelyRequest{Room: roomA, Participant: pub.ParticipantID(),
+		RemoteID: "to-b", Host: "b.example", Port: rp.Port, RTCPPort: rp.RTCPPort, SRTPSuite: add.SRTPSuite, SRTPCrypto: add.SRTPCrypto})
+	if err != nil {
+		panic(err)
+	}
+	// B's participants now see rp.Participant publish, and subscribe to it.
 }

@@ -424,7 +424,9 @@ func TestJoinAndConfigureBody(t *testing.T) {
 	// Every member of both requests, the join's first where both have one.
 	body(t, req, `{"request":"joinandconfigure","ptype":"publisher","room":"r","id":"me","display":"Me","bitrate":1000,"descriptions":[{"mid":"0","description":"mic"}],
 		"audiocodec":"opus","videocodec":"vp8","record":true,"filename":"f","secret":"s","audio_active_packets":10,"audio_level_average":20}`)
-	assert.Equal(t, 10, reflect.TypeFor[videoroom.PublishRequest]().NumField(), "JoinAndConfigure must send a new member of PublishRequest too")
+	// Metadata, the eleventh, needs a server's version: TestMetadata
+	// checks that JoinAndConfigure sends it.
+	assert.Equal(t, 11, reflect.TypeFor[videoroom.PublishRequest]().NumField(), "JoinAndConfigure must send a new member of PublishRequest too")
 	f.event(req, `{"videoroom":"joined","room":"r","description":"r","id":"me","private_id":4,"publishers":[],
 		"streams":[{"type":"audio","mindex":0,"mid":"0","codec":"opus","description":"mic"}]}`, &core.JSEP{Type: "answer", SDP: "v=0"})
 	j := await(t, jch)

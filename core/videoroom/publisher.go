@@ -3,6 +3,7 @@ package videoroom
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -24,6 +25,11 @@ type JoinRequest struct {
 	// Handle.Allowed) or, in signed-token mode, the signed token.
 	Pin   string `json:"pin,omitempty"`
 	Token string `json:"token,omitempty"`
+	// Metadata is a JSON object the other participants see with this one
+	// (PublisherInfo.Metadata, Attendee.Metadata, ...) and subscribers
+	// with its streams (SubscriberStream.FeedMetadata). Janus 1.3.0 and
+	// later; older servers fail with core.ErrUnsupported before sending.
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 	// AudioActivePackets and AudioLevelAverage override the room's
 	// talking-detection settings for this participant.
 	AudioActivePackets int `json:"audio_active_packets,omitempty"`
@@ -48,6 +54,9 @@ type PublishRequest struct {
 	Secret   string `json:"secret,omitempty"`
 	// Display changes the display name.
 	Display string `json:"display,omitempty"`
+	// Metadata replaces the participant's JSON object (see
+	// JoinRequest.Metadata; Janus 1.3.0).
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 	// AudioActivePackets and AudioLevelAverage override the room's
 	// talking-detection settings.
 	AudioActivePackets int `json:"audio_active_packets,omitempty"`
@@ -69,9 +78,13 @@ type ConfigureRequest struct {
 	Secret   string `json:"secret,omitempty"`
 	// Display changes the display name; the other participants receive a
 	// DisplayChanged event.
-	Display            string `json:"display,omitempty"`
-	AudioActivePackets int    `json:"audio_active_packets,omitempty"`
-	AudioLevelAverage  int    `json:"audio_level_average,omitempty"`
+	Display string `json:"display,omitempty"`
+	// Metadata replaces the participant's JSON object (see
+	// JoinRequest.Metadata; Janus 1.3.0): the other participants receive
+	// a MetadataChanged event when it had one before.
+	Metadata           json.RawMessage `json:"metadata,omitempty"`
+	AudioActivePackets int             `json:"audio_active_packets,omitempty"`
+	AudioLevelAverage  int             `json:"audio_level_average,omitempty"`
 	// Streams tweak single published streams.
 	Streams []ConfigureStream `json:"streams,omitempty"`
 	// Descriptions relabel published streams; the other participants
@@ -124,13 +137,16 @@ func JoinPublisher(ctx context.Context, s *core.Session, req JoinRequest, opts .
 // request; a handle joins once: after Leave, use a new one). Failures
 // match ErrNoSuchRoom, ErrUnauthorized (wrong pin or token), ErrIDExists...
 func (h *Handle) JoinAsPublisher(ctx context.Context, req JoinRequest) (*Publisher, *Joined, error) {
+	if err := h.require(ctx, "join", req.Metadata != nil, "metadata", vMetadata); err != nil {
+		return nil, nil, err
+	}
 	return h.joinPublisher(ctx, "join", req, nil)
 }
 
 // JoinAndConfigure joins a room as a publisher and publishes at once with
 // an SDP offer (the "joinandconfigure" request); where both requests have
-// a setting (Display, AudioActivePackets, AudioLevelAverage), the join's
-// wins. The Joined answer carries the SDP answer (JSEP) and the published
+// a setting (Display, Metadata, AudioActivePackets, AudioLevelAverage),
+// the join's wins. The Joined answer carries the SDP answer (JSEP) and the published
 // Streams.
 func (h *Handle) JoinAndConfigure(ctx context.Context, join JoinRequest, publish PublishRequest, offer *core.JSEP) (*Publisher, *Joined, error) {
 	const verb = "joinandconfigure"
@@ -140,6 +156,12 @@ func (h *Handle) JoinAndConfigure(ctx context.Context, join JoinRequest, publish
 	join.Display = cmp.Or(join.Display, publish.Display)
 	join.AudioActivePackets = cmp.Or(join.AudioActivePackets, publish.AudioActivePackets)
 	join.AudioLevelAverage = cmp.Or(join.AudioLevelAverage, publish.AudioLevelAverage)
+	if join.Metadata == nil {
+		join.Metadata = publish.Metadata
+	}
+	if err := h.require(ctx, verb, join.Metadata != nil, "metadata", vMetadata); err != nil {
+		return nil, nil, err
+	}
 	// The join's members, then those only the publish has.
 	req := struct {
 		JoinRequest
@@ -205,6 +227,9 @@ func (p *Publisher) Publish(ctx context.Context, req PublishRequest, offer *core
 	if offer == nil {
 		return nil, errors.New("janus: videoroom: publish needs an SDP offer")
 	}
+	if err := p.require(ctx, "publish", req.Metadata != nil, "metadata", vMetadata); err != nil {
+		return nil, err
+	}
 	c, err := plugin.Expect[*Configured](ctx, api, p.s, "publish", req, p.answer, core.WithJSEP(offer))
 	if err != nil {
 		return nil, err
@@ -219,6 +244,9 @@ func (p *Publisher) Publish(ctx context.Context, req PublishRequest, offer *core
 // With an offer (a renegotiation, or a first publish) the answer's JSEP
 // is the SDP answer.
 func (p *Publisher) Configure(ctx context.Context, req ConfigureRequest, offer *core.JSEP) (*Configured, error) {
+	if err := p.require(ctx, "configure", req.Metadata != nil, "metadata", vMetadata); err != nil {
+		return nil, err
+	}
 	c, err := plugin.Expect[*Configured](ctx, api, p.s, "configure", req, p.answer, core.WithJSEP(offer))
 	if err != nil {
 		return nil, err

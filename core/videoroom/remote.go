@@ -2,6 +2,8 @@ package videoroom
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 
 	"github.com/gojanus/gojanus/core"
 )
@@ -9,8 +11,9 @@ import (
 // Remote publishers let VideoRoom instances (on one Janus or several)
 // share publishers: PublishRemotely sends a local publisher's media as
 // RTP to another instance, where AddRemotePublisher has created a
-// publisher fed by that RTP. These requests are in Janus 1.1 but not in
-// the plugin's documentation.
+// publisher fed by that RTP. The requests are in Janus 1.1.2 already
+// (documented by the plugin since 1.2.4); SRTP between the instances and
+// metadata came with 1.3.0.
 
 // RemoteStream describes one stream of a remote publisher.
 type RemoteStream struct {
@@ -27,9 +30,10 @@ type RemoteStream struct {
 	Stereo bool `json:"stereo,omitempty"`
 	FEC    bool `json:"fec,omitempty"`
 	DTX    bool `json:"dtx,omitempty"`
-	// H264Profile and VP9Profile: Janus 1.1.2's validator wrongly expects
-	// booleans here and rejects strings with ErrInvalidElement, so leave
-	// them empty with that version (the room's profile applies).
+	// H264Profile and VP9Profile are the negotiated video profile (Janus
+	// 1.2.1: earlier validators wanted booleans here and rejected
+	// strings, so older servers fail with core.ErrUnsupported before
+	// sending; leave them empty there and the room's profile applies).
 	H264Profile string `json:"h264_profile,omitempty"`
 	VP9Profile  string `json:"vp9_profile,omitempty"`
 	Simulcast   bool   `json:"simulcast,omitempty"`
@@ -57,6 +61,14 @@ type AddRemotePublisherRequest struct {
 	Mcast    string `json:"mcast,omitempty"`
 	// Streams are the publisher's streams (at least one).
 	Streams []RemoteStream `json:"streams"`
+	// Metadata is the publisher's JSON object, as JoinRequest.Metadata
+	// (Janus 1.3.0).
+	Metadata json.RawMessage `json:"metadata,omitempty"`
+	// SRTPSuite (32 or 80) and SRTPCrypto (a base64 key, as in SDES)
+	// decrypt the RTP the source instance sends, which must use the same
+	// (PublishRemotelyRequest; Janus 1.3.0).
+	SRTPSuite  int    `json:"srtp_suite,omitempty"`
+	SRTPCrypto string `json:"srtp_crypto,omitempty"`
 }
 
 // AddRemotePublisherResult is the answer to AddRemotePublisher: where to
@@ -73,6 +85,9 @@ type AddRemotePublisherResult struct {
 // "add_remote_publisher" request). It is active at once: the room's
 // participants receive a Publishers event and can subscribe to it.
 func (h *Handle) AddRemotePublisher(ctx context.Context, req AddRemotePublisherRequest) (*AddRemotePublisherResult, error) {
+	if err := h.requireRemote(ctx, "add_remote_publisher", req.Metadata, req.SRTPSuite, req.SRTPCrypto, req.Streams); err != nil {
+		return nil, err
+	}
 	var r AddRemotePublisherResult
 	if _, err := api.Call(ctx, h.s, "add_remote_publisher", req, "success", &r); err != nil {
 		return nil, err
@@ -88,12 +103,20 @@ type UpdateRemotePublisherRequest struct {
 	Participant core.ID        `json:"id"`
 	Display     string         `json:"display,omitempty"`
 	Streams     []RemoteStream `json:"streams"`
+	// Metadata, SRTPSuite and SRTPCrypto replace the publisher's (see
+	// AddRemotePublisherRequest; Janus 1.3.0).
+	Metadata   json.RawMessage `json:"metadata,omitempty"`
+	SRTPSuite  int             `json:"srtp_suite,omitempty"`
+	SRTPCrypto string          `json:"srtp_crypto,omitempty"`
 }
 
 // UpdateRemotePublisher updates a remote publisher (the
 // "update_remote_publisher" request); the participants receive a
 // Publishers event with its new streams.
 func (h *Handle) UpdateRemotePublisher(ctx context.Context, req UpdateRemotePublisherRequest) error {
+	if err := h.requireRemote(ctx, "update_remote_publisher", req.Metadata, req.SRTPSuite, req.SRTPCrypto, req.Streams); err != nil {
+		return err
+	}
 	_, err := api.Call(ctx, h.s, "update_remote_publisher", req, "success", nil)
 	return err
 }
@@ -128,6 +151,11 @@ type PublishRemotelyRequest struct {
 	// (AddRemotePublisherResult).
 	Port     int `json:"port"`
 	RTCPPort int `json:"rtcp_port,omitempty"`
+	// SRTPSuite (32 or 80) and SRTPCrypto (a base64 key, as in SDES)
+	// encrypt what is sent; the remote publisher must be given the same
+	// (Janus 1.3.0).
+	SRTPSuite  int    `json:"srtp_suite,omitempty"`
+	SRTPCrypto string `json:"srtp_crypto,omitempty"`
 }
 
 // RemotizationResult is the answer to PublishRemotely and
@@ -142,6 +170,9 @@ type RemotizationResult struct {
 // instance (the "publish_remotely" request). The publisher must be local
 // (not itself remote).
 func (h *Handle) PublishRemotely(ctx context.Context, req PublishRemotelyRequest) (*RemotizationResult, error) {
+	if err := h.requireRemote(ctx, "publish_remotely", nil, req.SRTPSuite, req.SRTPCrypto, nil); err != nil {
+		return nil, err
+	}
 	var r RemotizationResult
 	if _, err := api.Call(ctx, h.s, "publish_remotely", req, "success", &r); err != nil {
 		return nil, err
@@ -193,4 +224,35 @@ func (h *Handle) ListRemotes(ctx context.Context, req ListRemotesRequest) ([]Rem
 		return nil, err
 	}
 	return r.List, nil
+}
+
+// requireRemote checks the options of a remote-publisher request against
+// the server's version (see Handle.require).
+func (h *Handle) requireRemote(ctx context.Context, verb string, metadata json.RawMessage, srtpSuite int, srtpCrypto string, streams []RemoteStream) error {
+	if err := h.require(ctx, verb, metadata != nil, "metadata", vMetadata); err != nil {
+		return err
+	}
+	if err := h.require(ctx, verb, srtpSuite != 0 || srtpCrypto != "", "srtp_suite/srtp_crypto", vRemoteSRTP); err != nil {
+		return err
+	}
+	profiles := slices.ContainsFunc(streams, func(s RemoteStream) bool { return s.H264Profile != "" || s.VP9Profile != "" })
+	return h.require(ctx, verb, profiles, "h264_profile/vp9_profile", vRemoteProfiles)
+}
+
+// RemoteStreams returns the streams of a remote publisher that mirrors
+// a local one, from the local publisher's published streams (its
+// Configured answer, or Joined after JoinAndConfigure): for
+// AddRemotePublisher and UpdateRemotePublisher on the instance it is
+// sent to with PublishRemotely. The extension ids are known from Janus
+// 1.3.2 on; the profiles are left out, as the room's apply.
+func RemoteStreams(published []PublishedStream) []RemoteStream {
+	out := make([]RemoteStream, len(published))
+	for i, p := range published {
+		out[i] = RemoteStream{
+			Type: p.Type, Mindex: p.Mindex, Mid: p.Mid, Codec: p.Codec, Description: p.Description, Disabled: p.Disabled,
+			Stereo: p.Stereo, FEC: p.FEC, DTX: p.DTX, Simulcast: p.Simulcast, SVC: p.SVC,
+			AudioLevelExtID: p.AudioLevelExtID, VideoOrientExtID: p.VideoOrientExtID, PlayoutDelayExtID: p.PlayoutDelayExtID,
+		}
+	}
+	return out
 }

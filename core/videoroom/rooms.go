@@ -2,6 +2,7 @@ package videoroom
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/internal/plugin"
@@ -52,7 +53,8 @@ type CreateRequest struct {
 	VP9Profile  string `json:"vp9_profile,omitempty"`
 	H264Profile string `json:"h264_profile,omitempty"`
 	// OpusFEC (default true), OpusDTX and VideoSVC (VP9-only rooms)
-	// control codec features.
+	// control codec features. Janus 1.1.4 and later ignore VideoSVC:
+	// SVC is then whatever a publisher's offer negotiates.
 	OpusFEC  *bool `json:"opus_fec,omitempty"`
 	OpusDTX  bool  `json:"opus_dtx,omitempty"`
 	VideoSVC bool  `json:"video_svc,omitempty"`
@@ -83,6 +85,15 @@ type CreateRequest struct {
 	// publishes.
 	DummyPublisher bool          `json:"dummy_publisher,omitempty"`
 	DummyStreams   []DummyStream `json:"dummy_streams,omitempty"`
+	// DummyE2EE advertises the dummy publisher as end-to-end encrypted:
+	// the offers of subscriptions to it are marked so (core.JSEP.E2EE),
+	// as in RequireE2EE rooms (Janus 1.3.2).
+	DummyE2EE bool `json:"dummy_e2ee,omitempty"`
+	// Threads is the number of helper threads that relay the room's
+	// publishers to their subscribers (0, the default, relays from each
+	// publisher's own thread), for rooms with many subscribers (Janus
+	// 1.2.3).
+	Threads int `json:"threads,omitempty"`
 }
 
 // DummyStream is one m-line of a room's dummy publisher.
@@ -103,6 +114,12 @@ type CreateResult struct {
 // Create creates a room (the "create" request). An id already in use
 // fails with ErrRoomExists.
 func (h *Handle) Create(ctx context.Context, req CreateRequest) (*CreateResult, error) {
+	if err := h.require(ctx, "create", req.Threads != 0, "threads", vThreads); err != nil {
+		return nil, err
+	}
+	if err := h.require(ctx, "create", req.DummyE2EE, "dummy_e2ee", vDummyE2EE); err != nil {
+		return nil, err
+	}
 	var r CreateResult
 	if _, err := api.Call(ctx, h.s, "create", req, "created", &r); err != nil {
 		return nil, err
@@ -206,7 +223,7 @@ type RoomInfo struct {
 	VideoCodec         core.Codecs `json:"videocodec"`
 	OpusFEC            bool        `json:"opus_fec"`
 	OpusDTX            bool        `json:"opus_dtx"`
-	VideoSVC           bool        `json:"video_svc"`
+	VideoSVC           bool        `json:"video_svc"` // not reported since Janus 1.1.4
 	Record             bool        `json:"record"`
 	RecDir             string      `json:"rec_dir"`
 	LockRecord         bool        `json:"lock_record"`
@@ -348,6 +365,9 @@ type ParticipantInfo struct {
 	Dummy   bool  `json:"dummy,omitempty"`
 	// Remote is set for publishers fed by another Janus instance.
 	Remote bool `json:"remote,omitempty"`
+	// Metadata is the participant's JSON object (JoinRequest.Metadata),
+	// if any (Janus 1.3.0).
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 }
 
 // ListParticipants returns every participant of a room, publishing or

@@ -1,6 +1,8 @@
 package videoroom
 
 import (
+	"bytes"
+	"encoding/json"
 	"slices"
 	"sort"
 	"sync"
@@ -13,6 +15,9 @@ import (
 type Participant struct {
 	ID      core.ID
 	Display string
+	// Metadata is the participant's JSON object (JoinRequest.Metadata),
+	// if any (Janus 1.3.0; attendees' since 1.3.3).
+	Metadata json.RawMessage
 	// Publisher is set while the participant publishes (its streams are
 	// announced); attendees of rooms with notify_joining are listed with
 	// Publisher false.
@@ -34,8 +39,8 @@ const (
 	// ParticipantAdded: a participant appeared (joined, or started
 	// publishing when the room does not announce plain joins).
 	ParticipantAdded ChangeKind = iota + 1
-	// ParticipantUpdated: its display name, streams, publishing state,
-	// moderation or talking state changed.
+	// ParticipantUpdated: its display name, metadata, streams,
+	// publishing state, moderation or talking state changed.
 	ParticipantUpdated
 	// ParticipantRemoved: it left, or was kicked out (RosterChange.Kicked).
 	ParticipantRemoved
@@ -244,7 +249,7 @@ func (r *Roster) cancelJoin() {
 func relevant(ev core.Event) bool {
 	switch ev.(type) {
 	case *Publishers, *Joining, *Leaving, *Unpublished, *Kicked, *Destroyed, *Left,
-		*DisplayChanged, *Talking, *Moderation:
+		*DisplayChanged, *MetadataChanged, *Talking, *Moderation:
 		return true
 	}
 	return false
@@ -258,7 +263,7 @@ func (r *Roster) seed(j *Joined) []RosterChange {
 	}
 	r.room, r.self = j.Room, j.Participant
 	for _, a := range j.Attendees {
-		if c, ok := r.upsertAttendee(j, a.ID, a.Display); ok {
+		if c, ok := r.upsertAttendee(j, Attendee{ID: a.ID, Display: a.Display, Metadata: a.Metadata}); ok {
 			changes = append(changes, c)
 		}
 	}
@@ -294,7 +299,7 @@ func (r *Roster) apply(ev core.Event) []RosterChange {
 		if !r.sameRoom(e.Room) {
 			return nil
 		}
-		return one(r.upsertAttendee(e, e.Participant, e.Display))
+		return one(r.upsertAttendee(e, Attendee{ID: e.Participant, Display: e.Display, Metadata: e.Metadata}))
 	case *Leaving:
 		if !r.sameRoom(e.Room) {
 			return nil
@@ -318,12 +323,15 @@ func (r *Roster) apply(ev core.Event) []RosterChange {
 		}))
 	case *DisplayChanged:
 		return one(r.update(ev, e.Participant, func(p *Participant) bool {
+			changed := setMetadata(p, e.Metadata)
 			if p.Display == e.Display {
-				return false
+				return changed
 			}
 			p.Display = e.Display
 			return true
 		}))
+	case *MetadataChanged:
+		return one(r.update(ev, e.Participant, func(p *Participant) bool { return setMetadata(p, e.Metadata) }))
 	case *Talking:
 		if !r.sameRoom(e.Room) {
 			return nil
@@ -395,20 +403,22 @@ func (r *Roster) clear(ev core.Event, kicked bool) []RosterChange {
 }
 
 // upsertAttendee adds a participant that joined without publishing, or
-// updates its display name. r.mu is held.
-func (r *Roster) upsertAttendee(ev core.Event, id core.ID, display string) (RosterChange, bool) {
+// updates its display name and metadata. r.mu is held.
+func (r *Roster) upsertAttendee(ev core.Event, a Attendee) (RosterChange, bool) {
+	id := a.ID
 	if id.IsZero() || id == r.self {
 		return RosterChange{}, false
 	}
 	if ent, ok := r.parts[id]; ok {
-		if ent.p.Display == display {
+		changed := setMetadata(&ent.p, a.Metadata)
+		if ent.p.Display == a.Display && !changed {
 			return RosterChange{}, false
 		}
-		ent.p.Display = display
+		ent.p.Display = a.Display
 		return RosterChange{Kind: ParticipantUpdated, Participant: ent.p.clone(), Event: ev}, true
 	}
 	r.seq++
-	ent := &rosterEntry{seq: r.seq, p: Participant{ID: id, Display: display}}
+	ent := &rosterEntry{seq: r.seq, p: Participant{ID: id, Display: a.Display, Metadata: slices.Clone(a.Metadata)}}
 	r.parts[id] = ent
 	return RosterChange{Kind: ParticipantAdded, Participant: ent.p.clone(), Event: ev}, true
 }
@@ -420,7 +430,7 @@ func (r *Roster) upsertPublisher(ev core.Event, info PublisherInfo) (RosterChang
 	}
 	p := Participant{
 		ID: info.ID, Display: info.Display, Publisher: true, Dummy: info.Dummy,
-		Streams: slices.Clone(info.Streams),
+		Metadata: slices.Clone(info.Metadata), Streams: slices.Clone(info.Streams),
 	}
 	if info.Talking != nil {
 		p.Talking = *info.Talking
@@ -458,8 +468,19 @@ func anyTalking(streams []PublishedStream) bool {
 	return false
 }
 
+// setMetadata gives p the metadata m, when an event carries some (a nil
+// m says nothing), and reports whether that changed p.
+func setMetadata(p *Participant, m json.RawMessage) bool {
+	if m == nil || bytes.Equal(p.Metadata, m) {
+		return false
+	}
+	p.Metadata = slices.Clone(m)
+	return true
+}
+
 // clone returns a copy that shares nothing mutable with p.
 func (p Participant) clone() Participant {
+	p.Metadata = slices.Clone(p.Metadata)
 	if p.Streams != nil {
 		p.Streams = slices.Clone(p.Streams)
 		for i := range p.Streams {

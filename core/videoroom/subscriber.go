@@ -2,6 +2,7 @@ package videoroom
 
 import (
 	"context"
+	"slices"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/internal/errfmt"
@@ -68,6 +69,20 @@ type SwitchStream struct {
 	Feed   core.ID `json:"feed"`
 	Mid    string  `json:"mid"`
 	SubMid string  `json:"sub_mid"`
+	// Substream and Temporal pick the new source's simulcast layer,
+	// SpatialLayer and TemporalLayer its SVC layer (0-2; nil for the
+	// highest, 2), as SubscriberConfigureStream does (Janus 1.1.4; older
+	// servers fail with core.ErrUnsupported before sending). A switch
+	// resets the layer choice of the m-line either way.
+	Substream     *int `json:"substream,omitempty"`
+	Temporal      *int `json:"temporal,omitempty"`
+	SpatialLayer  *int `json:"spatial_layer,omitempty"`
+	TemporalLayer *int `json:"temporal_layer,omitempty"`
+}
+
+// layered reports whether the switch picks a layer.
+func (s SwitchStream) layered() bool {
+	return s.Substream != nil || s.Temporal != nil || s.SpatialLayer != nil || s.TemporalLayer != nil
 }
 
 // SubscriberConfigureRequest changes a subscription (the "configure"
@@ -204,6 +219,9 @@ func (s *Subscriber) Update(ctx context.Context, req UpdateRequest) (*Updated, e
 // Streams of that offer, and the plugin's "switched" confirmation follows
 // on the event stream.
 func (s *Subscriber) Switch(ctx context.Context, streams []SwitchStream) (*Switched, error) {
+	if err := s.require(ctx, "switch", slices.ContainsFunc(streams, SwitchStream.layered), "substream/temporal/spatial_layer/temporal_layer", vSwitchLayers); err != nil {
+		return nil, err
+	}
 	res, err := api.Call(ctx, s.s, "switch", map[string]any{"streams": streams}, "", nil)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,10 @@
 package videoroom
 
-import "github.com/gojanus/gojanus/core"
+import (
+	"encoding/json"
+
+	"github.com/gojanus/gojanus/core"
+)
 
 // Media types of a stream ("type" in the plugin's stream lists).
 const (
@@ -14,6 +18,9 @@ const (
 type PublisherInfo struct {
 	ID      core.ID `json:"id"`
 	Display string  `json:"display,omitempty"`
+	// Metadata is the JSON object the publisher gave on join or
+	// configure (JoinRequest.Metadata), if any (Janus 1.3.0).
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 	// Dummy is set for the room's placeholder publisher (dummy_publisher).
 	Dummy bool `json:"dummy,omitempty"`
 	// Talking is the publisher's overall talking state, when the room
@@ -53,6 +60,13 @@ type PublishedStream struct {
 	// Talking is the stream's talking state, for audio streams of rooms
 	// that detect audio levels; nil when not reported.
 	Talking *bool `json:"talking,omitempty"`
+	// AudioLevelExtID, VideoOrientExtID and PlayoutDelayExtID are the ids
+	// of the RTP extensions the stream negotiated, in the publisher's own
+	// answers (Configured, Joined of JoinAndConfigure; Janus 1.3.2): what
+	// a RemoteStream of the same publisher needs (RemoteStreams).
+	AudioLevelExtID   int `json:"audiolevel_ext_id,omitempty"`
+	VideoOrientExtID  int `json:"videoorient_ext_id,omitempty"`
+	PlayoutDelayExtID int `json:"playoutdelay_ext_id,omitempty"`
 }
 
 // Attendee is a participant that joined without publishing, listed in
@@ -60,6 +74,9 @@ type PublishedStream struct {
 type Attendee struct {
 	ID      core.ID `json:"id"`
 	Display string  `json:"display,omitempty"`
+	// Metadata is the attendee's JSON object (JoinRequest.Metadata), if
+	// any: in Joining events since Janus 1.3.0, in Joined since 1.3.3.
+	Metadata json.RawMessage `json:"metadata,omitempty"`
 }
 
 // SubscriberStream is one m-line of a subscription, as listed by the
@@ -79,13 +96,16 @@ type SubscriberStream struct {
 	Send bool `json:"send"`
 	// Feed, FeedDisplay, FeedMid and FeedDescription describe the
 	// publisher stream feeding the m-line (audio and video).
-	Feed            core.ID    `json:"feed_id,omitzero"`
-	FeedDisplay     string     `json:"feed_display,omitempty"`
-	FeedMid         string     `json:"feed_mid,omitempty"`
-	FeedDescription string     `json:"feed_description,omitempty"`
-	Codec           core.Codec `json:"codec,omitempty"`
-	H264Profile     string     `json:"h264-profile,omitempty"`
-	VP9Profile      string     `json:"vp9-profile,omitempty"`
+	Feed            core.ID `json:"feed_id,omitzero"`
+	FeedDisplay     string  `json:"feed_display,omitempty"`
+	FeedMid         string  `json:"feed_mid,omitempty"`
+	FeedDescription string  `json:"feed_description,omitempty"`
+	// FeedMetadata is the publisher's JSON object (JoinRequest.Metadata),
+	// if any, as it was when the subscription last changed (Janus 1.4.1).
+	FeedMetadata json.RawMessage `json:"feed_metadata,omitempty"`
+	Codec        core.Codec      `json:"codec,omitempty"`
+	H264Profile  string          `json:"h264-profile,omitempty"`
+	VP9Profile   string          `json:"vp9-profile,omitempty"`
 	// PlayoutDelay is the playout-delay extension's setting, if any.
 	PlayoutDelay *PlayoutDelay `json:"playout-delay,omitempty"`
 	// Simulcast and SVC are the layer state of a layered video source.

@@ -33,6 +33,9 @@ var (
 	ErrNotPublished     = core.PluginCode(Plugin, 435, "not published")
 	ErrIDExists         = core.PluginCode(Plugin, 436, "id exists")
 	ErrInvalidSDP       = core.PluginCode(Plugin, 437, "invalid SDP")
+	// ErrInvalidFeed refuses to mix end-to-end encrypted publishers and
+	// others in one subscription (Janus 1.2.2).
+	ErrInvalidFeed = core.PluginCode(Plugin, 438, "invalid feed")
 )
 
 // api is the plugin's requests: answers say their kind in "videoroom".
