@@ -577,7 +577,12 @@ export declare namespace Gojanus {
     streams: PublishedStream[];
     talking: boolean;
     dummy: boolean;
+    /** The participant's metadata (Janus 1.3.0 and later), when it has any. */
+    metadata?: Metadata;
   }
+
+  /** A participant's metadata: any JSON object (Janus 1.3.0 and later). */
+  type Metadata = { [key: string]: unknown };
 
   interface PublisherJoin {
     room: ID;
@@ -587,6 +592,8 @@ export declare namespace Gojanus {
     token?: string;
     audio_active_packets?: number;
     audio_level_average?: number;
+    /** Janus 1.3.0 and later; older servers reject the join with an UnsupportedError. */
+    metadata?: Metadata;
   }
 
   /** The answer to a publisher's join. */
@@ -611,6 +618,8 @@ export declare namespace Gojanus {
     audio_active_packets?: number;
     audio_level_average?: number;
     descriptions?: { mid: string; description: string }[];
+    /** Janus 1.3.0 and later; older servers reject the call with an UnsupportedError. */
+    metadata?: Metadata;
   }
 
   interface PublishOptions extends PublishSettings, MediaOptions, CallOptions {
@@ -627,6 +636,8 @@ export declare namespace Gojanus {
     display?: string;
     streams?: { mid: string; send?: boolean; keyframe?: boolean; min_delay?: number; max_delay?: number }[];
     descriptions?: { mid: string; description: string }[];
+    /** Janus 1.3.0 and later; older servers reject the call with an UnsupportedError. */
+    metadata?: Metadata;
   }
 
   /** The answer to publish and configure. */

@@ -199,6 +199,9 @@ func participantJS(p videoroom.Participant) map[string]any {
 	if p.Streams == nil {
 		m["streams"] = []any{}
 	}
+	if len(p.Metadata) > 0 {
+		m["metadata"] = p.Metadata
+	}
 	return m
 }
 

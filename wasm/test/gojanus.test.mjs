@@ -213,6 +213,41 @@ test("VideoRoom publishers: roster and events", { skip }, async () => {
   await sb.destroy();
 });
 
+test("VideoRoom metadata (Janus 1.3.0 and later), UnsupportedError before", { skip }, async () => {
+  const alice = await connect(env.ws);
+  const bob = await connect(env.ws);
+  const sa = await alice.createSession();
+  const sb = await bob.createSession();
+  const vr = await sa.attachVideoRoom();
+  const room = randomRoom();
+  await vr.create({ room, notify_joining: true });
+  const [major, minor] = env.version.split(".").map(Number);
+  try {
+    if (major === 1 && minor < 3) {
+      await assert.rejects(sa.joinVideoRoom({ room, display: "alice", metadata: { role: "host" } }), (err) => {
+        assert.equal(err.name, "UnsupportedError");
+        assert.equal(err.since, "1.3.0");
+        assert.equal(err.server, env.version);
+        assert.match(err.message, /videoroom join metadata needs Janus 1\.3\.0 or later \(the server is /);
+        return true;
+      });
+      return;
+    }
+    const pa = await sa.joinVideoRoom({ room, display: "alice", metadata: { role: "host" } });
+    const joining = waitFor(pa, "roster", (c) => c.kind === "added");
+    const pb = await sb.joinVideoRoom({ room, display: "bob", metadata: { role: "guest", seat: 2 } });
+    // alice learns bob's metadata from the joining event, bob alice's from his join answer.
+    assert.deepEqual((await joining).participant.metadata, { role: "guest", seat: 2 });
+    assert.deepEqual(pb.roster().map((p) => [p.display, p.metadata]), [["alice", { role: "host" }]]);
+    await pb.leave();
+    await pa.leave();
+  } finally {
+    await vr.destroy({ room });
+    await sa.destroy();
+    await sb.destroy();
+  }
+});
+
 test("EchoTest without media", { skip }, async () => {
   const client = await connect(env.ws);
   const session = await client.createSession();
