@@ -41,6 +41,22 @@ func requireUnsupported(t *testing.T, err error, feature string, since core.Vers
 	assert.Equal(t, since, ue.Since)
 }
 
+// roomJoined starts a server, creates the room of req on a new handle
+// (the room's moderator, watched) and joins it as "alice", without media.
+func roomJoined(t *testing.T, req audiobridge.CreateRequest) (*janusserver.Server, context.Context, *core.Session, *watcher, core.ID) {
+	t.Helper()
+	srv := janustest.Start(t, janusserver.Options{TemplateDir: loopbackTemplates(t)})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	s := dialSession(t, ctx, srv.WSURL)
+	w := attach(t, ctx, s)
+	_, err := w.h.Create(ctx, req)
+	require.NoError(t, err)
+	j, err := w.h.Join(ctx, audiobridge.JoinRequest{Room: req.Room, Display: "alice"}, nil)
+	require.NoError(t, err)
+	return srv, ctx, s, w, j.Participant
+}
+
 // rtpPhone is a plain RTP participant on loopback: a UDP socket of the
 // test that sends Opus silence to the room and reads the mix.
 type rtpPhone struct {
@@ -102,17 +118,8 @@ func (p *rtpPhone) quiet(t *testing.T) {
 // again. With PauseEvents the resumed participant gets a recap of the
 // room instead of the events it missed.
 func TestSuspendResume(t *testing.T) {
-	srv := janustest.Start(t, janusserver.Options{TemplateDir: loopbackTemplates(t)})
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	s := dialSession(t, ctx, srv.WSURL)
-	alice := attach(t, ctx, s)
 	room := core.NumID(7100)
-	_, err := alice.h.Create(ctx, audiobridge.CreateRequest{Room: room, Secret: secret, AllowRTPParticipants: true})
-	require.NoError(t, err)
-	j, err := alice.h.Join(ctx, audiobridge.JoinRequest{Room: room, Display: "alice"}, nil)
-	require.NoError(t, err)
-	aliceID := j.Participant
+	srv, ctx, s, alice, aliceID := roomJoined(t, audiobridge.CreateRequest{Room: room, Secret: secret, AllowRTPParticipants: true})
 
 	if v := serverVersion(t, srv); v < core.V(1, 2, 1) {
 		err := alice.h.Suspend(ctx, audiobridge.SuspendRequest{Room: room, Secret: secret, Participant: aliceID})
@@ -263,16 +270,8 @@ func TestDenoise(t *testing.T) {
 
 // TestAnnouncements lists the playbacks of a room and stops them all.
 func TestAnnouncements(t *testing.T) {
-	srv := janustest.Start(t, janusserver.Options{TemplateDir: loopbackTemplates(t)})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	s := dialSession(t, ctx, srv.WSURL)
-	w := attach(t, ctx, s)
 	room := core.NumID(7300)
-	_, err := w.h.Create(ctx, audiobridge.CreateRequest{Room: room, Secret: secret})
-	require.NoError(t, err)
-	_, err = w.h.Join(ctx, audiobridge.JoinRequest{Room: room}, nil)
-	require.NoError(t, err)
+	srv, ctx, s, w, _ := roomJoined(t, audiobridge.CreateRequest{Room: room, Secret: secret})
 	v := serverVersion(t, srv)
 	if v < core.V(1, 2, 4) {
 		_, err := w.h.ListAnnouncements(ctx, audiobridge.RoomRequest{Room: room, Secret: secret})
@@ -326,16 +325,8 @@ func TestAnnouncements(t *testing.T) {
 // dialling out does: the plugin gives its RTP address first and sends
 // the mix only once Configure gives the participant's.
 func TestRTPGenerateOffer(t *testing.T) {
-	srv := janustest.Start(t, janusserver.Options{TemplateDir: loopbackTemplates(t)})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	s := dialSession(t, ctx, srv.WSURL)
-	alice := attach(t, ctx, s)
 	room := core.NumID(7400)
-	_, err := alice.h.Create(ctx, audiobridge.CreateRequest{Room: room, AllowRTPParticipants: true})
-	require.NoError(t, err)
-	_, err = alice.h.Join(ctx, audiobridge.JoinRequest{Room: room, Display: "alice"}, nil)
-	require.NoError(t, err)
+	srv, ctx, s, alice, _ := roomJoined(t, audiobridge.CreateRequest{Room: room, AllowRTPParticipants: true})
 	ph := attach(t, ctx, s)
 	if serverVersion(t, srv) < core.V(1, 3, 2) {
 		_, err := ph.h.Join(ctx, audiobridge.JoinRequest{Room: room, GenerateOffer: true, RTP: &audiobridge.RTPParticipant{}}, nil)

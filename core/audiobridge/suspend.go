@@ -29,11 +29,7 @@ type SuspendRequest struct {
 // event. Janus 1.2.1 and later: older servers fail with
 // core.ErrUnsupported before anything is sent.
 func (h *Handle) Suspend(ctx context.Context, req SuspendRequest) error {
-	if err := api.Require(ctx, h.s, "suspend", sinceSuspend); err != nil {
-		return err
-	}
-	_, err := api.Call(ctx, h.s, "suspend", req, "success", nil)
-	return err
+	return h.newer(ctx, "suspend", sinceSuspend, req)
 }
 
 // ResumeRequest brings a suspended participant back (Resume).
@@ -53,11 +49,7 @@ type ResumeRequest struct {
 // later: older servers fail with core.ErrUnsupported before anything is
 // sent.
 func (h *Handle) Resume(ctx context.Context, req ResumeRequest) error {
-	if err := api.Require(ctx, h.s, "resume", sinceSuspend); err != nil {
-		return err
-	}
-	_, err := api.Call(ctx, h.s, "resume", req, "success", nil)
-	return err
+	return h.newer(ctx, "resume", sinceSuspend, req)
 }
 
 // ErrNoDenoise matches the error of EnableDenoise and DisableDenoise
@@ -85,14 +77,21 @@ func (h *Handle) DisableDenoise(ctx context.Context, req ParticipantRequest) err
 
 // denoise sends denoise_enable or denoise_disable.
 func (h *Handle) denoise(ctx context.Context, verb string, req ParticipantRequest) error {
-	if err := api.Require(ctx, h.s, verb, sinceDenoise); err != nil {
-		return err
-	}
-	_, err := api.Call(ctx, h.s, verb, req, "success", nil)
+	err := h.newer(ctx, verb, sinceDenoise, req)
 	if errors.Is(err, ErrInvalidRequest) {
 		// The only invalid-request answer to these: "Unknown request"
 		// from a plugin built without RNNoise (bad fields are 483/484).
 		return errfmt.Errorf("%w: %w", ErrNoDenoise, err)
 	}
+	return err
+}
+
+// newer sends request verb, which Janus added in version since, after
+// checking the server has it; the plugin answers "success".
+func (h *Handle) newer(ctx context.Context, verb string, since core.Version, req any) error {
+	if err := api.Require(ctx, h.s, verb, since); err != nil {
+		return err
+	}
+	_, err := api.Call(ctx, h.s, verb, req, "success", nil)
 	return err
 }
