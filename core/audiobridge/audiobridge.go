@@ -125,7 +125,8 @@ type CreateRequest struct {
 	// AudioLevelEvent.
 	AudioLevelAverage int `json:"audio_level_average,omitempty"`
 	// DefaultPrebuffering is how many packets to buffer before decoding
-	// a participant (the plugin's default is 6).
+	// a participant (the plugin's default is 6). Janus 1.2.0 and later
+	// ignore it: a jitter buffer replaced the prebuffering.
 	DefaultPrebuffering *int `json:"default_prebuffering,omitempty"`
 	// DefaultExpectedLoss is the expected packet loss percentage (0-20)
 	// used for Opus FEC, for participants and forwarders.

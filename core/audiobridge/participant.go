@@ -26,7 +26,8 @@ type JoinRequest struct {
 	// Codec is core.Opus (default), core.PCMA or core.PCMU.
 	Codec core.Codec `json:"codec,omitempty"`
 	// Prebuffer is how many packets to buffer before decoding this
-	// participant (the room's default when nil).
+	// participant (the room's default when nil). Janus 1.2.0 and later
+	// ignore it (see CreateRequest.DefaultPrebuffering).
 	Prebuffer *int `json:"prebuffer,omitempty"`
 	// Bitrate is the Opus bitrate in bps (0: the room's, or libopus).
 	Bitrate int `json:"bitrate,omitempty"`
@@ -146,8 +147,8 @@ func errNoAnswer(verb string) error {
 type ConfigureRequest struct {
 	Muted   *bool  `json:"muted,omitempty"`
 	Display string `json:"display,omitempty"`
-	// Prebuffer, Bitrate, Quality, ExpectedLoss, Volume and
-	// SpatialPosition are as in JoinRequest.
+	// Prebuffer (ignored by Janus 1.2.0 and later), Bitrate, Quality,
+	// ExpectedLoss, Volume and SpatialPosition are as in JoinRequest.
 	Prebuffer       *int `json:"prebuffer,omitempty"`
 	Bitrate         int  `json:"bitrate,omitempty"`
 	Quality         int  `json:"quality,omitempty"`

@@ -184,6 +184,21 @@ func TestNewerCreateOptions(t *testing.T) {
 		require.NoError(t, h.Destroy(ctx, streaming.DestroyRequest{Mountpoint: mp.Mountpoint}))
 	}
 
+	// Info reports the type of data streams since Janus 1.1.3.
+	dports := freePorts(t, 1)
+	data, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Secret: "s", DataType: "binary",
+		Media: []streaming.StreamConfig{{Type: streaming.MediaData, Mid: "d", Port: dports[0], Iface: "127.0.0.1"}}})
+	require.NoError(t, err)
+	info, err := h.Info(ctx, streaming.InfoRequest{Mountpoint: data.Mountpoint, Secret: "s"})
+	require.NoError(t, err)
+	require.Len(t, info.Media, 1)
+	if v < core.V(1, 1, 3) {
+		assert.Empty(t, info.Media[0].DataType)
+	} else {
+		assert.Equal(t, "binary", info.Media[0].DataType)
+	}
+	require.NoError(t, h.Destroy(ctx, streaming.DestroyRequest{Mountpoint: data.Mountpoint, Secret: "s"}))
+
 	if v < core.V(1, 2, 2) {
 		_, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, AbsCaptureTimeExtID: 3})
 		requireUnsupported(t, err, "create abscapturetime_src_ext_id", core.V(1, 2, 2))
@@ -211,7 +226,7 @@ func TestNewerCreateOptions(t *testing.T) {
 		return
 	}
 	mp := avMountpoint(t, ctx, h, streaming.CreateRequest{Secret: "s", BufferKFMS: 2000, BufferKFBytes: 1 << 20})
-	info, err := h.Info(ctx, streaming.InfoRequest{Mountpoint: mp.Mountpoint, Secret: "s"})
+	info, err = h.Info(ctx, streaming.InfoRequest{Mountpoint: mp.Mountpoint, Secret: "s"})
 	require.NoError(t, err)
 	assert.Equal(t, 2000, info.BufferKFMS)
 	assert.Equal(t, 1<<20, info.BufferKFBytes)
