@@ -3,7 +3,6 @@ package native_test
 import (
 	"context"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
@@ -89,38 +88,13 @@ func TestAudioBridgeMixRecorded(t *testing.T) {
 		AudioLevelEvent: true, AudioActivePackets: 25})
 	require.NoError(t, err)
 
-	// B only listens: a receive-only audio transceiver, recorded.
-	hb := attach()
-	eventsB := logPluginEvents(hb.Events())
-	peerB := namespacePeer(t)
-	pcB := peerB.PeerConnection()
-	_, err = pcB.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly})
-	require.NoError(t, err)
-	dir := t.TempDir()
-	mixPath := filepath.Join(dir, "mix.ogg")
-	recorded := make(chan *native.TrackRecorder, 1)
-	pcB.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		r, err := native.RecordTrack(pcB, tr, mixPath, 0)
-		if assert.NoError(t, err) {
-			recorded <- r
-		}
-	})
-	connectedB := waitConnected(peerB)
-	joinedB, err := hb.JoinPeer(ctx, audiobridge.JoinRequest{Room: room.Room, Display: "B"}, peerB, nil)
-	require.NoError(t, err)
+	// B only listens: a receive-only audio transceiver, recorded; the
+	// mixer sends it (silence) from the start.
+	b := listen(t, ctx, c, room.Room, "B")
+	eventsB := logPluginEvents(b.h.Events())
+	joinedB, peerB, recB, mixPath := b.joined, b.peer, b.rec, b.path
 	assert.Empty(t, joinedB.Participants)
-	select {
-	case <-connectedB:
-	case <-ctx.Done():
-		t.Fatal("B not connected")
-	}
 	eventsB.await(t, ctx, "webrtcup for B", func(ev core.Event) bool { _, ok := ev.(*core.WebRTCUp); return ok })
-	var recB *native.TrackRecorder
-	select {
-	case recB = <-recorded: // the mixer sends B (silence) from the start
-	case <-ctx.Done():
-		t.Fatal("B received no audio from the mixer")
-	}
 
 	// A plays the file, announcing its level in every packet.
 	me := &webrtc.MediaEngine{}

@@ -139,6 +139,135 @@ func (p *ffmpegProgress) get() (frames int, end bool) {
 	return p.frames, p.end
 }
 
+// avPorts returns a video and an audio UDP port on 127.0.0.1 that are
+// not neighbours: ffmpeg sends RTCP to port+1.
+func avPorts(t *testing.T) (vport, aport int) {
+	t.Helper()
+	vport = freeUDPPort(t)
+	aport = freeUDPPort(t)
+	for aport == vport || aport == vport+1 || vport == aport+1 {
+		aport = freeUDPPort(t)
+	}
+	return vport, aport
+}
+
+// ffmpegRTP is an ffmpeg process that sends a 30 fps VP8 test pattern
+// (a keyframe every gop frames) and an Opus tone in 20 ms frames as RTP
+// to 127.0.0.1, in real time, for a number of seconds.
+type ffmpegRTP struct {
+	cmd      *exec.Cmd
+	progress *ffmpegProgress
+	done     chan struct{} // closed when ffmpeg's progress output ends
+	stderr   strings.Builder
+	waited   bool
+}
+
+// startFFmpegRTP starts ffmpeg sending to vport and aport; the test's
+// end stops it if it is still running.
+func startFFmpegRTP(t *testing.T, ctx context.Context, vport, aport, gop, seconds int) *ffmpegRTP {
+	t.Helper()
+	ffctx, cancel := context.WithCancel(ctx)
+	dur := strconv.Itoa(seconds)
+	f := &ffmpegRTP{progress: &ffmpegProgress{}, done: make(chan struct{})}
+	f.cmd = exec.CommandContext(ffctx, "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-progress", "pipe:1", "-stats_period", "0.1",
+		"-re", "-t", dur, "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30",
+		"-re", "-t", dur, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+		"-map", "0:v", "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "500k",
+		"-g", strconv.Itoa(gop), "-lag-in-frames", "0", "-auto-alt-ref", "0",
+		"-payload_type", "96", "-f", "rtp", fmt.Sprintf("rtp://127.0.0.1:%d?pkt_size=1200", vport),
+		"-map", "1:a", "-c:a", "libopus", "-b:a", "48k", "-frame_duration", "20",
+		"-payload_type", "111", "-f", "rtp", fmt.Sprintf("rtp://127.0.0.1:%d?pkt_size=1200", aport))
+	f.cmd.Stderr = &f.stderr
+	out, err := f.cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, f.cmd.Start())
+	go func() { defer close(f.done); f.progress.read(out) }()
+	t.Cleanup(func() {
+		if !f.waited {
+			cancel()
+			<-f.done
+			_ = f.cmd.Wait()
+		}
+		cancel()
+		if t.Failed() {
+			t.Logf("ffmpeg stderr: %s", f.stderr.String())
+		}
+	})
+	return f
+}
+
+// sending waits until ffmpeg has sent at least n video frames.
+func (f *ffmpegRTP) sending(t *testing.T, n int) {
+	t.Helper()
+	require.Eventually(t, func() bool { sent, _ := f.progress.get(); return sent >= n }, 10*time.Second, 10*time.Millisecond,
+		"ffmpeg did not start sending")
+}
+
+// wait waits for ffmpeg to finish and returns the number of video frames
+// it sent.
+func (f *ffmpegRTP) wait(t *testing.T) int {
+	t.Helper()
+	require.Eventually(t, func() bool { _, end := f.progress.get(); return end }, 30*time.Second, 20*time.Millisecond,
+		"ffmpeg did not finish")
+	<-f.done
+	f.waited = true
+	require.NoError(t, f.cmd.Wait(), "ffmpeg: %s", f.stderr.String())
+	sent, _ := f.progress.get()
+	return sent
+}
+
+// trackRecorders records every track a PeerConnection receives into dir:
+// video to video.ivf, audio to audio.ogg.
+type trackRecorders struct {
+	mu   sync.Mutex
+	recs map[string]*native.TrackRecorder
+}
+
+func recordTracks(t *testing.T, pc *webrtc.PeerConnection, dir string) *trackRecorders {
+	r := &trackRecorders{recs: map[string]*native.TrackRecorder{}}
+	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		name := "audio.ogg"
+		if tr.Kind() == webrtc.RTPCodecTypeVideo {
+			name = "video.ivf"
+		}
+		// An RTP mountpoint cannot produce a keyframe on request: the
+		// recording starts at the next one ffmpeg sends.
+		rec, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), 0)
+		if assert.NoError(t, err) {
+			r.mu.Lock()
+			r.recs[name] = rec
+			r.mu.Unlock()
+		}
+	})
+	return r
+}
+
+// frames returns the frames recorded so far, by kind.
+func (r *trackRecorders) frames() map[string]uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return kindCounts(statsOf(maps.Values(r.recs)), frames)
+}
+
+// get returns the recorder of a file ("video.ivf"), nil if none yet.
+func (r *trackRecorders) get(name string) *native.TrackRecorder {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.recs[name]
+}
+
+// finish waits until every recorder wrote its file, and returns them.
+func (r *trackRecorders) finish(t *testing.T, ctx context.Context) map[string]*native.TrackRecorder {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for name, rec := range r.recs {
+		require.NoError(t, rec.Wait(ctx))
+		t.Logf("%s: received %+v", name, rec.Stats())
+	}
+	return r.recs
+}
+
 // TestStreamingWatchRecorded feeds an RTP mountpoint with VP8 and Opus
 // from ffmpeg, watches it mid-stream with a native peer through
 // WatchPeer, restarts ICE with RestartPeer, records both tracks and
@@ -153,12 +282,7 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	h, err := streaming.Attach(ctx, s)
 	require.NoError(t, err)
 
-	// Two ports that are not neighbours: ffmpeg sends RTCP to port+1.
-	vport := freeUDPPort(t)
-	aport := freeUDPPort(t)
-	for aport == vport || aport == vport+1 || vport == aport+1 {
-		aport = freeUDPPort(t)
-	}
+	vport, aport := avPorts(t)
 	mp, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Description: "ffmpeg test pattern",
 		Media: []streaming.StreamConfig{
 			{Type: streaming.MediaVideo, Mid: "v", Port: vport, PT: 96, Codec: core.VP8, Iface: "127.0.0.1"},
@@ -169,59 +293,15 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	// ffmpeg sends 5 s of 30 fps VP8, a keyframe every 15 frames, and Opus
 	// in 20 ms frames, in real time.
 	const gop = 15
-	ffctx, ffcancel := context.WithCancel(ctx)
-	defer ffcancel()
-	ff := exec.CommandContext(ffctx, "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-progress", "pipe:1", "-stats_period", "0.1",
-		"-re", "-t", "5", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30",
-		"-re", "-t", "5", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-		"-map", "0:v", "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "500k",
-		"-g", strconv.Itoa(gop), "-lag-in-frames", "0", "-auto-alt-ref", "0",
-		"-payload_type", "96", "-f", "rtp", fmt.Sprintf("rtp://127.0.0.1:%d?pkt_size=1200", vport),
-		"-map", "1:a", "-c:a", "libopus", "-b:a", "48k", "-frame_duration", "20",
-		"-payload_type", "111", "-f", "rtp", fmt.Sprintf("rtp://127.0.0.1:%d?pkt_size=1200", aport))
-	var ffErr strings.Builder
-	ff.Stderr = &ffErr
-	out, err := ff.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, ff.Start())
-	progress := &ffmpegProgress{}
-	progressDone := make(chan struct{})
-	go func() { defer close(progressDone); progress.read(out) }()
-	ffDone := false
-	defer func() {
-		if !ffDone {
-			ffcancel()
-			<-progressDone
-			_ = ff.Wait()
-		}
-		if t.Failed() {
-			t.Logf("ffmpeg stderr: %s", ffErr.String())
-		}
-	}()
-
+	ff := startFFmpegRTP(t, ctx, vport, aport, gop, 5)
+	progress := ff.progress
 	// Join mid-stream: once ffmpeg has sent a first group of pictures.
-	require.Eventually(t, func() bool { n, _ := progress.get(); return n >= gop }, 10*time.Second, 10*time.Millisecond,
-		"ffmpeg did not start sending")
+	ff.sending(t, gop)
 
 	dir := t.TempDir()
 	peer := namespacePeer(t)
 	pc := peer.PeerConnection()
-	var mu sync.Mutex
-	recs := map[string]*native.TrackRecorder{}
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		name := "audio.ogg"
-		if tr.Kind() == webrtc.RTPCodecTypeVideo {
-			name = "video.ivf"
-		}
-		// An RTP mountpoint cannot produce a keyframe on request: the
-		// recording starts at the next one ffmpeg sends.
-		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), 0)
-		if assert.NoError(t, err) {
-			mu.Lock()
-			recs[name] = r
-			mu.Unlock()
-		}
-	})
+	recs := recordTracks(t, pc, dir)
 	connected := waitConnected(peer)
 	events := logPluginEvents(h.Events())
 
@@ -237,11 +317,7 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	events.await(t, ctx, "started", isStatus(streaming.StatusStarted))
 	watchFrom, _ := progress.get()
 
-	recorded := func() map[string]uint64 {
-		mu.Lock()
-		defer mu.Unlock()
-		return kindCounts(statsOf(maps.Values(recs)), frames)
-	}
+	recorded := recs.frames
 
 	// An ICE restart of the running subscription, once media reaches both
 	// recorders: Janus offers again and the subscription goes on.
@@ -252,18 +328,11 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, streaming.StatusStarted, status, "the PeerConnection is up during the restart")
 	assert.NotEqual(t, ufrag, remoteICEUfrag(t, pc), "Janus's new offer restarts ICE")
-	mu.Lock()
-	require.Contains(t, recs, "video.ivf")
-	restartedAt := recs["video.ivf"].Stats().Frames
-	mu.Unlock()
+	require.NotNil(t, recs.get("video.ivf"))
+	restartedAt := recs.get("video.ivf").Stats().Frames
 
 	// ffmpeg ends after 5 s; the last packets reach the recorder.
-	require.Eventually(t, func() bool { _, end := progress.get(); return end }, 20*time.Second, 20*time.Millisecond,
-		"ffmpeg did not finish")
-	<-progressDone
-	ffDone = true
-	require.NoError(t, ff.Wait(), "ffmpeg: %s", ffErr.String())
-	sentFrames, _ := progress.get()
+	sentFrames := ff.wait(t)
 	// The viewer gets what ffmpeg sent while it watched (90% of it, in 20 ms
 	// audio frames too): wait until the recorders have it, the packets on
 	// their way after ffmpeg ended included.
@@ -279,15 +348,10 @@ func TestStreamingWatchRecorded(t *testing.T) {
 	t.Logf("hangup: %+v", hangup)
 	require.NoError(t, peer.Close())
 
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, recs, 2, "audio and video tracks")
-	for name, r := range recs {
-		require.NoError(t, r.Wait(ctx))
-		t.Logf("%s: received %+v", name, r.Stats())
-	}
-	video := recs["video.ivf"].Stats()
-	audio := recs["audio.ogg"].Stats()
+	done := recs.finish(t, ctx)
+	require.Len(t, done, 2, "audio and video tracks")
+	video := done["video.ivf"].Stats()
+	audio := done["audio.ogg"].Stats()
 	decodedVideo := ffprobeFrames(t, filepath.Join(dir, "video.ivf"))
 	decodedAudio := ffprobeFrames(t, filepath.Join(dir, "audio.ogg"))
 	t.Logf("ffmpeg sent %d video frames, %d of them before the watch started; the viewer received %d video frames (decoded %d) and %d audio frames (decoded %d)",

@@ -18,9 +18,15 @@
 //		case *audiobridge.ParticipantsUpdated: // someone (un)muted, renamed, set up media
 //		case *audiobridge.Leaving:             // someone left
 //		case *audiobridge.Talking:             // someone started talking (audio levels)
+//		case *audiobridge.Suspended:           // someone was suspended (Janus 1.2.1+)
 //		case *audiobridge.Destroyed:           // the room is gone
 //		}
 //	}
+//
+// Requests and options added after Janus 1.1.2 (Suspend, Resume,
+// EnableDenoise, ListAnnouncements, StopAllFiles, ...) name the version
+// that brought them, and fail with core.ErrUnsupported, before anything
+// is sent, on an older server.
 //
 // Room and participant ids are core.ID values: numbers by default, strings
 // when the plugin runs with string_ids. The package has no media code: the
@@ -119,7 +125,8 @@ type CreateRequest struct {
 	// AudioLevelEvent.
 	AudioLevelAverage int `json:"audio_level_average,omitempty"`
 	// DefaultPrebuffering is how many packets to buffer before decoding
-	// a participant (the plugin's default is 6).
+	// a participant (the plugin's default is 6). Janus 1.2.0 and later
+	// ignore it: a jitter buffer replaced the prebuffering.
 	DefaultPrebuffering *int `json:"default_prebuffering,omitempty"`
 	// DefaultExpectedLoss is the expected packet loss percentage (0-20)
 	// used for Opus FEC, for participants and forwarders.
@@ -143,6 +150,10 @@ type CreateRequest struct {
 	Groups []string `json:"groups,omitempty"`
 	// AdminKey is the plugin's admin_key, when it is configured.
 	AdminKey string `json:"admin_key,omitempty"`
+	// Denoise makes the plugin denoise every participant with RNNoise by
+	// default (JoinRequest.Denoise overrides it). Janus 1.2.3 and later;
+	// a plugin built without RNNoise (Debian's) ignores it.
+	Denoise bool `json:"denoise,omitempty"`
 }
 
 // CreateResult is the answer to Create.
@@ -156,6 +167,9 @@ type CreateResult struct {
 
 // Create creates a room ("create" request).
 func (h *Handle) Create(ctx context.Context, req CreateRequest) (*CreateResult, error) {
+	if err := api.RequireUsed(ctx, h.s, plugin.Gate{Feature: "create denoise", Since: sinceDenoise, Used: req.Denoise}); err != nil {
+		return nil, err
+	}
 	var r CreateResult
 	if _, err := api.Call(ctx, h.s, "create", req, "created", &r); err != nil {
 		return nil, err
@@ -377,6 +391,9 @@ type Participant struct {
 	// SpatialPosition is set in spatial audio rooms (0 left, 50 center,
 	// 100 right).
 	SpatialPosition *int `json:"spatial_position,omitempty"`
+	// Suspended tells that a moderator suspended the participant
+	// (Suspend). Janus 1.2.1 and later; always false before.
+	Suspended bool `json:"suspended,omitempty"`
 }
 
 // ListParticipants returns the participants of a room ("listparticipants"
@@ -534,6 +551,58 @@ func (h *Handle) IsPlaying(ctx context.Context, req FileRequest) (bool, error) {
 func (h *Handle) StopFile(ctx context.Context, req FileRequest) error {
 	_, err := api.Call(ctx, h.s, "stop_file", req, "success", nil)
 	return err
+}
+
+// Announcement is a playback of a room, as listed by ListAnnouncements.
+type Announcement struct {
+	FileID   string `json:"file_id"`
+	Filename string `json:"filename,omitempty"`
+	// Playing tells whether it started (and has not ended).
+	Playing bool `json:"playing"`
+	Loop    bool `json:"loop"`
+}
+
+// ListAnnouncements returns the playbacks of a room
+// ("listannouncements" request). Janus 1.2.4 and later: older servers
+// fail with core.ErrUnsupported before anything is sent.
+func (h *Handle) ListAnnouncements(ctx context.Context, req RoomRequest) ([]Announcement, error) {
+	if err := api.Require(ctx, h.s, "listannouncements", core.V(1, 2, 4)); err != nil {
+		return nil, err
+	}
+	var r struct {
+		Announcements []Announcement `json:"announcements"`
+	}
+	if _, err := api.Call(ctx, h.s, "listannouncements", req, "announcements", &r); err != nil {
+		return nil, err
+	}
+	return r.Announcements, nil
+}
+
+// StopAllFilesRequest names the room whose playbacks StopAllFiles stops.
+type StopAllFilesRequest struct {
+	Room   core.ID `json:"room"`
+	Secret string  `json:"secret,omitempty"`
+	// AdminKey is needed when the plugin locks play_file with its
+	// admin_key.
+	AdminKey string `json:"admin_key,omitempty"`
+}
+
+// StopAllFiles stops every playback of a room ("stop_all_files"
+// request) and returns the file ids of those that had started (the
+// participants get an *AnnouncementStopped for each). Janus 1.3.2 and
+// later: older servers fail with core.ErrUnsupported before anything is
+// sent.
+func (h *Handle) StopAllFiles(ctx context.Context, req StopAllFilesRequest) ([]string, error) {
+	if err := api.Require(ctx, h.s, "stop_all_files", core.V(1, 3, 2)); err != nil {
+		return nil, err
+	}
+	var r struct {
+		FileIDs []string `json:"file_id_list"`
+	}
+	if _, err := api.Call(ctx, h.s, "stop_all_files", req, "success", &r); err != nil {
+		return nil, err
+	}
+	return r.FileIDs, nil
 }
 
 // EnableRecordingRequest starts or stops recording a room's mix to a .wav

@@ -128,6 +128,27 @@ type AnnouncementStopped struct {
 	FileID string
 }
 
+// Suspended tells that a moderator suspended a participant (Suspend):
+// out of the mix until resumed. Janus 1.2.1 and later.
+type Suspended struct {
+	*core.PluginEvent
+	Room core.ID
+	// Participant is the id of the suspended participant.
+	Participant core.ID
+}
+
+// Resumed tells that a suspended participant is back in the mix
+// (Resume). Janus 1.2.1 and later.
+type Resumed struct {
+	*core.PluginEvent
+	Room core.ID
+	// Participant is the id of the resumed participant.
+	Participant core.ID
+	// Participants, sent only to the resumed participant when it was
+	// suspended with PauseEvents, recaps the others in the room.
+	Participants []Participant
+}
+
 // Result is a plain result event: the answer to Configure ("ok") when its
 // caller stopped waiting.
 type Result struct {
@@ -145,6 +166,7 @@ type HangingUp struct {
 // types of this package: *Joined, *ParticipantsJoined,
 // *ParticipantsUpdated, *Leaving, *Left, *Kicked, *KickedAll,
 // *RoomMuted, *RoomChanged, *Destroyed, *Talking, *StoppedTalking,
+// *Suspended, *Resumed,
 // *AnnouncementStarted, *AnnouncementStopped, *Result or *HangingUp.
 // Error events, and anything it does not know, stay *core.PluginEvent
 // (check its Err method). It is the decoder Attach installs; pass it to
@@ -157,6 +179,8 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 		Participants *[]Participant `json:"participants"`
 		Leaving      *core.ID       `json:"leaving"`
 		Kicked       *core.ID       `json:"kicked"`
+		Suspended    *core.ID       `json:"suspended"`
+		Resumed      *core.ID       `json:"resumed"`
 		KickedAll    *core.ID       `json:"kicked_all"`
 		Muted        *bool          `json:"muted"`
 		Result       string         `json:"result"`
@@ -203,6 +227,10 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 		return &HangingUp{PluginEvent: ev}
 	case "event":
 		switch {
+		case d.Suspended != nil:
+			return &Suspended{PluginEvent: ev, Room: d.Room, Participant: *d.Suspended}
+		case d.Resumed != nil: // before participants: the recap has both
+			return &Resumed{PluginEvent: ev, Room: d.Room, Participant: *d.Resumed, Participants: participants()}
 		case d.Participants != nil:
 			return &ParticipantsUpdated{PluginEvent: ev, Room: d.Room, Participants: *d.Participants}
 		case d.Leaving != nil:

@@ -68,6 +68,17 @@ func TestDecodeEvent(t *testing.T) {
 	assert.Equal(t, "e55cead3-116f-4894-b202-279b368af05e", as2.FileID)
 	assert.IsType(t, &audiobridge.HangingUp{}, audiobridge.DecodeEvent(ev(`{"audiobridge":"hangingup"}`)))
 
+	// Janus 1.2.1: suspend and resume, and the recap of a resumed
+	// participant whose events were paused (it has participants too).
+	su := audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":6001,"suspended":6012}`)).(*audiobridge.Suspended)
+	assert.Equal(t, core.NumID(6012), su.Participant)
+	assert.Equal(t, core.NumID(6001), su.Room)
+	re := audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":"r","resumed":"bob"}`)).(*audiobridge.Resumed)
+	assert.Equal(t, core.StrID("bob"), re.Participant)
+	assert.Nil(t, re.Participants)
+	re = audiobridge.DecodeEvent(ev(`{"audiobridge":"event","room":6001,"resumed":6012,"participants":[{"id":6013,"setup":false,"muted":false,"suspended":true}]}`)).(*audiobridge.Resumed)
+	assert.Equal(t, []audiobridge.Participant{{ID: core.NumID(6013), Suspended: true}}, re.Participants)
+
 	// Errors, unknown events and broken data stay *core.PluginEvent.
 	errEv := audiobridge.DecodeEvent(ev(`{"audiobridge":"event","error_code":485,"error":"No such room (7999)"}`)).(*core.PluginEvent)
 	require.Error(t, errEv.Err())
@@ -97,6 +108,12 @@ func TestRequestJSON(t *testing.T) {
 		js(audiobridge.EditRequest{Room: core.NumID(1), NewPin: core.Ptr(""), NewIsPrivate: core.Ptr(false)}))
 	assert.JSONEq(t, `{"muted":false,"record":false}`, js(audiobridge.ConfigureRequest{Muted: core.Ptr(false), Record: core.Ptr(false)}))
 	assert.JSONEq(t, `{"room":1,"record":false}`, js(audiobridge.EnableRecordingRequest{Room: core.NumID(1)}))
+	assert.JSONEq(t, `{"room":1,"generate_offer":true,"rtp":{},"suspended":true,"pause_events":true,"denoise":false}`,
+		js(audiobridge.JoinRequest{Room: core.NumID(1), GenerateOffer: true, RTP: &audiobridge.RTPParticipant{}, Suspended: true, PauseEvents: true, Denoise: core.Ptr(false)}))
+	assert.JSONEq(t, `{"room":1,"id":2,"pause_events":true,"stop_record":true}`,
+		js(audiobridge.SuspendRequest{Room: core.NumID(1), Participant: core.NumID(2), PauseEvents: true, StopRecord: true}))
+	assert.JSONEq(t, `{"room":1,"id":2,"record":true,"filename":"f"}`,
+		js(audiobridge.ResumeRequest{Room: core.NumID(1), Participant: core.NumID(2), Record: true, Filename: "f"}))
 	assert.JSONEq(t, `{"room":1,"action":"add","allowed":["t"]}`,
 		js(audiobridge.AllowedRequest{Room: core.NumID(1), Action: audiobridge.AllowedAdd, Allowed: []string{"t"}}))
 }

@@ -86,3 +86,35 @@ func ExampleHandle_Create() {
 	}
 	fmt.Println("forwarding as stream", fwd.StreamID)
 }
+
+// Take a participant out of the mix for a while (Janus 1.2.1 and later),
+// then bring it back; on an older server Suspend fails before sending.
+func ExampleHandle_Suspend() {
+	ctx := context.Background()
+	c, err := core.Dial(ctx, "ws://127.0.0.1:8188")
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	s, err := c.CreateSession(ctx)
+	if err != nil {
+		panic(err)
+	}
+	h, err := audiobridge.Attach(ctx, s)
+	if err != nil {
+		panic(err)
+	}
+	room, who := core.NumID(1234), core.NumID(42)
+	err = h.Suspend(ctx, audiobridge.SuspendRequest{Room: room, Secret: "adminpwd", Participant: who, PauseEvents: true})
+	if errors.Is(err, core.ErrUnsupported) {
+		fmt.Println(err) // janus: audiobridge suspend needs Janus 1.2.1 or later (the server is 1.1.2)
+		return
+	}
+	if err != nil {
+		panic(err)
+	}
+	// ... later: it hears the room again, and gets a recap of who is there.
+	if err := h.Resume(ctx, audiobridge.ResumeRequest{Room: room, Secret: "adminpwd", Participant: who}); err != nil {
+		panic(err)
+	}
+}

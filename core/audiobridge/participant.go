@@ -26,7 +26,8 @@ type JoinRequest struct {
 	// Codec is core.Opus (default), core.PCMA or core.PCMU.
 	Codec core.Codec `json:"codec,omitempty"`
 	// Prebuffer is how many packets to buffer before decoding this
-	// participant (the room's default when nil).
+	// participant (the room's default when nil). Janus 1.2.0 and later
+	// ignore it (see CreateRequest.DefaultPrebuffering).
 	Prebuffer *int `json:"prebuffer,omitempty"`
 	// Bitrate is the Opus bitrate in bps (0: the room's, or libopus).
 	Bitrate int `json:"bitrate,omitempty"`
@@ -51,11 +52,44 @@ type JoinRequest struct {
 	Record   bool   `json:"record,omitempty"`
 	Filename string `json:"filename,omitempty"`
 	// GenerateOffer asks the plugin for an SDP offer (in Joined.JSEP);
-	// the answer goes back with Configure.
+	// the answer goes back with Configure. With RTP (Janus 1.3.2 and
+	// later), the plugin instead gives its RTP address first
+	// (Joined.RTP) and waits for the participant's, sent with
+	// ConfigureRequest.RTP, before media flows: the order of a SIP
+	// INVITE the bridge sends out.
 	GenerateOffer bool `json:"generate_offer,omitempty"`
 	// RTP joins with plain RTP instead of WebRTC (rooms created with
 	// AllowRTPParticipants); Joined.RTP tells where to send the media.
 	RTP *RTPParticipant `json:"rtp,omitempty"`
+	// Suspended joins suspended (see Handle.Suspend); PauseEvents then
+	// also holds the room's events until Resume. Janus 1.2.1 and later.
+	Suspended   bool `json:"suspended,omitempty"`
+	PauseEvents bool `json:"pause_events,omitempty"`
+	// Denoise turns RNNoise denoising of this participant on or off (the
+	// room's default when nil). Janus 1.2.3 and later; a plugin built
+	// without RNNoise (Debian's) ignores it.
+	Denoise *bool `json:"denoise,omitempty"`
+}
+
+// Versions of Janus that brought the participant options and requests
+// of this package newer than 1.1.2.
+var (
+	// sinceSuspend: suspend, resume, joining suspended (Janus PR 3301).
+	sinceSuspend = core.V(1, 2, 1)
+	// sinceDenoise: RNNoise denoising (Janus PR 3185).
+	sinceDenoise = core.V(1, 2, 3)
+	// sinceRTPOffer: generate_offer for plain RTP participants (Janus
+	// PR 3534).
+	sinceRTPOffer = core.V(1, 3, 2)
+)
+
+// gates are the options of req that need a Janus newer than 1.1.2.
+func (req *JoinRequest) gates(verb string) []plugin.Gate {
+	return []plugin.Gate{
+		{Feature: verb + " suspended", Since: sinceSuspend, Used: req.Suspended || req.PauseEvents},
+		{Feature: verb + " denoise", Since: sinceDenoise, Used: req.Denoise != nil},
+		{Feature: verb + " generate_offer with rtp", Since: sinceRTPOffer, Used: req.GenerateOffer && req.RTP != nil},
+	}
 }
 
 // RTPParticipant is the plain RTP side of a participant that does not
@@ -90,6 +124,9 @@ func (h *Handle) decode(res *core.PluginResult) core.Event {
 // holds the plugin's answer (or offer); without one, negotiate later with
 // Configure. The other participants get a *ParticipantsJoined event.
 func (h *Handle) Join(ctx context.Context, req JoinRequest, offer *core.JSEP) (*Joined, error) {
+	if err := api.RequireUsed(ctx, h.s, req.gates("join")...); err != nil {
+		return nil, err
+	}
 	j, err := plugin.Expect[*Joined](ctx, api, h.s, "join", req, h.decode, core.WithJSEP(offer))
 	if err != nil {
 		return nil, err
@@ -110,8 +147,8 @@ func errNoAnswer(verb string) error {
 type ConfigureRequest struct {
 	Muted   *bool  `json:"muted,omitempty"`
 	Display string `json:"display,omitempty"`
-	// Prebuffer, Bitrate, Quality, ExpectedLoss, Volume and
-	// SpatialPosition are as in JoinRequest.
+	// Prebuffer (ignored by Janus 1.2.0 and later), Bitrate, Quality,
+	// ExpectedLoss, Volume and SpatialPosition are as in JoinRequest.
 	Prebuffer       *int `json:"prebuffer,omitempty"`
 	Bitrate         int  `json:"bitrate,omitempty"`
 	Quality         int  `json:"quality,omitempty"`
@@ -127,6 +164,12 @@ type ConfigureRequest struct {
 	// renegotiation (ICE restart) of a plugin-offered PeerConnection.
 	GenerateOffer bool `json:"generate_offer,omitempty"`
 	Update        bool `json:"update,omitempty"`
+	// Denoise turns RNNoise denoising on or off. Janus 1.2.3 and later.
+	Denoise *bool `json:"denoise,omitempty"`
+	// RTP gives a plain RTP participant that joined with GenerateOffer
+	// the address (IP, Port) to send the mix to, which starts its media.
+	// Janus 1.3.2 and later.
+	RTP *RTPParticipant `json:"rtp,omitempty"`
 }
 
 // Configure changes the participant's settings ("configure" request) and, with jsep, negotiates
@@ -136,6 +179,12 @@ type ConfigureRequest struct {
 // participants a *ParticipantsUpdated event. Configure before Join is an
 // ErrNotJoined plugin error.
 func (h *Handle) Configure(ctx context.Context, req ConfigureRequest, jsep *core.JSEP) (*core.JSEP, error) {
+	if err := api.RequireUsed(ctx, h.s,
+		plugin.Gate{Feature: "configure denoise", Since: sinceDenoise, Used: req.Denoise != nil},
+		plugin.Gate{Feature: "configure rtp", Since: sinceRTPOffer, Used: req.RTP != nil},
+	); err != nil {
+		return nil, err
+	}
 	var r struct {
 		Result string `json:"result"`
 	}
@@ -169,12 +218,20 @@ type ChangeRoomRequest struct {
 	Volume          *int    `json:"volume,omitempty"`
 	SpatialPosition *int    `json:"spatial_position,omitempty"`
 	Secret          string  `json:"secret,omitempty"`
+	// Suspended, PauseEvents (Janus 1.2.1 and later) and Denoise (1.2.3
+	// and later) are as in JoinRequest.
+	Suspended   bool  `json:"suspended,omitempty"`
+	PauseEvents bool  `json:"pause_events,omitempty"`
+	Denoise     *bool `json:"denoise,omitempty"`
 }
 
 // ChangeRoom leaves the current room and joins another ("changeroom"
 // request): the old room's
 // participants get *Leaving, the new room's *ParticipantsJoined.
 func (h *Handle) ChangeRoom(ctx context.Context, req ChangeRoomRequest) (*RoomChanged, error) {
+	if err := api.RequireUsed(ctx, h.s, (&JoinRequest{Suspended: req.Suspended, PauseEvents: req.PauseEvents, Denoise: req.Denoise}).gates("changeroom")...); err != nil {
+		return nil, err
+	}
 	return plugin.Expect[*RoomChanged](ctx, api, h.s, "changeroom", req, h.decode)
 }
 

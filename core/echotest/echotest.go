@@ -13,7 +13,9 @@
 //	}
 //
 // The package has no media code: the offer comes from a core.Peer
-// (native or browser).
+// (native or browser). Options added after Janus 1.1.2 (SVC layers) name
+// the version that brought them and fail with core.ErrUnsupported,
+// before anything is sent, on an older server.
 package echotest
 
 import (
@@ -76,6 +78,10 @@ type ConfigureRequest struct {
 	// Substream and Temporal pick the simulcast layer echoed back (0-2).
 	Substream *int `json:"substream,omitempty"`
 	Temporal  *int `json:"temporal,omitempty"`
+	// SpatialLayer and TemporalLayer pick the SVC layers echoed back
+	// (0-2), for a VP9 or AV1 SVC sender. Janus 1.1.4 and later.
+	SpatialLayer  *int `json:"spatial_layer,omitempty"`
+	TemporalLayer *int `json:"temporal_layer,omitempty"`
 	// MinDelay and MaxDelay set the playout-delay extension, in ms.
 	MinDelay *int `json:"min_delay,omitempty"`
 	MaxDelay *int `json:"max_delay,omitempty"`
@@ -84,9 +90,15 @@ type ConfigureRequest struct {
 // Configure sends the plugin's request, with an SDP offer to
 // (re)negotiate when offer is not nil, and returns the plugin's SDP
 // answer (nil without an offer). Plugin errors are *core.PluginError
-// (ErrInvalidElement, ...).
+// (ErrInvalidElement, ...). SpatialLayer and TemporalLayer fail with
+// core.ErrUnsupported, before anything is sent, on a server older than
+// Janus 1.1.4.
 func (h *Handle) Configure(ctx context.Context, req ConfigureRequest, offer *core.JSEP) (*core.JSEP, error) {
 	const verb = "configure" // names the request in errors; the plugin's is unnamed
+	s := plugin.OverHandle(h.Handle)
+	if err := api.RequireUsed(ctx, s, plugin.Gate{Feature: "configure spatial_layer", Since: core.V(1, 1, 4), Used: req.SpatialLayer != nil || req.TemporalLayer != nil}); err != nil {
+		return nil, err
+	}
 	var opts []core.CallOption
 	if offer != nil {
 		opts = append(opts, core.WithJSEP(offer))
@@ -95,7 +107,7 @@ func (h *Handle) Configure(ctx context.Context, req ConfigureRequest, offer *cor
 	if err != nil {
 		return nil, errfmt.Errorf("janus: echotest: %s: %w", verb, err)
 	}
-	res, err := plugin.OverHandle(h.Handle).Send(ctx, body, opts...)
+	res, err := s.Send(ctx, body, opts...)
 	if err != nil {
 		return nil, api.Named(verb, err)
 	}

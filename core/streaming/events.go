@@ -70,8 +70,26 @@ type LayerChanged struct {
 	TemporalLayer *int
 }
 
+// RTSPDisconnected tells the viewers of an RTSP mountpoint created with
+// RTSPNotifyChanges that its source was lost (no media for the
+// mountpoint's reconnect delay); the plugin is reconnecting. Janus 1.3.3
+// and later.
+type RTSPDisconnected struct {
+	*core.PluginEvent
+	Mountpoint core.ID
+}
+
+// RTSPReconnected tells the viewers of an RTSP mountpoint created with
+// RTSPNotifyChanges that the plugin reconnected to its source. Janus
+// 1.3.3 and later.
+type RTSPReconnected struct {
+	*core.PluginEvent
+	Mountpoint core.ID
+}
+
 // DecodeEvent turns a Streaming plugin event into *StatusChanged,
-// *Configured, *Switched, *Edited or *LayerChanged. Error events, and
+// *Configured, *Switched, *Edited, *LayerChanged, *RTSPDisconnected or
+// *RTSPReconnected. Error events, and
 // anything it does not know, stay *core.PluginEvent (check its Err
 // method). It is the decoder Attach installs; pass it to
 // core.WithEventDecoder for adopted handles.
@@ -110,8 +128,13 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 		}
 		return ev
 	}
-	if d.Event == "edited" {
+	switch d.Event {
+	case "edited":
 		return &Edited{PluginEvent: ev, Mountpoint: d.ID, Metadata: d.Metadata}
+	case "rtsp-disconnected":
+		return &RTSPDisconnected{PluginEvent: ev, Mountpoint: d.ID}
+	case "rtsp-reconnected":
+		return &RTSPReconnected{PluginEvent: ev, Mountpoint: d.ID}
 	}
 	return ev
 }

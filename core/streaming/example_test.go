@@ -2,6 +2,7 @@ package streaming_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/gojanus/gojanus/core"
@@ -71,5 +72,42 @@ func ExampleNewAdmin() {
 	}
 	for _, mp := range list {
 		fmt.Println(mp.ID, mp.Description, mp.Enabled)
+	}
+}
+
+// A viewer that makes the offer (Janus 1.1.4 and later), as WHEP players
+// do: the peer (native.Peer, or the browser's in WebAssembly) has
+// receive-only audio and video transceivers; a batched Configure (Janus
+// 1.2.0 and later) then turns video off and keeps audio.
+func ExampleHandle_WatchOfferPeer() {
+	ctx := context.Background()
+	c, err := core.Dial(ctx, "ws://127.0.0.1:8188")
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	s, err := c.CreateSession(ctx)
+	if err != nil {
+		panic(err)
+	}
+	h, err := streaming.Attach(ctx, s)
+	if err != nil {
+		panic(err)
+	}
+	var peer core.Peer // with receive-only transceivers
+	err = h.WatchOfferPeer(ctx, streaming.WatchRequest{Mountpoint: core.NumID(1)}, peer, nil)
+	if errors.Is(err, core.ErrUnsupported) {
+		fmt.Println("Janus older than 1.1.4:", err)
+		return
+	}
+	if err != nil {
+		panic(err)
+	}
+	err = h.Configure(ctx, streaming.ConfigureRequest{Streams: []streaming.StreamSettings{
+		{Mid: "v", Send: core.Ptr(false)},
+		{Mid: "a", Send: core.Ptr(true)},
+	}})
+	if err != nil {
+		panic(err)
 	}
 }

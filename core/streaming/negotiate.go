@@ -9,7 +9,8 @@ import (
 
 // The negotiation flows below are written once against core.Peer, so the
 // same watching code runs with pion natively and with the browser's
-// RTCPeerConnection in WebAssembly. Janus always makes the offer: for a
+// RTCPeerConnection in WebAssembly. Janus makes the offer (except with
+// WatchOfferPeer, Janus 1.1.4 and later, where the client does): for a
 // new subscription, for an ICE restart (Watch with Restart) and for a
 // renegotiation of the current one (Watch again with the same id). Switch
 // and Configure keep the negotiated PeerConnection and need no new
@@ -36,6 +37,32 @@ func (h *Handle) WatchPeer(ctx context.Context, req WatchRequest, peer core.Peer
 		return "", err
 	}
 	return h.Renegotiate(ctx, peer, offer)
+}
+
+// WatchOfferPeer watches the mountpoint req.Mountpoint with peer making
+// the offer, as WHEP players do: it trickles the peer's candidates to the
+// handle, sends the peer's offer with the watch request (WatchOffer) and
+// applies Janus's answer. Add receive-only transceivers (or tracks) for
+// the streams to watch to peer first: Janus answers each m-line with a
+// stream of the same kind and codec. A StatusChanged event with
+// StatusStarted follows on Events once Janus relays media. ctx also
+// bounds the trickling of the peer's later candidates; onTrickleErr (may
+// be nil) receives trickle failures. Janus 1.1.4 and later (see
+// WatchOffer).
+func (h *Handle) WatchOfferPeer(ctx context.Context, req WatchRequest, peer core.Peer, onTrickleErr func(error)) error {
+	if err := api.Require(ctx, h.s, "watch with an offer", core.V(1, 1, 4)); err != nil {
+		return err
+	}
+	core.LinkCandidates(ctx, h.Handle, peer, onTrickleErr)
+	offer, err := peer.CreateOffer(ctx)
+	if err != nil {
+		return err
+	}
+	answer, err := h.WatchOffer(ctx, req, offer)
+	if err != nil {
+		return err
+	}
+	return peer.SetRemoteDescription(ctx, answer)
 }
 
 // RestartPeer asks Janus for an ICE restart of the handle's subscription

@@ -155,9 +155,27 @@ func (r requests) Info(ctx context.Context, req InfoRequest) (*Mountpoint, error
 	return out.Info, nil
 }
 
+// sinceBufferKF is the version that brought bufferkf_ms, bufferkf_bytes
+// (Janus PR 3564) and rtsp_notify_changes (PR 3578).
+var sinceBufferKF = core.V(1, 3, 3)
+
 // Create creates a mountpoint ("create" request). Only RTP mountpoints
-// report their ports.
+// report their ports. Options newer than Janus 1.1.2 (H264SPS,
+// AbsCaptureTimeExtID, BufferKFMS, BufferKFBytes, RTSPNotifyChanges) fail
+// with core.ErrUnsupported, before anything is sent, on an older server.
 func (r requests) Create(ctx context.Context, req CreateRequest) (*CreateResult, error) {
+	h264sps := false
+	for _, m := range req.Media {
+		h264sps = h264sps || m.H264SPS != ""
+	}
+	if err := api.RequireUsed(ctx, r.s,
+		plugin.Gate{Feature: "create h264sps", Since: core.V(1, 1, 3), Used: h264sps},
+		plugin.Gate{Feature: "create abscapturetime_src_ext_id", Since: core.V(1, 2, 2), Used: req.AbsCaptureTimeExtID != 0},
+		plugin.Gate{Feature: "create bufferkf_ms", Since: sinceBufferKF, Used: req.BufferKFMS != 0 || req.BufferKFBytes != 0},
+		plugin.Gate{Feature: "create rtsp_notify_changes", Since: sinceBufferKF, Used: req.RTSPNotifyChanges},
+	); err != nil {
+		return nil, err
+	}
 	var out createdWire
 	if _, err := api.Call(ctx, r.s, "create", req, "created", &out); err != nil {
 		return nil, err
@@ -262,6 +280,36 @@ func (h *Handle) Watch(ctx context.Context, req WatchRequest) (*core.JSEP, error
 	return res.JSEP, nil
 }
 
+// WatchOffer subscribes the handle to a mountpoint with the client's own
+// SDP offer ("watch" request with a JSEP offer, the way WHEP players
+// subscribe) and returns Janus's SDP answer. Janus matches each offered
+// m-line that can receive (recvonly or sendrecv) with the first unused
+// stream of the mountpoint of the same media type and codec, rejects the
+// others, and ignores req.Media and the other subscription options. No
+// Start follows: a StatusChanged event with StatusStarted comes once the
+// PeerConnection is up. Janus 1.1.4 and later: older servers fail with
+// core.ErrUnsupported before anything is sent (they would ignore the
+// offer and make their own). Janus keeps the ICE agent the offer made
+// when the watch fails, and refuses any other offer on that handle
+// ("Error setting ICE locally"): detach it and watch from a new one.
+func (h *Handle) WatchOffer(ctx context.Context, req WatchRequest, offer *core.JSEP) (*core.JSEP, error) {
+	if err := api.Require(ctx, h.s, "watch with an offer", core.V(1, 1, 4)); err != nil {
+		return nil, err
+	}
+	var out asyncResult
+	res, err := api.Call(ctx, h.s, "watch", req, "event", &out, core.WithJSEP(offer))
+	if err != nil {
+		return nil, err
+	}
+	if st := out.Result.Status; st != StatusStarting {
+		return nil, errfmt.Errorf("janus: streaming: watch: %w: status %q", core.ErrBadAnswer, st)
+	}
+	if res.JSEP == nil || res.JSEP.Type != "answer" {
+		return nil, errfmt.Errorf("janus: streaming: watch: %w: no SDP answer", core.ErrBadAnswer)
+	}
+	return res.JSEP, nil
+}
+
 // Start sends the SDP answer to Watch's offer and starts the playout
 // ("start" request); with a nil answer it resumes a paused playout. It
 // returns StatusStarting, or StatusStarted when the PeerConnection was
@@ -291,8 +339,13 @@ func (h *Handle) Pause(ctx context.Context) error {
 }
 
 // Configure changes what the subscription relays ("configure" request):
-// a stream on or off (Mid, Send), simulcast and SVC layers, playout delay.
+// a stream on or off (Mid, Send), simulcast and SVC layers, playout delay;
+// several streams at once with Streams (Janus 1.2.0 and later: older
+// servers fail with core.ErrUnsupported before anything is sent).
 func (h *Handle) Configure(ctx context.Context, req ConfigureRequest) error {
+	if err := api.RequireUsed(ctx, h.s, plugin.Gate{Feature: "configure streams", Since: core.V(1, 2, 0), Used: len(req.Streams) > 0}); err != nil {
+		return err
+	}
 	var out asyncResult
 	if _, err := api.Call(ctx, h.s, "configure", req, "event", &out); err != nil {
 		return err

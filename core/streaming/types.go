@@ -55,6 +55,10 @@ type Mountpoint struct {
 	RTSPUser     string `json:"rtsp_user,omitempty"`
 	RTSPPassword string `json:"rtsp_pwd,omitempty"`
 	RTSPQuirk    bool   `json:"rtsp_quirk,omitempty"`
+	// BufferKFMS and BufferKFBytes are the keyframe buffering of the
+	// mountpoint (CreateRequest.BufferKFMS): Janus 1.3.3 and later.
+	BufferKFMS    int `json:"bufferkf_ms,omitempty"`
+	BufferKFBytes int `json:"bufferkf_bytes,omitempty"`
 }
 
 // StreamInfo is one stream of a mountpoint.
@@ -79,6 +83,8 @@ type StreamInfo struct {
 	// BufferKeyframe, Simulcast, SVC and SkewCompensation are the
 	// stream's options (the plugin names them videobufferkf,
 	// videosimulcast, videosvc and skew_compensation here).
+	// BufferKeyframe is reported up to Janus 1.3.2 only; later versions
+	// buffer per mountpoint (Mountpoint.BufferKFMS).
 	BufferKeyframe   bool `json:"videobufferkf,omitempty"`
 	Simulcast        bool `json:"videosimulcast,omitempty"`
 	SVC              bool `json:"videosvc,omitempty"`
@@ -91,6 +97,9 @@ type StreamInfo struct {
 	Port3    int `json:"port3,omitempty"`
 	// Recording is the file being recorded to, if any (needs the secret).
 	Recording string `json:"recording,omitempty"`
+	// DataType is "text" or "binary" for data streams (Janus 1.1.3 and
+	// later).
+	DataType string `json:"datatype,omitempty"`
 }
 
 // CreateRequest is the "create" request. Type selects the source
@@ -137,6 +146,20 @@ type CreateRequest struct {
 	E2EE bool `json:"e2ee,omitempty"`
 	// PlayoutDelayExt negotiates the playout-delay RTP extension.
 	PlayoutDelayExt bool `json:"playoutdelay_ext,omitempty"`
+	// AbsCaptureTimeExtID (1-14) is the id of the abs-capture-time RTP
+	// extension in the incoming RTP; the mountpoint then offers the
+	// extension to its viewers and relays it. Janus 1.2.2 and later.
+	AbsCaptureTimeExtID int `json:"abscapturetime_src_ext_id,omitempty"`
+	// BufferKFMS and BufferKFBytes make the mountpoint keep the last
+	// keyframe and the frames after it, up to this many milliseconds or
+	// bytes (the first limit reached ends the buffer), and send them to
+	// each new viewer at once, so that its video starts without waiting
+	// for the source's next keyframe (a burst of data on every join).
+	// They apply to every video stream except simulcast ones, of RTP and
+	// RTSP mountpoints, and replace StreamConfig.BufferKeyframe and
+	// VideoBufferKF, which these versions ignore. Janus 1.3.3 and later.
+	BufferKFMS    int `json:"bufferkf_ms,omitempty"`
+	BufferKFBytes int `json:"bufferkf_bytes,omitempty"`
 
 	// Audio, Video and Data enable the single streams of the flat form.
 	// File mountpoints need Audio (and no Video).
@@ -194,6 +217,11 @@ type CreateRequest struct {
 	RTSPSessionTimeout int    `json:"rtsp_session_timeout,omitempty"`
 	RTSPTimeout        int    `json:"rtsp_timeout,omitempty"`
 	RTSPConnTimeout    int    `json:"rtsp_conn_timeout,omitempty"`
+	// RTSPNotifyChanges sends the viewers an *RTSPDisconnected event when
+	// the RTSP source is lost (no media for RTSPReconnectDelay seconds)
+	// and an *RTSPReconnected event when the plugin got it back. Janus
+	// 1.3.3 and later.
+	RTSPNotifyChanges bool `json:"rtsp_notify_changes,omitempty"`
 }
 
 // StreamConfig is one stream of an RTP mountpoint in CreateRequest.Media.
@@ -222,14 +250,20 @@ type StreamConfig struct {
 	FMTP   string     `json:"fmtp,omitempty"`
 	// Skew turns on skew compensation.
 	Skew bool `json:"skew,omitempty"`
-	// Video only: BufferKeyframe sends the last keyframe to new viewers;
-	// Simulcast receives three substreams on Port, Port2 and Port3 (0
-	// picks them); SVC is for VP9-SVC.
+	// Video only: BufferKeyframe sends the last keyframe to new viewers
+	// (up to Janus 1.3.2; later versions ignore it, see
+	// CreateRequest.BufferKFMS); Simulcast receives three substreams on
+	// Port, Port2 and Port3 (0 picks them); SVC is for VP9-SVC.
 	BufferKeyframe bool `json:"bufferkf,omitempty"`
 	Simulcast      bool `json:"simulcast,omitempty"`
 	Port2          int  `json:"port2,omitempty"`
 	Port3          int  `json:"port3,omitempty"`
 	SVC            bool `json:"svc,omitempty"`
+	// H264SPS is the sprop-parameter-sets of an H.264 stream (base64 SPS
+	// and PPS, comma-separated) whose source does not send them in band:
+	// the plugin then sends them to viewers as RTP itself. Janus 1.1.3
+	// and later.
+	H264SPS string `json:"h264sps,omitempty"`
 }
 
 // CreateResult is the answer to Create.
@@ -454,7 +488,13 @@ type WatchRequest struct {
 }
 
 // ConfigureRequest is the "configure" request. Every field is optional.
+// The fields other than Streams set one stream (Mid) or all of them;
+// Streams sets several streams at once, each its own way.
 type ConfigureRequest struct {
+	// Streams are settings per stream, in one request (Janus 1.2.0 and
+	// later); each names its stream with Mid (required when there are
+	// several). The other fields are ignored when Streams is set.
+	Streams []StreamSettings `json:"streams,omitempty"`
 	// Mid selects the stream the other fields apply to (all streams when
 	// empty); Send turns relaying it on or off.
 	Mid  string `json:"mid,omitempty"`
@@ -467,9 +507,24 @@ type ConfigureRequest struct {
 	SpatialLayer  *int `json:"spatial_layer,omitempty"`
 	TemporalLayer *int `json:"temporal_layer,omitempty"`
 	// MinDelay and MaxDelay set the playout-delay extension, in 10 ms
-	// units, on mountpoints created with PlayoutDelayExt (-1 resets).
+	// units, of video streams of mountpoints created with
+	// PlayoutDelayExt (-1 resets).
 	MinDelay *int `json:"min_delay,omitempty"`
 	MaxDelay *int `json:"max_delay,omitempty"`
+}
+
+// StreamSettings are the settings of one stream in
+// ConfigureRequest.Streams; the fields are those of ConfigureRequest.
+type StreamSettings struct {
+	Mid           string `json:"mid,omitempty"`
+	Send          *bool  `json:"send,omitempty"`
+	Substream     *int   `json:"substream,omitempty"`
+	Temporal      *int   `json:"temporal,omitempty"`
+	Fallback      *int   `json:"fallback,omitempty"`
+	SpatialLayer  *int   `json:"spatial_layer,omitempty"`
+	TemporalLayer *int   `json:"temporal_layer,omitempty"`
+	MinDelay      *int   `json:"min_delay,omitempty"`
+	MaxDelay      *int   `json:"max_delay,omitempty"`
 }
 
 // SwitchRequest is the "switch" request.
