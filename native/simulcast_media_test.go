@@ -23,6 +23,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/internal/versiontest"
 	"github.com/gojanus/gojanus/native"
 )
 
@@ -245,7 +246,7 @@ func TestVideoRoomSwitchSubstream(t *testing.T) {
 		return
 	}
 	srv, ctx, c, s := mediaSetup(t, 60*time.Second)
-	v := janusVersion(t, srv)
+	v := versiontest.Server(t, srv)
 	session := func() *core.Session { return newSession(t, ctx, c) }
 	admin, err := videoroom.Attach(ctx, s)
 	require.NoError(t, err)
@@ -292,7 +293,7 @@ func TestVideoRoomSwitchSubstream(t *testing.T) {
 	if v < core.V(1, 1, 4) {
 		lowest.Mid, lowest.SubMid = "0", mid
 		_, err := sub.Switch(ctx, []videoroom.SwitchStream{lowest})
-		requireUnsupported(t, err, core.V(1, 1, 4))
+		versiontest.RequireUnsupported(t, err, "", core.V(1, 1, 4))
 	} else {
 		sw := switchTo(lowest, low, "alice's substream 0")
 		require.NotNil(t, sw.Streams[0].Simulcast)

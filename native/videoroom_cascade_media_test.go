@@ -18,6 +18,7 @@ import (
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/videoroom"
 	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/internal/versiontest"
 	"github.com/gojanus/gojanus/native"
 )
 
@@ -35,7 +36,7 @@ func TestVideoRoomCascade(t *testing.T) {
 	}
 	srvA, ctx, cA, sA := mediaSetup(t, 90*time.Second)
 	_, _, cB, sB := mediaSetup(t, 90*time.Second)
-	v := janusVersion(t, srvA)
+	v := versiontest.Server(t, srvA)
 	room := videoroom.CreateRequest{VideoCodec: core.Codecs{core.VP8}, AudioCodec: core.Codecs{core.Opus}}
 	adminA, err := videoroom.Attach(ctx, sA)
 	require.NoError(t, err)

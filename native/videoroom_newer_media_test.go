@@ -3,7 +3,6 @@ package native_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -13,30 +12,14 @@ import (
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/videoroom"
-	"github.com/gojanus/gojanus/internal/janusserver"
-	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/internal/versiontest"
 	"github.com/gojanus/gojanus/native"
 )
 
 // The VideoRoom features Janus added after 1.1.2, with media. Against an
 // older server each test checks that the feature fails with
 // core.ErrUnsupported, and goes on with what that server has.
-
-// janusVersion is the started server's version.
-func janusVersion(t *testing.T, srv *janusserver.Server) core.Version {
-	return core.Version(janustest.VersionNumber(t, srv.Version))
-}
-
-// requireUnsupported checks that err is the UnsupportedError of a feature
-// of Janus since.
-func requireUnsupported(t *testing.T, err error, since core.Version) {
-	t.Helper()
-	require.ErrorIs(t, err, core.ErrUnsupported)
-	ue, ok := errors.AsType[*core.UnsupportedError](err)
-	require.True(t, ok, "%v", err)
-	assert.Equal(t, since, ue.Since, "%v", err)
-}
 
 // TestVideoRoomMetadata runs a room whose media goes through helper
 // threads (Janus 1.2.3) with a publisher that has metadata (1.3.0): an
@@ -49,14 +32,14 @@ func TestVideoRoomMetadata(t *testing.T) {
 		return
 	}
 	srv, ctx, c, s := mediaSetup(t, 90*time.Second)
-	v := janusVersion(t, srv)
+	v := versiontest.Server(t, srv)
 	session := func() *core.Session { return newSession(t, ctx, c) }
 	admin, err := videoroom.Attach(ctx, s)
 	require.NoError(t, err)
 	create := videoroom.CreateRequest{Description: "threads", Threads: 2, VideoCodec: core.Codecs{core.VP8}, AudioCodec: core.Codecs{core.Opus}}
 	if v < core.V(1, 2, 3) {
 		_, err := admin.Create(ctx, create)
-		requireUnsupported(t, err, core.V(1, 2, 3))
+		versiontest.RequireUnsupported(t, err, "", core.V(1, 2, 3))
 		create.Threads = 0
 	}
 	created, err := admin.Create(ctx, create)
@@ -69,7 +52,7 @@ func TestVideoRoomMetadata(t *testing.T) {
 	join := videoroom.JoinRequest{Room: room, Display: "alice", Metadata: json.RawMessage(`{"camera":"front"}`)}
 	if v < core.V(1, 3, 0) {
 		_, _, err := videoroom.JoinPublisher(ctx, session(), join)
-		requireUnsupported(t, err, core.V(1, 3, 0))
+		versiontest.RequireUnsupported(t, err, "", core.V(1, 3, 0))
 		join.Metadata = nil
 	}
 	src, err := native.FileSource(native.FileOptions{},
@@ -122,7 +105,7 @@ func TestVideoRoomMetadata(t *testing.T) {
 		assert.JSONEq(t, `{"camera":"back"}`, string(p.Metadata))
 	} else {
 		_, err = alice.Configure(ctx, videoroom.ConfigureRequest{Metadata: json.RawMessage(`{"camera":"back"}`)}, nil)
-		requireUnsupported(t, err, core.V(1, 3, 0))
+		versiontest.RequireUnsupported(t, err, "", core.V(1, 3, 0))
 	}
 	upd, err := rs.sub.Unsubscribe(ctx, []videoroom.UnsubscribeStream{{Feed: alice.ParticipantID(), Mid: audioMid(t, conf)}})
 	require.NoError(t, err)

@@ -17,29 +17,13 @@ import (
 	"github.com/gojanus/gojanus/core/audiobridge"
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/versiontest"
 )
 
 // The tests of this file cover the requests and options Janus added after
 // 1.1.2: each checks the feature against a server that has it and the
 // core.ErrUnsupported error (sent before anything reaches the server)
 // against one that does not, as the started server's version says.
-
-// serverVersion is the version of the started server.
-func serverVersion(t *testing.T, srv *janusserver.Server) core.Version {
-	t.Helper()
-	return core.Version(janustest.VersionNumber(t, srv.Version))
-}
-
-// requireUnsupported checks that err is the *core.UnsupportedError of
-// feature, needing since.
-func requireUnsupported(t *testing.T, err error, feature string, since core.Version) {
-	t.Helper()
-	require.ErrorIs(t, err, core.ErrUnsupported)
-	var ue *core.UnsupportedError
-	require.ErrorAs(t, err, &ue)
-	assert.Equal(t, "audiobridge "+feature, ue.Feature)
-	assert.Equal(t, since, ue.Since)
-}
 
 // roomJoined starts a server, creates the room of req on a new handle
 // (the room's moderator, watched) and joins it as "alice", without media.
@@ -121,17 +105,17 @@ func TestSuspendResume(t *testing.T) {
 	room := core.NumID(7100)
 	srv, ctx, s, alice, aliceID := roomJoined(t, audiobridge.CreateRequest{Room: room, Secret: secret, AllowRTPParticipants: true})
 
-	if v := serverVersion(t, srv); v < core.V(1, 2, 1) {
+	if v := versiontest.Server(t, srv); v < core.V(1, 2, 1) {
 		err := alice.h.Suspend(ctx, audiobridge.SuspendRequest{Room: room, Secret: secret, Participant: aliceID})
-		requireUnsupported(t, err, "suspend", core.V(1, 2, 1))
+		versiontest.RequireUnsupported(t, err, "audiobridge suspend", core.V(1, 2, 1))
 		assert.EqualError(t, err, "janus: audiobridge suspend needs Janus 1.2.1 or later (the server is "+srv.Version+")")
 		err = alice.h.Resume(ctx, audiobridge.ResumeRequest{Room: room, Secret: secret, Participant: aliceID})
-		requireUnsupported(t, err, "resume", core.V(1, 2, 1))
+		versiontest.RequireUnsupported(t, err, "audiobridge resume", core.V(1, 2, 1))
 		bob := attach(t, ctx, s)
 		_, err = bob.h.Join(ctx, audiobridge.JoinRequest{Room: room, Suspended: true}, nil)
-		requireUnsupported(t, err, "join suspended", core.V(1, 2, 1))
+		versiontest.RequireUnsupported(t, err, "audiobridge join suspended", core.V(1, 2, 1))
 		_, err = alice.h.ChangeRoom(ctx, audiobridge.ChangeRoomRequest{Room: room, PauseEvents: true})
-		requireUnsupported(t, err, "changeroom suspended", core.V(1, 2, 1))
+		versiontest.RequireUnsupported(t, err, "audiobridge changeroom suspended", core.V(1, 2, 1))
 		ps, err := alice.h.ListParticipants(ctx, room)
 		require.NoError(t, err)
 		assert.Len(t, ps, 1, "the refused join was not sent")
@@ -212,21 +196,21 @@ func TestDenoise(t *testing.T) {
 	w := attach(t, ctx, s)
 	room := core.NumID(7200)
 
-	if v := serverVersion(t, srv); v < core.V(1, 2, 3) {
+	if v := versiontest.Server(t, srv); v < core.V(1, 2, 3) {
 		_, err := w.h.Create(ctx, audiobridge.CreateRequest{Room: room, Denoise: true})
-		requireUnsupported(t, err, "create denoise", core.V(1, 2, 3))
+		versiontest.RequireUnsupported(t, err, "audiobridge create denoise", core.V(1, 2, 3))
 		_, err = w.h.Create(ctx, audiobridge.CreateRequest{Room: room})
 		require.NoError(t, err)
 		_, err = w.h.Join(ctx, audiobridge.JoinRequest{Room: room, Denoise: core.Ptr(true)}, nil)
-		requireUnsupported(t, err, "join denoise", core.V(1, 2, 3))
+		versiontest.RequireUnsupported(t, err, "audiobridge join denoise", core.V(1, 2, 3))
 		j, err := w.h.Join(ctx, audiobridge.JoinRequest{Room: room}, nil)
 		require.NoError(t, err)
 		_, err = w.h.Configure(ctx, audiobridge.ConfigureRequest{Denoise: core.Ptr(false)}, nil)
-		requireUnsupported(t, err, "configure denoise", core.V(1, 2, 3))
+		versiontest.RequireUnsupported(t, err, "audiobridge configure denoise", core.V(1, 2, 3))
 		err = w.h.EnableDenoise(ctx, audiobridge.ParticipantRequest{Room: room, Participant: j.Participant})
-		requireUnsupported(t, err, "denoise_enable", core.V(1, 2, 3))
+		versiontest.RequireUnsupported(t, err, "audiobridge denoise_enable", core.V(1, 2, 3))
 		err = w.h.DisableDenoise(ctx, audiobridge.ParticipantRequest{Room: room, Participant: j.Participant})
-		requireUnsupported(t, err, "denoise_disable", core.V(1, 2, 3))
+		versiontest.RequireUnsupported(t, err, "audiobridge denoise_disable", core.V(1, 2, 3))
 		return
 	}
 
@@ -272,14 +256,14 @@ func TestDenoise(t *testing.T) {
 func TestAnnouncements(t *testing.T) {
 	room := core.NumID(7300)
 	srv, ctx, s, w, _ := roomJoined(t, audiobridge.CreateRequest{Room: room, Secret: secret})
-	v := serverVersion(t, srv)
+	v := versiontest.Server(t, srv)
 	if v < core.V(1, 2, 4) {
 		_, err := w.h.ListAnnouncements(ctx, audiobridge.RoomRequest{Room: room, Secret: secret})
-		requireUnsupported(t, err, "listannouncements", core.V(1, 2, 4))
+		versiontest.RequireUnsupported(t, err, "audiobridge listannouncements", core.V(1, 2, 4))
 	}
 	if v < core.V(1, 3, 2) {
 		_, err := w.h.StopAllFiles(ctx, audiobridge.StopAllFilesRequest{Room: room, Secret: secret})
-		requireUnsupported(t, err, "stop_all_files", core.V(1, 3, 2))
+		versiontest.RequireUnsupported(t, err, "audiobridge stop_all_files", core.V(1, 3, 2))
 		return
 	}
 
@@ -328,11 +312,11 @@ func TestRTPGenerateOffer(t *testing.T) {
 	room := core.NumID(7400)
 	srv, ctx, s, alice, _ := roomJoined(t, audiobridge.CreateRequest{Room: room, AllowRTPParticipants: true})
 	ph := attach(t, ctx, s)
-	if serverVersion(t, srv) < core.V(1, 3, 2) {
+	if versiontest.Server(t, srv) < core.V(1, 3, 2) {
 		_, err := ph.h.Join(ctx, audiobridge.JoinRequest{Room: room, GenerateOffer: true, RTP: &audiobridge.RTPParticipant{}}, nil)
-		requireUnsupported(t, err, "join generate_offer with rtp", core.V(1, 3, 2))
+		versiontest.RequireUnsupported(t, err, "audiobridge join generate_offer with rtp", core.V(1, 3, 2))
 		_, err = alice.h.Configure(ctx, audiobridge.ConfigureRequest{RTP: &audiobridge.RTPParticipant{IP: "127.0.0.1", Port: 9}}, nil)
-		requireUnsupported(t, err, "configure rtp", core.V(1, 3, 2))
+		versiontest.RequireUnsupported(t, err, "audiobridge configure rtp", core.V(1, 3, 2))
 		return
 	}
 

@@ -14,29 +14,13 @@ import (
 	"github.com/gojanus/gojanus/core/streaming"
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/versiontest"
 )
 
 // The tests of this file cover the requests and options Janus added after
 // 1.1.2: each checks the feature against a server that has it and the
 // core.ErrUnsupported error (sent before anything reaches the server)
 // against one that does not, as the started server's version says.
-
-// serverVersion is the version of the started server.
-func serverVersion(t *testing.T, srv *janusserver.Server) core.Version {
-	t.Helper()
-	return core.Version(janustest.VersionNumber(t, srv.Version))
-}
-
-// requireUnsupported checks that err is the *core.UnsupportedError of
-// feature, needing since.
-func requireUnsupported(t *testing.T, err error, feature string, since core.Version) {
-	t.Helper()
-	require.ErrorIs(t, err, core.ErrUnsupported)
-	var ue *core.UnsupportedError
-	require.ErrorAs(t, err, &ue)
-	assert.Equal(t, "streaming "+feature, ue.Feature)
-	assert.Equal(t, since, ue.Since)
-}
 
 // newerSetup starts a server and attaches a handle to it.
 func newerSetup(t *testing.T, timeout time.Duration) (*janusserver.Server, context.Context, *core.Session, *streaming.Handle) {
@@ -79,9 +63,9 @@ func TestWatchOffer(t *testing.T) {
 	sdp, err := os.ReadFile("../../testdata/sdp/recvonly-av-offer.sdp")
 	require.NoError(t, err)
 	offer := &core.JSEP{Type: "offer", SDP: string(sdp)}
-	if serverVersion(t, srv) < core.V(1, 1, 4) {
+	if versiontest.Server(t, srv) < core.V(1, 1, 4) {
 		_, err := h.WatchOffer(ctx, streaming.WatchRequest{Mountpoint: mp.Mountpoint}, offer)
-		requireUnsupported(t, err, "watch with an offer", core.V(1, 1, 4))
+		versiontest.RequireUnsupported(t, err, "streaming watch with an offer", core.V(1, 1, 4))
 		info, err := h.Info(ctx, streaming.InfoRequest{Mountpoint: mp.Mountpoint, Secret: "s"})
 		require.NoError(t, err)
 		assert.Zero(t, info.Viewers, "nothing was sent")
@@ -130,8 +114,8 @@ func TestConfigureStreams(t *testing.T) {
 		{Mid: "v1", MinDelay: core.Ptr(1), MaxDelay: core.Ptr(2)},
 		{Mid: "v2", MinDelay: core.Ptr(3), MaxDelay: core.Ptr(4), Send: core.Ptr(false)},
 	}}
-	if serverVersion(t, srv) < core.V(1, 2, 0) {
-		requireUnsupported(t, h.Configure(ctx, req), "configure streams", core.V(1, 2, 0))
+	if versiontest.Server(t, srv) < core.V(1, 2, 0) {
+		versiontest.RequireUnsupported(t, h.Configure(ctx, req), "streaming configure streams", core.V(1, 2, 0))
 		require.NoError(t, h.Configure(ctx, streaming.ConfigureRequest{Mid: "v1", MinDelay: core.Ptr(1)}), "the single-stream form works")
 		return
 	}
@@ -169,7 +153,7 @@ func TestConfigureStreams(t *testing.T) {
 // extension (offered to viewers) and H.264 parameter sets.
 func TestNewerCreateOptions(t *testing.T) {
 	srv, ctx, s, h := newerSetup(t, 20*time.Second)
-	v := serverVersion(t, srv)
+	v := versiontest.Server(t, srv)
 	ports := freePorts(t, 1)
 	h264 := streaming.CreateRequest{Type: streaming.SourceRTP, Media: []streaming.StreamConfig{
 		{Type: streaming.MediaVideo, Mid: "v", Port: ports[0], PT: 126, Codec: core.H264, Iface: "127.0.0.1",
@@ -177,7 +161,7 @@ func TestNewerCreateOptions(t *testing.T) {
 	}}
 	if v < core.V(1, 1, 3) {
 		_, err := h.Create(ctx, h264)
-		requireUnsupported(t, err, "create h264sps", core.V(1, 1, 3))
+		versiontest.RequireUnsupported(t, err, "streaming create h264sps", core.V(1, 1, 3))
 	} else {
 		mp, err := h.Create(ctx, h264)
 		require.NoError(t, err)
@@ -201,7 +185,7 @@ func TestNewerCreateOptions(t *testing.T) {
 
 	if v < core.V(1, 2, 2) {
 		_, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, AbsCaptureTimeExtID: 3})
-		requireUnsupported(t, err, "create abscapturetime_src_ext_id", core.V(1, 2, 2))
+		versiontest.RequireUnsupported(t, err, "streaming create abscapturetime_src_ext_id", core.V(1, 2, 2))
 	} else {
 		_, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, AbsCaptureTimeExtID: 15,
 			Media: []streaming.StreamConfig{{Type: streaming.MediaAudio, Mid: "a", Port: 0, PT: 111, Codec: core.Opus, Iface: "127.0.0.1"}}})
@@ -217,11 +201,11 @@ func TestNewerCreateOptions(t *testing.T) {
 
 	if v < core.V(1, 3, 3) {
 		_, err := h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, BufferKFMS: 2000})
-		requireUnsupported(t, err, "create bufferkf_ms", core.V(1, 3, 3))
+		versiontest.RequireUnsupported(t, err, "streaming create bufferkf_ms", core.V(1, 3, 3))
 		_, err = h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTP, BufferKFBytes: 1 << 20})
-		requireUnsupported(t, err, "create bufferkf_ms", core.V(1, 3, 3))
+		versiontest.RequireUnsupported(t, err, "streaming create bufferkf_ms", core.V(1, 3, 3))
 		_, err = h.Create(ctx, streaming.CreateRequest{Type: streaming.SourceRTSP, URL: "rtsp://127.0.0.1:1/x", Audio: true, RTSPNotifyChanges: true})
-		requireUnsupported(t, err, "create rtsp_notify_changes", core.V(1, 3, 3))
+		versiontest.RequireUnsupported(t, err, "streaming create rtsp_notify_changes", core.V(1, 3, 3))
 		require.NoError(t, s.Destroy(ctx))
 		return
 	}

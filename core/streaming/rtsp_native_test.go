@@ -19,6 +19,7 @@ import (
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/streaming"
+	"github.com/gojanus/gojanus/internal/versiontest"
 )
 
 // TestRTSPNotifyChanges watches an RTSP mountpoint whose source stops
@@ -30,9 +31,9 @@ func TestRTSPNotifyChanges(t *testing.T) {
 	rtspSrv := startRTSPServer(t)
 	req := streaming.CreateRequest{Type: streaming.SourceRTSP, Secret: "s", URL: rtspSrv.url(), RTSPIface: "127.0.0.1",
 		Audio: true, AudioPT: 111, AudioCodec: core.Opus, RTSPReconnectDelay: 1, RTSPNotifyChanges: true}
-	if serverVersion(t, srv) < core.V(1, 3, 3) {
+	if versiontest.Server(t, srv) < core.V(1, 3, 3) {
 		_, err := h.Create(ctx, req)
-		requireUnsupported(t, err, "create rtsp_notify_changes", core.V(1, 3, 3))
+		versiontest.RequireUnsupported(t, err, "streaming create rtsp_notify_changes", core.V(1, 3, 3))
 		require.Empty(t, rtspSrv.setups, "nothing was sent")
 		return
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -16,28 +15,12 @@ import (
 	"github.com/gojanus/gojanus/core/videoroom"
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/versiontest"
 )
 
 // The requests and options Janus added after 1.1.2: each works against a
 // server that has it, and fails with core.ErrUnsupported, before
 // anything is sent, against an older one.
-
-// serverVersion is the started server's version.
-func serverVersion(t *testing.T, srv *janusserver.Server) core.Version {
-	return core.Version(janustest.VersionNumber(t, srv.Version))
-}
-
-// requireUnsupported checks that err is the UnsupportedError of feature,
-// which came with Janus since.
-func requireUnsupported(t *testing.T, err error, feature string, since core.Version) {
-	t.Helper()
-	require.ErrorIs(t, err, core.ErrUnsupported)
-	ue, ok := errors.AsType[*core.UnsupportedError](err)
-	require.True(t, ok, "%v", err)
-	assert.Equal(t, "videoroom "+feature, ue.Feature)
-	assert.Equal(t, since, ue.Since)
-	assert.Less(t, ue.Server, since)
-}
 
 // assertMetadata checks a metadata member against a JSON text ("" for
 // none).
@@ -72,7 +55,7 @@ func adminOnNewServer(t *testing.T) (core.Version, context.Context, *core.Client
 	t.Cleanup(func() { _ = c.Close() })
 	admin, err := videoroom.Attach(ctx, session(t, ctx, c))
 	require.NoError(t, err)
-	return serverVersion(t, srv), ctx, c, admin
+	return versiontest.Server(t, srv), ctx, c, admin
 }
 
 // TestMetadata gives participants metadata on join and configure (Janus
@@ -82,7 +65,7 @@ func adminOnNewServer(t *testing.T) (core.Version, context.Context, *core.Client
 // here; native's TestVideoRoomMetadata has a WebRTC publisher.
 func TestMetadata(t *testing.T) {
 	srv := janustest.Start(t, janusserver.Options{})
-	v := serverVersion(t, srv)
+	v := versiontest.Server(t, srv)
 	transports(t, srv, func(t *testing.T, ctx context.Context, c *core.Client) {
 		admin, err := videoroom.Attach(ctx, session(t, ctx, c))
 		require.NoError(t, err)
@@ -93,23 +76,23 @@ func TestMetadata(t *testing.T) {
 
 		if v < core.V(1, 3, 0) {
 			_, _, err := videoroom.JoinPublisher(ctx, session(t, ctx, c), videoroom.JoinRequest{Room: room, Metadata: json.RawMessage(`{"a":1}`)})
-			requireUnsupported(t, err, "join metadata", core.V(1, 3, 0))
+			versiontest.RequireUnsupported(t, err, "videoroom join metadata", core.V(1, 3, 0))
 			h, err := videoroom.Attach(ctx, session(t, ctx, c))
 			require.NoError(t, err)
 			_, _, err = h.JoinAndConfigure(ctx, videoroom.JoinRequest{Room: room}, videoroom.PublishRequest{Metadata: json.RawMessage(`{}`)}, audioOffer(t))
-			requireUnsupported(t, err, "joinandconfigure metadata", core.V(1, 3, 0))
+			versiontest.RequireUnsupported(t, err, "videoroom joinandconfigure metadata", core.V(1, 3, 0))
 			p, _, err := h.JoinAsPublisher(ctx, videoroom.JoinRequest{Room: room})
 			require.NoError(t, err, "the failed joins sent nothing")
 			_, err = p.Configure(ctx, videoroom.ConfigureRequest{Metadata: json.RawMessage(`{}`)}, nil)
-			requireUnsupported(t, err, "configure metadata", core.V(1, 3, 0))
+			versiontest.RequireUnsupported(t, err, "videoroom configure metadata", core.V(1, 3, 0))
 			_, err = p.Publish(ctx, videoroom.PublishRequest{Metadata: json.RawMessage(`{}`)}, audioOffer(t))
-			requireUnsupported(t, err, "publish metadata", core.V(1, 3, 0))
+			versiontest.RequireUnsupported(t, err, "videoroom publish metadata", core.V(1, 3, 0))
 			_, err = admin.AddRemotePublisher(ctx, videoroom.AddRemotePublisherRequest{Room: room, Secret: "adm", Iface: "127.0.0.1",
 				Metadata: json.RawMessage(`{}`), Streams: []videoroom.RemoteStream{{Type: "audio", Mid: "0", Codec: "opus"}}})
-			requireUnsupported(t, err, "add_remote_publisher metadata", core.V(1, 3, 0))
+			versiontest.RequireUnsupported(t, err, "videoroom add_remote_publisher metadata", core.V(1, 3, 0))
 			err = admin.UpdateRemotePublisher(ctx, videoroom.UpdateRemotePublisherRequest{Room: room, Secret: "adm", Participant: core.NumID(1),
 				Metadata: json.RawMessage(`{}`), Streams: []videoroom.RemoteStream{{Type: "audio", Mid: "0", Codec: "opus"}}})
-			requireUnsupported(t, err, "update_remote_publisher metadata", core.V(1, 3, 0))
+			versiontest.RequireUnsupported(t, err, "videoroom update_remote_publisher metadata", core.V(1, 3, 0))
 			parts, err := admin.ListParticipants(ctx, room)
 			require.NoError(t, err)
 			assert.Len(t, parts, 1, "only the join without metadata went through")
@@ -250,7 +233,7 @@ func TestNewRoomOptions(t *testing.T) {
 	threaded := videoroom.CreateRequest{Room: nextRoom(), Threads: 2}
 	if v < core.V(1, 2, 3) {
 		_, err := admin.Create(ctx, threaded)
-		requireUnsupported(t, err, "create threads", core.V(1, 2, 3))
+		versiontest.RequireUnsupported(t, err, "videoroom create threads", core.V(1, 2, 3))
 	} else {
 		_, err := admin.Create(ctx, threaded)
 		require.NoError(t, err)
@@ -280,7 +263,7 @@ func TestNewRoomOptions(t *testing.T) {
 	e2ee := videoroom.CreateRequest{Room: nextRoom(), DummyPublisher: true, DummyStreams: dummy, DummyE2EE: true}
 	if v < core.V(1, 3, 2) {
 		_, err := admin.Create(ctx, e2ee)
-		requireUnsupported(t, err, "create dummy_e2ee", core.V(1, 3, 2))
+		versiontest.RequireUnsupported(t, err, "videoroom create dummy_e2ee", core.V(1, 3, 2))
 		ok, err := admin.Exists(ctx, e2ee.Room)
 		require.NoError(t, err)
 		assert.False(t, ok, "nothing was sent")
@@ -330,7 +313,7 @@ func TestSwitchLayers(t *testing.T) {
 	to := []videoroom.SwitchStream{{Feed: feeds[1], Mid: "0", SubMid: mid, Substream: core.Ptr(0), Temporal: core.Ptr(1)}}
 	if v < core.V(1, 1, 4) {
 		_, err := sub.Switch(ctx, to)
-		requireUnsupported(t, err, "switch substream/temporal/spatial_layer/temporal_layer", core.V(1, 1, 4))
+		versiontest.RequireUnsupported(t, err, "videoroom switch substream/temporal/spatial_layer/temporal_layer", core.V(1, 1, 4))
 		_, err = sub.Switch(ctx, []videoroom.SwitchStream{{Feed: feeds[1], Mid: "0", SubMid: mid, SpatialLayer: core.Ptr(0)}})
 		require.ErrorIs(t, err, core.ErrUnsupported)
 		sw, err := sub.Switch(ctx, []videoroom.SwitchStream{{Feed: feeds[1], Mid: "0", SubMid: mid}})
@@ -373,7 +356,7 @@ func TestRemotePublisherOptions(t *testing.T) {
 
 	if v < core.V(1, 2, 1) {
 		_, err := admin.AddRemotePublisher(ctx, profile)
-		requireUnsupported(t, err, "add_remote_publisher h264_profile/vp9_profile", core.V(1, 2, 1))
+		versiontest.RequireUnsupported(t, err, "videoroom add_remote_publisher h264_profile/vp9_profile", core.V(1, 2, 1))
 	} else {
 		rp, err := admin.AddRemotePublisher(ctx, profile)
 		require.NoError(t, err)
@@ -384,12 +367,12 @@ func TestRemotePublisherOptions(t *testing.T) {
 	}
 	if v < core.V(1, 3, 0) {
 		_, err := admin.AddRemotePublisher(ctx, srtp)
-		requireUnsupported(t, err, "add_remote_publisher srtp_suite/srtp_crypto", core.V(1, 3, 0))
+		versiontest.RequireUnsupported(t, err, "videoroom add_remote_publisher srtp_suite/srtp_crypto", core.V(1, 3, 0))
 		err = admin.UpdateRemotePublisher(ctx, videoroom.UpdateRemotePublisherRequest{Room: room, Participant: core.NumID(1), SRTPSuite: 32,
 			Streams: srtp.Streams})
-		requireUnsupported(t, err, "update_remote_publisher srtp_suite/srtp_crypto", core.V(1, 3, 0))
+		versiontest.RequireUnsupported(t, err, "videoroom update_remote_publisher srtp_suite/srtp_crypto", core.V(1, 3, 0))
 		_, err = admin.PublishRemotely(ctx, remotely)
-		requireUnsupported(t, err, "publish_remotely srtp_suite/srtp_crypto", core.V(1, 3, 0))
+		versiontest.RequireUnsupported(t, err, "videoroom publish_remotely srtp_suite/srtp_crypto", core.V(1, 3, 0))
 		return
 	}
 	rp, err := admin.AddRemotePublisher(ctx, srtp)
