@@ -55,7 +55,11 @@ func (r RecordingRequest) Files() []string {
 // Recording starts or stops recordings ("recording"). A start only
 // records media already negotiated (Generate and Process done); a stop
 // succeeds even when nothing was recorded. A recorder Janus cannot open
-// (a folder that does not exist) is not reported: check the files.
+// is not reported, only logged by Janus: check the files. That includes
+// every recording of a session the plain peer offered (Process of an
+// offer, AnswerPeer): the plugin learns the codecs it records from a
+// plain answer only, and opens no recorder without them (Janus 1.1.2 and
+// 1.4.1 alike).
 func (h *Handle) Recording(ctx context.Context, req RecordingRequest) (*RecordingUpdated, error) {
 	return plugin.Expect[*RecordingUpdated](ctx, api, plugin.OverHandle(h.Handle), "recording", req, h.decode)
 }
