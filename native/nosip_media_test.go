@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -371,25 +372,7 @@ func ffmpegToWebRTC(t *testing.T, plainOffers bool) {
 	dir := t.TempDir()
 	peer := namespacePeer(t)
 	pc := peer.PeerConnection()
-	var mu sync.Mutex
-	recs := map[string]*native.TrackRecorder{}
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		name := "audio.ogg"
-		if tr.Kind() == webrtc.RTPCodecTypeVideo {
-			name = "video.ivf"
-		}
-		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), 0)
-		if assert.NoError(t, err) {
-			mu.Lock()
-			recs[name] = r
-			mu.Unlock()
-		}
-	})
-	recorded := func() map[string]uint64 {
-		mu.Lock()
-		defer mu.Unlock()
-		return kindCounts(statsOf(maps.Values(recs)), frames)
-	}
+	recs := recordIncoming(t, peer, dir)
 	connected := waitConnected(peer)
 	trickleErr := func(err error) { t.Logf("trickle: %v", err) }
 
@@ -448,7 +431,9 @@ func ffmpegToWebRTC(t *testing.T, plainOffers bool) {
 	require.NoError(t, runFFmpeg(t, ctx, args...)())
 	// 90 video frames and 150 Opus frames were sent: wait until they are
 	// in, the packets on their way included.
-	waitCounts(t, ctx, "recorded frames", map[string]uint64{"video": 90, "audio": 150}, recorded)
+	waitCounts(t, ctx, "recorded frames", map[string]uint64{"video": 90, "audio": 150}, func() map[string]uint64 {
+		return kindCounts(recs.stats(), frames)
+	})
 
 	rec.Action = nosip.RecordingStop
 	_, err = h.Recording(ctx, rec)
@@ -465,17 +450,58 @@ func ffmpegToWebRTC(t *testing.T, plainOffers bool) {
 	}
 
 	hangupNoSIP(t, ctx, h, events, peer)
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, recs, 2, "audio and video tracks")
-	for name, r := range recs {
-		require.NoError(t, r.Wait(ctx))
-		t.Logf("%s: received %+v", name, r.Stats())
-	}
+	recs.wait(t, ctx, "audio.ogg", "video.ivf")
 	video := ffprobeFrames(t, filepath.Join(dir, "video.ivf"))
 	audio := ffprobeFrames(t, filepath.Join(dir, "audio.ogg"))
 	t.Logf("decoded %d video frames and %d audio frames", video, audio)
 	assert.GreaterOrEqual(t, video, 90*9/10, "decoded video frames of 90 sent")
 	assert.GreaterOrEqual(t, audio, 150*9/10, "decoded Opus frames of 150 sent")
 	require.NoError(t, s.Destroy(ctx))
+}
+
+// incomingRecordings records every track a peer receives into a folder:
+// audio.ogg, video.ivf.
+type incomingRecordings struct {
+	mu   sync.Mutex
+	recs map[string]*native.TrackRecorder
+}
+
+// recordIncoming records the tracks peer receives from now on into dir.
+func recordIncoming(t *testing.T, peer *native.Peer, dir string) *incomingRecordings {
+	t.Helper()
+	in := &incomingRecordings{recs: map[string]*native.TrackRecorder{}}
+	pc := peer.PeerConnection()
+	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		name := "audio.ogg"
+		if tr.Kind() == webrtc.RTPCodecTypeVideo {
+			name = "video.ivf"
+		}
+		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, name), 0)
+		if assert.NoError(t, err) {
+			in.mu.Lock()
+			in.recs[name] = r
+			in.mu.Unlock()
+		}
+	})
+	return in
+}
+
+// stats returns what each recorder received so far.
+func (in *incomingRecordings) stats() []native.TrackStats {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return statsOf(maps.Values(in.recs))
+}
+
+// wait checks that the files were recorded and waits until each
+// recording has ended (its track ended: close the peer first).
+func (in *incomingRecordings) wait(t *testing.T, ctx context.Context, files ...string) {
+	t.Helper()
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	require.ElementsMatch(t, files, slices.Collect(maps.Keys(in.recs)), "recorded tracks")
+	for name, r := range in.recs {
+		require.NoError(t, r.Wait(ctx))
+		t.Logf("%s: received %+v", name, r.Stats())
+	}
 }
