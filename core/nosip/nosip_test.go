@@ -102,6 +102,7 @@ func TestNoSIPAgainstJanus(t *testing.T) {
 			version, err := c.ServerVersion(ctx)
 			require.NoError(t, err)
 			assert.Equal(t, fmt.Sprintf("nosip.Handle{id: %d, session: %d}", h.ID(), s.ID()), fmt.Sprint(h))
+			assert.Equal(t, fmt.Sprint(h), fmt.Sprintf("%#v", h))
 
 			// Generate needs a WebRTC SDP.
 			_, err = h.Generate(ctx, nosip.GenerateRequest{}, nil)
