@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -70,14 +69,11 @@ func plainAnswer(port int, proto string, extra ...string) string {
 	return b.String()
 }
 
-// udpPort returns a port on 127.0.0.1 that was free a moment ago.
-func udpPort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	require.NoError(t, err)
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
-}
+// plainPort is a port of the plain peer for the signalling tests: no
+// media flows there (Janus relays RTP to it only when WebRTC media comes
+// in), so it need not be open, and the tests need no sockets, which the
+// js build of the tests does not have.
+const plainPort = 49170
 
 func attach(ctx context.Context, t *testing.T, url string) (*core.Client, *core.Session, *nosip.Handle) {
 	t.Helper()
@@ -135,7 +131,7 @@ func TestNoSIPAgainstJanus(t *testing.T) {
 			}
 
 			// Plain SDPs the plugin refuses.
-			_, err = h.Process(ctx, nosip.ProcessRequest{Type: "pranswer", SDP: plainAnswer(udpPort(t), "RTP/AVP")})
+			_, err = h.Process(ctx, nosip.ProcessRequest{Type: "pranswer", SDP: plainAnswer(plainPort, "RTP/AVP")})
 			requireCode(t, err, nosip.ErrMissingSDP, "process")
 			_, err = h.Process(ctx, nosip.ProcessRequest{Type: nosip.Answer})
 			requireCode(t, err, nosip.ErrMissingSDP, "process")
@@ -143,7 +139,7 @@ func TestNoSIPAgainstJanus(t *testing.T) {
 			requireCode(t, err, nosip.ErrMissingSDP, "process")
 
 			// The plain answer becomes Janus's WebRTC answer.
-			port := udpPort(t)
+			port := plainPort
 			proc, err := h.Process(ctx, nosip.ProcessRequest{Type: nosip.Answer, SDP: plainAnswer(port, "RTP/AVP"), Info: "call 1"})
 			require.NoError(t, err)
 			require.NotNil(t, proc.JSEP)
@@ -197,7 +193,7 @@ func TestNoSIPAgainstJanus(t *testing.T) {
 // refusals before 1.4.0, forwarders of the session from then on.
 func forwarders(ctx context.Context, t *testing.T, h *nosip.Handle, version core.Version) {
 	t.Helper()
-	port := udpPort(t)
+	port := plainPort + 10
 	stream := nosip.ForwardStream{Type: nosip.ForwardPeerAudio, Host: "127.0.0.1", Port: port, PT: 100, SSRC: 1234}
 	if version < core.V(1, 4, 0) {
 		_, err := h.RTPForward(ctx, nosip.RTPForwardRequest{Streams: []nosip.ForwardStream{stream}})
@@ -249,7 +245,7 @@ func TestNoSIPSRTP(t *testing.T) {
 	assert.Equal(t, "RTP/AVP", m[2])
 	assert.Regexp(t, `a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:\S+`, gen.SDP)
 	// A plain answer without SRTP is accepted.
-	proc, err := h.Process(ctx, nosip.ProcessRequest{Type: nosip.Answer, SDP: plainAnswer(udpPort(t), "RTP/AVP")})
+	proc, err := h.Process(ctx, nosip.ProcessRequest{Type: nosip.Answer, SDP: plainAnswer(plainPort, "RTP/AVP")})
 	require.NoError(t, err)
 	assert.Empty(t, proc.SRTP)
 
@@ -267,13 +263,13 @@ func TestNoSIPSRTP(t *testing.T) {
 	require.NotNil(t, m, gen.SDP)
 	assert.Equal(t, "RTP/SAVP", m[2])
 	assert.Regexp(t, `a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\S+`, gen.SDP)
-	_, err = h.Process(ctx, nosip.ProcessRequest{Type: nosip.Answer, SDP: plainAnswer(udpPort(t), "RTP/AVP"), SRTP: nosip.SRTPMandatory})
+	_, err = h.Process(ctx, nosip.ProcessRequest{Type: nosip.Answer, SDP: plainAnswer(plainPort, "RTP/AVP"), SRTP: nosip.SRTPMandatory})
 	requireCode(t, err, nosip.ErrTooStrict, "process")
 	// With the answerer's key for the offered tag, it is accepted.
 	key := make([]byte, 30)
 	_, _ = rand.Read(key)
 	proc, err = h.Process(ctx, nosip.ProcessRequest{Type: nosip.Answer,
-		SDP: plainAnswer(udpPort(t), "RTP/SAVP", "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"+base64.StdEncoding.EncodeToString(key))})
+		SDP: plainAnswer(plainPort, "RTP/SAVP", "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"+base64.StdEncoding.EncodeToString(key))})
 	require.NoError(t, err)
 	assert.Equal(t, nosip.SRTPMandatory, proc.SRTP)
 	require.NotNil(t, proc.JSEP)
