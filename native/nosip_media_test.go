@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,56 +26,32 @@ import (
 	"github.com/gojanus/gojanus/native"
 )
 
-// plainMedia is one m-line of a plain SDP: its kind, port and the payload
-// type of each codec ("vp8/90000": "96").
-type plainMedia struct {
-	kind string
-	port int
-	pts  map[string]string
-}
-
-// parsePlainSDP returns the m-lines of a plain SDP, in order, and checks
-// that it sends RTP to 127.0.0.1 (the plugin's local_ip).
-func parsePlainSDP(t *testing.T, sdp string) []plainMedia {
+// parsePlainSDP returns the m-lines of a plain SDP of Janus and checks
+// that it has Janus send and receive plain RTP on 127.0.0.1 (the plugin's
+// local_ip).
+func parsePlainSDP(t *testing.T, sdp string) []native.PlainMedia {
 	t.Helper()
-	assert.Contains(t, sdp, "c=IN IP4 127.0.0.1", "the plain SDP names the plugin's local_ip")
-	var out []plainMedia
-	for _, l := range strings.Split(strings.ReplaceAll(sdp, "\r\n", "\n"), "\n") {
-		switch {
-		case strings.HasPrefix(l, "m="):
-			f := strings.Fields(strings.TrimPrefix(l, "m="))
-			require.GreaterOrEqual(t, len(f), 4, l)
-			port, err := strconv.Atoi(f[1])
-			require.NoError(t, err, l)
-			assert.Equal(t, "RTP/AVP", f[2], "plain RTP: %s", l)
-			out = append(out, plainMedia{kind: f[0], port: port, pts: map[string]string{}})
-		case strings.HasPrefix(l, "a=rtpmap:") && len(out) > 0:
-			pt, codec, _ := strings.Cut(strings.TrimPrefix(l, "a=rtpmap:"), " ")
-			codec = strings.ToLower(codec)
-			if _, dup := out[len(out)-1].pts[codec]; !dup {
-				out[len(out)-1].pts[codec] = pt
-			}
-		}
+	media, err := native.ParsePlainSDP(sdp)
+	require.NoError(t, err)
+	for _, m := range media {
+		assert.Equal(t, "127.0.0.1", m.Address, "the plain SDP names the plugin's local_ip for %s", m.Kind)
+		assert.Equal(t, "RTP/AVP", m.Proto, "plain RTP for %s", m.Kind)
 	}
-	return out
+	return media
 }
 
 // plainCodecs are the codecs of the plain side: VP8 and Opus.
-var plainCodecs = map[string]string{"video": "vp8/90000", "audio": "opus/48000/2"}
+var plainCodecs = map[string]string{"video": "VP8/90000", "audio": "opus/48000/2"}
 
-// plainSDP writes a plain SDP for the m-lines of another one (same order,
-// same payload types): RTP at 127.0.0.1 on ports[kind], with the plain
-// side's direction dir.
-func plainSDP(t *testing.T, of []plainMedia, ports map[string]int, dir string) string {
+// plainSDP writes the plain side's SDP for the m-lines of another
+// (native.PlainSDP), which must all have the plain side's codecs.
+func plainSDP(t *testing.T, of []native.PlainMedia, ports map[string]int, dir string) string {
 	t.Helper()
-	var b strings.Builder
-	b.WriteString("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=ffmpeg\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n")
 	for _, m := range of {
-		pt, ok := m.pts[plainCodecs[m.kind]]
-		require.True(t, ok, "no %s in the %s m-line %v", plainCodecs[m.kind], m.kind, m.pts)
-		fmt.Fprintf(&b, "m=%s %d RTP/AVP %s\r\na=rtpmap:%s %s\r\na=%s\r\n", m.kind, ports[m.kind], pt, pt, plainCodecs[m.kind], dir)
+		_, ok := m.PayloadTypes[strings.ToLower(plainCodecs[m.Kind])]
+		require.True(t, ok, "no %s in the %s m-line %v", plainCodecs[m.Kind], m.Kind, m.PayloadTypes)
 	}
-	return b.String()
+	return native.PlainSDP(of, ports, plainCodecs, dir)
 }
 
 // freeUDPPortPair returns an even port P on 127.0.0.1 such that P and
@@ -215,7 +190,7 @@ func TestNoSIPWebRTCToFFmpeg(t *testing.T) {
 	offered := parsePlainSDP(t, gen.SDP)
 	require.Len(t, offered, 2, "audio and video")
 	for _, m := range offered {
-		assert.NotZero(t, m.port, "Janus bound a port for %s", m.kind)
+		assert.NotZero(t, m.Port, "Janus bound a port for %s", m.Kind)
 	}
 
 	// ffmpeg listens on the ports of the plain answer, which is also its
@@ -380,16 +355,16 @@ func ffmpegToWebRTC(t *testing.T, plainOffers bool) {
 	from := map[string]int{"video": freeUDPPortPair(t), "audio": freeUDPPortPair(t)}
 	to := map[string]int{}
 	if plainOffers {
-		offer := plainSDP(t, []plainMedia{
-			{kind: "video", pts: map[string]string{plainCodecs["video"]: "96"}},
-			{kind: "audio", pts: map[string]string{plainCodecs["audio"]: "111"}},
+		offer := plainSDP(t, []native.PlainMedia{
+			{Kind: "video", PayloadTypes: map[string]string{"vp8/90000": "96"}},
+			{Kind: "audio", PayloadTypes: map[string]string{"opus/48000/2": "111"}},
 		}, from, "sendonly")
 		gen, err := h.AnswerPeer(ctx, nosip.ProcessRequest{SDP: offer}, nosip.GenerateRequest{}, peer, trickleErr)
 		require.NoError(t, err)
 		assert.Equal(t, nosip.Answer, gen.Type)
 		t.Logf("plain answer:\n%s", gen.SDP)
 		for _, m := range parsePlainSDP(t, gen.SDP) {
-			to[m.kind] = m.port
+			to[m.Kind] = m.Port
 		}
 	} else {
 		for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeVideo, webrtc.RTPCodecTypeAudio} {
@@ -401,7 +376,7 @@ func ffmpegToWebRTC(t *testing.T, plainOffers bool) {
 		assert.Equal(t, nosip.Offer, gen.Type)
 		offered := parsePlainSDP(t, gen.SDP)
 		for _, m := range offered {
-			to[m.kind] = m.port
+			to[m.Kind] = m.Port
 		}
 		proc, err := h.AnsweredPeer(ctx, nosip.ProcessRequest{SDP: plainSDP(t, offered, from, "sendonly")}, peer)
 		require.NoError(t, err)
