@@ -54,38 +54,13 @@ func plainSDP(t *testing.T, of []native.PlainMedia, ports map[string]int, dir st
 	return native.PlainSDP(of, ports, plainCodecs, dir)
 }
 
-// freeUDPPortPair returns an even port P on 127.0.0.1 such that P and
-// P+1 (RTP and RTCP) were free a moment ago.
-func freeUDPPortPair(t *testing.T) int {
+// rtpPorts returns even ports of 127.0.0.1 for an RTP receiver or sender
+// (native.FreeRTPPorts), by kind.
+func rtpPorts(t *testing.T) map[string]int {
 	t.Helper()
-	for range 100 {
-		rtpConn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-		require.NoError(t, err)
-		p := rtpConn.LocalAddr().(*net.UDPAddr).Port
-		if p%2 != 0 {
-			rtpConn.Close()
-			continue
-		}
-		rtcpConn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p + 1})
-		rtpConn.Close()
-		if err == nil {
-			rtcpConn.Close()
-			return p
-		}
-	}
-	t.Fatal("no free pair of UDP ports")
-	return 0
-}
-
-// udpPortTaken reports whether something listens on UDP port p of
-// 127.0.0.1.
-func udpPortTaken(p int) bool {
-	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p})
-	if err != nil {
-		return true
-	}
-	c.Close()
-	return false
+	p, err := native.FreeRTPPorts(2)
+	require.NoError(t, err)
+	return map[string]int{"video": p[0], "audio": p[1]}
 }
 
 // runFFmpeg starts ffmpeg with args and returns a function that waits for
@@ -196,7 +171,7 @@ func TestNoSIPWebRTCToFFmpeg(t *testing.T) {
 	// ffmpeg listens on the ports of the plain answer, which is also its
 	// input SDP: it records 3 s of what arrives, copied as it is.
 	dir := t.TempDir()
-	listen := map[string]int{"video": freeUDPPortPair(t), "audio": freeUDPPortPair(t)}
+	listen := rtpPorts(t)
 	answer := plainSDP(t, offered, listen, "recvonly")
 	sdpFile := filepath.Join(dir, "call.sdp")
 	require.NoError(t, os.WriteFile(sdpFile, []byte(answer), 0o644))
@@ -204,9 +179,7 @@ func TestNoSIPWebRTCToFFmpeg(t *testing.T) {
 	ffmpegDone := runFFmpeg(t, ctx, "-protocol_whitelist", "file,udp,rtp", "-i", sdpFile, "-map", "0", "-c", "copy", "-t", "3", out)
 	// Janus gives up on a session whose RTP is refused, so ffmpeg must
 	// listen before the answer goes to Janus.
-	require.Eventually(t, func() bool {
-		return udpPortTaken(listen["video"]) && udpPortTaken(listen["audio"])
-	}, 10*time.Second, 10*time.Millisecond, "ffmpeg did not bind its ports")
+	require.NoError(t, native.WaitUDPListeners(ctx, listen["video"], listen["audio"]), "ffmpeg did not bind its ports")
 
 	proc, err := h.AnsweredPeer(ctx, nosip.ProcessRequest{SDP: answer}, peer)
 	require.NoError(t, err)
@@ -352,7 +325,7 @@ func ffmpegToWebRTC(t *testing.T, plainOffers bool) {
 	trickleErr := func(err error) { t.Logf("trickle: %v", err) }
 
 	// ffmpeg sends from these ports, and Janus to them.
-	from := map[string]int{"video": freeUDPPortPair(t), "audio": freeUDPPortPair(t)}
+	from := rtpPorts(t)
 	to := map[string]int{}
 	if plainOffers {
 		offer := plainSDP(t, []native.PlainMedia{

@@ -1,9 +1,14 @@
 package native
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"net"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // PlainMedia is one m-line of a plain (non-WebRTC) SDP, such as the
@@ -93,4 +98,59 @@ func anyPayloadType(m PlainMedia) string {
 		}
 	}
 	return strconv.Itoa(max(best, 0))
+}
+
+// FreeRTPPorts returns n even UDP ports P of 127.0.0.1 that were free a
+// moment ago together with P+1, for an RTP receiver (RTCP on the next
+// port) that a plain SDP names.
+func FreeRTPPorts(n int) ([]int, error) {
+	var out []int
+	for tries := 0; len(out) < n; tries++ {
+		if tries == 100*n {
+			return nil, errors.New("native: no free pair of UDP ports on 127.0.0.1")
+		}
+		rtpConn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			return nil, fmt.Errorf("native: %w", err)
+		}
+		p := rtpConn.LocalAddr().(*net.UDPAddr).Port
+		if p%2 != 0 || slices.Contains(out, p) {
+			rtpConn.Close()
+			continue
+		}
+		rtcpConn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p + 1})
+		rtpConn.Close()
+		if err == nil {
+			rtcpConn.Close()
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// WaitUDPListeners waits until something listens on each UDP port of
+// 127.0.0.1 (a receiver started to read a plain SDP), or ctx ends. Janus's
+// NoSIP plugin gives up on a session whose RTP is refused, so a receiver
+// must listen before the plain SDP that names it goes to Janus.
+func WaitUDPListeners(ctx context.Context, ports ...int) error {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		free := slices.DeleteFunc(slices.Clone(ports), func(p int) bool {
+			c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p})
+			if err != nil {
+				return true // taken: a listener is there
+			}
+			c.Close()
+			return false
+		})
+		if len(free) == 0 {
+			return nil
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return fmt.Errorf("native: nothing listens on UDP ports %v of 127.0.0.1: %w", free, ctx.Err())
+		}
+	}
 }

@@ -1,7 +1,12 @@
 package native_test
 
 import (
+	"context"
+	"fmt"
+	"net"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -46,4 +51,29 @@ func TestPlainSDP(t *testing.T) {
 	assert.Contains(t, got, "m=video 0 RTP/AVP 96\r\n")
 	assert.Contains(t, got, "m=audio 0 RTP/SAVP 0\r\n")
 	assert.NotContains(t, got, "a=sendonly")
+}
+
+func TestFreeRTPPortsAndWaitUDPListeners(t *testing.T) {
+	ports, err := native.FreeRTPPorts(3)
+	require.NoError(t, err)
+	require.Len(t, ports, 3)
+	for _, p := range ports {
+		assert.Zero(t, p%2, "even RTP port %d", p)
+	}
+	assert.Len(t, slices.Compact(slices.Sorted(slices.Values(ports))), 3, "distinct ports")
+
+	// Nothing listens: the wait ends with ctx, naming the ports.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err = native.WaitUDPListeners(ctx, ports[0], ports[1])
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), fmt.Sprint([]int{ports[0], ports[1]}))
+
+	// A receiver on both: the wait ends at once.
+	for _, p := range ports[:2] {
+		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p})
+		require.NoError(t, err)
+		defer c.Close()
+	}
+	require.NoError(t, native.WaitUDPListeners(context.Background(), ports[0], ports[1]))
 }

@@ -7,9 +7,13 @@ type Generated struct {
 	*core.PluginEvent
 	// Type is Offer or Answer, as the WebRTC SDP it was made of.
 	Type string
-	// SDP is the plain SDP: Janus's address (the plugin's sdp_ip or
-	// local_ip) and the RTP ports it bound, RTP/AVP (RTP/SAVP with
-	// SRTPMandatory) and a=crypto lines when SRTP is offered.
+	// SDP is the plain SDP: the WebRTC SDP's m-lines with Janus's address
+	// (the plugin's sdp_ip or local_ip, in each m-line's c= line) and the
+	// RTP ports it bound, RTP/AVP (RTP/SAVP with SRTPMandatory) and
+	// a=crypto lines when SRTP is offered, without ICE and DTLS. Janus
+	// 1.4.0 and later also drop the WebRTC-only a=mid, a=msid and the
+	// rtcp-fb and extmap lines a plain peer has no use for; 1.1.2 keeps
+	// them.
 	SDP string
 	// Update is set for a renegotiation of a running session.
 	Update bool
