@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -71,18 +70,11 @@ func (a *app) echoTestCommand() *cobra.Command {
 				return err
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
-			runCtx, stop := context.WithTimeout(ctx, duration)
-			waitProgress := out.showProgress(runCtx, func() []native.TrackStats {
+			err = sendFor(ctx, out, source, duration, func() []native.TrackStats {
 				return slices.Concat(labelled(source.Stats(), "sent "), labelled(echoed.stats(), "echoed "))
 			})
-			err = source.Run(runCtx)
-			stop()
-			waitProgress()
-			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-				if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-					return ctx.Err()
-				}
-				return mediaErr(fmt.Errorf("source: %w", err))
+			if err != nil {
+				return err
 			}
 			echoed.untilQuiet(ctx, quietAfterSource, maxTailWait)
 			_ = peer.Close()

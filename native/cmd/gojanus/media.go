@@ -153,6 +153,24 @@ func (d *positiveDuration) Set(s string) error {
 
 func (d *positiveDuration) Type() string { return "duration" }
 
+// sendFor runs source for duration (or until ctx ends), with a progress
+// line of stats on a terminal: the end of duration is success, an
+// interrupt ctx's error, any other end of the source a media error.
+func sendFor(ctx context.Context, out output, source native.Source, duration time.Duration, stats func() []native.TrackStats) error {
+	runCtx, stop := context.WithTimeout(ctx, duration)
+	waitProgress := out.showProgress(runCtx, stats)
+	err := source.Run(runCtx)
+	stop()
+	waitProgress()
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return mediaErr(fmt.Errorf("source: %w", err))
+	}
+	return nil
+}
+
 // parseSource reads --source; a bad one is a usage error. The test
 // pattern of a build without the in-process encoder comes from ffmpeg,
 // which cannot answer keyframe requests: a note on stderr says so.

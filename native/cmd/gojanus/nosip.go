@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -95,16 +94,8 @@ there, then sends for --duration and hangs up.`,
 				return err
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
-			runCtx, stop := context.WithTimeout(ctx, duration)
-			waitProgress := out.showProgress(runCtx, source.Stats)
-			err = source.Run(runCtx)
-			stop()
-			waitProgress()
-			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-				if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-					return ctx.Err()
-				}
-				return mediaErr(fmt.Errorf("source: %w", err))
+			if err := sendFor(ctx, out, source, duration, source.Stats); err != nil {
+				return err
 			}
 			cctx, ccancel := cleanupContext(ctx)
 			_, err = h.HangupCall(cctx)
