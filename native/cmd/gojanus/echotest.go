@@ -25,16 +25,9 @@ func (a *app) echoTestCommand() *cobra.Command {
 		Short: "Send media through the EchoTest plugin and count what comes back",
 		Args:  noArgs,
 		RunE: a.action(func(ctx context.Context, _ []string) error {
-			if err := media.check(); err != nil {
-				return err
-			}
-			source, err := a.parseSource(src)
-			if err != nil {
-				return err
-			}
 			setup, cancel := a.bounded(ctx)
 			defer cancel()
-			_, s, end, err := a.openSession(ctx, setup)
+			source, s, peer, end, err := a.sendingSession(ctx, setup, &media, src)
 			if err != nil {
 				return err
 			}
@@ -43,11 +36,6 @@ func (a *app) echoTestCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			peer, err := media.sendingPeer(source)
-			if err != nil {
-				return err
-			}
-			defer peer.Close()
 			var echoed trackCounter
 			peer.PeerConnection().OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 				echoed.add(tr, "", true)

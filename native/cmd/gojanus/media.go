@@ -153,6 +153,28 @@ func (d *positiveDuration) Set(s string) error {
 
 func (d *positiveDuration) Type() string { return "duration" }
 
+// sendingSession prepares a media command that sends --source (src)
+// through a plugin: it checks the media flags, reads the source, opens a
+// session within setup and makes a Peer that sends the source. end closes
+// the peer and destroys the session; call it once, when done.
+func (a *app) sendingSession(ctx, setup context.Context, media *mediaFlags, src string) (source native.Source, s *core.Session, peer *native.Peer, end func(), err error) {
+	if err := media.check(); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if source, err = a.parseSource(src); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	_, s, endSession, err := a.openSession(ctx, setup)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if peer, err = media.sendingPeer(source); err != nil {
+		endSession()
+		return nil, nil, nil, nil, err
+	}
+	return source, s, peer, func() { _ = peer.Close(); endSession() }, nil
+}
+
 // sendFor runs source for duration (or until ctx ends), with a progress
 // line of stats on a terminal: the end of duration is success, an
 // interrupt ctx's error, any other end of the source a media error.

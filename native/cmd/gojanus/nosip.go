@@ -35,16 +35,9 @@ there, then sends for --duration and hangs up.`,
 			if sdpOut == "" {
 				return usagef("--sdp-out is required: the file the receiver reads")
 			}
-			if err := media.check(); err != nil {
-				return err
-			}
-			source, err := a.parseSource(src)
-			if err != nil {
-				return err
-			}
 			setup, cancel := a.bounded(ctx)
 			defer cancel()
-			_, s, end, err := a.openSession(ctx, setup)
+			source, s, peer, end, err := a.sendingSession(ctx, setup, &media, src)
 			if err != nil {
 				return err
 			}
@@ -53,11 +46,6 @@ there, then sends for --duration and hangs up.`,
 			if err != nil {
 				return err
 			}
-			peer, err := media.sendingPeer(source)
-			if err != nil {
-				return err
-			}
-			defer peer.Close()
 			gen, err := h.OfferPeer(setup, nosip.GenerateRequest{}, peer, nil)
 			if err != nil {
 				return err
