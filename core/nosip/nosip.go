@@ -158,7 +158,11 @@ type ProcessRequest struct {
 // returns the plain SDP Janus made of it, with the RTP/RTCP ports it bound
 // for the plain peer ("generate"). When jsep is an answer (the plain peer
 // offered first, see Process), media starts flowing. Without jsep the
-// plugin answers ErrMissingSDP.
+// plugin answers ErrMissingSDP. When the plugin refuses a WebRTC offer
+// (ErrInvalidElement for an unknown SRTP mode, for example), Janus has
+// already started its side of the PeerConnection and refuses the next
+// offer on the handle (a *core.Error with code 490): retry on a new
+// handle.
 func (h *Handle) Generate(ctx context.Context, req GenerateRequest, jsep *core.JSEP) (*Generated, error) {
 	return plugin.Expect[*Generated](ctx, api, plugin.OverHandle(h.Handle), "generate", req, h.decode, core.WithJSEP(jsep))
 }
