@@ -73,7 +73,8 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "A command-line client of the Janus WebRTC Server",
 		Long: `gojanus talks to a Janus WebRTC Server over WebSocket or HTTP long poll:
 server info, the admin API, VideoRoom rooms, and real media (publish,
-subscribe and record, echo test) through pion/webrtc.
+subscribe and record, echo test, plain RTP through NoSIP) through
+pion/webrtc.
 
 Flags go anywhere on the line. The global flags also come from the
 environment: GOJANUS_SERVER, GOJANUS_API_SECRET, GOJANUS_TOKEN,
@@ -106,7 +107,7 @@ With --json, stdout holds one JSON object, also on failure ({"error": ...}).`,
 		c.GroupID = "server"
 		root.AddCommand(c)
 	}
-	for _, c := range append([]*cobra.Command{a.publishCommand(), a.subscribeCommand(), a.echoTestCommand()}, a.recordPlayCommands()...) {
+	for _, c := range append([]*cobra.Command{a.publishCommand(), a.subscribeCommand(), a.echoTestCommand(), a.noSIPCommand()}, a.recordPlayCommands()...) {
 		c.GroupID = "media"
 		root.AddCommand(c)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -26,16 +25,9 @@ func (a *app) echoTestCommand() *cobra.Command {
 		Short: "Send media through the EchoTest plugin and count what comes back",
 		Args:  noArgs,
 		RunE: a.action(func(ctx context.Context, _ []string) error {
-			if err := media.check(); err != nil {
-				return err
-			}
-			source, err := a.parseSource(src)
-			if err != nil {
-				return err
-			}
 			setup, cancel := a.bounded(ctx)
 			defer cancel()
-			_, s, end, err := a.openSession(ctx, setup)
+			source, s, peer, end, err := a.sendingSession(ctx, setup, &media, src)
 			if err != nil {
 				return err
 			}
@@ -44,11 +36,6 @@ func (a *app) echoTestCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			peer, err := media.sendingPeer(source)
-			if err != nil {
-				return err
-			}
-			defer peer.Close()
 			var echoed trackCounter
 			peer.PeerConnection().OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 				echoed.add(tr, "", true)
@@ -71,14 +58,11 @@ func (a *app) echoTestCommand() *cobra.Command {
 				return err
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
-			_, err = out.runFor(ctx, duration, func() []native.TrackStats {
+			err = sendFor(ctx, out, source, duration, func() []native.TrackStats {
 				return slices.Concat(labelled(source.Stats(), "sent "), labelled(echoed.stats(), "echoed "))
-			}, source.Run)
-			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-				if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-					return ctx.Err()
-				}
-				return mediaErr(fmt.Errorf("source: %w", err))
+			})
+			if err != nil {
+				return err
 			}
 			echoed.untilQuiet(ctx, quietAfterSource, maxTailWait)
 			_ = peer.Close()

@@ -5,7 +5,7 @@
 //
 //	gojanus <command> [subcommand] [flags] [arguments]
 //
-// Its ten commands, as gojanus --help groups them:
+// Its eleven commands, as gojanus --help groups them:
 //
 //   - Server: info (the server's version, settings, transports and
 //     plugins), demo (a walk through a session, the admin API, a temporary
@@ -14,9 +14,11 @@
 //     (VideoRoom rooms: list, create, destroy, exists, participants).
 //   - Media, WebRTC through pion: publish (media into a VideoRoom room),
 //     subscribe (to VideoRoom publishers, counting or recording what
-//     arrives), echotest (media through the EchoTest plugin), and the
-//     Record&Play plugin's record (media into a recording), play (a
-//     recording back, counted or recorded) and recordings (the list).
+//     arrives), echotest (media through the EchoTest plugin), nosip
+//     (media through the NoSIP plugin as plain RTP to a receiver on this
+//     machine, with the SDP it reads), and the Record&Play plugin's record
+//     (media into a recording), play (a recording back, counted or
+//     recorded) and recordings (the list).
 //
 // Besides them: version, completion (shell completion scripts) and help.
 //

@@ -514,6 +514,7 @@ func TestEveryCommandJSON(t *testing.T) {
 		"gojanus subscribe":           {"--room", "1"},
 		"gojanus record":              {"--name", "x"},
 		"gojanus play":                {"1"},
+		"gojanus nosip":               {"--sdp-out", "x.sdp"},
 	}
 	var leaves []*cobra.Command
 	var walk func(c *cobra.Command)

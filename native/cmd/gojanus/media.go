@@ -153,6 +153,46 @@ func (d *positiveDuration) Set(s string) error {
 
 func (d *positiveDuration) Type() string { return "duration" }
 
+// sendingSession prepares a media command that sends --source (src)
+// through a plugin: it checks the media flags, reads the source, opens a
+// session within setup and makes a Peer that sends the source. end closes
+// the peer and destroys the session; call it once, when done.
+func (a *app) sendingSession(ctx, setup context.Context, media *mediaFlags, src string) (source native.Source, s *core.Session, peer *native.Peer, end func(), err error) {
+	if err := media.check(); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if source, err = a.parseSource(src); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	_, s, endSession, err := a.openSession(ctx, setup)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if peer, err = media.sendingPeer(source); err != nil {
+		endSession()
+		return nil, nil, nil, nil, err
+	}
+	return source, s, peer, func() { _ = peer.Close(); endSession() }, nil
+}
+
+// sendFor runs source for duration (or until ctx ends), with a progress
+// line of stats on a terminal: the end of duration is success, an
+// interrupt ctx's error, any other end of the source a media error.
+func sendFor(ctx context.Context, out output, source native.Source, duration time.Duration, stats func() []native.TrackStats) error {
+	runCtx, stop := context.WithTimeout(ctx, duration)
+	waitProgress := out.showProgress(runCtx, stats)
+	err := source.Run(runCtx)
+	stop()
+	waitProgress()
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return mediaErr(fmt.Errorf("source: %w", err))
+	}
+	return nil
+}
+
 // parseSource reads --source; a bad one is a usage error. The test
 // pattern of a build without the in-process encoder comes from ffmpeg,
 // which cannot answer keyframe requests: a note on stderr says so.

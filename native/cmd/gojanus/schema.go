@@ -308,10 +308,22 @@ type Recording struct {
 	Private    bool    `json:"private"`
 }
 
+// NoSIPOutput is the output of "gojanus nosip".
+type NoSIPOutput struct {
+	Server     string `json:"server"`
+	Source     string `json:"source"`
+	DurationMS int64  `json:"duration_ms"`
+	// SDPFile is the plain SDP written for the receiver; Ports are the
+	// RTP ports of 127.0.0.1 it names, by kind ("video", "audio").
+	SDPFile string         `json:"sdp_file"`
+	Ports   map[string]int `json:"ports"`
+	Sent    []Track        `json:"sent"`
+}
+
 // outputTypes lists every output type, for the schema test.
 var outputTypes = []any{
 	ErrorOutput{}, VersionOutput{}, InfoOutput{}, DemoOutput{}, SessionsOutput{}, HandlesOutput{},
 	HandleInfoOutput{}, TokensOutput{}, RoomsOutput{}, RoomOutput{}, ParticipantsOutput{},
-	PublishOutput{}, SubscribeOutput{}, EchoTestOutput{},
+	PublishOutput{}, SubscribeOutput{}, EchoTestOutput{}, NoSIPOutput{},
 	RecordOutput{}, PlayOutput{}, RecordingsOutput{},
 }

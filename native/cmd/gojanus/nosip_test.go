@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/netns"
+)
+
+// TestNoSIPCommand runs "gojanus nosip" inside the test network namespace
+// against a real Janus: ffmpeg reads the SDP the command writes, records
+// the plain RTP Janus sends there, and the recording decodes.
+func TestNoSIPCommand(t *testing.T) {
+	for _, tool := range []string{"ffmpeg", "ffprobe"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			janustest.Missing(t, "%s: %v", tool, err)
+		}
+	}
+	if !netns.Run(t) {
+		return
+	}
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	sdp := filepath.Join(dir, "call.sdp")
+
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, stdout, stderr := runCmdContext(t, ctx, "nosip", "--server", srv.WSURL, "--source", testFiles, "--duration", "3s",
+			"--sdp-out", sdp, "--ice-interface", netns.Interface, "--json")
+		done <- result{code, stdout, stderr}
+	}()
+
+	// The receiver starts once the SDP is there; the command waits for it.
+	require.Eventually(t, func() bool { _, err := os.Stat(sdp); return err == nil }, 20*time.Second, 10*time.Millisecond,
+		"no SDP written")
+	out := filepath.Join(dir, "call.mkv")
+	ff := exec.CommandContext(ctx, "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
+		"-protocol_whitelist", "file,udp,rtp", "-i", sdp, "-map", "0", "-c", "copy", "-t", "2", out)
+	var ffErr strings.Builder
+	ff.Stderr = &ffErr
+	require.NoError(t, ff.Start())
+
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		t.Fatal("gojanus nosip did not end")
+	}
+	require.Equal(t, 0, r.code, r.stderr)
+	require.NoError(t, ff.Wait(), "ffmpeg: %s", ffErr.String())
+
+	var sum NoSIPOutput
+	checkSchema(t, r.stdout, &sum)
+	assert.Equal(t, sdp, sum.SDPFile)
+	assert.Equal(t, int64(3000), sum.DurationMS)
+	require.Len(t, sum.Ports, 2)
+	require.Len(t, sum.Sent, 2)
+	for _, sent := range sum.Sent {
+		assert.Positive(t, sent.Frames, sent.Kind)
+		assert.NotZero(t, sum.Ports[sent.Kind], sent.Kind)
+	}
+	written, err := os.ReadFile(sdp)
+	require.NoError(t, err)
+	assert.Contains(t, string(written), "a=rtpmap:", "the SDP names the codecs")
+
+	// 2 s of 30 fps video and 20 ms Opus frames, less the start.
+	video := decodedFrames(t, out, "v:0")
+	audio := decodedFrames(t, out, "a:0")
+	t.Logf("ffmpeg recorded %d video and %d audio frames", video, audio)
+	assert.Greater(t, video, 30, "decoded video frames")
+	assert.Greater(t, audio, 50, "decoded audio frames")
+
+	// Without a receiver the command says what to start, and gives up
+	// after --wait.
+	code, stdout, stderr := runCmdContext(t, ctx, "nosip", "--server", srv.WSURL, "--source", testFiles,
+		"--sdp-out", filepath.Join(dir, "nobody.sdp"), "--wait", "300ms", "--ice-interface", netns.Interface)
+	assert.Equal(t, 1, code)
+	mustContain(t, stdout, "NoSIP handle", "waiting for a receiver: ffplay -protocol_whitelist file,udp,rtp -i "+filepath.Join(dir, "nobody.sdp"))
+	mustContain(t, stderr, "no receiver within --wait 300ms", "hint: start a receiver of ")
+}
