@@ -62,6 +62,8 @@ var wasmGoTestPackages = []string{
 	"./core/audiobridge",
 	"./core/textroom",
 	"./core/videocall",
+	"./core/nosip",
+	"./core/recordplay",
 }
 
 // Wasm builds the WebAssembly client into web/gojanus.wasm (stripped,

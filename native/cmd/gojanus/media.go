@@ -179,11 +179,7 @@ func (a *app) sendingSession(ctx, setup context.Context, media *mediaFlags, src 
 // line of stats on a terminal: the end of duration is success, an
 // interrupt ctx's error, any other end of the source a media error.
 func sendFor(ctx context.Context, out output, source native.Source, duration time.Duration, stats func() []native.TrackStats) error {
-	runCtx, stop := context.WithTimeout(ctx, duration)
-	waitProgress := out.showProgress(runCtx, stats)
-	err := source.Run(runCtx)
-	stop()
-	waitProgress()
+	_, err := out.runFor(ctx, duration, stats, source.Run)
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			return ctx.Err()
