@@ -30,6 +30,9 @@ var enabledPlugins = []string{
 	"janus.plugin.textroom",
 	"janus.plugin.videocall",
 	"janus.plugin.videoroom",
+	"janus.plugin.sip",
+	"janus.plugin.nosip",
+	"janus.plugin.recordplay",
 }
 
 var httpClient = &http.Client{

@@ -33,9 +33,16 @@ import (
 // bridge uses, with the typed codec lists and the one style of error
 // messages (core/internal/errfmt), about 5 kB gzipped; the bridge's own
 // reflection over typed events gave 3.4 kB back (core.PluginEventOf):
-// 1,441,485 bytes. Raising it is a decision, to be made with the table of
-// go tool mage wasmSize at hand.
-const budgetGzip = 1_445_000
+// 1,441,485 bytes. Raised to 1,450,000 for issue 16 (Janus 1.4): the
+// version check every newer option goes through (core.Version,
+// ServerVersion, UnsupportedError, mapped to the JavaScript
+// UnsupportedError), and the VideoRoom API of Janus 1.1.4 to 1.4.1 the
+// bridge links (participant metadata on eight types and its event,
+// simulcast/SVC layers on switch, SRTP for remote publishers, new
+// stream fields): 1,447,694 bytes, 6.2 kB gzipped. The new plugin
+// packages (SIP, NoSIP, Record&Play) are not linked. Raising it is a
+// decision, to be made with the table of go tool mage wasmSize at hand.
+const budgetGzip = 1_450_000
 
 // forbidden are packages the js build must never link: each costs
 // hundreds of kilobytes (net/http brings crypto/tls, crypto/x509 and
