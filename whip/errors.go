@@ -46,8 +46,8 @@ func failf(status int, format string, args ...any) *Error {
 //   - no such room, feed or mountpoint (videoroom.ErrNoSuchRoom,
 //     ErrNoSuchFeed, streaming.ErrNoSuchMountpoint): 404;
 //   - refused by the plugin (wrong pin or room token): 403;
-//   - an SDP Janus cannot use (videoroom.ErrInvalidSDP, ErrInvalidSDPType,
-//     a plugin's 'invalid element' or 'invalid JSON' about the JSEP): 422;
+//   - an SDP Janus cannot use (the core's 464 and 465 errors,
+//     videoroom.ErrInvalidSDP, ErrInvalidSDPType): 422;
 //   - a state conflict (already published, id in use, streaming
 //     ErrInvalidState): 409;
 //   - a room with no free publisher slot: 503;
@@ -58,9 +58,11 @@ func failf(status int, format string, args ...any) *Error {
 //   - Janus unreachable or restarting (core.ErrDisconnected,
 //     ErrStalled, ErrClosed, ErrNotAcceptingSessions, a session or handle
 //     the server dropped): 503;
-//   - any other error of Janus or of its plugins: 502.
+//   - any other error of Janus or of its plugins (a request the endpoint's
+//     configuration made invalid, ...): 502.
 func StatusOf(err error) int {
 	var e *Error
+	var je *core.Error
 	switch {
 	case err == nil:
 		return http.StatusOK
@@ -72,8 +74,7 @@ func StatusOf(err error) int {
 	case errors.Is(err, videoroom.ErrUnauthorized), errors.Is(err, streaming.ErrUnauthorized):
 		return http.StatusForbidden
 	case errors.Is(err, videoroom.ErrInvalidSDP), errors.Is(err, videoroom.ErrInvalidSDPType),
-		errors.Is(err, videoroom.ErrInvalidElement), errors.Is(err, streaming.ErrInvalidElement),
-		errors.Is(err, streaming.ErrInvalidJSON):
+		errors.As(err, &je) && (je.Code == core.CodeJSEPInvalidSDP || je.Code == core.CodeJSEPUnknownType):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, videoroom.ErrAlreadyPublished), errors.Is(err, videoroom.ErrAlreadyJoined),
 		errors.Is(err, videoroom.ErrIDExists), errors.Is(err, streaming.ErrInvalidState):

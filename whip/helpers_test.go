@@ -16,7 +16,6 @@ import (
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/streaming"
 	"github.com/gojanus/gojanus/core/videoroom"
-	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/native"
 	"github.com/gojanus/gojanus/whip"
 )
@@ -24,7 +23,6 @@ import (
 // fixture is a Janus, a client, an admin session and a handler served by
 // an httptest server on 127.0.0.1.
 type fixture struct {
-	srv   *janusserver.Server
 	ctx   context.Context
 	c     *core.Client
 	admin *core.Session
@@ -33,11 +31,11 @@ type fixture struct {
 }
 
 // newFixture starts everything for one test; it all ends with the test.
-func newFixture(t *testing.T, srv *janusserver.Server, opts whip.Options, dialOpts ...core.Option) *fixture {
+func newFixture(t *testing.T, wsURL string, opts whip.Options, dialOpts ...core.Option) *fixture {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	t.Cleanup(cancel)
-	c, err := core.Dial(ctx, srv.WSURL, append([]core.Option{core.WithLogger(slog.New(slog.DiscardHandler))}, dialOpts...)...)
+	c, err := core.Dial(ctx, wsURL, append([]core.Option{core.WithLogger(slog.New(slog.DiscardHandler))}, dialOpts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	s, err := c.CreateSession(ctx)
@@ -50,7 +48,7 @@ func newFixture(t *testing.T, srv *janusserver.Server, opts whip.Options, dialOp
 		defer ccancel()
 		require.NoError(t, h.Close(cctx))
 	})
-	return &fixture{srv: srv, ctx: ctx, c: c, admin: s, h: h, base: hs.URL}
+	return &fixture{ctx: ctx, c: c, admin: s, h: h, base: hs.URL}
 }
 
 // room creates a VP8/Opus VideoRoom.

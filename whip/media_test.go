@@ -353,7 +353,7 @@ func TestWHIPAndWHEPMedia(t *testing.T) {
 		return
 	}
 	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
-	f := newFixture(t, srv, whip.Options{SetupTimeout: 30 * time.Second})
+	f := newFixture(t, srv.WSURL, whip.Options{SetupTimeout: 30 * time.Second})
 	room := f.room(t)
 	require.NoError(t, f.h.Publish("/whip/room", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Display: "obs"}}))
 	require.NoError(t, f.h.Subscribe("/whep/room", whip.SubscribeEndpoint{Subscription: whip.Subscription{Room: room, Display: "obs"}}))
@@ -464,7 +464,7 @@ func TestWHEPStreamingMedia(t *testing.T) {
 		return
 	}
 	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
-	f := newFixture(t, srv, whip.Options{})
+	f := newFixture(t, srv.WSURL, whip.Options{})
 	mp, port := f.mountpoint(t)
 	require.NoError(t, f.h.Watch("/whep/mp", whip.WatchEndpoint{Watch: streaming.WatchRequest{Mountpoint: mp}}))
 	ffmpegFeed(t, port)

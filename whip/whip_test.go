@@ -15,6 +15,7 @@ import (
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/streaming"
 	"github.com/gojanus/gojanus/core/videoroom"
+	"github.com/gojanus/gojanus/internal/faultproxy"
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/whip"
@@ -32,12 +33,17 @@ const (
 // that never connect.
 func TestProtocol(t *testing.T) {
 	srv := janustest.Start(t, janusserver.Options{})
-	f := newFixture(t, srv, whip.Options{
+	f := newFixture(t, srv.WSURL, whip.Options{
 		ICEServers: []whip.ICEServer{{URLs: []string{"stun:stun.example.net"}},
 			{URLs: []string{"turn:turn.example.net?transport=udp"}, Username: "u", Credential: "p"}},
 		SetupTimeout: time.Minute,
 	})
 	room := f.room(t)
+	vh, err := videoroom.Attach(f.ctx, f.admin)
+	require.NoError(t, err)
+	created, err := vh.Create(f.ctx, videoroom.CreateRequest{Pin: "1234"})
+	require.NoError(t, err)
+	pinned := created.Room
 	mp, _ := f.mountpoint(t)
 	require.NoError(t, f.h.Publish("/whip/room", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Display: "alice"}}))
 	require.NoError(t, f.h.Publish("/whip/token", whip.PublishEndpoint{Access: whip.Access{Token: "s3cret"}, Join: videoroom.JoinRequest{Room: room}}))
@@ -58,6 +64,8 @@ func TestProtocol(t *testing.T) {
 			}
 			return nil
 		}}))
+	require.NoError(t, f.h.Publish("/whip/badid", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Participant: core.StrID("not-a-number")}}))
+	require.NoError(t, f.h.Publish("/whip/pin", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: pinned, Pin: "wrong"}}))
 	require.NoError(t, f.h.Publish("/whip/noroom", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: core.NumID(987654321)}}))
 	require.NoError(t, f.h.Subscribe("/whep/room", whip.SubscribeEndpoint{Subscription: whip.Subscription{Room: room, Display: "alice"}}))
 	require.NoError(t, f.h.Subscribe("/whep/bob", whip.SubscribeEndpoint{Subscription: whip.Subscription{Room: room, Display: "bob"}}))
@@ -91,7 +99,8 @@ func TestProtocol(t *testing.T) {
 		// An SDP that looks right but that Janus refuses.
 		bad := strings.Replace(offer, "a=fingerprint:", "a=nofingerprint:", -1)
 		r := f.do(t, "POST", "/whip/room", sdp, bad)
-		assert.Contains(t, []int{http.StatusUnprocessableEntity, http.StatusBadGateway}, r.status, "body: %s", r.body)
+		status(r, http.StatusUnprocessableEntity)
+		assert.Contains(t, r.body, "465", "Janus's reason")
 		assert.Equal(t, 0, f.h.Len(), "no resource left by failed POSTs")
 	})
 
@@ -100,6 +109,12 @@ func TestProtocol(t *testing.T) {
 		status(r, http.StatusNotFound)
 		assert.Contains(t, r.body, "426", "the plugin's reason")
 		status(f.do(t, "POST", "/whep/nomp", "", ""), http.StatusNotFound)
+		r = f.do(t, "POST", "/whip/pin", sdp, offer)
+		status(r, http.StatusForbidden)
+		t.Logf("wrong room pin: %s", strings.TrimSpace(r.body))
+		r = f.do(t, "POST", "/whip/badid", sdp, offer)
+		status(r, http.StatusBadGateway)
+		t.Logf("a join Janus refuses: %s", strings.TrimSpace(r.body))
 		status(f.do(t, "POST", "/whep/bob", "", ""), http.StatusNotFound)
 		r = f.do(t, "POST", "/whep/room", sdp, offerOnly(t, true))
 		status(r, http.StatusNotAcceptable)
@@ -235,7 +250,7 @@ func TestProtocol(t *testing.T) {
 // room.
 func TestReapNeverConnected(t *testing.T) {
 	srv := janustest.Start(t, janusserver.Options{})
-	f := newFixture(t, srv, whip.Options{SetupTimeout: time.Second})
+	f := newFixture(t, srv.WSURL, whip.Options{SetupTimeout: time.Second})
 	room := f.room(t)
 	require.NoError(t, f.h.Publish("/whip", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Display: "ghost"}}))
 	loc := f.location(t, f.do(t, "POST", "/whip", sdp, offerOnly(t, false)))
@@ -257,7 +272,7 @@ func TestReapNeverConnected(t *testing.T) {
 // the same ports and the client has reconnected.
 func TestJanusRestart(t *testing.T) {
 	srv := janustest.Start(t, janusserver.Options{})
-	f := newFixture(t, srv, whip.Options{SetupTimeout: time.Minute, RequestTimeout: 3 * time.Second},
+	f := newFixture(t, srv.WSURL, whip.Options{SetupTimeout: time.Minute, RequestTimeout: 3 * time.Second},
 		core.WithReconnect(core.ReconnectPolicy{Initial: 50 * time.Millisecond, Max: 200 * time.Millisecond, Multiplier: 2}))
 	room := f.room(t)
 	require.NoError(t, f.h.Publish("/whip", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room}}))
@@ -281,13 +296,12 @@ func TestJanusRestart(t *testing.T) {
 	}
 	opts.WSPort, opts.HTTPPort = port(srv.WSURL), port(srv.HTTPURL)
 	opts.AdminWSPort, opts.AdminHTTPPort = port(srv.AdminWSURL), port(srv.AdminHTTPURL)
-	srv2 := janustest.Start(t, opts)
+	janustest.Start(t, opts)
 	require.Eventually(t, func() bool { return f.c.State() == core.StateConnected }, 30*time.Second, 20*time.Millisecond)
 	require.Eventually(t, func() bool { return f.h.Len() == 0 }, 30*time.Second, 20*time.Millisecond, "the resource of the dead Janus went")
 	assert.Equal(t, http.StatusNotFound, f.do(t, "DELETE", loc, "", "").status)
 
 	// A new room on the new Janus, and a POST into it.
-	f.srv = srv2
 	s, err := f.c.CreateSession(f.ctx)
 	require.NoError(t, err)
 	f.admin = s
@@ -295,4 +309,47 @@ func TestJanusRestart(t *testing.T) {
 	require.NoError(t, f.h.Publish("/whip2", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room2}}))
 	loc = f.location(t, f.do(t, "POST", "/whip2", sdp, offer))
 	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc, "", "").status)
+}
+
+// TestReconnectKeepsResources: the connection to Janus stalls (POSTs
+// answer 504 after RequestTimeout) and then drops; the client reconnects
+// and claims the sessions (reclaim_session_timeout), and the resources
+// made before live on: a trickle PATCH reaches Janus, DELETE leaves the
+// room. New POSTs work again.
+func TestReconnectKeepsResources(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{ReclaimSessionTimeout: 30})
+	proxy, err := faultproxy.New(strings.TrimPrefix(srv.WSURL, "ws://"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = proxy.Close() })
+	f := newFixture(t, "ws://"+proxy.Addr(), whip.Options{SetupTimeout: time.Minute, RequestTimeout: time.Second},
+		core.WithReconnect(core.ReconnectPolicy{Initial: 50 * time.Millisecond, Max: 200 * time.Millisecond, Multiplier: 2}))
+	room := f.room(t)
+	require.NoError(t, f.h.Publish("/whip", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Display: "survivor"}}))
+	offer := offerOnly(t, false)
+	r := f.do(t, "POST", "/whip", sdp, offer)
+	loc := f.location(t, r)
+
+	proxy.Stall()
+	r = f.do(t, "POST", "/whip", sdp, offer)
+	assert.Equal(t, http.StatusGatewayTimeout, r.status, "POST while Janus does not answer: %s", r.body)
+	t.Logf("POST while the connection stalls: %d %s", r.status, strings.TrimSpace(r.body))
+	proxy.Resume()
+
+	accepted := proxy.Accepted()
+	proxy.Cut()
+	require.Eventually(t, func() bool { return proxy.Accepted() > accepted && f.c.State() == core.StateConnected },
+		30*time.Second, 10*time.Millisecond, "reconnected")
+	assert.Equal(t, 1, f.h.Len(), "the resource lives on")
+	mid := sdpAttr(offer, "mid")
+	r = f.do(t, "PATCH", loc, frag, "m=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:"+mid+"\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n")
+	assert.Equal(t, http.StatusNoContent, r.status, "trickle on the claimed session: %s", r.body)
+
+	loc2 := f.location(t, f.do(t, "POST", "/whip", sdp, offer))
+	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc, "", "").status)
+	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc2, "", "").status)
+	vh, err := videoroom.Attach(f.ctx, f.admin)
+	require.NoError(t, err)
+	ps, err := vh.ListParticipants(f.ctx, room)
+	require.NoError(t, err)
+	assert.Empty(t, ps, "both publishers left")
 }
