@@ -46,7 +46,8 @@
 // resource, room, publisher or mountpoint, 405 a method the path does not
 // take, 406 a client offer where only the server can offer, 409 a PATCH
 // that does not fit the resource's state, 412/428 on If-Match, 401/403 on
-// tokens, and for Janus's own failures the status of StatusOf: 502 an
+// tokens, 500 a Request callback that failed without an *Error, and for
+// Janus's own failures the status of StatusOf: 502 an
 // error of Janus, 503 Janus unreachable or the resource's session gone,
 // 504 no answer within Options.RequestTimeout.
 //

@@ -39,7 +39,7 @@ func (e PublishEndpoint) start(ctx context.Context, r *http.Request, s *core.Ses
 	join, publish := e.Join, e.Options
 	if e.Request != nil {
 		if err := e.Request(r, &join, &publish); err != nil {
-			return nil, err
+			return nil, refused(err)
 		}
 	}
 	vh, err := videoroom.Attach(ctx, s)
@@ -108,7 +108,7 @@ func (e SubscribeEndpoint) start(ctx context.Context, r *http.Request, s *core.S
 	sel := e.Subscription
 	if e.Request != nil {
 		if err := e.Request(r, &sel); err != nil {
-			return nil, err
+			return nil, refused(err)
 		}
 	}
 	vh, err := videoroom.Attach(ctx, s)
@@ -187,7 +187,7 @@ func (e WatchEndpoint) start(ctx context.Context, r *http.Request, s *core.Sessi
 	req := e.Watch
 	if e.Request != nil {
 		if err := e.Request(r, &req); err != nil {
-			return nil, err
+			return nil, refused(err)
 		}
 	}
 	sh, err := streaming.Attach(ctx, s)

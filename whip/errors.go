@@ -35,6 +35,16 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// refused is what an endpoint's Request callback returned: an *Error as
+// it is, any other error as a 500.
+func refused(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Status: http.StatusInternalServerError, Reason: "the endpoint refused the request", Err: err}
+}
+
 // failf returns an *Error with status and a formatted reason.
 func failf(status int, format string, args ...any) *Error {
 	return &Error{Status: status, Reason: fmt.Sprintf(format, args...)}

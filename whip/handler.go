@@ -3,6 +3,7 @@ package whip
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -94,7 +95,7 @@ func (a Access) check(r *http.Request) error {
 		}
 		return nil
 	}
-	if token != a.Token {
+	if subtle.ConstantTimeCompare([]byte(token), []byte(a.Token)) != 1 {
 		return failf(http.StatusForbidden, "token refused")
 	}
 	return nil
@@ -217,15 +218,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, r, failf(http.StatusNotFound, "no such endpoint"))
 		return
 	}
-	allow := "POST, OPTIONS"
+	methods := []string{http.MethodPost, http.MethodOptions}
 	if res != nil {
-		allow = "PATCH, DELETE, OPTIONS"
+		methods = []string{http.MethodPatch, http.MethodDelete, http.MethodOptions}
 	}
+	allow := strings.Join(methods, ", ")
 	if r.Method == http.MethodOptions {
 		h.options(w, r, ep, allow)
 		return
 	}
-	if !strings.Contains(allow, r.Method) {
+	if !slices.Contains(methods, r.Method) {
 		w.Header().Set("Allow", allow)
 		h.answer(w, r, failf(http.StatusMethodNotAllowed, "%s is not allowed here", r.Method))
 		return

@@ -59,8 +59,11 @@ func TestProtocol(t *testing.T) {
 		}},
 		Request: func(r *http.Request, join *videoroom.JoinRequest, _ *videoroom.PublishRequest) error {
 			join.Room, join.Display = room, r.URL.Query().Get("name")
-			if join.Display == "" {
+			switch join.Display {
+			case "":
 				return &whip.Error{Status: http.StatusBadRequest, Reason: "name the publisher"}
+			case "oops":
+				return errors.New("a bug of the callback")
 			}
 			return nil
 		}}))
@@ -88,6 +91,7 @@ func TestProtocol(t *testing.T) {
 		r := f.do(t, "GET", "/whip/room", "", "")
 		status(r, http.StatusMethodNotAllowed)
 		assert.Equal(t, "POST, OPTIONS", r.header.Get("Allow"))
+		status(f.do(t, "OST", "/whip/room", sdp, offer), http.StatusMethodNotAllowed)
 	})
 
 	t.Run("bodies", func(t *testing.T) {
@@ -137,6 +141,7 @@ func TestProtocol(t *testing.T) {
 		status(f.do(t, "POST", "/whip/byname?name=carol", sdp, offer, "Authorization", "Bearer bad"), http.StatusForbidden)
 		status(f.do(t, "POST", "/whip/byname?name=carol", sdp, offer, "Authorization", "Bearer teapot"), http.StatusTeapot)
 		status(f.do(t, "POST", "/whip/byname", sdp, offer, "Authorization", "Bearer good"), http.StatusBadRequest)
+		status(f.do(t, "POST", "/whip/byname?name=oops", sdp, offer, "Authorization", "Bearer good"), http.StatusInternalServerError)
 		loc = f.location(t, f.do(t, "POST", "/whip/byname?name=carol", sdp, offer, "Authorization", "Bearer good"))
 		vh, err := videoroom.Attach(f.ctx, f.admin)
 		require.NoError(t, err)
@@ -321,7 +326,7 @@ func TestReconnectKeepsResources(t *testing.T) {
 	proxy, err := faultproxy.New(strings.TrimPrefix(srv.WSURL, "ws://"))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = proxy.Close() })
-	f := newFixture(t, "ws://"+proxy.Addr(), whip.Options{SetupTimeout: time.Minute, RequestTimeout: time.Second},
+	f := newFixture(t, "ws://"+proxy.Addr(), whip.Options{SetupTimeout: time.Minute, RequestTimeout: 3 * time.Second},
 		core.WithReconnect(core.ReconnectPolicy{Initial: 50 * time.Millisecond, Max: 200 * time.Millisecond, Multiplier: 2}))
 	room := f.room(t)
 	require.NoError(t, f.h.Publish("/whip", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Display: "survivor"}}))
