@@ -63,13 +63,16 @@ func record(t *testing.T, pc *webrtc.PeerConnection, dir string) *recorder {
 }
 
 // frames is how many video frames arrived on the first video track.
-func (rec *recorder) frames() uint64 {
+func (rec *recorder) frames() uint64 { return rec.framesOf(0) }
+
+// framesOf is how many video frames arrived on the i-th video track.
+func (rec *recorder) framesOf(i int) uint64 {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	if len(rec.recs) == 0 {
+	if len(rec.recs) <= i {
 		return 0
 	}
-	return rec.recs[0].Stats().Frames
+	return rec.recs[i].Stats().Frames
 }
 
 // waitFrames waits until at least n frames arrived.
@@ -365,6 +368,13 @@ func TestWHIPAndWHEPMedia(t *testing.T) {
 	srcDone := make(chan error, 1)
 	go func() { srcDone <- src.Run(srcCtx) }()
 	defer func() { stopSrc(); <-srcDone }()
+	var src2Done chan error
+	defer func() {
+		if src2Done != nil {
+			stopSrc()
+			<-src2Done
+		}
+	}()
 
 	// A native subscriber of the room decodes what the WHIP client sends.
 	feed := feedOf(t, f, room, "obs")
@@ -385,6 +395,24 @@ func TestWHIPAndWHEPMedia(t *testing.T) {
 	// A WHEP player through the handler decodes it too.
 	player, playRec, playLoc := whepServerOffer(t, f, "/whep/room")
 	playRec.waitFrames(t, "WHEP player", 60)
+
+	// A second WHIP publisher, and a WHEP player of the whole room: one
+	// m-line per publisher, both play.
+	src2, err := native.FileSource(native.FileOptions{Loop: true}, "../testdata/media/vp8-320x240-30fps-3s.ivf")
+	require.NoError(t, err)
+	require.NoError(t, f.h.Publish("/whip/cam2", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Display: "cam2"}}))
+	require.NoError(t, f.h.Subscribe("/whep/all", whip.SubscribeEndpoint{Subscription: whip.Subscription{Room: room}}))
+	pub2, _, pub2Loc, _, _ := whipPublish(t, f, "/whip/cam2", src2)
+	src2Done = make(chan error, 1)
+	go func() { src2Done <- src2.Run(srcCtx) }()
+	feedOf(t, f, room, "cam2")
+	all, allRec, allLoc := whepServerOffer(t, f, "/whep/all")
+	require.Eventually(t, func() bool { return allRec.framesOf(0) >= 30 && allRec.framesOf(1) >= 30 }, 30*time.Second, 10*time.Millisecond,
+		"the room's two publishers: %d and %d frames", allRec.framesOf(0), allRec.framesOf(1))
+	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", allLoc, "", "").status)
+	require.NoError(t, all.Close())
+	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", pub2Loc, "", "").status)
+	require.NoError(t, pub2.Close())
 
 	// ICE restart of the publisher by PATCH: new credentials in, Janus's
 	// new credentials and candidates out, media on.
