@@ -107,7 +107,7 @@ With --json, stdout holds one JSON object, also on failure ({"error": ...}).`,
 		c.GroupID = "server"
 		root.AddCommand(c)
 	}
-	for _, c := range append([]*cobra.Command{a.publishCommand(), a.subscribeCommand(), a.echoTestCommand(), a.noSIPCommand()}, a.recordPlayCommands()...) {
+	for _, c := range append([]*cobra.Command{a.publishCommand(), a.subscribeCommand(), a.echoTestCommand(), a.noSIPCommand(), a.whipServerCommand()}, a.recordPlayCommands()...) {
 		c.GroupID = "media"
 		root.AddCommand(c)
 	}
@@ -178,7 +178,7 @@ func (a *app) logger() *slog.Logger {
 }
 
 // dial connects to the Janus API named by the global flags.
-func (a *app) dial(ctx context.Context) (*core.Client, error) {
+func (a *app) dial(ctx context.Context, extra ...core.Option) (*core.Client, error) {
 	if err := checkURL("--server", a.flagName("server"), a.g.server); err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (a *app) dial(ctx context.Context) (*core.Client, error) {
 	if a.g.token != "" {
 		opts = append(opts, core.WithToken(a.g.token))
 	}
-	client, err := core.Dial(ctx, a.g.server, opts...)
+	client, err := core.Dial(ctx, a.g.server, append(opts, extra...)...)
 	if err != nil {
 		return nil, connectErr("--server", err)
 	}

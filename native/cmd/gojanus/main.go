@@ -5,7 +5,7 @@
 //
 //	gojanus <command> [subcommand] [flags] [arguments]
 //
-// Its eleven commands, as gojanus --help groups them:
+// Its twelve commands, as gojanus --help groups them:
 //
 //   - Server: info (the server's version, settings, transports and
 //     plugins), demo (a walk through a session, the admin API, a temporary
@@ -18,7 +18,9 @@
 //     (media through the NoSIP plugin as plain RTP to a receiver on this
 //     machine, with the SDP it reads), and the Record&Play plugin's record
 //     (media into a recording), play (a recording back, counted or
-//     recorded) and recordings (the list).
+//     recorded) and recordings (the list); whip-server serves WHIP
+//     (publish into VideoRoom) and WHEP (play VideoRoom or Streaming)
+//     endpoints over HTTP (package whip).
 //
 // Besides them: version, completion (shell completion scripts) and help.
 //

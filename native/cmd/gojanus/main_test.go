@@ -515,6 +515,7 @@ func TestEveryCommandJSON(t *testing.T) {
 		"gojanus record":              {"--name", "x"},
 		"gojanus play":                {"1"},
 		"gojanus nosip":               {"--sdp-out", "x.sdp"},
+		"gojanus whip-server":         {"--whip", "/whip=room:1", "--listen", "127.0.0.1:0"},
 	}
 	var leaves []*cobra.Command
 	var walk func(c *cobra.Command)

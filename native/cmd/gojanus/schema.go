@@ -325,5 +325,24 @@ var outputTypes = []any{
 	ErrorOutput{}, VersionOutput{}, InfoOutput{}, DemoOutput{}, SessionsOutput{}, HandlesOutput{},
 	HandleInfoOutput{}, TokensOutput{}, RoomsOutput{}, RoomOutput{}, ParticipantsOutput{},
 	PublishOutput{}, SubscribeOutput{}, EchoTestOutput{}, NoSIPOutput{},
-	RecordOutput{}, PlayOutput{}, RecordingsOutput{},
+	RecordOutput{}, PlayOutput{}, RecordingsOutput{}, WhipServerOutput{},
+}
+
+// WhipServerOutput is the output of "gojanus whip-server", when it stops.
+type WhipServerOutput struct {
+	Server string `json:"server"`
+	// Listen is the HTTP address it listened on.
+	Listen     string         `json:"listen"`
+	Endpoints  []WhipEndpoint `json:"endpoints"`
+	DurationMS int64          `json:"duration_ms"`
+}
+
+// WhipEndpoint is one endpoint of whip-server: Kind "whip" or "whep",
+// Target what it maps to ("room 1234", "mountpoint 1"), Token whether it
+// needs a bearer token.
+type WhipEndpoint struct {
+	Path   string `json:"path"`
+	Kind   string `json:"kind"`
+	Target string `json:"target"`
+	Token  bool   `json:"token"`
 }

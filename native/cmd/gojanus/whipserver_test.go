@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/native"
+)
+
+// TestWhipServerCommand runs "gojanus whip-server" with endpoints from
+// flags and from a --config file against a real Janus and drives it over
+// HTTP: tokens, ICE servers in Link headers, a WHIP resource made and
+// deleted, an unknown mountpoint; then it stops it and checks its JSON.
+// (The media through the handler is tested in package whip.)
+func TestWhipServerCommand(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{})
+	mustRun(t, "rooms", "create", "--room", "4321", "--server", srv.WSURL)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	cfg := filepath.Join(t.TempDir(), "whip.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"ice_servers": [{"urls": ["turn:turn.example.net"], "username": "u", "credential": "p"}],
+		"endpoints": [{"path": "/whep/mp", "kind": "whep", "mountpoint": 987654, "token": "other"}]}`), 0o600))
+	b := startCmd("whip-server", "--server", srv.WSURL, "--listen", addr, "--config", cfg, "--bearer", "tok",
+		"--whip", "/whip/room=room:4321,display:cli", "--ice-server", "stun:stun.example.net", "--json")
+	base := "http://" + addr
+	do := func(method, path, ctype, body string, headers ...string) (*http.Response, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		require.NoError(t, err)
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp, string(out)
+	}
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}, 20*time.Second, 20*time.Millisecond, "whip-server listens")
+
+	resp, _ := do("OPTIONS", "/whip/room", "", "", "Authorization", "Bearer tok")
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+	assert.Len(t, resp.Header.Values("Link"), 2, "the ICE servers of the flag and of the file")
+
+	p, err := native.NewPeer(native.PeerConfig{})
+	require.NoError(t, err)
+	defer p.Close()
+	tr, err := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8}, "video", "cli")
+	require.NoError(t, err)
+	_, err = p.AddTrack(tr)
+	require.NoError(t, err)
+	offer, err := p.PeerConnection().CreateOffer(nil)
+	require.NoError(t, err)
+
+	resp, _ = do("POST", "/whip/room", "application/sdp", offer.SDP)
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	resp, body := do("POST", "/whip/room", "application/sdp", offer.SDP, "Authorization", "Bearer tok")
+	require.Equal(t, http.StatusCreated, resp.StatusCode, body)
+	loc := resp.Header.Get("Location")
+	assert.True(t, strings.HasPrefix(loc, "/whip/room/"), loc)
+	assert.Contains(t, mustRun(t, "rooms", "participants", "4321", "--server", srv.WSURL), `"cli"`)
+	resp, _ = do("DELETE", loc, "", "", "Authorization", "Bearer tok")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	resp, _ = do("POST", "/whep/mp", "", "", "Authorization", "Bearer tok")
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "the endpoint's own token wins")
+	resp, body = do("POST", "/whep/mp", "", "", "Authorization", "Bearer other")
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, body)
+
+	b.stop()
+	require.Equal(t, 0, b.wait(t, 30*time.Second), b.stderr.String())
+	var out WhipServerOutput
+	checkSchema(t, b.stdout.String(), &out)
+	assert.Equal(t, addr, out.Listen)
+	assert.ElementsMatch(t, []WhipEndpoint{
+		{Path: "/whip/room", Kind: "whip", Target: `room 4321, display "cli"`, Token: true},
+		{Path: "/whep/mp", Kind: "whep", Target: "mountpoint 987654", Token: true},
+	}, out.Endpoints)
+}
+
+// TestWhipServerUsage: bad endpoint flags and files are usage errors.
+func TestWhipServerUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"whip-server"},
+		{"whip-server", "--whip", "whip=room:1"},
+		{"whip-server", "--whip", "/whip=room"},
+		{"whip-server", "--whip", "/whip=colour:1"},
+		{"whip-server", "--whip", "/whip=mountpoint:1"},
+		{"whip-server", "--whep", "/a=room:1", "--ice-server", "http://x"},
+		{"whip-server", "--config", "/nonexistent/whip.json"},
+	} {
+		t.Run(fmt.Sprint(args), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			code, _, stderr := runCmdContext(t, ctx, append(args, "--server", "ws://127.0.0.1:9", "--timeout", "2s")...)
+			assert.Equal(t, exitUsage, code, stderr)
+		})
+	}
+}

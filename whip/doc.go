@@ -1,0 +1,73 @@
+// Package whip serves WHIP (RFC 9725, publishing) and WHEP (playing) over
+// Janus: Handler is an http.Handler whose endpoints map each HTTP
+// resource onto a Janus session with one plugin handle, through the
+// typed VideoRoom and Streaming packages. It relays SDP and candidates
+// only; the media flows between the HTTP client and Janus.
+//
+// # Endpoints
+//
+//   - Handler.Publish: WHIP into a VideoRoom room. POST with the client's
+//     offer joins the room as a publisher ("joinandconfigure") and
+//     answers 201 with Janus's answer.
+//   - Handler.Subscribe: WHEP out of a VideoRoom (one publisher by id or
+//     display name, a mix of streams, or every publisher). Janus always
+//     offers VideoRoom subscriptions, so this is the server-offer flow:
+//     POST without a body, 201 with Janus's offer, PATCH the answer
+//     (application/sdp), 204.
+//   - Handler.Watch: WHEP out of a Streaming mountpoint: POST with the
+//     client's offer (Janus 1.1.4 and later; 406 from older servers), or
+//     the server-offer flow as above on every version.
+//
+// # Protocol
+//
+// A 201 carries Location (the endpoint's path, then the resource id),
+// ETag, Accept-Patch and one Link header (rel="ice-server") per ICE
+// server URL of Options.ICEServers. On a resource, DELETE ends it (200);
+// PATCH with application/trickle-ice-sdpfrag (RFC 8840) trickles the
+// client's candidates and end-of-candidates to Janus (204), or, when the
+// fragment has a new a=ice-ufrag and a=ice-pwd, restarts ICE: the
+// client's offer with the new credentials goes to Janus as a restart
+// offer (a VideoRoom publisher's "configure"), and the answer is 200 with
+// Janus's fragment and a new ETag. An ICE restart needs If-Match (428
+// without); any If-Match other than "*" or the current ETag is 412.
+// Resources made by the server-offer flow cannot restart ICE (422): the
+// client DELETEs and POSTs again.
+//
+// Access.Token or Access.Authorize protect an endpoint and its
+// resources: no bearer token is 401 (with WWW-Authenticate), a refused
+// one 403. Every answer carries Access-Control-Allow-Origin and
+// Access-Control-Expose-Headers (Location, ETag, Link, ...); OPTIONS
+// answers the preflight (204, Allow-Methods, Allow-Headers: Authorization,
+// Content-Type, If-Match) without asking for a token.
+//
+// Failures answer with a status and a one-line reason: 400 a body that
+// cannot be read or a bad fragment, 415 a wrong Content-Type, 422 an SDP
+// that is none or that Janus cannot use, 404 an unknown endpoint,
+// resource, room, publisher or mountpoint, 405 a method the path does not
+// take, 406 a client offer where only the server can offer, 409 a PATCH
+// that does not fit the resource's state, 412/428 on If-Match, 401/403 on
+// tokens, 500 a Request callback that failed without an *Error, and for
+// Janus's own failures the status of StatusOf: 502 an
+// error of Janus, 503 Janus unreachable or the resource's session gone,
+// 504 no answer within Options.RequestTimeout.
+//
+// # Lifetime
+//
+// Each resource has a Janus session of its own; the handler keeps it
+// alive and the Client's reconnect (WithReconnect, with
+// reclaim_session_timeout on the server) carries it over a lost
+// connection. A resource ends, and later requests on it are 404, when:
+//
+//   - the client DELETEs it (the publisher leaves the room, the
+//     subscription leaves, the session is destroyed, which hangs up and
+//     detaches the handle);
+//   - Janus reports its PeerConnection gone (a hangup event: DTLS alert,
+//     ICE failed, the publisher left...): torn down the same way;
+//   - Janus does not report the PeerConnection up (webrtcup) within
+//     Options.SetupTimeout of the POST: torn down the same way;
+//   - its handle ends because its session is gone (Janus restarted, the
+//     client gave up reconnecting, the session timed out): removed.
+//
+// Close tears every resource down. New POSTs need a working Client: after
+// a Janus restart they work again as soon as the Client has reconnected.
+package whip

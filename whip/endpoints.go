@@ -1,0 +1,216 @@
+package whip
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/streaming"
+	"github.com/gojanus/gojanus/core/videoroom"
+)
+
+// PublishEndpoint is a WHIP endpoint: each POST joins a VideoRoom room as
+// a publisher with the client's SDP offer ("joinandconfigure") and
+// answers with Janus's SDP answer.
+type PublishEndpoint struct {
+	Access
+	// Join says the room (required unless Request sets it), the display
+	// name, pin, room token...
+	Join videoroom.JoinRequest
+	// Options are the publish settings (codecs, bitrate, recording...).
+	Options videoroom.PublishRequest
+	// Request, when set, is called for every POST with copies of Join and
+	// Options to change from the request (a display name from the query,
+	// a room from a header...). An *Error it returns is the answer.
+	Request func(r *http.Request, join *videoroom.JoinRequest, publish *videoroom.PublishRequest) error
+}
+
+// Publish adds a WHIP endpoint at path (such as "/whip/room1"); its
+// resources are path + "/" + id.
+func (h *Handler) Publish(path string, e PublishEndpoint) error {
+	if e.Join.Room.IsZero() && e.Request == nil {
+		return errors.New("whip: a publish endpoint needs a room")
+	}
+	return h.add(&endpoint{path: path, kind: "whip", access: e.Access, start: e.start})
+}
+
+func (e PublishEndpoint) start(ctx context.Context, r *http.Request, s *core.Session, offer string) (*peerSide, error) {
+	join, publish := e.Join, e.Options
+	if e.Request != nil {
+		if err := e.Request(r, &join, &publish); err != nil {
+			return nil, refused(err)
+		}
+	}
+	vh, err := videoroom.Attach(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	pub, joined, err := vh.JoinAndConfigure(ctx, join, publish, &core.JSEP{Type: "offer", SDP: offer})
+	if err != nil {
+		return nil, err
+	}
+	return &peerSide{
+		handle: vh.Handle,
+		sdp:    joined.JSEP.SDP,
+		restart: func(ctx context.Context, offer *core.JSEP) (*core.JSEP, error) {
+			c, err := pub.Configure(ctx, videoroom.ConfigureRequest{}, offer)
+			if err != nil {
+				return nil, err
+			}
+			return c.JSEP, nil
+		},
+		leave: pub.Leave,
+	}, nil
+}
+
+// Subscription says what a WHEP endpoint over a VideoRoom plays: the
+// streams of one publisher (by Feed id or by Display name), a mix
+// (Streams), or, with none of them, every publisher of the room.
+type Subscription struct {
+	Room core.ID
+	// Pin is the room's PIN, if it has one.
+	Pin string
+	// Display picks the publisher with this display name.
+	Display string
+	// Feed picks the publisher with this id.
+	Feed core.ID
+	// Streams picks streams of any publishers, one m-line each.
+	Streams []videoroom.SubscribeStream
+}
+
+// SubscribeEndpoint is a WHEP endpoint over a VideoRoom: each POST
+// subscribes to publishers of a room. A VideoRoom subscription is always
+// offered by Janus (in 1.1.2 and 1.4.1 alike), so the endpoint serves the
+// server-offer flow: POST without a body, 201 with Janus's offer, then
+// the client's answer by PATCH (application/sdp). A POST with an offer is
+// answered 406.
+type SubscribeEndpoint struct {
+	Access
+	Subscription
+	// Request, when set, is called for every POST with a copy of
+	// Subscription to change from the request.
+	Request func(r *http.Request, sub *Subscription) error
+}
+
+// Subscribe adds a WHEP endpoint over a VideoRoom at path.
+func (h *Handler) Subscribe(path string, e SubscribeEndpoint) error {
+	if e.Room.IsZero() && e.Request == nil {
+		return errors.New("whip: a subscribe endpoint needs a room")
+	}
+	return h.add(&endpoint{path: path, kind: "whep", access: e.Access, start: e.start})
+}
+
+func (e SubscribeEndpoint) start(ctx context.Context, r *http.Request, s *core.Session, offer string) (*peerSide, error) {
+	if offer != "" {
+		return nil, failf(http.StatusNotAcceptable, "Janus offers VideoRoom subscriptions itself: POST without a body, then PATCH the answer")
+	}
+	sel := e.Subscription
+	if e.Request != nil {
+		if err := e.Request(r, &sel); err != nil {
+			return nil, refused(err)
+		}
+	}
+	vh, err := videoroom.Attach(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	streams, err := sel.streams(ctx, vh)
+	if err != nil {
+		return nil, err
+	}
+	sub, att, err := vh.JoinAsSubscriber(ctx, videoroom.SubscribeRequest{Room: sel.Room, Pin: sel.Pin, Streams: streams,
+		// The client cannot answer offers the plugin would send later,
+		// when a publisher leaves: its m-line just goes quiet.
+		Autoupdate: core.Ptr(false)})
+	if err != nil {
+		return nil, err
+	}
+	return &peerSide{handle: vh.Handle, sdp: att.JSEP.SDP, offered: true, answer: sub.Start, leave: sub.Leave}, nil
+}
+
+// streams resolves the subscription into streams of publishers that
+// publish now.
+func (sel Subscription) streams(ctx context.Context, vh *videoroom.Handle) ([]videoroom.SubscribeStream, error) {
+	switch {
+	case len(sel.Streams) > 0:
+		return sel.Streams, nil
+	case !sel.Feed.IsZero():
+		return []videoroom.SubscribeStream{{Feed: sel.Feed}}, nil
+	}
+	ps, err := vh.ListParticipants(ctx, sel.Room)
+	if err != nil {
+		return nil, err
+	}
+	var out []videoroom.SubscribeStream
+	for _, p := range ps {
+		if p.Publisher && (sel.Display == "" || p.Display == sel.Display) {
+			out = append(out, videoroom.SubscribeStream{Feed: p.ID})
+		}
+	}
+	if len(out) == 0 {
+		if sel.Display != "" {
+			return nil, failf(http.StatusNotFound, "no publisher %q in room %v", sel.Display, sel.Room)
+		}
+		return nil, failf(http.StatusNotFound, "no publisher in room %v", sel.Room)
+	}
+	if sel.Display != "" {
+		out = out[:1]
+	}
+	return out, nil
+}
+
+// WatchEndpoint is a WHEP endpoint over a Streaming mountpoint. A POST
+// with the client's offer (the WHEP flow) is answered with Janus's answer
+// ("watch" with the offer, Janus 1.1.4 and later; older servers answer
+// 406, see core.ErrUnsupported); a POST without a body gets Janus's offer
+// and the client PATCHes its answer (application/sdp), on every version.
+type WatchEndpoint struct {
+	Access
+	// Watch names the mountpoint (required unless Request sets it), its
+	// pin and the streams to play.
+	Watch streaming.WatchRequest
+	// Request, when set, is called for every POST with a copy of Watch to
+	// change from the request.
+	Request func(r *http.Request, watch *streaming.WatchRequest) error
+}
+
+// Watch adds a WHEP endpoint over a Streaming mountpoint at path.
+func (h *Handler) Watch(path string, e WatchEndpoint) error {
+	if e.Watch.Mountpoint.IsZero() && e.Request == nil {
+		return errors.New("whip: a watch endpoint needs a mountpoint")
+	}
+	return h.add(&endpoint{path: path, kind: "whep", access: e.Access, start: e.start})
+}
+
+func (e WatchEndpoint) start(ctx context.Context, r *http.Request, s *core.Session, offer string) (*peerSide, error) {
+	req := e.Watch
+	if e.Request != nil {
+		if err := e.Request(r, &req); err != nil {
+			return nil, refused(err)
+		}
+	}
+	sh, err := streaming.Attach(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if offer != "" {
+		answer, err := sh.WatchOffer(ctx, req, &core.JSEP{Type: "offer", SDP: offer})
+		if errors.Is(err, core.ErrUnsupported) {
+			return nil, &Error{Status: http.StatusNotAcceptable, Reason: "this Janus cannot take the player's offer: POST without a body, then PATCH the answer", Err: err}
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &peerSide{handle: sh.Handle, sdp: answer.SDP}, nil
+	}
+	srvOffer, err := sh.Watch(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return &peerSide{handle: sh.Handle, sdp: srvOffer.SDP, offered: true,
+		answer: func(ctx context.Context, answer *core.JSEP) error {
+			_, err := sh.Start(ctx, answer)
+			return err
+		}}, nil
+}

@@ -1,0 +1,147 @@
+package whip_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/streaming"
+	"github.com/gojanus/gojanus/core/videoroom"
+	"github.com/gojanus/gojanus/native"
+	"github.com/gojanus/gojanus/whip"
+)
+
+// fixture is a Janus, a client, an admin session and a handler served by
+// an httptest server on 127.0.0.1.
+type fixture struct {
+	ctx   context.Context
+	c     *core.Client
+	admin *core.Session
+	h     *whip.Handler
+	base  string // the HTTP server's URL
+}
+
+// newFixture starts everything for one test; it all ends with the test.
+func newFixture(t *testing.T, wsURL string, opts whip.Options, dialOpts ...core.Option) *fixture {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	t.Cleanup(cancel)
+	c, err := core.Dial(ctx, wsURL, append([]core.Option{core.WithLogger(slog.New(slog.DiscardHandler))}, dialOpts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	s, err := c.CreateSession(ctx)
+	require.NoError(t, err)
+	h := whip.New(c, opts)
+	hs := httptest.NewServer(h)
+	t.Cleanup(func() {
+		hs.Close()
+		cctx, ccancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer ccancel()
+		require.NoError(t, h.Close(cctx))
+	})
+	return &fixture{ctx: ctx, c: c, admin: s, h: h, base: hs.URL}
+}
+
+// room creates a VP8/Opus VideoRoom.
+func (f *fixture) room(t *testing.T) core.ID {
+	t.Helper()
+	vh, err := videoroom.Attach(f.ctx, f.admin)
+	require.NoError(t, err)
+	created, err := vh.Create(f.ctx, videoroom.CreateRequest{Description: "whip test", Publishers: 4,
+		VideoCodec: core.Codecs{core.VP8}, AudioCodec: core.Codecs{core.Opus}})
+	require.NoError(t, err)
+	return created.Room
+}
+
+// mountpoint creates an RTP mountpoint with one VP8 stream and returns it
+// and the UDP port it listens on.
+func (f *fixture) mountpoint(t *testing.T) (core.ID, int) {
+	t.Helper()
+	sh, err := streaming.Attach(f.ctx, f.admin)
+	require.NoError(t, err)
+	mp, err := sh.Create(f.ctx, streaming.CreateRequest{Type: streaming.SourceRTP, Description: "whep test",
+		Media: []streaming.StreamConfig{{Type: streaming.MediaVideo, Mid: "v", PT: 96, Codec: core.VP8, Iface: "127.0.0.1"}}})
+	require.NoError(t, err)
+	require.Len(t, mp.Ports, 1)
+	return mp.Mountpoint, mp.Ports[0].Port
+}
+
+// reply is an HTTP answer read whole.
+type reply struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// do sends one request to the handler; headers are name, value pairs.
+func (f *fixture) do(t *testing.T, method, path, ctype, body string, headers ...string) reply {
+	t.Helper()
+	url := path
+	if strings.HasPrefix(path, "/") {
+		url = f.base + path
+	}
+	req, err := http.NewRequestWithContext(f.ctx, method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return reply{resp.StatusCode, resp.Header, string(b)}
+}
+
+// location is the absolute URL of a 201's resource.
+func (f *fixture) location(t *testing.T, r reply) string {
+	t.Helper()
+	require.Equal(t, http.StatusCreated, r.status, "POST: %s", r.body)
+	loc := r.header.Get("Location")
+	require.True(t, strings.HasPrefix(loc, "/"), "Location %q", loc)
+	return loc
+}
+
+// offerOnly returns an SDP offer of a PeerConnection that never connects
+// (no remote description is ever set on it): a sendonly VP8 track, or
+// with recv a recvonly video m-line.
+func offerOnly(t *testing.T, recv bool) string {
+	t.Helper()
+	p, err := native.NewPeer(native.PeerConfig{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.Close() })
+	if recv {
+		_, err = p.PeerConnection().AddTransceiverFromKind(webrtc.RTPCodecTypeVideo, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly})
+	} else {
+		var tr *webrtc.TrackLocalStaticSample
+		tr, err = webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8}, "video", "whip")
+		require.NoError(t, err)
+		_, err = p.AddTrack(tr)
+	}
+	require.NoError(t, err)
+	o, err := p.PeerConnection().CreateOffer(nil)
+	require.NoError(t, err)
+	return o.SDP
+}
+
+// sdpAttr returns the value of the first a=NAME: line of an SDP.
+func sdpAttr(sdp, name string) string {
+	for l := range strings.SplitSeq(sdp, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimRight(l, "\r"), "a="+name+":"); ok {
+			return v
+		}
+	}
+	return ""
+}

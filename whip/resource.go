@@ -1,0 +1,233 @@
+package whip
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gojanus/gojanus/core"
+)
+
+// peerSide is the Janus side of a resource, made by an endpoint's start.
+type peerSide struct {
+	// handle carries the PeerConnection; its events tell when it is up
+	// or gone.
+	handle *core.Handle
+	// sdp is Janus's answer to the client's offer, or, when offered is
+	// set, Janus's own offer (the server-offer flow).
+	sdp     string
+	offered bool
+	// answer sends the client's answer to Janus's offer (server-offer
+	// flows).
+	answer func(ctx context.Context, answer *core.JSEP) error
+	// restart sends an offer that restarts ICE and returns Janus's
+	// answer; nil when the resource cannot restart ICE.
+	restart func(ctx context.Context, offer *core.JSEP) (*core.JSEP, error)
+	// leave, if set, leaves the room before the session is destroyed.
+	leave func(ctx context.Context) error
+}
+
+// serverOffer reports whether Janus made the offer.
+func (p *peerSide) serverOffer() bool { return p.offered }
+
+// resource is what a POST made: a session of its own with one handle.
+type resource struct {
+	id   string
+	ep   *endpoint
+	s    *core.Session
+	side *peerSide
+	done chan struct{} // closed when the resource ends
+
+	mu        sync.Mutex // serializes the PATCHes
+	etag      string
+	clientSDP string // the client's offer, or its answer once it sent it
+	answered  bool   // server-offer flow: the client's answer came
+}
+
+// ended reports whether the resource has ended.
+func (r *resource) ended() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// watch follows the resource's handle until the resource ends: a hangup
+// (the PeerConnection closed or ICE failed) or a PeerConnection that is
+// not up within SetupTimeout tears it down; a handle that ended (its
+// session is gone: Janus restarted, or the connection was lost for good)
+// removes it.
+func (h *Handler) watch(res *resource) {
+	defer h.wg.Done()
+	setup := time.NewTimer(h.opts.SetupTimeout)
+	defer setup.Stop()
+	events := res.side.handle.Events()
+	for {
+		select {
+		case <-res.done:
+			return
+		case <-setup.C:
+			h.end(res, fmt.Sprintf("no PeerConnection within %v", h.opts.SetupTimeout), true)
+			return
+		case ev, ok := <-events:
+			if !ok {
+				h.end(res, fmt.Sprintf("the Janus handle ended: %v", res.side.handle.Err()), false)
+				return
+			}
+			switch e := ev.(type) {
+			case *core.WebRTCUp:
+				setup.Stop()
+			case *core.Hangup:
+				h.end(res, "hangup: "+e.Reason, true)
+				return
+			case *core.Detached:
+				h.end(res, "detached by Janus", true)
+				return
+			}
+		}
+	}
+}
+
+// end removes a resource, once, and with teardown leaves its room and
+// destroys its session (which detaches the handle and hangs up its
+// PeerConnection). It reports whether the resource was still live.
+func (h *Handler) end(res *resource, why string, teardown bool) bool {
+	h.mu.Lock()
+	if h.resources[res.id] != res {
+		h.mu.Unlock()
+		return false
+	}
+	delete(h.resources, res.id)
+	close(res.done)
+	h.mu.Unlock()
+	if teardown {
+		ctx, cancel := context.WithTimeout(context.Background(), h.opts.RequestTimeout)
+		if res.side.leave != nil {
+			_ = res.side.leave(ctx)
+		}
+		_ = res.s.Destroy(ctx)
+		cancel()
+	}
+	h.log.Info("whip: resource ended", "endpoint", res.ep.path, "resource", res.id, "why", why)
+	return true
+}
+
+// patch answers a PATCH on a resource: the client's SDP answer (the
+// server-offer flow), trickled candidates, or an ICE restart.
+func (h *Handler) patch(w http.ResponseWriter, r *http.Request, res *resource) {
+	text, ct, err := body(r, false, ContentTypeFragment, ContentTypeSDP)
+	if err != nil {
+		h.answer(w, r, err)
+		return
+	}
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	if res.ended() {
+		h.answer(w, r, failf(http.StatusNotFound, "no such resource"))
+		return
+	}
+	match := r.Header.Get("If-Match")
+	if match != "" && match != "*" && match != res.etag {
+		h.answer(w, r, failf(http.StatusPreconditionFailed, "the ETag does not match: the resource is %s", res.etag))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), h.opts.RequestTimeout)
+	defer cancel()
+	if ct == ContentTypeSDP {
+		h.patchAnswer(ctx, w, r, res, text)
+		return
+	}
+	if res.side.offered && !res.answered {
+		h.answer(w, r, failf(http.StatusConflict, "the server's offer has no answer yet: PATCH it as %s first", ContentTypeSDP))
+		return
+	}
+	frag, bad := parseFragment(text, mediaSections(res.clientSDP))
+	if bad != "" {
+		h.answer(w, r, failf(http.StatusBadRequest, "bad SDP fragment: %s", bad))
+		return
+	}
+	ufrag, pwd := iceCredentials(res.clientSDP)
+	if frag.ufrag == "" || frag.ufrag == ufrag && frag.pwd == pwd {
+		if err := h.trickle(ctx, res, frag); err != nil {
+			h.answer(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	h.restart(ctx, w, r, res, frag, match)
+}
+
+// patchAnswer takes the client's answer to Janus's offer.
+func (h *Handler) patchAnswer(ctx context.Context, w http.ResponseWriter, r *http.Request, res *resource, sdp string) {
+	switch {
+	case !res.side.offered:
+		h.answer(w, r, failf(http.StatusConflict, "this resource was made from the client's offer: there is no offer to answer"))
+		return
+	case res.answered:
+		h.answer(w, r, failf(http.StatusConflict, "the server's offer was answered already"))
+		return
+	case !looksLikeSDP(sdp) || len(mediaSections(sdp)) != len(mediaSections(res.side.sdp)):
+		h.answer(w, r, failf(http.StatusUnprocessableEntity, "the body is no SDP answer to the server's offer (%d m-lines)", len(mediaSections(res.side.sdp))))
+		return
+	}
+	if err := res.side.answer(ctx, &core.JSEP{Type: "answer", SDP: sdp}); err != nil {
+		h.answer(w, r, err)
+		return
+	}
+	res.clientSDP, res.answered = sdp, true
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// trickle sends the fragment's candidates, and its end-of-candidates, to
+// the handle.
+func (h *Handler) trickle(ctx context.Context, res *resource, frag fragment) error {
+	if len(frag.candidates) > 0 {
+		if err := res.side.handle.TrickleBatch(ctx, frag.candidates); err != nil {
+			return err
+		}
+	}
+	if frag.completed {
+		return res.side.handle.TrickleCompleted(ctx)
+	}
+	return nil
+}
+
+// restart restarts ICE: the client's offer with the fragment's new
+// credentials goes to Janus as a restart offer; the answer's credentials
+// and candidates go back as a fragment, with a new ETag.
+func (h *Handler) restart(ctx context.Context, w http.ResponseWriter, r *http.Request, res *resource, frag fragment, match string) {
+	switch {
+	case match == "":
+		h.answer(w, r, failf(http.StatusPreconditionRequired, "an ICE restart needs an If-Match header"))
+		return
+	case frag.pwd == "":
+		h.answer(w, r, failf(http.StatusBadRequest, "an ICE restart needs a=ice-ufrag and a=ice-pwd"))
+		return
+	case res.side.restart == nil:
+		h.answer(w, r, failf(http.StatusUnprocessableEntity, "this resource cannot restart ICE: DELETE it and POST again"))
+		return
+	}
+	offer := withICECredentials(res.clientSDP, frag.ufrag, frag.pwd)
+	answer, err := res.side.restart(ctx, &core.JSEP{Type: "offer", SDP: offer, Restart: true})
+	if err != nil {
+		h.answer(w, r, err)
+		return
+	}
+	res.clientSDP = offer
+	res.etag = `"` + randomHex(8) + `"`
+	frag.ufrag = ""
+	if err := h.trickle(ctx, res, frag); err != nil {
+		h.answer(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", res.etag)
+	w.Header().Set("Content-Type", ContentTypeFragment)
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, fragmentOf(answer.SDP))
+}
