@@ -18,7 +18,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	h := whip.New(c, whip.Options{ICEServers: []whip.ICEServer{{URLs: []string{"stun:stun.l.google.com:19302"}}}})
+	h := whip.New(c, whip.Options{ICEServers: []whip.ICEServer{{URLs: []string{"stun:stun.example.net:3478"}}}})
 	room := core.NumID(1234)
 	_ = h.Publish("/whip/room1", whip.PublishEndpoint{Access: whip.Access{Token: "secret"}, Join: videoroom.JoinRequest{Room: room, Display: "obs"}})
 	_ = h.Subscribe("/whep/room1", whip.SubscribeEndpoint{Subscription: whip.Subscription{Room: room, Display: "obs"}})
