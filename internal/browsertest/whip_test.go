@@ -137,7 +137,8 @@ const (
 //     fetch and RTCPeerConnection) publishes through the whip.Handler (the
 //     offer, the WHIP POST, the answer, candidates by PATCH) and, once its
 //     PeerConnection is connected, plays it back through the WHEP endpoint
-//     (POST, Janus's offer, the answer by PATCH);
+//     (POST, Janus's offer, the answer by PATCH; again while the POST is
+//     404 because Janus does not list the publisher yet);
 //   - whip-to-first-frame/janusjs: janus.js (web/test/browser/janusjs)
 //     publishes into the same room over its session (attach, join,
 //     offer, configure) and, once Janus reports its PeerConnection up,
@@ -172,6 +173,8 @@ func BenchmarkWHIP(b *testing.B) {
 	type firstFrame struct {
 		PresentedMs, UpMs float64
 		PostMs            *float64
+		PlayPostMs        *float64
+		Retries           int
 		Width, Height     int
 	}
 	var whipMs, janusMs []time.Duration
@@ -185,7 +188,8 @@ func BenchmarkWHIP(b *testing.B) {
 			"token": whipToken,
 		}, &f), "WHIP run %d", i)
 		whipMs = append(whipMs, time.Duration(f.PresentedMs*float64(time.Millisecond)))
-		whipMore = append(whipMore, fmt.Sprintf("%.0fms (POST %s, up %.0fms, %dx%d)", f.PresentedMs, msOrNone(f.PostMs), f.UpMs, f.Width, f.Height))
+		whipMore = append(whipMore, fmt.Sprintf("%.0fms (WHIP POST %s, up %.0fms, WHEP POST %s after %d 404s, %dx%d)",
+			f.PresentedMs, msOrNone(f.PostMs), f.UpMs, msOrNone(f.PlayPostMs), f.Retries, f.Width, f.Height))
 
 		f = firstFrame{}
 		require.NoError(b, drv.call(ctx, map[string]any{"op": "publishToFirstFrame", "room": ws.room, "display": "janusjs-" + display}, &f),

@@ -75,7 +75,7 @@
     /** Checks a POST's answer and keeps the resource's URL and ETag. */
     created(res) {
       if (res.status !== 201) {
-        throw new Error(`POST ${this.endpoint}: ${res.status} ${res.text.trim()}`);
+        throw Object.assign(new Error(`POST ${this.endpoint}: ${res.status} ${res.text.trim()}`), { status: res.status });
       }
       if (!res.location || !res.etag) {
         throw new Error(`POST ${this.endpoint}: 201 without a readable Location or ETag (CORS?)`);
@@ -252,7 +252,10 @@
    * milliseconds from the start of publishing (the offer, then the WHIP
    * POST) to the first frame a WHEP player of it presents, the player
    * starting once the publisher is connected; both in this page, then
-   * both resources DELETEd.
+   * both resources DELETEd. Janus lists the publisher once its own side
+   * of the PeerConnection is up, which may come a moment after the
+   * page's: until then the WHEP POST is 404 and the player POSTs again
+   * (retries counts how often).
    */
   async function publishToFirstFrame({ whip, whep, token }) {
     const stream = await camera();
@@ -266,13 +269,25 @@
       const t0 = performance.now();
       pub = await publish(whip, { token, stream });
       await pub.connected();
-      player = await play(whep, { token, video });
+      let retries = 0;
+      while (!player) {
+        try {
+          player = await play(whep, { token, video });
+        } catch (err) {
+          if (err.status !== 404 || performance.now() - t0 > STEP_MS) {
+            throw err;
+          }
+          retries++;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
       const f = await player.firstFrame();
       return {
         presentedMs: f.presentationTime - t0,
         postMs: pub.times.post - t0,
         upMs: pub.times.connected - t0,
         playPostMs: player.times.post - t0,
+        retries,
         width: f.width,
         height: f.height,
       };
