@@ -299,5 +299,43 @@
     }
   }
 
-  window.whipClient = { publish, play, camera, request, publishToFirstFrame };
+  /**
+   * Runs whip.html or whep.html: with ?endpoint= (and ?token=) in its
+   * URL, start(endpoint, token) makes the resource, which the page then
+   * waits to be connected before calling connected(resource).
+   * window.page gives the state ("idle", "starting", "connected", "left",
+   * "failed") with the error, the resource's URL and its trickle PATCH
+   * statuses, stats(resource) and leave() (DELETE, also the page's Leave
+   * button).
+   */
+  function runPage({ start, stats, connected = async () => {} }) {
+    const q = new URLSearchParams(location.search);
+    const state = { state: "idle", error: "", status: 0 };
+    let r = null;
+    window.page = {
+      state: () => ({ ...state, resource: r && r.url, patches: r && r.patches }),
+      stats: () => (r ? stats(r) : null),
+      async leave() {
+        state.status = r ? await r.leave() : 0;
+        state.state = "left";
+        return state.status;
+      },
+    };
+    document.getElementById("leave").onclick = () => window.page.leave();
+    if (!q.get("endpoint")) {
+      return;
+    }
+    state.state = "starting";
+    (async () => {
+      r = await start(q.get("endpoint"), q.get("token") || "");
+      await r.connected();
+      state.state = "connected";
+      await connected(r);
+    })().catch((err) => {
+      state.state = "failed";
+      state.error = err.message;
+    });
+  }
+
+  window.whipClient = { publish, play, camera, request, publishToFirstFrame, runPage };
 })();
