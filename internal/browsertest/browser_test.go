@@ -57,6 +57,8 @@ const (
 	npmTimeout = 3 * time.Minute
 	// browserTestDir is the JavaScript suite, from the module root.
 	browserTestDir = "web/test/browser"
+	// whipSuite is the JavaScript test file of TestBrowserWHIP (Linux).
+	whipSuite = "whip.test.mjs"
 )
 
 // TestMain fails the test binary when a test leaves goroutines behind.

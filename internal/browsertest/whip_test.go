@@ -24,8 +24,6 @@ import (
 )
 
 const (
-	// whipSuite is the JavaScript test file of TestBrowserWHIP.
-	whipSuite = "whip.test.mjs"
 	// whipToken is the bearer token of the test's endpoints.
 	whipToken = "browser-secret"
 	// whipTestTimeout bounds TestBrowserWHIP inside the namespace.
