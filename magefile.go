@@ -579,6 +579,9 @@ var benchRuns = []struct {
 	// Join to the first decoded frame: gojanus and janus.js subscribers
 	// of gojanus and janus.js publishers (issue 13).
 	{"./internal/browsertest/", "^BenchmarkJoin$", true, 1, "", true},
+	// Publishing to the first frame at a player: WHIP and WHEP pages
+	// through whip.Handler beside janus.js (issue 17).
+	{"./internal/browsertest/", "^BenchmarkWHIP$", true, 1, "", true},
 	{"./internal/janodetest/", "^BenchmarkNodeStart$", true, 1, "", false},
 }
 

@@ -192,6 +192,12 @@ func (h *Handler) Close(ctx context.Context) error {
 	}
 }
 
+// The methods an endpoint and a resource take (Allow).
+const (
+	endpointMethods = "POST, OPTIONS"
+	resourceMethods = "PATCH, DELETE, OPTIONS"
+)
+
 // ServeHTTP routes a request to an endpoint (POST, OPTIONS) or to one of
 // its resources (PATCH, DELETE, OPTIONS).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -207,6 +213,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				res = h.resources[path[i+1:]]
 				if res == nil || res.ep != e {
 					h.mu.Unlock()
+					if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+						// A browser's preflight: allowed as on a live
+						// resource, so that the page reads the 404 of its
+						// request rather than a CORS failure.
+						h.options(w, r, e, resourceMethods)
+						return
+					}
 					h.answer(w, r, failf(http.StatusNotFound, "no such resource"))
 					return
 				}
@@ -218,16 +231,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, r, failf(http.StatusNotFound, "no such endpoint"))
 		return
 	}
-	methods := []string{http.MethodPost, http.MethodOptions}
+	allow := endpointMethods
 	if res != nil {
-		methods = []string{http.MethodPatch, http.MethodDelete, http.MethodOptions}
+		allow = resourceMethods
 	}
-	allow := strings.Join(methods, ", ")
 	if r.Method == http.MethodOptions {
 		h.options(w, r, ep, allow)
 		return
 	}
-	if !slices.Contains(methods, r.Method) {
+	if !slices.Contains(strings.Split(allow, ", "), r.Method) {
 		w.Header().Set("Allow", allow)
 		h.answer(w, r, failf(http.StatusMethodNotAllowed, "%s is not allowed here", r.Method))
 		return

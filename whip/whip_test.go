@@ -170,6 +170,15 @@ func TestProtocol(t *testing.T) {
 			assert.Contains(t, r.header.Get("Access-Control-Expose-Headers"), h)
 		}
 		assert.Empty(t, r.header.Values("Link"), "no ICE servers for a preflight")
+		// The preflight of a request on a resource that is gone succeeds:
+		// the page then reads the request's own 404, not a CORS failure.
+		r = f.do(t, "OPTIONS", "/whip/token/0123", "", "", "Origin", "https://example.org",
+			"Access-Control-Request-Method", "PATCH", "Access-Control-Request-Headers", "authorization, content-type, if-match")
+		status(r, http.StatusNoContent)
+		assert.Equal(t, "PATCH, DELETE, OPTIONS", r.header.Get("Access-Control-Allow-Methods"))
+		assert.Equal(t, "*", r.header.Get("Access-Control-Allow-Origin"))
+		status(f.do(t, "OPTIONS", "/whip/token/0123", "", ""), http.StatusNotFound)
+		status(f.do(t, "OPTIONS", "/nowhere/0123", "", "", "Access-Control-Request-Method", "PATCH"), http.StatusNotFound)
 		// A client's own OPTIONS with its token learns the ICE servers.
 		r = f.do(t, "OPTIONS", "/whip/token", "", "", "Authorization", "Bearer s3cret")
 		status(r, http.StatusNoContent)

@@ -181,6 +181,10 @@ var sections = []section{
 			"(gojanus: the first complete VP8 keyframe from RTP, decoded with libvpx when built with the tag mediadevices; janus.js in headless Chromium: its <video> presenting the frame); " +
 			"ms: the median of 11 fresh subscribers joining one at a time at random moments, max-ms: the worst. " +
 			"pli-to-keyframe: from a keyframe request reaching the gojanus test pattern to its keyframe leaving, after each join; publish-cpu-test: the CPU of publishing the test pattern, encoder included.", "janusjs"},
+	{"WHIP and WHEP: from publishing to the first frame at a player (headless Chromium inside the network namespace, one Janus)", []string{"WHIP"},
+		"whip-to-first-frame: Chromium's fake camera published and played back in one page, the clock started when publishing starts and stopped when the player's <video> presents its first frame; " +
+			"gojanus: a plain fetch and RTCPeerConnection page through gojanus's whip.Handler (WHIP POST, then a WHEP player: POST, answer by PATCH); janusjs: janus.js publishing and subscribing over its own session. " +
+			"ms: the median of 7 runs, max-ms: the worst.", "janusjs"},
 	{"WebAssembly in headless Chromium, beside janus.js", []string{"Browser"},
 		"page-to-session: from navigation start to a Janus session, fresh browser context each time, every file served brotli-compressed from 127.0.0.1; " +
 			"-9mbit: the same with Chromium's network emulation at 9 Mbit/s down, 1.5 Mbit/s up and 40 ms latency; wire-KB: what the page received.", "janusjs"},

@@ -160,3 +160,17 @@ BenchmarkJoin/publish-cpu-test/gojanus-2 1 30 cpu-%
 	assert.Contains(t, md, "| publish-cpu-test | cpu-% | 30.0 | | |")
 	assert.NotContains(t, md, "Core path", "no join row falls into the catch-all table")
 }
+
+// TestMarkdownWHIP checks the WHIP section: one row per unit, gojanus
+// beside janus.js.
+func TestMarkdownWHIP(t *testing.T) {
+	rs, err := Parse(strings.NewReader(`BenchmarkWHIP/whip-to-first-frame/gojanus-2 1 280.3 max-ms 262.6 ms
+BenchmarkWHIP/whip-to-first-frame/janusjs-2 1 288.3 max-ms 281.4 ms
+`))
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	md := Markdown(rs)
+	assert.Contains(t, md, "**WHIP and WHEP")
+	assert.Contains(t, md, "| whip-to-first-frame | ms | 263 | 281 | 0.9× |")
+	assert.NotContains(t, md, "Core path", "no WHIP row falls into the catch-all table")
+}

@@ -57,6 +57,8 @@ const (
 	npmTimeout = 3 * time.Minute
 	// browserTestDir is the JavaScript suite, from the module root.
 	browserTestDir = "web/test/browser"
+	// whipSuite is the JavaScript test file of TestBrowserWHIP (Linux).
+	whipSuite = "whip.test.mjs"
 )
 
 // TestMain fails the test binary when a test leaves goroutines behind.
@@ -121,7 +123,7 @@ func TestBrowserDemo(t *testing.T) {
 		"GOJANUS_TEST_TMP":      scratch,
 	})
 	start := time.Now()
-	err := runSuite(t, filepath.Join(root, browserTestDir), env)
+	err := runSuite(t, filepath.Join(root, browserTestDir), env, demoSuite)
 	t.Logf("browser suite: %.1f s", time.Since(start).Seconds())
 	if err != nil {
 		t.Fatalf("node --test in %s: %v", browserTestDir, err)
@@ -141,16 +143,18 @@ func prepare(t *testing.T) {
 }
 
 // prepareOutside runs outside the namespace, where the network is: it
-// checks Janus, Chromium, Node and the media tool (from ffmpeg's
+// checks Janus, Chromium, Node and the media tools (from ffmpeg's
 // package), installs the suite's npm packages and returns the module root
 // and a new temporary folder for what the namespace run needs, which gets
 // it in envBuild.
-func prepareOutside(tb testing.TB, tool string) (root, build string) {
+func prepareOutside(tb testing.TB, tools ...string) (root, build string) {
 	tb.Helper()
 	janustest.RequireJanus(tb)
 	checkTools(tb)
-	if _, err := exec.LookPath(tool); err != nil {
-		janustest.Missing(tb, "%s not found (apt-get install ffmpeg)", tool)
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			janustest.Missing(tb, "%s not found (apt-get install ffmpeg)", tool)
+		}
 	}
 	root = janustest.ModuleRoot(tb)
 	npmInstall(tb, filepath.Join(root, browserTestDir))
@@ -288,10 +292,12 @@ func npmInstall(tb testing.TB, dir string) {
 // build/lib in /interop/lib/; the files of build are sent brotli or gzip
 // compressed, as the browser accepts. Pages the tests write into scratch
 // as scratch-NAME.html are served as /scratch-NAME.html, beside the files
-// of web/ (scratch may be ""). Nothing else of web/test/ is served.
+// of web/ (scratch may be ""). Under /whip/ are the plain WHIP and WHEP
+// pages (web/test/browser/whip/). Nothing else of web/test/ is served.
 func webHandler(root, build, scratch string) http.Handler {
 	files := webserve.Dir(filepath.Join(root, "web"))
 	interop := http.StripPrefix("/interop", webserve.Dir(filepath.Join(root, browserTestDir, "janusjs")))
+	whipPages := http.StripPrefix("/whip", webserve.Dir(filepath.Join(root, browserTestDir, "whip")))
 	lib := map[string]string{
 		"/interop/lib/janus.js":   filepath.Join(build, "lib", "janus.js"),
 		"/interop/lib/adapter.js": filepath.Join(build, "lib", "adapter.js"),
@@ -309,6 +315,8 @@ func webHandler(root, build, scratch string) http.Handler {
 			http.NotFound(w, r)
 		case strings.HasPrefix(p, "/interop/"):
 			interop.ServeHTTP(w, r)
+		case strings.HasPrefix(p, "/whip/"):
+			whipPages.ServeHTTP(w, r)
 		case strings.HasPrefix(p, "/test/"):
 			http.NotFound(w, r)
 		default:
@@ -317,12 +325,16 @@ func webHandler(root, build, scratch string) http.Handler {
 	})
 }
 
-// runSuite runs node --test in dir with env, logging its output line by
-// line. Whatever happens, no process it started survives: node runs in a
+// demoSuite picks the test files of TestBrowserDemo: every *.test.mjs but
+// whip.test.mjs, which TestBrowserWHIP runs against its own Janus.
+func demoSuite(name string) bool { return name != whipSuite }
+
+// runSuite runs node --test on the *.test.mjs files in dir that pick
+// selects, with env, logging its output line by line. Whatever happens, no process it started survives: node runs in a
 // process group of its own, which is stopped (SIGTERM, then SIGKILL) at the
 // end, and every process carrying its mark (Chromium runs in a process
 // group of its own) is killed too.
-func runSuite(t *testing.T, dir string, env map[string]string) error {
+func runSuite(t *testing.T, dir string, env map[string]string, pick func(name string) bool) error {
 	t.Helper()
 	if n := killStale(); n > 0 {
 		t.Logf("killed %d process(es) left by an earlier run that died", n)
@@ -341,12 +353,14 @@ func runSuite(t *testing.T, dir string, env map[string]string) error {
 	// The test files by name: Node 20 takes no globs, and naming them keeps
 	// the helpers (lib.mjs) from being run as tests.
 	files, err := filepath.Glob(filepath.Join(dir, "*.test.mjs"))
-	if err != nil || len(files) == 0 {
-		return fmt.Errorf("no *.test.mjs in %s", dir)
-	}
 	args := []string{"--test", "--test-reporter=spec"}
 	for _, f := range files {
-		args = append(args, filepath.Base(f))
+		if pick(filepath.Base(f)) {
+			args = append(args, filepath.Base(f))
+		}
+	}
+	if err != nil || len(args) == 2 {
+		return fmt.Errorf("no *.test.mjs to run in %s", dir)
 	}
 	cmd := nodeCommand(ctx, dir, mark, env, args...)
 	lw := &lineWriter{t: t}

@@ -20,13 +20,22 @@
 //   {"id": N, "op": "unpublish"}
 //       answers the publisher's outbound video statistics and closes its
 //       page
+//   {"id": N, "op": "publishToFirstFrame", "room": R, "display": D}
+//       BenchmarkWHIP's janus.js path: in a fresh page with a janus.js
+//       session, publishes the fake camera and subscribes to it once it is
+//       up; answers {"presentedMs", "upMs", "width", "height"}, in ms since
+//       publishing started (janusjs/interop.js); then closes the page
+//   {"id": N, "op": "whip", "whip": URL, "whep": URL, "token": T}
+//       BenchmarkWHIP's WHIP path: the same from a fresh plain page
+//       (whip/whip.js) through a WHIP and a WHEP endpoint; answers
+//       {"presentedMs", "postMs", "upMs", "width", "height"}
 //
 // It closes Chromium and ends when stdin ends. Environment: that of
 // lib.mjs's launchChromium and openInteropPage (GOJANUS_PAGE_URL,
 // GOJANUS_JANUS_WS, GOJANUS_CHROMIUM).
 
 import readline from "node:readline";
-import { env, launchChromium, openInteropPage } from "./lib.mjs";
+import { env, launchChromium, openInteropPage, openURL } from "./lib.mjs";
 
 // stdout carries the answers only: lib.mjs's page messages go to stderr.
 console.log = console.error;
@@ -107,6 +116,27 @@ const ops = {
       throw await withLog(page, "janusjs-sub", err);
     } finally {
       await closeSession(page);
+    }
+  },
+
+  async publishToFirstFrame({ room, display }) {
+    const page = await openSession("janusjs-pub-sub");
+    try {
+      return await page.evaluate((o) => window.interop.publishToFirstFrame(o), { room, display });
+    } catch (err) {
+      throw await withLog(page, "janusjs-pub-sub", err);
+    } finally {
+      await closeSession(page);
+    }
+  },
+
+  async whip({ whip, whep, token }) {
+    const page = await openURL(browser, new URL("whip/whip.html", env.pageURL).href, "whip-whep");
+    try {
+      await page.waitForFunction(() => !!window.whipClient, null, { timeout: 10_000 });
+      return await page.evaluate((o) => window.whipClient.publishToFirstFrame(o), { whip, whep, token });
+    } finally {
+      await page.context().close();
     }
   },
 };

@@ -27,6 +27,8 @@ export const env = {
   get iceInterface() { return need("GOJANUS_ICE_INTERFACE"); }, // jv0
   get iceAddr() { return need("GOJANUS_ICE_ADDR"); }, // 10.99.0.1
   get tmp() { return need("GOJANUS_TEST_TMP"); },
+  get whipURL() { return need("GOJANUS_WHIP_URL"); }, // http://127.0.0.1:PORT/ serving the whip.Handler
+  get whipToken() { return need("GOJANUS_WHIP_TOKEN"); }, // its bearer token
 };
 
 /**
@@ -69,19 +71,9 @@ export async function launchChromium() {
  * output with a label.
  */
 export async function openPage(browser, file, label) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on("console", (msg) => {
-    const type = msg.type();
-    if (type === "error" || type === "warning" || process.env.GOJANUS_BROWSER_CONSOLE) {
-      // The first line: errors logged with their object carry a wasm stack.
-      console.log(`  [${label} ${type}] ${msg.text().split("\n")[0]}`);
-    }
-  });
-  page.on("pageerror", (err) => console.log(`  [${label} pageerror] ${err.message}`));
   const url = new URL(file, env.pageURL);
   url.searchParams.set("server", env.janusWS);
-  await page.goto(url.href);
+  const page = await openURL(browser, url.href, label);
   // The page loads gojanus.wasm on its own; wait for it.
   await waitFor(async () => (await page.evaluate(() => window.demo && window.demo.state().state)) === "idle", {
     timeout: 20_000,
@@ -209,18 +201,34 @@ export async function decodedFrames(file, stream = "v:0") {
  * window.interop.
  */
 export async function openInteropPage(browser, label) {
+  const page = await openURL(browser, new URL("interop/index.html", env.pageURL).href, label);
+  try {
+    await page.waitForFunction(() => typeof window.Janus === "function" && !!window.interop, null, { timeout: 10_000 });
+    return page;
+  } catch (err) {
+    await page.context().close().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Opens url in a new browser context and forwards the page's console
+ * (errors and warnings, everything with GOJANUS_BROWSER_CONSOLE set) to the
+ * test output with a label. The caller closes the context.
+ */
+export async function openURL(browser, url, label) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     page.on("console", (msg) => {
       const type = msg.type();
       if (type === "error" || type === "warning" || process.env.GOJANUS_BROWSER_CONSOLE) {
+        // The first line: errors logged with their object carry a wasm stack.
         console.log(`  [${label} ${type}] ${msg.text().split("\n")[0]}`);
       }
     });
     page.on("pageerror", (err) => console.log(`  [${label} pageerror] ${err.message}`));
-    await page.goto(new URL("interop/index.html", env.pageURL).href);
-    await page.waitForFunction(() => typeof window.Janus === "function" && !!window.interop, null, { timeout: 10_000 });
+    await page.goto(url);
     return page;
   } catch (err) {
     await context.close().catch(() => {});

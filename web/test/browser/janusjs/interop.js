@@ -176,10 +176,11 @@
   }
 
   /**
-   * Joins room as a publisher and publishes the fake camera and microphone;
-   * resolves with the publisher id once Janus reports the PeerConnection up.
+   * Joins room as a publisher and publishes the fake camera and microphone
+   * (captured by janus.js, or the tracks of stream); resolves with the
+   * publisher id once Janus reports the PeerConnection up.
    */
-  async function publish({ room, display }) {
+  async function publish({ room, display, stream }) {
     const h = await attach("publisher");
     publisher = h;
     await ensureRoom(h, room);
@@ -188,8 +189,8 @@
     const { msg } = await joined;
     const offer = await negotiate(h, true, {
       tracks: [
-        { type: "audio", capture: true, recv: false },
-        { type: "video", capture: true, recv: false },
+        { type: "audio", capture: stream ? stream.getAudioTracks()[0] : true, recv: false },
+        { type: "video", capture: stream ? stream.getVideoTracks()[0] : true, recv: false },
       ],
     });
     const answered = h.next((m, jsep) => !!jsep && m.configured === "ok", "configured with an answer");
@@ -265,6 +266,7 @@
       return Promise.reject(new Error("no subscription"));
     }
     const result = () => ({
+      presentedAt: t.frame.presentationTime,
       presentedMs: t.frame.presentationTime - t.join,
       receivedMs: t.frame.receiveTime ? t.frame.receiveTime - t.join : null,
       upMs: t.up !== null ? t.up - t.join : null,
@@ -275,6 +277,27 @@
       return Promise.resolve(result());
     }
     return within(new Promise((resolve) => t.waiters.add(() => resolve(result()))), STEP_MS, "the first video frame presented");
+  }
+
+  /**
+   * BenchmarkWHIP's janus.js side, over a connected session: with the
+   * camera already open, the milliseconds from the start of publishing it
+   * to the first frame a subscriber of it in this page presents, the
+   * subscriber joining once Janus reports the publisher's PeerConnection
+   * up; then both leave (close).
+   */
+  async function publishToFirstFrame({ room, display }) {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    try {
+      const t0 = performance.now();
+      const pub = await publish({ room, display, stream });
+      const upMs = performance.now() - t0;
+      await subscribe({ room, feed: pub.id });
+      const f = await firstFrame();
+      return { presentedMs: f.presentedAt - t0, upMs, width: f.width, height: f.height };
+    } finally {
+      stream.getTracks().forEach((t) => t.stop());
+    }
   }
 
   let control = null; // a handle for room requests
@@ -371,6 +394,7 @@
     /** The publisher's outbound video statistics. */
     publisherStats: () => videoStats(publisher, "outbound-rtp"),
     firstFrame,
+    publishToFirstFrame,
     /** The size of the subscriber's <video>, and its playback position. */
     playing() {
       const v = document.getElementById("remote");
