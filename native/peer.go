@@ -100,7 +100,21 @@ func (p *Peer) PeerConnection() *webrtc.PeerConnection { return p.pc }
 // reads. A track added with PeerConnection().AddTrack directly gets
 // neither unless the caller reads its sender.
 func (p *Peer) AddTrack(track webrtc.TrackLocal) (*webrtc.RTPSender, error) {
-	sender, err := p.pc.AddTrack(track)
+	return p.addTrack(track, webrtc.RTPTransceiverDirectionSendrecv)
+}
+
+// addTrack is AddTrack with the direction of the new transceiver.
+func (p *Peer) addTrack(track webrtc.TrackLocal, dir webrtc.RTPTransceiverDirection) (*webrtc.RTPSender, error) {
+	var sender *webrtc.RTPSender
+	var err error
+	if dir == webrtc.RTPTransceiverDirectionSendrecv {
+		sender, err = p.pc.AddTrack(track)
+	} else {
+		var t *webrtc.RTPTransceiver
+		if t, err = p.pc.AddTransceiverFromTrack(track, webrtc.RTPTransceiverInit{Direction: dir}); err == nil {
+			sender = t.Sender()
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("native: add track: %w", err)
 	}

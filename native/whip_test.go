@@ -1,0 +1,451 @@
+package native_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/native"
+)
+
+// recordings records what a test server receives: its video to an IVF
+// file, its audio to an Ogg file.
+type recordings struct {
+	dir  string
+	mu   sync.Mutex
+	recs []*native.TrackRecorder
+}
+
+func (r *recordings) onTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote) {
+	ext := ".ivf"
+	if tr.Kind() == webrtc.RTPCodecTypeAudio {
+		ext = ".ogg"
+	}
+	rec, err := native.RecordTrack(pc, tr, filepath.Join(r.dir, tr.Kind().String()+ext), 0)
+	if err != nil {
+		return
+	}
+	r.mu.Lock()
+	r.recs = append(r.recs, rec)
+	r.mu.Unlock()
+}
+
+func (r *recordings) counts() map[string]uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]uint64{}
+	for _, rec := range r.recs {
+		st := rec.Stats()
+		out[st.Kind] += st.Frames
+	}
+	return out
+}
+
+func (r *recordings) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, rec := range r.recs {
+		_ = rec.Close()
+	}
+}
+
+// waitFor polls cond until it holds or ctx ends.
+func waitFor(t *testing.T, ctx context.Context, what string, cond func() bool) {
+	t.Helper()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			require.FailNow(t, "timed out waiting for "+what)
+		case <-time.After(20 * time.Millisecond): // poll interval
+		}
+	}
+}
+
+// publishing starts a test pattern published with WHIPPublish to srv,
+// whose tracks are recorded; the source runs until the test ends.
+func publishing(t *testing.T, ctx context.Context, srv *whipTestServer, opts native.WHIPOptions) (*native.WHIPSession, *recordings) {
+	t.Helper()
+	rec := &recordings{dir: t.TempDir()}
+	srv.onTrack = rec.onTrack
+	t.Cleanup(rec.close)
+	src, err := native.TestPatternSource(native.TestPatternOptions{})
+	require.NoError(t, err)
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = srv.srv.Client()
+	}
+	if opts.Peer.SettingEngine == nil {
+		opts.Peer = loopbackPeer()
+	}
+	sess, err := native.WHIPPublish(ctx, srv.url(), src, opts)
+	require.NoError(t, err)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); _ = src.Run(runCtx) }()
+	t.Cleanup(func() { stop(); <-done; _ = sess.Close(context.Background()) })
+	return sess, rec
+}
+
+// moreFrames waits until rec has at least n more video and audio frames
+// than it has now.
+func moreFrames(t *testing.T, ctx context.Context, rec *recordings, n uint64) {
+	t.Helper()
+	base := rec.counts()
+	waitFor(t, ctx, "media at the server", func() bool {
+		c := rec.counts()
+		return c["video"] >= base["video"]+n && c["audio"] >= base["audio"]+n
+	})
+}
+
+// TestWHIPPublish publishes the test pattern: the candidates trickle by
+// PATCH with the resource's ETag, the media arrives and decodes at the
+// server's peer, and Close DELETEs the resource.
+func TestWHIPPublish(t *testing.T) {
+	requireTool(t, "ffprobe")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	srv := newWHIPTestServer(t)
+	srv.token = "s3cret"
+	sess, rec := publishing(t, ctx, srv, native.WHIPOptions{Token: "s3cret"})
+	assert.Equal(t, srv.srv.URL+"/resource/1", sess.Location())
+	assert.True(t, sess.Trickle())
+	moreFrames(t, ctx, rec, 30)
+
+	srv.mu.Lock()
+	offer, auth := srv.offers[0], srv.auth
+	srv.mu.Unlock()
+	assert.Equal(t, []string{"Bearer s3cret"}, auth)
+	assert.Equal(t, 2, strings.Count(offer, "a=sendonly"), "a send-only offer:\n%s", offer)
+	assert.NotContains(t, offer, "a=candidate:", "the candidates trickle after the offer")
+	var cands int
+	for _, p := range srv.patchList() {
+		assert.Equal(t, "application/trickle-ice-sdpfrag", p.contentType)
+		assert.Equal(t, `"etag-1"`, p.ifMatch)
+		assert.Contains(t, p.body, "a=ice-ufrag:")
+		assert.Contains(t, p.body, "a=mid:0")
+		cands += strings.Count(p.body, "a=candidate:")
+	}
+	assert.Positive(t, cands, "candidates sent by PATCH")
+
+	require.NoError(t, sess.Close(ctx))
+	assert.Equal(t, 1, srv.deleteCount())
+	assert.NoError(t, sess.Close(ctx), "a second Close returns the first one's result")
+	assert.Equal(t, 1, srv.deleteCount())
+	rec.close()
+	assert.GreaterOrEqual(t, ffprobeFrames(t, filepath.Join(rec.dir, "video.ivf")), 20)
+	assert.GreaterOrEqual(t, ffprobeFrames(t, filepath.Join(rec.dir, "audio.ogg")), 20)
+}
+
+// TestWHIPNoTrickle: a server that refuses the trickle PATCH (405, 501)
+// still gets the media (it learns the client's address from its checks),
+// and NoTrickle puts the candidates in the offer and sends no PATCH.
+func TestWHIPNoTrickle(t *testing.T) {
+	for _, status := range []int{http.StatusMethodNotAllowed, http.StatusNotImplemented} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			srv := newWHIPTestServer(t)
+			srv.patchStatus = status
+			sess, rec := publishing(t, ctx, srv, native.WHIPOptions{})
+			moreFrames(t, ctx, rec, 20)
+			waitFor(t, ctx, "the refused PATCH", func() bool { return !sess.Trickle() })
+			n := len(srv.patchList())
+			err := sess.RestartICE(ctx)
+			assert.Len(t, srv.patchList(), n, "no restart asked of a server that refused PATCH")
+			require.ErrorIs(t, err, native.ErrWHIPNotSupported)
+			var we *native.WHIPError
+			require.ErrorAs(t, err, &we)
+			assert.Equal(t, status, we.Status)
+			assert.Equal(t, "no PATCH here", we.Reason)
+			moreFrames(t, ctx, rec, 20) // a refused restart leaves the media going
+		})
+	}
+	t.Run("NoTrickle", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		srv := newWHIPTestServer(t)
+		sess, rec := publishing(t, ctx, srv, native.WHIPOptions{NoTrickle: true})
+		moreFrames(t, ctx, rec, 20)
+		assert.False(t, sess.Trickle())
+		srv.mu.Lock()
+		offer := srv.offers[0]
+		srv.mu.Unlock()
+		assert.Contains(t, offer, "a=candidate:")
+		assert.Empty(t, srv.patchList())
+	})
+}
+
+// TestWHIPRestartICE restarts ICE by PATCH: "If-Match: *", the new
+// credentials, the server's answer and ETag; the media goes on over the
+// new ICE session and later candidates carry the new ETag.
+func TestWHIPRestartICE(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	srv := newWHIPTestServer(t)
+	sess, rec := publishing(t, ctx, srv, native.WHIPOptions{})
+	moreFrames(t, ctx, rec, 10)
+	before := parseUfrag(sess.Peer().PeerConnection().LocalDescription().SDP)
+	remoteBefore := parseUfrag(sess.Peer().PeerConnection().RemoteDescription().SDP)
+	n := len(srv.patchList())
+
+	require.NoError(t, sess.RestartICE(ctx))
+	assert.Equal(t, `"etag-2"`, sess.ETag())
+	after := parseUfrag(sess.Peer().PeerConnection().LocalDescription().SDP)
+	assert.NotEqual(t, before, after)
+	assert.NotEqual(t, remoteBefore, parseUfrag(sess.Peer().PeerConnection().RemoteDescription().SDP))
+	restart := srv.patchList()[n]
+	assert.Equal(t, "*", restart.ifMatch)
+	assert.Contains(t, restart.body, "a=ice-ufrag:"+after)
+	moreFrames(t, ctx, rec, 30)
+	waitFor(t, ctx, "candidates after the restart", func() bool { return len(srv.patchList()) > n+1 })
+	for _, p := range srv.patchList()[n+1:] {
+		assert.Equal(t, `"etag-2"`, p.ifMatch)
+		assert.Contains(t, p.body, "a=ice-ufrag:"+after)
+	}
+}
+
+func parseUfrag(sdp string) string {
+	m := ufragRe.FindStringSubmatch(sdp)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// TestWHEPPlay plays the test server's test pattern into a WebM file, in
+// the client-offer and the server-offer flows, and decodes it.
+func TestWHEPPlay(t *testing.T) {
+	requireTool(t, "ffprobe")
+	for _, serverOffer := range []bool{false, true} {
+		name := "client-offer"
+		if serverOffer {
+			name = "server-offer"
+		}
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			srv := newWHIPTestServer(t)
+			srv.serverOffer = serverOffer
+			src, err := native.TestPatternSource(native.TestPatternOptions{})
+			require.NoError(t, err)
+			srv.send = src.Tracks
+			path := filepath.Join(t.TempDir(), "out.webm")
+			webm, err := native.NewWebMRecorder(path, true, true)
+			require.NoError(t, err)
+			sess, err := native.WHEPPlay(ctx, srv.url(), webm, native.WHEPOptions{ServerOffer: serverOffer,
+				WHIPOptions: native.WHIPOptions{HTTPClient: srv.srv.Client(), Peer: loopbackPeer()}})
+			require.NoError(t, err)
+			srv.waitConnected(ctx)
+			runCtx, stop := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() { defer close(done); _ = src.Run(runCtx) }()
+			defer func() { stop(); <-done }()
+			waitFor(t, ctx, "60 video frames in the WebM", func() bool {
+				return kindCounts(webm.Stats(), frames)["video"] >= 60
+			})
+			require.NoError(t, sess.SinkErr())
+			require.NoError(t, sess.Close(ctx))
+			assert.Equal(t, 1, srv.deleteCount())
+			require.NoError(t, webm.Close())
+			assert.GreaterOrEqual(t, ffprobeStreamFrames(t, path, "v:0"), 30)
+			assert.Positive(t, ffprobeStreamFrames(t, path, "a:0"))
+
+			srv.mu.Lock()
+			offer := srv.offers[0]
+			srv.mu.Unlock()
+			patches := srv.patchList()
+			if serverOffer {
+				assert.Empty(t, offer, "the server-offer POST has no body")
+				require.NotEmpty(t, patches)
+				assert.Equal(t, "application/sdp", patches[0].contentType)
+				assert.Equal(t, `"etag-1"`, patches[0].ifMatch)
+				assert.Contains(t, patches[0].body, "a=recvonly")
+			} else {
+				assert.Equal(t, 2, strings.Count(offer, "a=recvonly"), "a receive-only offer:\n%s", offer)
+			}
+		})
+	}
+}
+
+// TestWHIPLinkAndRedirect: the endpoint redirects (307) and answers with
+// the header shapes of RFC 9725's examples: a Location relative to the
+// final URL, a quoted ETag and ICE servers in Link headers, several in
+// one header or one each, with a TURN server's username and credential.
+// The client follows the redirect, resolves the resource and configures
+// its PeerConnection with the servers before gathering.
+func TestWHIPLinkAndRedirect(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	srv := newWHIPTestServer(t)
+	srv.links = []string{
+		`<stun:127.0.0.1:9>; rel="ice-server"`,
+		`<turn:127.0.0.1:9?transport=udp>; rel="ice-server"; username="user"; credential="myPassword"; credential-type="password", ` +
+			`<https://example.com/events>; rel="urn:ietf:params:whip:ext:core:server-sent-events"`,
+	}
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, srv.url(), http.StatusTemporaryRedirect)
+	}))
+	defer redirect.Close()
+	src, err := native.TestPatternSource(native.TestPatternOptions{})
+	require.NoError(t, err)
+	sess, err := native.WHIPPublish(ctx, redirect.URL+"/whip", src, native.WHIPOptions{HTTPClient: srv.srv.Client(), Peer: loopbackPeer()})
+	require.NoError(t, err)
+	defer sess.Close(ctx)
+	assert.Equal(t, srv.srv.URL+"/resource/1", sess.Location(), "resolved against the URL that answered")
+	want := []webrtc.ICEServer{
+		{URLs: []string{"stun:127.0.0.1:9"}},
+		{URLs: []string{"turn:127.0.0.1:9?transport=udp"}, Username: "user", Credential: "myPassword"},
+	}
+	assert.Equal(t, want, sess.ICEServers())
+	assert.Equal(t, want, sess.Peer().PeerConnection().GetConfiguration().ICEServers)
+	srv.mu.Lock()
+	assert.Contains(t, srv.offers[0], "v=0", "the offer went again after the redirect")
+	srv.mu.Unlock()
+}
+
+// TestWHIPErrors checks every refusal and unusable answer: each is a
+// *WHIPError with the status and the server's text, matching its
+// sentinel; transport errors and a cancelled context are errors too,
+// and nothing is left running.
+func TestWHIPErrors(t *testing.T) {
+	cases := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    error
+		status  int
+		reason  string
+	}{
+		{"401", refuse(http.StatusUnauthorized, "token expired"), native.ErrWHIPUnauthorized, 401, "token expired"},
+		{"403", refuse(http.StatusForbidden, "not for this stream"), native.ErrWHIPForbidden, 403, "not for this stream"},
+		{"404", refuse(http.StatusNotFound, "no such room"), native.ErrWHIPNotFound, 404, "no such room"},
+		{"409", refuse(http.StatusConflict, "already publishing"), native.ErrWHIPConflict, 409, "already publishing"},
+		{"500", refuse(http.StatusInternalServerError, "janus failed"), native.ErrWHIPServer, 500, "janus failed"},
+		{"503", refuse(http.StatusServiceUnavailable, ""), native.ErrWHIPServer, 503, ""},
+		{"400", refuse(http.StatusBadRequest, "bad offer"), nil, 400, "bad offer"},
+		{"no Location", answer("", "v=0\r\n"), core.ErrBadAnswer, 201, "no Location header"},
+		{"not SDP", answer("/r/1", "<html>hello</html>"), core.ErrBadAnswer, 201, `the body is not SDP (Content-Type "application/sdp")`},
+		{"bad SDP", answer("/r/1", "v=0\r\nm=nonsense\r\n"), core.ErrBadAnswer, 201, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var deletes int
+			var mu sync.Mutex
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodDelete {
+					mu.Lock()
+					deletes++
+					mu.Unlock()
+					return
+				}
+				c.handler(w, r)
+			}))
+			defer srv.Close()
+			src, err := native.TestPatternSource(native.TestPatternOptions{})
+			require.NoError(t, err)
+			sess, err := native.WHIPPublish(context.Background(), srv.URL+"/whip?token=secret", src, native.WHIPOptions{HTTPClient: srv.Client(), Peer: loopbackPeer()})
+			require.Error(t, err)
+			assert.Nil(t, sess)
+			if c.want != nil {
+				require.ErrorIs(t, err, c.want)
+			}
+			var we *native.WHIPError
+			require.ErrorAs(t, err, &we)
+			assert.Equal(t, c.status, we.Status)
+			assert.Equal(t, "POST", we.Method)
+			if c.reason != "" {
+				assert.Equal(t, c.reason, we.Reason)
+			}
+			assert.NotContains(t, err.Error(), "secret", "the URL's query is left out")
+			assert.True(t, strings.HasPrefix(err.Error(), "native: whip: POST "), err.Error())
+			mu.Lock()
+			defer mu.Unlock()
+			if c.status == 201 && c.name != "no Location" && c.name != "not SDP" {
+				assert.Equal(t, 1, deletes, "a resource made but not usable is deleted")
+			}
+		})
+	}
+	t.Run("cancelled", func(t *testing.T) {
+		arrived := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.ReadAll(r.Body) // then the server notices the client going
+			close(arrived)
+			<-r.Context().Done()
+		}))
+		defer srv.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { <-arrived; cancel() }()
+		src, err := native.TestPatternSource(native.TestPatternOptions{})
+		require.NoError(t, err)
+		_, err = native.WHIPPublish(ctx, srv.URL, src, native.WHIPOptions{HTTPClient: srv.Client(), Peer: loopbackPeer()})
+		require.ErrorIs(t, err, context.Canceled)
+	})
+	t.Run("connection refused", func(t *testing.T) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		url := srv.URL
+		srv.Close()
+		src, err := native.TestPatternSource(native.TestPatternOptions{})
+		require.NoError(t, err)
+		_, err = native.WHIPPublish(context.Background(), url, src, native.WHIPOptions{Peer: loopbackPeer()})
+		require.Error(t, err)
+		var we *native.WHIPError
+		assert.False(t, errors.As(err, &we))
+	})
+	t.Run("DELETE refused", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		srv := newWHIPTestServer(t)
+		sess, _ := publishing(t, ctx, srv, native.WHIPOptions{})
+		srv.mu.Lock()
+		srv.deleteStatus = http.StatusNotFound
+		srv.mu.Unlock()
+		err := sess.Close(ctx)
+		require.ErrorIs(t, err, native.ErrWHIPNotFound)
+		assert.Contains(t, err.Error(), "native: whip: DELETE "+srv.srv.URL+"/resource/1: 404 Not Found: gone")
+	})
+	t.Run("token", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		srv := newWHIPTestServer(t)
+		srv.token = "right"
+		src, err := native.TestPatternSource(native.TestPatternOptions{})
+		require.NoError(t, err)
+		_, err = native.WHIPPublish(ctx, srv.url(), src, native.WHIPOptions{Token: "wrong", HTTPClient: srv.srv.Client(), Peer: loopbackPeer()})
+		require.ErrorIs(t, err, native.ErrWHIPUnauthorized)
+		assert.Contains(t, err.Error(), "401 Unauthorized: bad token")
+		assert.NotContains(t, err.Error(), "wrong")
+	})
+}
+
+// refuse answers every request with status and text.
+func refuse(status int, text string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if text == "" {
+			w.WriteHeader(status)
+			return
+		}
+		http.Error(w, text, status)
+	}
+}
+
+// answer answers 201 with location (none if empty) and body.
+func answer(location, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if location != "" {
+			w.Header().Set("Location", location)
+		}
+		w.Header().Set("Content-Type", "application/sdp")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(body))
+	}
+}
