@@ -277,7 +277,7 @@ func (s *WHIPSession) waitConnected(ctx context.Context) error {
 			return nil
 		default:
 		}
-		return fmt.Errorf("native: %s: the PeerConnection failed before connecting (ICE or DTLS)", s.res.proto)
+		return ErrWHIPNoConnection
 	case <-ctx.Done():
 		return fmt.Errorf("native: %s: waiting for the PeerConnection: %w", s.res.proto, ctx.Err())
 	}

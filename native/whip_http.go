@@ -34,6 +34,9 @@ var (
 	ErrWHIPConflict = errors.New("native: whip: conflict")
 	// ErrWHIPServer is a 5xx: the server failed.
 	ErrWHIPServer = errors.New("native: whip: server error")
+	// ErrWHIPNoConnection is a PeerConnection that failed (ICE or DTLS)
+	// before it connected.
+	ErrWHIPNoConnection = errors.New("native: whip: the PeerConnection failed before connecting (ICE or DTLS)")
 )
 
 // WHIPError is an HTTP request of the WHIP or WHEP client that the server

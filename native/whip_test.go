@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/internal/whiptest"
 	"github.com/gojanus/gojanus/native"
 )
 
@@ -75,20 +76,20 @@ func waitFor(t *testing.T, ctx context.Context, what string, cond func() bool) {
 
 // publishing starts a test pattern published with WHIPPublish to srv,
 // whose tracks are recorded; the source runs until the test ends.
-func publishing(t *testing.T, ctx context.Context, srv *whipTestServer, opts native.WHIPOptions) (*native.WHIPSession, *recordings) {
+func publishing(t *testing.T, ctx context.Context, srv *whiptest.Server, opts native.WHIPOptions) (*native.WHIPSession, *recordings) {
 	t.Helper()
 	rec := &recordings{dir: t.TempDir()}
-	srv.onTrack = rec.onTrack
+	srv.OnTrack = rec.onTrack
 	t.Cleanup(rec.close)
 	src, err := native.TestPatternSource(native.TestPatternOptions{})
 	require.NoError(t, err)
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = srv.srv.Client()
+		opts.HTTPClient = srv.Client()
 	}
 	if opts.Peer.SettingEngine == nil {
-		opts.Peer = loopbackPeer()
+		opts.Peer = whiptest.LoopbackPeer()
 	}
-	sess, err := native.WHIPPublish(ctx, srv.url(), src, opts)
+	sess, err := native.WHIPPublish(ctx, srv.URL(), src, opts)
 	require.NoError(t, err)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -115,33 +116,31 @@ func TestWHIPPublish(t *testing.T) {
 	requireTool(t, "ffprobe")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	srv := newWHIPTestServer(t)
-	srv.token = "s3cret"
+	srv := whiptest.New(t, whiptest.LoopbackPeer())
+	srv.Token = "s3cret"
 	sess, rec := publishing(t, ctx, srv, native.WHIPOptions{Token: "s3cret"})
-	assert.Equal(t, srv.srv.URL+"/resource/1", sess.Location())
+	assert.Equal(t, srv.Base()+"/resource/1", sess.Location())
 	assert.True(t, sess.Trickle())
 	moreFrames(t, ctx, rec, 30)
 
-	srv.mu.Lock()
-	offer, auth := srv.offers[0], srv.auth
-	srv.mu.Unlock()
+	offer, auth := srv.Offers()[0], srv.Auth()
 	assert.Equal(t, []string{"Bearer s3cret"}, auth)
 	assert.Equal(t, 2, strings.Count(offer, "a=sendonly"), "a send-only offer:\n%s", offer)
 	assert.NotContains(t, offer, "a=candidate:", "the candidates trickle after the offer")
 	var cands int
-	for _, p := range srv.patchList() {
-		assert.Equal(t, "application/trickle-ice-sdpfrag", p.contentType)
-		assert.Equal(t, `"etag-1"`, p.ifMatch)
-		assert.Contains(t, p.body, "a=ice-ufrag:")
-		assert.Contains(t, p.body, "a=mid:0")
-		cands += strings.Count(p.body, "a=candidate:")
+	for _, p := range srv.Patches() {
+		assert.Equal(t, "application/trickle-ice-sdpfrag", p.ContentType)
+		assert.Equal(t, `"etag-1"`, p.IfMatch)
+		assert.Contains(t, p.Body, "a=ice-ufrag:")
+		assert.Contains(t, p.Body, "a=mid:0")
+		cands += strings.Count(p.Body, "a=candidate:")
 	}
 	assert.Positive(t, cands, "candidates sent by PATCH")
 
 	require.NoError(t, sess.Close(ctx))
-	assert.Equal(t, 1, srv.deleteCount())
+	assert.Equal(t, 1, srv.Deletes())
 	assert.NoError(t, sess.Close(ctx), "a second Close returns the first one's result")
-	assert.Equal(t, 1, srv.deleteCount())
+	assert.Equal(t, 1, srv.Deletes())
 	rec.close()
 	assert.GreaterOrEqual(t, ffprobeFrames(t, filepath.Join(rec.dir, "video.ivf")), 20)
 	assert.GreaterOrEqual(t, ffprobeFrames(t, filepath.Join(rec.dir, "audio.ogg")), 20)
@@ -155,14 +154,14 @@ func TestWHIPNoTrickle(t *testing.T) {
 		t.Run(http.StatusText(status), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			srv := newWHIPTestServer(t)
-			srv.patchStatus = status
+			srv := whiptest.New(t, whiptest.LoopbackPeer())
+			srv.PatchStatus = status
 			sess, rec := publishing(t, ctx, srv, native.WHIPOptions{})
 			moreFrames(t, ctx, rec, 20)
 			waitFor(t, ctx, "the refused PATCH", func() bool { return !sess.Trickle() })
-			n := len(srv.patchList())
+			n := len(srv.Patches())
 			err := sess.RestartICE(ctx)
-			assert.Len(t, srv.patchList(), n, "no restart asked of a server that refused PATCH")
+			assert.Len(t, srv.Patches(), n, "no restart asked of a server that refused PATCH")
 			require.ErrorIs(t, err, native.ErrWHIPNotSupported)
 			var we *native.WHIPError
 			require.ErrorAs(t, err, &we)
@@ -174,15 +173,13 @@ func TestWHIPNoTrickle(t *testing.T) {
 	t.Run("NoTrickle", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		srv := newWHIPTestServer(t)
+		srv := whiptest.New(t, whiptest.LoopbackPeer())
 		sess, rec := publishing(t, ctx, srv, native.WHIPOptions{NoTrickle: true})
 		moreFrames(t, ctx, rec, 20)
 		assert.False(t, sess.Trickle())
-		srv.mu.Lock()
-		offer := srv.offers[0]
-		srv.mu.Unlock()
+		offer := srv.Offers()[0]
 		assert.Contains(t, offer, "a=candidate:")
-		assert.Empty(t, srv.patchList())
+		assert.Empty(t, srv.Patches())
 	})
 }
 
@@ -192,31 +189,31 @@ func TestWHIPNoTrickle(t *testing.T) {
 func TestWHIPRestartICE(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	srv := newWHIPTestServer(t)
+	srv := whiptest.New(t, whiptest.LoopbackPeer())
 	sess, rec := publishing(t, ctx, srv, native.WHIPOptions{})
 	moreFrames(t, ctx, rec, 10)
 	before := parseUfrag(sess.Peer().PeerConnection().LocalDescription().SDP)
 	remoteBefore := parseUfrag(sess.Peer().PeerConnection().RemoteDescription().SDP)
-	n := len(srv.patchList())
+	n := len(srv.Patches())
 
 	require.NoError(t, sess.RestartICE(ctx))
 	assert.Equal(t, `"etag-2"`, sess.ETag())
 	after := parseUfrag(sess.Peer().PeerConnection().LocalDescription().SDP)
 	assert.NotEqual(t, before, after)
 	assert.NotEqual(t, remoteBefore, parseUfrag(sess.Peer().PeerConnection().RemoteDescription().SDP))
-	restart := srv.patchList()[n]
-	assert.Equal(t, "*", restart.ifMatch)
-	assert.Contains(t, restart.body, "a=ice-ufrag:"+after)
+	restart := srv.Patches()[n]
+	assert.Equal(t, "*", restart.IfMatch)
+	assert.Contains(t, restart.Body, "a=ice-ufrag:"+after)
 	moreFrames(t, ctx, rec, 30)
-	waitFor(t, ctx, "candidates after the restart", func() bool { return len(srv.patchList()) > n+1 })
-	for _, p := range srv.patchList()[n+1:] {
-		assert.Equal(t, `"etag-2"`, p.ifMatch)
-		assert.Contains(t, p.body, "a=ice-ufrag:"+after)
+	waitFor(t, ctx, "candidates after the restart", func() bool { return len(srv.Patches()) > n+1 })
+	for _, p := range srv.Patches()[n+1:] {
+		assert.Equal(t, `"etag-2"`, p.IfMatch)
+		assert.Contains(t, p.Body, "a=ice-ufrag:"+after)
 	}
 }
 
 func parseUfrag(sdp string) string {
-	m := ufragRe.FindStringSubmatch(sdp)
+	m := whiptest.UfragRe.FindStringSubmatch(sdp)
 	if m == nil {
 		return ""
 	}
@@ -235,18 +232,18 @@ func TestWHEPPlay(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			srv := newWHIPTestServer(t)
-			srv.serverOffer = serverOffer
+			srv := whiptest.New(t, whiptest.LoopbackPeer())
+			srv.ServerOffer = serverOffer
 			src, err := native.TestPatternSource(native.TestPatternOptions{})
 			require.NoError(t, err)
-			srv.send = src.Tracks
+			srv.Send = src.Tracks
 			path := filepath.Join(t.TempDir(), "out.webm")
 			webm, err := native.NewWebMRecorder(path, true, true)
 			require.NoError(t, err)
-			sess, err := native.WHEPPlay(ctx, srv.url(), webm, native.WHEPOptions{ServerOffer: serverOffer,
-				WHIPOptions: native.WHIPOptions{HTTPClient: srv.srv.Client(), Peer: loopbackPeer()}})
+			sess, err := native.WHEPPlay(ctx, srv.URL(), webm, native.WHEPOptions{ServerOffer: serverOffer,
+				WHIPOptions: native.WHIPOptions{HTTPClient: srv.Client(), Peer: whiptest.LoopbackPeer()}})
 			require.NoError(t, err)
-			srv.waitConnected(ctx)
+			srv.WaitConnected(ctx)
 			runCtx, stop := context.WithCancel(ctx)
 			done := make(chan struct{})
 			go func() { defer close(done); _ = src.Run(runCtx) }()
@@ -256,21 +253,19 @@ func TestWHEPPlay(t *testing.T) {
 			})
 			require.NoError(t, sess.SinkErr())
 			require.NoError(t, sess.Close(ctx))
-			assert.Equal(t, 1, srv.deleteCount())
+			assert.Equal(t, 1, srv.Deletes())
 			require.NoError(t, webm.Close())
 			assert.GreaterOrEqual(t, ffprobeStreamFrames(t, path, "v:0"), 30)
 			assert.Positive(t, ffprobeStreamFrames(t, path, "a:0"))
 
-			srv.mu.Lock()
-			offer := srv.offers[0]
-			srv.mu.Unlock()
-			patches := srv.patchList()
+			offer := srv.Offers()[0]
+			patches := srv.Patches()
 			if serverOffer {
 				assert.Empty(t, offer, "the server-offer POST has no body")
 				require.NotEmpty(t, patches)
-				assert.Equal(t, "application/sdp", patches[0].contentType)
-				assert.Equal(t, `"etag-1"`, patches[0].ifMatch)
-				assert.Contains(t, patches[0].body, "a=recvonly")
+				assert.Equal(t, "application/sdp", patches[0].ContentType)
+				assert.Equal(t, `"etag-1"`, patches[0].IfMatch)
+				assert.Contains(t, patches[0].Body, "a=recvonly")
 			} else {
 				assert.Equal(t, 2, strings.Count(offer, "a=recvonly"), "a receive-only offer:\n%s", offer)
 			}
@@ -287,31 +282,29 @@ func TestWHEPPlay(t *testing.T) {
 func TestWHIPLinkAndRedirect(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	srv := newWHIPTestServer(t)
-	srv.links = []string{
+	srv := whiptest.New(t, whiptest.LoopbackPeer())
+	srv.Links = []string{
 		`<stun:127.0.0.1:9>; rel="ice-server"`,
 		`<turn:127.0.0.1:9?transport=udp>; rel="ice-server"; username="user"; credential="myPassword"; credential-type="password", ` +
 			`<https://example.com/events>; rel="urn:ietf:params:whip:ext:core:server-sent-events"`,
 	}
 	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, srv.url(), http.StatusTemporaryRedirect)
+		http.Redirect(w, r, srv.URL(), http.StatusTemporaryRedirect)
 	}))
 	defer redirect.Close()
 	src, err := native.TestPatternSource(native.TestPatternOptions{})
 	require.NoError(t, err)
-	sess, err := native.WHIPPublish(ctx, redirect.URL+"/whip", src, native.WHIPOptions{HTTPClient: srv.srv.Client(), Peer: loopbackPeer()})
+	sess, err := native.WHIPPublish(ctx, redirect.URL+"/whip", src, native.WHIPOptions{HTTPClient: srv.Client(), Peer: whiptest.LoopbackPeer()})
 	require.NoError(t, err)
 	defer sess.Close(ctx)
-	assert.Equal(t, srv.srv.URL+"/resource/1", sess.Location(), "resolved against the URL that answered")
+	assert.Equal(t, srv.Base()+"/resource/1", sess.Location(), "resolved against the URL that answered")
 	want := []webrtc.ICEServer{
 		{URLs: []string{"stun:127.0.0.1:9"}},
 		{URLs: []string{"turn:127.0.0.1:9?transport=udp"}, Username: "user", Credential: "myPassword"},
 	}
 	assert.Equal(t, want, sess.ICEServers())
 	assert.Equal(t, want, sess.Peer().PeerConnection().GetConfiguration().ICEServers)
-	srv.mu.Lock()
-	assert.Contains(t, srv.offers[0], "v=0", "the offer went again after the redirect")
-	srv.mu.Unlock()
+	assert.Contains(t, srv.Offers()[0], "v=0", "the offer went again after the redirect")
 }
 
 // TestWHIPErrors checks every refusal and unusable answer: each is a
@@ -353,7 +346,7 @@ func TestWHIPErrors(t *testing.T) {
 			defer srv.Close()
 			src, err := native.TestPatternSource(native.TestPatternOptions{})
 			require.NoError(t, err)
-			sess, err := native.WHIPPublish(context.Background(), srv.URL+"/whip?token=secret", src, native.WHIPOptions{HTTPClient: srv.Client(), Peer: loopbackPeer()})
+			sess, err := native.WHIPPublish(context.Background(), srv.URL+"/whip?token=secret", src, native.WHIPOptions{HTTPClient: srv.Client(), Peer: whiptest.LoopbackPeer()})
 			require.Error(t, err)
 			assert.Nil(t, sess)
 			if c.want != nil {
@@ -387,7 +380,7 @@ func TestWHIPErrors(t *testing.T) {
 		go func() { <-arrived; cancel() }()
 		src, err := native.TestPatternSource(native.TestPatternOptions{})
 		require.NoError(t, err)
-		_, err = native.WHIPPublish(ctx, srv.URL, src, native.WHIPOptions{HTTPClient: srv.Client(), Peer: loopbackPeer()})
+		_, err = native.WHIPPublish(ctx, srv.URL, src, native.WHIPOptions{HTTPClient: srv.Client(), Peer: whiptest.LoopbackPeer()})
 		require.ErrorIs(t, err, context.Canceled)
 	})
 	t.Run("connection refused", func(t *testing.T) {
@@ -396,7 +389,7 @@ func TestWHIPErrors(t *testing.T) {
 		srv.Close()
 		src, err := native.TestPatternSource(native.TestPatternOptions{})
 		require.NoError(t, err)
-		_, err = native.WHIPPublish(context.Background(), url, src, native.WHIPOptions{Peer: loopbackPeer()})
+		_, err = native.WHIPPublish(context.Background(), url, src, native.WHIPOptions{Peer: whiptest.LoopbackPeer()})
 		require.Error(t, err)
 		var we *native.WHIPError
 		assert.False(t, errors.As(err, &we))
@@ -404,23 +397,21 @@ func TestWHIPErrors(t *testing.T) {
 	t.Run("DELETE refused", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		srv := newWHIPTestServer(t)
+		srv := whiptest.New(t, whiptest.LoopbackPeer())
 		sess, _ := publishing(t, ctx, srv, native.WHIPOptions{})
-		srv.mu.Lock()
-		srv.deleteStatus = http.StatusNotFound
-		srv.mu.Unlock()
+		srv.RefuseDelete(http.StatusNotFound)
 		err := sess.Close(ctx)
 		require.ErrorIs(t, err, native.ErrWHIPNotFound)
-		assert.Contains(t, err.Error(), "native: whip: DELETE "+srv.srv.URL+"/resource/1: 404 Not Found: gone")
+		assert.Contains(t, err.Error(), "native: whip: DELETE "+srv.Base()+"/resource/1: 404 Not Found: gone")
 	})
 	t.Run("token", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		srv := newWHIPTestServer(t)
-		srv.token = "right"
+		srv := whiptest.New(t, whiptest.LoopbackPeer())
+		srv.Token = "right"
 		src, err := native.TestPatternSource(native.TestPatternOptions{})
 		require.NoError(t, err)
-		_, err = native.WHIPPublish(ctx, srv.url(), src, native.WHIPOptions{Token: "wrong", HTTPClient: srv.srv.Client(), Peer: loopbackPeer()})
+		_, err = native.WHIPPublish(ctx, srv.URL(), src, native.WHIPOptions{Token: "wrong", HTTPClient: srv.Client(), Peer: whiptest.LoopbackPeer()})
 		require.ErrorIs(t, err, native.ErrWHIPUnauthorized)
 		assert.Contains(t, err.Error(), "401 Unauthorized: bad token")
 		assert.NotContains(t, err.Error(), "wrong")

@@ -5,7 +5,7 @@
 //
 //	gojanus <command> [subcommand] [flags] [arguments]
 //
-// Its twelve commands, as gojanus --help groups them:
+// Its fourteen commands, as gojanus --help groups them:
 //
 //   - Server: info (the server's version, settings, transports and
 //     plugins), demo (a walk through a session, the admin API, a temporary
@@ -20,7 +20,10 @@
 //     (media into a recording), play (a recording back, counted or
 //     recorded) and recordings (the list); whip-server serves WHIP
 //     (publish into VideoRoom) and WHEP (play VideoRoom or Streaming)
-//     endpoints over HTTP (package whip).
+//     endpoints over HTTP (package whip). Without Janus's API, over
+//     plain HTTP to any WHIP or WHEP endpoint: whip-publish (media to a
+//     WHIP endpoint) and whep-play (a WHEP endpoint, counted or
+//     recorded), with --token as the bearer token.
 //
 // Besides them: version, completion (shell completion scripts) and help.
 //

@@ -94,6 +94,11 @@ func ipv4Addrs(i *net.Interface) []net.IP {
 
 // peer makes a native Peer with the media flags.
 func (m *mediaFlags) peer() (*native.Peer, error) {
+	return native.NewPeer(m.peerConfig())
+}
+
+// peerConfig is the Peer configuration of the media flags.
+func (m *mediaFlags) peerConfig() native.PeerConfig {
 	cfg := native.PeerConfig{}
 	if m.iface != "" {
 		se := &webrtc.SettingEngine{}
@@ -102,7 +107,7 @@ func (m *mediaFlags) peer() (*native.Peer, error) {
 		se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 		cfg.SettingEngine = se
 	}
-	return native.NewPeer(cfg)
+	return cfg
 }
 
 // sendingPeer makes a native Peer with the media flags that sends the

@@ -291,6 +291,24 @@ type PlayOutput struct {
 	Tracks []Track `json:"tracks"`
 }
 
+// WHIPPublishOutput is the output of "gojanus whip-publish".
+type WHIPPublishOutput struct {
+	// Endpoint is the WHIP endpoint; Resource the resource it made
+	// (both as core.RedactURL shows them).
+	Endpoint string  `json:"endpoint"`
+	Resource string  `json:"resource"`
+	Source   string  `json:"source"`
+	Tracks   []Track `json:"tracks"`
+}
+
+// WHEPPlayOutput is the output of "gojanus whep-play".
+type WHEPPlayOutput struct {
+	Endpoint   string  `json:"endpoint"`
+	Resource   string  `json:"resource"`
+	DurationMS int64   `json:"duration_ms"`
+	Tracks     []Track `json:"tracks"`
+}
+
 // RecordingsOutput is the output of "gojanus recordings".
 type RecordingsOutput struct {
 	Recordings []Recording `json:"recordings"`

@@ -1,4 +1,11 @@
-package native_test
+//go:build !js
+
+// Package whiptest is a small WHIP and WHEP server for the tests of the
+// WHIP and WHEP client (native.WHIPPublish, native.WHEPPlay) and its
+// commands: one resource at a time on a pion Peer of its own, written
+// from RFC 9725 and the WHEP draft, without Janus. It records what the
+// client sends (offers, PATCH bodies and If-Match, DELETEs).
+package whiptest
 
 import (
 	"context"
@@ -17,53 +24,58 @@ import (
 	"github.com/gojanus/gojanus/native"
 )
 
-// loopbackEngine lets pion gather (and so reach) candidates on 127.0.0.1
-// only: the WHIP tests run a pion peer on each side of loopback, without
-// Janus.
-func loopbackEngine() *webrtc.SettingEngine {
+// LoopbackPeer is a PeerConfig whose peer gathers (and so reaches)
+// candidates on 127.0.0.1 only: a pion peer on each side of loopback.
+func LoopbackPeer() native.PeerConfig {
 	se := &webrtc.SettingEngine{}
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetInterfaceFilter(func(name string) bool { return name == "lo" })
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	return se
+	return native.PeerConfig{SettingEngine: se}
 }
 
-// loopbackPeer is the client's PeerConfig of the tests.
-func loopbackPeer() native.PeerConfig { return native.PeerConfig{SettingEngine: loopbackEngine()} }
-
-// patchRequest is a PATCH the test server received.
-type patchRequest struct {
-	ifMatch, contentType, body string
+// Patch is a PATCH the server received.
+type Patch struct {
+	IfMatch, ContentType, Body string
 }
 
-// whipTestServer is a small WHIP and WHEP server: one resource at a time
-// on a pion Peer of its own, written from RFC 9725 and the WHEP draft.
-type whipTestServer struct {
-	t   *testing.T
-	srv *httptest.Server
+// Server is the WHIP and WHEP server. Its endpoint is URL(); it makes
+// the resource /resource/1 with the ETags "etag-1", "etag-2"...
+type Server struct {
+	t      testing.TB
+	srv    *httptest.Server
+	config native.PeerConfig
 
 	// Configuration, set before the first request.
-	token        string                     // the bearer token required, if any
-	patchStatus  int                        // refuse every PATCH with this status
-	links        []string                   // Link header values of the 201
-	send         func() []webrtc.TrackLocal // WHEP: the tracks to send; nil for WHIP
-	onTrack      func(*webrtc.PeerConnection, *webrtc.TrackRemote)
-	serverOffer  bool // WHEP server-offer flow
-	deleteStatus int  // refuse DELETE with this status
 
-	mu        sync.Mutex
-	peer      *native.Peer
-	etag      string
-	etags     int
-	offers    []string // the bodies of the POSTs
-	patches   []patchRequest
-	deletes   int
-	auth      []string
-	connected chan struct{}
+	// Token is the bearer token required, if any.
+	Token string
+	// PatchStatus refuses every PATCH with this status, if set.
+	PatchStatus int
+	// Links are the Link header values of the 201.
+	Links []string
+	// Send gives the tracks to send (WHEP); nil for WHIP.
+	Send func() []webrtc.TrackLocal
+	// OnTrack gets the tracks received (WHIP).
+	OnTrack func(*webrtc.PeerConnection, *webrtc.TrackRemote)
+	// ServerOffer selects WHEP's server-offer flow.
+	ServerOffer bool
+
+	mu           sync.Mutex
+	deleteStatus int // refuse DELETE with this status
+	peer         *native.Peer
+	etag         string
+	etags        int
+	offers       []string // the bodies of the POSTs
+	patches      []Patch
+	deletes      int
+	auth         []string
+	connected    chan struct{}
 }
 
-func newWHIPTestServer(t *testing.T) *whipTestServer {
-	s := &whipTestServer{t: t, connected: make(chan struct{})}
+// New starts a server whose peer has config; it stops with the test.
+func New(t testing.TB, config native.PeerConfig) *Server {
+	s := &Server{t: t, config: config, connected: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /endpoint", s.post)
 	mux.HandleFunc("PATCH /resource/1", s.patch)
@@ -80,9 +92,37 @@ func newWHIPTestServer(t *testing.T) *whipTestServer {
 	return s
 }
 
-func (s *whipTestServer) url() string { return s.srv.URL + "/endpoint" }
+// URL is the endpoint's URL.
+func (s *Server) URL() string { return s.srv.URL + "/endpoint" }
 
-func (s *whipTestServer) nextETag() string {
+// Base is the server's URL, without a path.
+func (s *Server) Base() string { return s.srv.URL }
+
+// Client is an HTTP client for the server, released when it stops.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// RefuseDelete makes DELETE answer status.
+func (s *Server) RefuseDelete(status int) {
+	s.mu.Lock()
+	s.deleteStatus = status
+	s.mu.Unlock()
+}
+
+// Offers returns the bodies of the POSTs.
+func (s *Server) Offers() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.offers...)
+}
+
+// Auth returns the Authorization headers of the POSTs.
+func (s *Server) Auth() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.auth...)
+}
+
+func (s *Server) nextETag() string {
 	s.etags++
 	s.etag = fmt.Sprintf(`"etag-%d"`, s.etags)
 	return s.etag
@@ -99,11 +139,11 @@ func gathered(pc *webrtc.PeerConnection, desc webrtc.SessionDescription) (string
 	return pc.LocalDescription().SDP, nil
 }
 
-func (s *whipTestServer) post(w http.ResponseWriter, r *http.Request) {
+func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.auth = append(s.auth, r.Header.Get("Authorization"))
-	if s.token != "" && r.Header.Get("Authorization") != "Bearer "+s.token {
+	if s.Token != "" && r.Header.Get("Authorization") != "Bearer "+s.Token {
 		http.Error(w, "bad token", http.StatusUnauthorized)
 		return
 	}
@@ -113,7 +153,7 @@ func (s *whipTestServer) post(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not SDP", http.StatusUnsupportedMediaType)
 		return
 	}
-	peer, err := native.NewPeer(loopbackPeer())
+	peer, err := native.NewPeer(s.config)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -129,11 +169,11 @@ func (s *whipTestServer) post(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	})
-	if s.onTrack != nil {
-		pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { s.onTrack(pc, tr) })
+	if s.OnTrack != nil {
+		pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { s.OnTrack(pc, tr) })
 	}
-	if s.send != nil {
-		for _, tr := range s.send() {
+	if s.Send != nil {
+		for _, tr := range s.Send() {
 			if _, err := peer.AddTrack(tr); err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
@@ -141,7 +181,7 @@ func (s *whipTestServer) post(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var sdp string
-	if s.serverOffer {
+	if s.ServerOffer {
 		if len(body) != 0 {
 			http.Error(w, "this endpoint makes the offer", http.StatusBadRequest)
 			return
@@ -171,7 +211,7 @@ func (s *whipTestServer) post(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Location", "/resource/1")
 	w.Header().Set("ETag", s.nextETag())
 	w.Header().Set("Content-Type", "application/sdp")
-	for _, l := range s.links {
+	for _, l := range s.Links {
 		w.Header().Add("Link", l)
 	}
 	w.WriteHeader(http.StatusCreated)
@@ -179,21 +219,22 @@ func (s *whipTestServer) post(w http.ResponseWriter, r *http.Request) {
 }
 
 var (
-	ufragRe = regexp.MustCompile(`(?m)^a=ice-ufrag:(.*?)\r?$`)
+	// UfragRe finds the ICE ufrag of an SDP.
+	UfragRe = regexp.MustCompile(`(?m)^a=ice-ufrag:(.*?)\r?$`)
 	pwdRe   = regexp.MustCompile(`(?m)^a=ice-pwd:(.*?)\r?$`)
 	candRe  = regexp.MustCompile(`(?m)^a=(candidate:.*?)\r?$`)
 )
 
-func (s *whipTestServer) patch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	body, _ := io.ReadAll(r.Body)
-	s.patches = append(s.patches, patchRequest{ifMatch: r.Header.Get("If-Match"), contentType: r.Header.Get("Content-Type"), body: string(body)})
-	if s.patchStatus != 0 {
-		http.Error(w, "no PATCH here", s.patchStatus)
+	s.patches = append(s.patches, Patch{IfMatch: r.Header.Get("If-Match"), ContentType: r.Header.Get("Content-Type"), Body: string(body)})
+	if s.PatchStatus != 0 {
+		http.Error(w, "no PATCH here", s.PatchStatus)
 		return
 	}
-	if s.token != "" && r.Header.Get("Authorization") != "Bearer "+s.token {
+	if s.Token != "" && r.Header.Get("Authorization") != "Bearer "+s.Token {
 		http.Error(w, "bad token", http.StatusUnauthorized)
 		return
 	}
@@ -218,11 +259,11 @@ func (s *whipTestServer) patch(w http.ResponseWriter, r *http.Request) {
 	}
 	remote := pc.RemoteDescription().SDP
 	frag := string(body)
-	uf := ufragRe.FindStringSubmatch(frag)
-	if uf != nil && uf[1] != ufragRe.FindStringSubmatch(remote)[1] {
+	uf := UfragRe.FindStringSubmatch(frag)
+	if uf != nil && uf[1] != UfragRe.FindStringSubmatch(remote)[1] {
 		// An ICE restart: the client's new credentials make a new offer.
 		pwd := pwdRe.FindStringSubmatch(frag)[1]
-		offer := ufragRe.ReplaceAllString(remote, "a=ice-ufrag:"+uf[1]+"\r")
+		offer := UfragRe.ReplaceAllString(remote, "a=ice-ufrag:"+uf[1]+"\r")
 		offer = pwdRe.ReplaceAllString(offer, "a=ice-pwd:"+pwd+"\r")
 		offer = candRe.ReplaceAllString(offer, "")
 		offer = regexp.MustCompile(`(?m)^\r?\n`).ReplaceAllString(offer, "")
@@ -244,7 +285,7 @@ func (s *whipTestServer) patch(w http.ResponseWriter, r *http.Request) {
 		}
 		var out strings.Builder
 		out.WriteString("a=ice-options:trickle ice2\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n")
-		fmt.Fprintf(&out, "a=ice-ufrag:%s\r\na=ice-pwd:%s\r\n", ufragRe.FindStringSubmatch(sdp)[1], pwdRe.FindStringSubmatch(sdp)[1])
+		fmt.Fprintf(&out, "a=ice-ufrag:%s\r\na=ice-pwd:%s\r\n", UfragRe.FindStringSubmatch(sdp)[1], pwdRe.FindStringSubmatch(sdp)[1])
 		for _, c := range candRe.FindAllStringSubmatch(sdp, -1) {
 			out.WriteString("a=" + c[1] + "\r\n")
 		}
@@ -264,7 +305,7 @@ func (s *whipTestServer) patch(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *whipTestServer) delete(w http.ResponseWriter, r *http.Request) {
+func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.deletes++
@@ -278,29 +319,29 @@ func (s *whipTestServer) delete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// patchList returns the PATCHes received so far.
-func (s *whipTestServer) patchList() []patchRequest {
+// Patches returns the PATCHes received so far.
+func (s *Server) Patches() []Patch {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]patchRequest(nil), s.patches...)
+	return append([]Patch(nil), s.patches...)
 }
 
-// deleteCount returns how many DELETEs came.
-func (s *whipTestServer) deleteCount() int {
+// Deletes returns how many DELETEs came.
+func (s *Server) Deletes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.deletes
 }
 
-// currentETag returns the resource's ETag.
-func (s *whipTestServer) currentETag() string {
+// ETag returns the resource's ETag.
+func (s *Server) ETag() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.etag
 }
 
-// waitConnected waits until the server's PeerConnection is connected.
-func (s *whipTestServer) waitConnected(ctx context.Context) {
+// WaitConnected waits until the server's PeerConnection is connected.
+func (s *Server) WaitConnected(ctx context.Context) {
 	s.t.Helper()
 	select {
 	case <-s.connected:

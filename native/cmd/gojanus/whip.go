@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/spf13/cobra"
+
+	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/native"
+)
+
+// whipCommands are the WHIP and WHEP client commands, which talk HTTP to
+// any WHIP or WHEP endpoint (not the Janus API of --server).
+func (a *app) whipCommands() []*cobra.Command {
+	return []*cobra.Command{a.whipPublishCommand(), a.whepPlayCommand()}
+}
+
+// whipOptions are the client options from the flags: --token as the
+// bearer token, the media flags' Peer.
+func (a *app) whipOptions(media *mediaFlags, noTrickle bool) native.WHIPOptions {
+	return native.WHIPOptions{Token: a.g.token, Peer: media.peerConfig(), NoTrickle: noTrickle}
+}
+
+// whipErr turns a WHIP or WHEP client error into the command's error:
+// the peer not coming up is an ICE failure, the rest as they are.
+func whipErr(what string, err error) error {
+	if errors.Is(err, native.ErrWHIPNoConnection) {
+		return iceError(what, nil)
+	}
+	return err
+}
+
+func (a *app) whipPublishCommand() *cobra.Command {
+	var (
+		src       string
+		duration  time.Duration
+		noTrickle bool
+		media     mediaFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "whip-publish URL",
+		Short: "Publish media to a WHIP endpoint until interrupted or --duration",
+		Long: `Publish media to any WHIP endpoint (RFC 9725: Janus through a WHIP server, OBS
+ingest, MediaMTX, Cloudflare...) until interrupted (Ctrl-C, SIGTERM) or for
+--duration, then DELETE the resource. --token is sent as the bearer token.
+Local candidates follow the offer by PATCH (trickle) unless --no-trickle, and
+ICE servers in the answer's Link headers are used.`,
+		Args: exactArgs("URL"),
+		RunE: a.action(func(ctx context.Context, args []string) error {
+			if err := media.check(); err != nil {
+				return err
+			}
+			source, err := a.parseSource(src)
+			if err != nil {
+				return err
+			}
+			setup, cancelSetup := a.bounded(ctx)
+			defer cancelSetup()
+			sess, err := native.WHIPPublish(setup, args[0], source, a.whipOptions(&media, noTrickle))
+			if err != nil {
+				return whipErr("whip-publish", err)
+			}
+			defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = sess.Close(c) }()
+			out := a.out()
+			out.step("publishing", "to %s, source %s", core.RedactURL(sess.Location()), src)
+			if err := sendFor(ctx, out, source, duration, source.Stats); err != nil {
+				return err
+			}
+			c, cancel := cleanupContext(ctx)
+			defer cancel()
+			if err := sess.Close(c); err != nil {
+				return err
+			}
+			sum := WHIPPublishOutput{Endpoint: core.RedactURL(args[0]), Resource: core.RedactURL(sess.Location()), Source: src,
+				Tracks: tracksOf(source.Stats())}
+			return out.result(sum, func() {
+				for _, t := range sum.Tracks {
+					out.step(t.Kind, "%s: sent %d frames, %d packets, %d bytes", t.Codec, t.Frames, t.Packets, t.Bytes)
+				}
+			})
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&src, "source", "test", sourceHelp)
+	durationFlag(f, &duration, "duration", 0, "stop after this long (default: until interrupted)")
+	f.BoolVar(&noTrickle, "no-trickle", false, "gather every candidate first and send them in the offer (for servers that take no PATCH)")
+	media.register(f)
+	return cmd
+}
+
+func (a *app) whepPlayCommand() *cobra.Command {
+	var (
+		record                 string
+		duration               time.Duration
+		serverOffer, noTrickle bool
+		media                  mediaFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "whep-play URL",
+		Short: "Play a WHEP endpoint, count or record what arrives",
+		Long: `Play any WHEP endpoint (draft-ietf-wish-whep) and count what arrives, or record it
+with --record: into a .webm file (VP8 + Opus) or a directory (one
+.ivf/.ogg/.h264 file per track). Runs until interrupted (Ctrl-C, SIGTERM) or
+for --duration, then DELETEs the resource. --token is sent as the bearer
+token. The client offers to receive audio and video; with --server-offer the
+POST carries no offer and the server's offer is answered by PATCH.`,
+		Args: exactArgs("URL"),
+		RunE: a.action(func(ctx context.Context, args []string) error {
+			if err := media.check(); err != nil {
+				return err
+			}
+			webm := strings.HasSuffix(strings.ToLower(record), ".webm")
+			if err := checkRecordPath(record, webm); err != nil {
+				return err
+			}
+			sink := &receivedTracks{record: record, stderr: a.stderr, prefix: "whep"}
+			if webm {
+				var err error
+				if sink.webm, err = native.NewWebMRecorder(record, true, true); err != nil {
+					return mediaErr(err)
+				}
+			}
+			setup, cancelSetup := a.bounded(ctx)
+			defer cancelSetup()
+			opts := native.WHEPOptions{WHIPOptions: a.whipOptions(&media, noTrickle), ServerOffer: serverOffer}
+			sess, err := native.WHEPPlay(setup, args[0], sink, opts)
+			if err != nil {
+				return whipErr("whep-play", err)
+			}
+			defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = sess.Close(c) }()
+			out := a.out()
+			out.step("playing", "%s", core.RedactURL(sess.Location()))
+			ran, _ := out.runFor(ctx, duration, sink.stats, func(ctx context.Context) error { <-ctx.Done(); return nil })
+			c, cancel := cleanupContext(ctx)
+			defer cancel()
+			closeErr := sess.Close(c)
+			tracks, err := sink.finish()
+			if err != nil {
+				return err
+			}
+			if closeErr != nil {
+				return closeErr
+			}
+			sum := WHEPPlayOutput{Endpoint: core.RedactURL(args[0]), Resource: core.RedactURL(sess.Location()),
+				DurationMS: ran.Milliseconds(), Tracks: tracks}
+			return out.result(sum, func() {
+				for _, t := range sum.Tracks {
+					line := fmt.Sprintf("%s: %d frames, %d packets, %d bytes", t.Codec, t.Frames, t.Packets, t.Bytes)
+					if t.File != "" {
+						line += " -> " + t.File
+					}
+					out.step(t.Kind, "%s", line)
+				}
+			})
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&record, "record", "", "record into `PATH`: a .webm file (VP8 + Opus) or a directory (one .ivf/.ogg/.h264 file per track)")
+	durationFlag(f, &duration, "duration", 0, "stop this long after the playback is up (default: until interrupted)")
+	f.BoolVar(&serverOffer, "server-offer", false, "let the server offer (POST without an offer, the answer by PATCH)")
+	f.BoolVar(&noTrickle, "no-trickle", false, "gather every candidate first and send them in the offer or answer")
+	media.register(f)
+	return cmd
+}
+
+// receivedTracks is a native.Sink that counts the tracks a command
+// receives, or records them: all into one .webm recorder, or each into a
+// file of the record directory named PREFIX-KIND.EXT.
+type receivedTracks struct {
+	trackCounter
+	record string
+	webm   *native.WebMRecorder
+	prefix string
+	stderr io.Writer
+}
+
+var _ native.Sink = (*receivedTracks)(nil)
+
+// AddTrack counts or records tr; a recorder that cannot take it is
+// reported on stderr and the track only counted.
+func (r *receivedTracks) AddTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, _ time.Duration) error {
+	t := r.add(tr, "", r.record == "")
+	var file string
+	var rec *native.TrackRecorder
+	var err error
+	switch {
+	case r.webm != nil:
+		file = r.record
+		err = r.webm.AddTrack(pc, tr, pliInterval)
+	case r.record != "":
+		file = filepath.Join(r.record, fmt.Sprintf("%s-%s%s", r.prefix, tr.Kind(), extFor(tr.Codec().MimeType)))
+		rec, err = native.RecordTrack(pc, tr, file, pliInterval)
+	}
+	if err != nil {
+		fmt.Fprintf(r.stderr, "gojanus: %v\n", err)
+		file, rec = "", nil
+	}
+	r.mu.Lock()
+	t.file, t.rec = file, rec
+	r.mu.Unlock()
+	return nil
+}
+
+// finish waits for the readers after the PeerConnection closed, closes
+// the .webm recording and returns the tracks in the JSON form (a WebM
+// recording's counts from its recorder).
+func (r *receivedTracks) finish() ([]Track, error) {
+	r.wait()
+	tracks := r.summary()
+	if r.webm == nil {
+		return tracks, nil
+	}
+	if err := r.webm.Close(); err != nil {
+		return nil, mediaErr(fmt.Errorf("webm: %w", err))
+	}
+	for _, st := range r.webm.Stats() {
+		for i := range tracks {
+			if tracks[i].Kind == st.Kind {
+				tracks[i].Frames, tracks[i].Packets, tracks[i].Bytes = st.Frames, st.Packets, st.Bytes
+			}
+		}
+	}
+	return tracks, nil
+}
