@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/internal/whiptest"
+	"github.com/gojanus/gojanus/native"
+)
+
+// TestWHIPCommands drives "gojanus whip-publish" and "whep-play" against
+// the WHIP/WHEP test server (a pion peer, no Janus) inside the test
+// network namespace: the published test pattern arrives and is recorded
+// at the server, the played one is recorded into a WebM file that
+// decodes, and a refused token is a failure that names the status.
+func TestWHIPCommands(t *testing.T) {
+	if _, err := exec.LookPath("ffprobe"); err != nil && os.Getenv("CI") == "true" {
+		t.Fatal("ffprobe is required")
+	}
+	if !netns.Run(t) {
+		return
+	}
+	se := &webrtc.SettingEngine{}
+	se.SetInterfaceFilter(func(name string) bool { return name == netns.Interface })
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	peer := native.PeerConfig{SettingEngine: se}
+	dir := t.TempDir()
+
+	// whip-publish: the server records what arrives.
+	pub := whiptest.New(t, peer)
+	pub.Token = "tok"
+	recs := make(chan *native.TrackRecorder, 2)
+	pub.OnTrack = func(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote) {
+		rec, err := native.RecordTrack(pc, tr, filepath.Join(dir, "published-"+tr.Kind().String()+extFor(tr.Codec().MimeType)), 0)
+		if err == nil {
+			recs <- rec
+		}
+	}
+	var published WHIPPublishOutput
+	checkSchema(t, mustRun(t, "whip-publish", pub.URL(), "--token", "tok", "--source", testFiles, "--duration", "2s",
+		"--ice-interface", netns.Interface, "--json"), &published)
+	assert.Equal(t, pub.Base()+"/resource/1", published.Resource)
+	require.Len(t, published.Tracks, 2)
+	assert.Equal(t, 1, pub.Deletes())
+	assert.Equal(t, []string{"Bearer tok"}, pub.Auth())
+	require.Len(t, recs, 2)
+	for range 2 {
+		rec := <-recs
+		require.NoError(t, rec.Close())
+		assert.Positive(t, rec.Stats().Frames, rec.Stats().Kind)
+	}
+
+	// whep-play, server-offer flow, into a WebM.
+	play := whiptest.New(t, peer)
+	play.ServerOffer = true
+	src, err := native.ParseSource(testFiles)
+	require.NoError(t, err)
+	play.Send = src.Tracks
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = src.Run(ctx) }()
+	defer func() { stop(); <-done }()
+	webm := filepath.Join(dir, "played.webm")
+	var played WHEPPlayOutput
+	checkSchema(t, mustRun(t, "whep-play", play.URL(), "--server-offer", "--record", webm, "--duration", "2s",
+		"--ice-interface", netns.Interface, "--json"), &played)
+	require.Len(t, played.Tracks, 2)
+	assert.Equal(t, 1, play.Deletes())
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", webm).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(string(out)), ",")))
+	require.NoError(t, err, "%s", out)
+	assert.Greater(t, n, 10, "decoded video frames")
+
+	// A refused token.
+	code, _, stderr := runCmd(t, "whep-play", pub.URL(), "--token", "wrongtok", "--ice-interface", netns.Interface)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "401 Unauthorized")
+	assert.NotContains(t, stderr, "wrongtok")
+}
