@@ -516,6 +516,8 @@ func TestEveryCommandJSON(t *testing.T) {
 		"gojanus play":                {"1"},
 		"gojanus nosip":               {"--sdp-out", "x.sdp"},
 		"gojanus whip-server":         {"--whip", "/whip=room:1", "--listen", "127.0.0.1:0"},
+		"gojanus whip-publish":        {"http://127.0.0.1:9/whip"},
+		"gojanus whep-play":           {"http://127.0.0.1:9/whep"},
 	}
 	var leaves []*cobra.Command
 	var walk func(c *cobra.Command)

@@ -343,7 +343,7 @@ var outputTypes = []any{
 	ErrorOutput{}, VersionOutput{}, InfoOutput{}, DemoOutput{}, SessionsOutput{}, HandlesOutput{},
 	HandleInfoOutput{}, TokensOutput{}, RoomsOutput{}, RoomOutput{}, ParticipantsOutput{},
 	PublishOutput{}, SubscribeOutput{}, EchoTestOutput{}, NoSIPOutput{},
-	RecordOutput{}, PlayOutput{}, RecordingsOutput{}, WhipServerOutput{},
+	RecordOutput{}, PlayOutput{}, RecordingsOutput{}, WhipServerOutput{}, WHIPPublishOutput{}, WHEPPlayOutput{},
 }
 
 // WhipServerOutput is the output of "gojanus whip-server", when it stops.

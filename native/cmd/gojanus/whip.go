@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"path/filepath"
 	"strings"
 	"time"
@@ -29,10 +30,20 @@ func (a *app) whipOptions(media *mediaFlags, noTrickle bool) native.WHIPOptions 
 }
 
 // whipErr turns a WHIP or WHEP client error into the command's error:
-// the peer not coming up is an ICE failure, the rest as they are.
+// the peer not coming up is an ICE failure, an endpoint that does not
+// answer a connection failure, a refused token gets a hint.
 func whipErr(what string, err error) error {
-	if errors.Is(err, native.ErrWHIPNoConnection) {
+	var we *native.WHIPError
+	var ne net.Error
+	switch {
+	case errors.Is(err, native.ErrWHIPNoConnection):
 		return iceError(what, nil)
+	case errors.Is(err, native.ErrWHIPUnauthorized), errors.Is(err, native.ErrWHIPForbidden):
+		return &cliError{kind: kindFailure, err: err, hint: "the endpoint wants a bearer token: give it with --token"}
+	case errors.As(err, &we), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.As(err, &ne):
+		return &cliError{kind: kindConnect, err: err}
 	}
 	return err
 }
