@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -374,3 +376,98 @@ const (
 	quietAfterSource = 200 * time.Millisecond
 	maxTailWait      = 2 * time.Second
 )
+
+// receivedTracks is a native.Sink that counts the tracks a command
+// receives, or records them: all into one .webm recorder, or each into a
+// file of the record directory named PREFIX-KIND.EXT.
+type receivedTracks struct {
+	trackCounter
+	record  string
+	webm    *native.WebMRecorder
+	prefix  string
+	command string // for the messages on stderr
+	stderr  io.Writer
+}
+
+var _ native.Sink = (*receivedTracks)(nil)
+
+// receiving checks --record (record) before anything is sent and returns
+// the sink of a command that receives; its files are named prefix-KIND.EXT.
+func receiving(record, prefix, command string, stderr io.Writer) (*receivedTracks, error) {
+	webm := strings.HasSuffix(strings.ToLower(record), ".webm")
+	if err := checkRecordPath(record, webm); err != nil {
+		return nil, err
+	}
+	r := &receivedTracks{record: record, prefix: prefix, command: command, stderr: stderr}
+	if webm {
+		var err error
+		if r.webm, err = native.NewWebMRecorder(record, true, true); err != nil {
+			return nil, mediaErr(err)
+		}
+	}
+	return r, nil
+}
+
+// AddTrack counts or records tr (see addTrack).
+func (r *receivedTracks) AddTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, _ time.Duration) error {
+	r.addTrack(pc, tr, "")
+	return nil
+}
+
+// addTrack counts or records tr, whose m-line is mid; a recorder that
+// cannot take it is reported on stderr and the track only counted.
+func (r *receivedTracks) addTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, mid string) {
+	t := r.add(tr, mid, r.record == "")
+	var file string
+	var rec *native.TrackRecorder
+	var err error
+	switch {
+	case r.webm != nil:
+		file = r.record
+		err = r.webm.AddTrack(pc, tr, pliInterval)
+	case r.record != "":
+		file = filepath.Join(r.record, fmt.Sprintf("%s-%s%s", r.prefix, tr.Kind(), extFor(tr.Codec().MimeType)))
+		rec, err = native.RecordTrack(pc, tr, file, pliInterval)
+	}
+	if err != nil {
+		fmt.Fprintf(r.stderr, "gojanus %s: %v\n", r.command, err)
+		file, rec = "", nil
+	}
+	r.mu.Lock()
+	t.file, t.rec = file, rec
+	r.mu.Unlock()
+}
+
+// finish waits for the readers after the PeerConnection closed, closes
+// the .webm recording and returns the tracks in the JSON form (a WebM
+// recording's counts from its recorder).
+func (r *receivedTracks) finish() ([]Track, error) {
+	r.wait()
+	tracks := r.summary()
+	if r.webm == nil {
+		return tracks, nil
+	}
+	if err := r.webm.Close(); err != nil {
+		return nil, mediaErr(fmt.Errorf("webm: %w", err))
+	}
+	for _, st := range r.webm.Stats() {
+		for i := range tracks {
+			if tracks[i].Kind == st.Kind {
+				tracks[i].Frames, tracks[i].Packets, tracks[i].Bytes = st.Frames, st.Packets, st.Bytes
+			}
+		}
+	}
+	return tracks, nil
+}
+
+// received prints one line per received track: what arrived and where it
+// was recorded.
+func (o output) received(tracks []Track) {
+	for _, t := range tracks {
+		line := fmt.Sprintf("%s: %d frames, %d packets, %d bytes", t.Codec, t.Frames, t.Packets, t.Bytes)
+		if t.File != "" {
+			line += " -> " + t.File
+		}
+		o.step(t.Kind, "%s", line)
+	}
+}

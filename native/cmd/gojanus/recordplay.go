@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/recordplay"
-	"github.com/gojanus/gojanus/native"
 )
 
 // attachRecordPlay connects, creates a session and attaches a
@@ -165,13 +163,13 @@ for --duration.`,
 			if err := media.check(); err != nil {
 				return err
 			}
-			webm := strings.HasSuffix(strings.ToLower(record), ".webm")
-			if err := checkRecordPath(record, webm); err != nil {
-				return err
-			}
 			id := parseID(args[0])
 			if id.IsString() {
 				return usagef("%q: the plugin's recording ids are numbers", args[0])
+			}
+			received, err := receiving(record, id.String(), "play", a.stderr)
+			if err != nil {
+				return err
 			}
 			setup, cancelSetup := a.bounded(ctx)
 			defer cancelSetup()
@@ -180,40 +178,13 @@ for --duration.`,
 				return err
 			}
 			defer end()
-			var wr *native.WebMRecorder
-			if webm {
-				if wr, err = native.NewWebMRecorder(record, true, true); err != nil {
-					return mediaErr(err)
-				}
-			}
 			peer, err := media.peer()
 			if err != nil {
 				return err
 			}
 			defer peer.Close()
 			pc := peer.PeerConnection()
-			var received trackCounter
-			pc.OnTrack(func(tr *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
-				t := received.add(tr, midOf(pc, recv), record == "")
-				var file string
-				var rec *native.TrackRecorder
-				var err error
-				switch {
-				case wr != nil:
-					file = record
-					err = wr.AddTrack(pc, tr, pliInterval)
-				case record != "":
-					file = filepath.Join(record, fmt.Sprintf("%s-%s%s", id, tr.Kind(), extFor(tr.Codec().MimeType)))
-					rec, err = native.RecordTrack(pc, tr, file, pliInterval)
-				}
-				if err != nil {
-					fmt.Fprintf(a.stderr, "gojanus play: %v\n", err)
-					file, rec = "", nil
-				}
-				received.mu.Lock()
-				t.file, t.rec = file, rec
-				received.mu.Unlock()
-			})
+			pc.OnTrack(func(tr *webrtc.TrackRemote, recv *webrtc.RTPReceiver) { received.addTrack(pc, tr, midOf(pc, recv)) })
 			if _, err := h.PlayPeer(setup, recordplay.PlayRequest{Recording: id}, peer, nil); err != nil {
 				return err
 			}
@@ -228,31 +199,14 @@ for --duration.`,
 				return nil
 			})
 			_ = peer.Close()
-			received.wait()
-			if wr != nil {
-				if err := wr.Close(); err != nil {
-					return mediaErr(fmt.Errorf("webm: %w", err))
-				}
+			tracks, err := received.finish()
+			if err != nil {
+				return err
 			}
 			sum := PlayOutput{Server: core.RedactURL(a.g.server), Recording: id, DurationMS: ran.Milliseconds(), Ended: ended,
-				Tracks: received.summary()}
-			if wr != nil {
-				for _, st := range wr.Stats() {
-					for i := range sum.Tracks {
-						if sum.Tracks[i].Kind == st.Kind {
-							sum.Tracks[i].Frames, sum.Tracks[i].Packets, sum.Tracks[i].Bytes = st.Frames, st.Packets, st.Bytes
-						}
-					}
-				}
-			}
+				Tracks: tracks}
 			return out.result(sum, func() {
-				for _, t := range sum.Tracks {
-					line := fmt.Sprintf("%s: %d frames, %d packets, %d bytes", t.Codec, t.Frames, t.Packets, t.Bytes)
-					if t.File != "" {
-						line += " -> " + t.File
-					}
-					out.step(t.Kind, "%s", line)
-				}
+				out.received(sum.Tracks)
 				if ended {
 					out.step("ended", "recording %s played to its end", id)
 				}

@@ -3,14 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net"
-	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/pion/webrtc/v4"
 	"github.com/spf13/cobra"
 
 	"github.com/gojanus/gojanus/core"
@@ -127,16 +122,9 @@ POST carries no offer and the server's offer is answered by PATCH.`,
 			if err := media.check(); err != nil {
 				return err
 			}
-			webm := strings.HasSuffix(strings.ToLower(record), ".webm")
-			if err := checkRecordPath(record, webm); err != nil {
+			sink, err := receiving(record, "whep", "whep-play", a.stderr)
+			if err != nil {
 				return err
-			}
-			sink := &receivedTracks{record: record, stderr: a.stderr, prefix: "whep"}
-			if webm {
-				var err error
-				if sink.webm, err = native.NewWebMRecorder(record, true, true); err != nil {
-					return mediaErr(err)
-				}
 			}
 			setup, cancelSetup := a.bounded(ctx)
 			defer cancelSetup()
@@ -162,13 +150,7 @@ POST carries no offer and the server's offer is answered by PATCH.`,
 			sum := WHEPPlayOutput{Endpoint: core.RedactURL(args[0]), Resource: core.RedactURL(sess.Location()),
 				DurationMS: ran.Milliseconds(), Tracks: tracks}
 			return out.result(sum, func() {
-				for _, t := range sum.Tracks {
-					line := fmt.Sprintf("%s: %d frames, %d packets, %d bytes", t.Codec, t.Frames, t.Packets, t.Bytes)
-					if t.File != "" {
-						line += " -> " + t.File
-					}
-					out.step(t.Kind, "%s", line)
-				}
+				out.received(sum.Tracks)
 			})
 		}),
 	}
@@ -179,64 +161,4 @@ POST carries no offer and the server's offer is answered by PATCH.`,
 	f.BoolVar(&noTrickle, "no-trickle", false, "gather every candidate first and send them in the offer or answer")
 	media.register(f)
 	return cmd
-}
-
-// receivedTracks is a native.Sink that counts the tracks a command
-// receives, or records them: all into one .webm recorder, or each into a
-// file of the record directory named PREFIX-KIND.EXT.
-type receivedTracks struct {
-	trackCounter
-	record string
-	webm   *native.WebMRecorder
-	prefix string
-	stderr io.Writer
-}
-
-var _ native.Sink = (*receivedTracks)(nil)
-
-// AddTrack counts or records tr; a recorder that cannot take it is
-// reported on stderr and the track only counted.
-func (r *receivedTracks) AddTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, _ time.Duration) error {
-	t := r.add(tr, "", r.record == "")
-	var file string
-	var rec *native.TrackRecorder
-	var err error
-	switch {
-	case r.webm != nil:
-		file = r.record
-		err = r.webm.AddTrack(pc, tr, pliInterval)
-	case r.record != "":
-		file = filepath.Join(r.record, fmt.Sprintf("%s-%s%s", r.prefix, tr.Kind(), extFor(tr.Codec().MimeType)))
-		rec, err = native.RecordTrack(pc, tr, file, pliInterval)
-	}
-	if err != nil {
-		fmt.Fprintf(r.stderr, "gojanus: %v\n", err)
-		file, rec = "", nil
-	}
-	r.mu.Lock()
-	t.file, t.rec = file, rec
-	r.mu.Unlock()
-	return nil
-}
-
-// finish waits for the readers after the PeerConnection closed, closes
-// the .webm recording and returns the tracks in the JSON form (a WebM
-// recording's counts from its recorder).
-func (r *receivedTracks) finish() ([]Track, error) {
-	r.wait()
-	tracks := r.summary()
-	if r.webm == nil {
-		return tracks, nil
-	}
-	if err := r.webm.Close(); err != nil {
-		return nil, mediaErr(fmt.Errorf("webm: %w", err))
-	}
-	for _, st := range r.webm.Stats() {
-		for i := range tracks {
-			if tracks[i].Kind == st.Kind {
-				tracks[i].Frames, tracks[i].Packets, tracks[i].Bytes = st.Frames, st.Packets, st.Bytes
-			}
-		}
-	}
-	return tracks, nil
 }
