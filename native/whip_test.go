@@ -248,6 +248,14 @@ func TestWHEPPlay(t *testing.T) {
 			done := make(chan struct{})
 			go func() { defer close(done); _ = src.Run(runCtx) }()
 			defer func() { stop(); <-done }()
+			waitFor(t, ctx, "30 video frames in the WebM", func() bool {
+				return kindCounts(webm.Stats(), frames)["video"] >= 30
+			})
+			if !serverOffer {
+				// An ICE restart of a playback, and the media goes on.
+				require.NoError(t, sess.RestartICE(ctx))
+				assert.Equal(t, `"etag-2"`, sess.ETag())
+			}
 			waitFor(t, ctx, "60 video frames in the WebM", func() bool {
 				return kindCounts(webm.Stats(), frames)["video"] >= 60
 			})
