@@ -463,7 +463,9 @@ func (s *WHIPSession) rollback() {
 	_ = s.peer.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
 }
 
-// Peer returns the session's Peer.
+// Peer returns the session's Peer. The session uses the Peer's
+// OnStateChange and OnLocalCandidate callbacks and its PeerConnection's
+// OnICEConnectionStateChange: leave them set.
 func (s *WHIPSession) Peer() *Peer { return s.peer }
 
 // Location returns the resource's URL (from the Location header,
