@@ -17,6 +17,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os/exec"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,11 +65,7 @@ func SetupWith(tb testing.TB, timeout time.Duration, opts janusserver.Options) (
 // (UDP4, no mDNS), closed when the test or benchmark ends.
 func Peer(tb testing.TB) *native.Peer {
 	tb.Helper()
-	se := &webrtc.SettingEngine{}
-	se.SetInterfaceFilter(func(name string) bool { return name == netns.Interface })
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	p, err := native.NewPeer(native.PeerConfig{SettingEngine: se})
+	p, err := native.NewPeer(PeerConfig())
 	require.NoError(tb, err)
 	tb.Cleanup(func() { _ = p.Close() })
 	return p
@@ -370,4 +369,26 @@ func (bs *Subscriber) Close(ctx context.Context) {
 		defer cancel()
 		_ = bs.sub.Detach(ctx)
 	}
+}
+
+// PeerConfig is the configuration of Peer: ICE on the namespace's
+// interface only, UDP over IPv4, no mDNS.
+func PeerConfig() native.PeerConfig {
+	se := &webrtc.SettingEngine{}
+	se.SetInterfaceFilter(func(name string) bool { return name == netns.Interface })
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	return native.PeerConfig{SettingEngine: se}
+}
+
+// DecodedFrames counts, with ffprobe, the frames of one stream of a
+// media file ("v:0", "a:0", "0") that decode.
+func DecodedFrames(tb testing.TB, path, stream string) int {
+	tb.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", stream,
+		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path).CombinedOutput()
+	require.NoError(tb, err, "ffprobe %s: %s", path, out)
+	n, err := strconv.Atoi(strings.TrimRight(strings.TrimSpace(string(out)), ","))
+	require.NoError(tb, err, "ffprobe output %q", out)
+	return n
 }

@@ -5,14 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/pion/webrtc/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/internal/whiptest"
 	"github.com/gojanus/gojanus/native"
@@ -30,10 +29,7 @@ func TestWHIPCommands(t *testing.T) {
 	if !netns.Run(t) {
 		return
 	}
-	se := &webrtc.SettingEngine{}
-	se.SetInterfaceFilter(func(name string) bool { return name == netns.Interface })
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	peer := native.PeerConfig{SettingEngine: se}
+	peer := mediabench.PeerConfig()
 	dir := t.TempDir()
 
 	// whip-publish: the server records what arrives.
@@ -76,12 +72,7 @@ func TestWHIPCommands(t *testing.T) {
 		"--ice-interface", netns.Interface, "--json"), &played)
 	require.Len(t, played.Tracks, 2)
 	assert.Equal(t, 1, play.Deletes())
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", webm).CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(string(out)), ",")))
-	require.NoError(t, err, "%s", out)
-	assert.Greater(t, n, 10, "decoded video frames")
+	assert.Greater(t, mediabench.DecodedFrames(t, webm, "v:0"), 10, "decoded video frames")
 
 	// A refused token.
 	code, _, stderr := runCmd(t, "whep-play", pub.URL(), "--token", "wrongtok", "--ice-interface", netns.Interface)
