@@ -60,8 +60,10 @@ type WHIPSession struct {
 	failed    chan struct{} // ICE failed after being connected
 	connected chan struct{} // closed when first connected
 	connOnce  sync.Once
-	down      chan struct{} // closed when the PeerConnection failed or closed before connecting
+	down      chan struct{} // closed when the PeerConnection first failed or closed
 	downOnce  sync.Once
+	ended     chan struct{} // closed when the session is over (Done)
+	endOnce   sync.Once
 
 	restartMu sync.Mutex // one ICE restart at a time
 
@@ -73,6 +75,7 @@ type WHIPSession struct {
 	trickle  bool     // the server takes candidates by PATCH
 	refused  error    // the server's 405 or 501 to a PATCH
 	wasUp    bool
+	retries  int // automatic ICE restarts since the PeerConnection was last connected
 
 	closeOnce sync.Once
 	closeErr  error
@@ -112,7 +115,7 @@ func startSession(ctx context.Context, proto, url string, peer *Peer, opts WHIPO
 		res:  whipResource{proto: proto, client: client, token: opts.Token, endpoint: url},
 		peer: peer, noTrickle: opts.NoTrickle, autoRestart: !opts.NoAutoRestart, trickle: !opts.NoTrickle, hold: true,
 		kick: make(chan struct{}, 1), failed: make(chan struct{}, 1),
-		connected: make(chan struct{}), down: make(chan struct{}),
+		connected: make(chan struct{}), down: make(chan struct{}), ended: make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	pc := peer.pc
@@ -258,13 +261,32 @@ func (s *WHIPSession) stateChanged(st string) {
 	switch st {
 	case "connected":
 		s.mu.Lock()
-		s.wasUp = true
+		s.wasUp, s.retries = true, 0
 		s.mu.Unlock()
 		s.connOnce.Do(func() { close(s.connected) })
-	case "failed", "closed":
+	case "failed":
 		s.downOnce.Do(func() { close(s.down) })
+		if !s.autoRestart {
+			s.end()
+		}
+	case "closed":
+		s.downOnce.Do(func() { close(s.down) })
+		s.end()
 	}
 }
+
+// end marks the session over.
+func (s *WHIPSession) end() { s.endOnce.Do(func() { close(s.ended) }) }
+
+// maxAutoRestarts bounds the automatic ICE restarts in a row that do not
+// bring the connection back.
+const maxAutoRestarts = 3
+
+// Done is closed when the session is over: the PeerConnection closed
+// (Close, or the server's DTLS close), or ICE failed for good (with
+// NoAutoRestart at once; otherwise when the server refused a restart or
+// three restarts in a row did not reconnect).
+func (s *WHIPSession) Done() <-chan struct{} { return s.ended }
 
 // waitConnected waits until the PeerConnection is connected.
 func (s *WHIPSession) waitConnected(ctx context.Context) error {
@@ -365,8 +387,18 @@ func (s *WHIPSession) restartLoop() {
 		case <-s.ctx.Done():
 			return
 		case <-s.failed:
+			s.mu.Lock()
+			s.retries++
+			gaveUp := s.retries > maxAutoRestarts
+			s.mu.Unlock()
+			if gaveUp {
+				s.end()
+				continue
+			}
 			ctx, cancel := context.WithTimeout(s.ctx, cleanupTimeout)
-			_ = s.RestartICE(ctx)
+			if err := s.RestartICE(ctx); err != nil {
+				s.end()
+			}
 			cancel()
 		}
 	}

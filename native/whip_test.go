@@ -137,7 +137,13 @@ func TestWHIPPublish(t *testing.T) {
 	}
 	assert.Positive(t, cands, "candidates sent by PATCH")
 
+	select {
+	case <-sess.Done():
+		t.Fatal("Done before Close")
+	default:
+	}
 	require.NoError(t, sess.Close(ctx))
+	<-sess.Done()
 	assert.Equal(t, 1, srv.Deletes())
 	assert.NoError(t, sess.Close(ctx), "a second Close returns the first one's result")
 	assert.Equal(t, 1, srv.Deletes())
@@ -209,6 +215,26 @@ func TestWHIPRestartICE(t *testing.T) {
 	for _, p := range srv.Patches()[n+1:] {
 		assert.Equal(t, `"etag-2"`, p.IfMatch)
 		assert.Contains(t, p.Body, "a=ice-ufrag:"+after)
+	}
+}
+
+// TestWHIPServerHangup: when the server ends the session on its side,
+// Done is closed (after the automatic ICE restart, if any, failed).
+func TestWHIPServerHangup(t *testing.T) {
+	for _, noRestart := range []bool{false, true} {
+		t.Run(map[bool]string{false: "auto-restart", true: "no-restart"}[noRestart], func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			srv := whiptest.New(t, whiptest.LoopbackPeer())
+			sess, rec := publishing(t, ctx, srv, native.WHIPOptions{NoAutoRestart: noRestart})
+			moreFrames(t, ctx, rec, 10)
+			srv.Hangup()
+			select {
+			case <-sess.Done():
+			case <-ctx.Done():
+				t.Fatal("the session did not end")
+			}
+		})
 	}
 }
 

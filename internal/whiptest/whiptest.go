@@ -101,6 +101,16 @@ func (s *Server) Base() string { return s.srv.URL }
 // Client is an HTTP client for the server, released when it stops.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
+// Hangup closes the server's PeerConnection, as a server that ends the
+// session on its side.
+func (s *Server) Hangup() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.peer != nil {
+		_ = s.peer.Close()
+	}
+}
+
 // RefuseDelete makes DELETE answer status.
 func (s *Server) RefuseDelete(status int) {
 	s.mu.Lock()

@@ -303,10 +303,13 @@ type WHIPPublishOutput struct {
 
 // WHEPPlayOutput is the output of "gojanus whep-play".
 type WHEPPlayOutput struct {
-	Endpoint   string  `json:"endpoint"`
-	Resource   string  `json:"resource"`
-	DurationMS int64   `json:"duration_ms"`
-	Tracks     []Track `json:"tracks"`
+	Endpoint   string `json:"endpoint"`
+	Resource   string `json:"resource"`
+	DurationMS int64  `json:"duration_ms"`
+	// Ended is set when the server ended the playback (or ICE failed for
+	// good) before --duration or an interrupt.
+	Ended  bool    `json:"ended"`
+	Tracks []Track `json:"tracks"`
 }
 
 // RecordingsOutput is the output of "gojanus recordings".

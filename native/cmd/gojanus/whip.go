@@ -53,11 +53,12 @@ func (a *app) whipPublishCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "whip-publish URL",
 		Short: "Publish media to a WHIP endpoint until interrupted or --duration",
-		Long: `Publish media to any WHIP endpoint (RFC 9725: Janus through a WHIP server, OBS
-ingest, MediaMTX, Cloudflare...) until interrupted (Ctrl-C, SIGTERM) or for
---duration, then DELETE the resource. --token is sent as the bearer token.
-Local candidates follow the offer by PATCH (trickle) unless --no-trickle, and
-ICE servers in the answer's Link headers are used.`,
+		Long: `Publish media to any WHIP endpoint (RFC 9725: Janus through gojanus
+whip-server, OBS-style ingest servers, MediaMTX, Cloudflare...) until
+interrupted (Ctrl-C, SIGTERM) or for --duration (an error if the server ends
+the session first), then DELETE the resource. --token is sent as the bearer
+token. Local candidates follow the offer by PATCH (trickle) unless
+--no-trickle, and ICE servers in the answer's Link headers are used.`,
 		Args: exactArgs("URL"),
 		RunE: a.action(func(ctx context.Context, args []string) error {
 			if err := media.check(); err != nil {
@@ -76,7 +77,26 @@ ICE servers in the answer's Link headers are used.`,
 			defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = sess.Close(c) }()
 			out := a.out()
 			out.step("publishing", "to %s, source %s", core.RedactURL(sess.Location()), src)
-			if err := sendFor(ctx, out, source, duration, source.Stats); err != nil {
+			// The run also ends when the session does (the server
+			// closed it, or ICE failed for good).
+			runCtx, stopRun := context.WithCancel(ctx)
+			defer stopRun()
+			go func() {
+				select {
+				case <-sess.Done():
+					stopRun()
+				case <-runCtx.Done():
+				}
+			}()
+			err = sendFor(runCtx, out, source, duration, source.Stats)
+			select {
+			case <-sess.Done():
+				if ctx.Err() == nil {
+					return mediaErr(errors.New("the WHIP session ended: the server closed it, or ICE failed for good"))
+				}
+			default:
+			}
+			if err != nil {
 				return err
 			}
 			c, cancel := cleanupContext(ctx)
@@ -111,12 +131,13 @@ func (a *app) whepPlayCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "whep-play URL",
 		Short: "Play a WHEP endpoint, count or record what arrives",
-		Long: `Play any WHEP endpoint (draft-ietf-wish-whep) and count what arrives, or record it
-with --record: into a .webm file (VP8 + Opus) or a directory (one
-.ivf/.ogg/.h264 file per track). Runs until interrupted (Ctrl-C, SIGTERM) or
-for --duration, then DELETEs the resource. --token is sent as the bearer
-token. The client offers to receive audio and video; with --server-offer the
-POST carries no offer and the server's offer is answered by PATCH.`,
+		Long: `Play any WHEP endpoint (draft-ietf-wish-whep) and count what arrives, or
+record it with --record: into a .webm file (VP8 + Opus) or a directory (one
+.ivf/.ogg/.h264 file per track). Runs until interrupted (Ctrl-C, SIGTERM),
+for --duration or until the server ends the playback, then DELETEs the
+resource. --token is sent as the bearer token. The client offers to receive
+audio and video; with --server-offer the POST carries no offer and the
+server's offer is answered by PATCH.`,
 		Args: exactArgs("URL"),
 		RunE: a.action(func(ctx context.Context, args []string) error {
 			if err := media.check(); err != nil {
@@ -136,7 +157,15 @@ POST carries no offer and the server's offer is answered by PATCH.`,
 			defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = sess.Close(c) }()
 			out := a.out()
 			out.step("playing", "%s", core.RedactURL(sess.Location()))
-			ran, _ := out.runFor(ctx, duration, sink.stats, func(ctx context.Context) error { <-ctx.Done(); return nil })
+			ended := false
+			ran, _ := out.runFor(ctx, duration, sink.stats, func(ctx context.Context) error {
+				select {
+				case <-ctx.Done():
+				case <-sess.Done():
+					ended = true
+				}
+				return nil
+			})
 			c, cancel := cleanupContext(ctx)
 			defer cancel()
 			closeErr := sess.Close(c)
@@ -148,9 +177,12 @@ POST carries no offer and the server's offer is answered by PATCH.`,
 				return closeErr
 			}
 			sum := WHEPPlayOutput{Endpoint: core.RedactURL(args[0]), Resource: core.RedactURL(sess.Location()),
-				DurationMS: ran.Milliseconds(), Tracks: tracks}
+				DurationMS: ran.Milliseconds(), Ended: ended, Tracks: tracks}
 			return out.result(sum, func() {
 				out.received(sum.Tracks)
+				if ended {
+					out.step("ended", "the server ended the playback")
+				}
 			})
 		}),
 	}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 	"github.com/stretchr/testify/assert"
@@ -73,6 +74,33 @@ func TestWHIPCommands(t *testing.T) {
 	require.Len(t, played.Tracks, 2)
 	assert.Equal(t, 1, play.Deletes())
 	assert.Greater(t, mediabench.DecodedFrames(t, webm, "v:0"), 10, "decoded video frames")
+
+	// whep-play ends when the server ends the playback: once the player
+	// asks for a keyframe, it receives.
+	hang := whiptest.New(t, peer)
+	hangSrc, err := native.ParseSource(testFiles)
+	require.NoError(t, err)
+	hang.Send = hangSrc.Tracks
+	hangDone := make(chan struct{})
+	go func() { defer close(hangDone); _ = hangSrc.Run(ctx) }()
+	defer func() { stop(); <-hangDone }()
+	result := make(chan string, 1)
+	go func() {
+		_, stdout, _ := runCmd(t, "whep-play", hang.URL(), "--ice-interface", netns.Interface, "--json")
+		result <- stdout
+	}()
+	require.Eventually(t, func() bool {
+		for _, st := range hangSrc.Stats() {
+			if st.KeyframeRequests > 0 {
+				return true
+			}
+		}
+		return false
+	}, 30*time.Second, 10*time.Millisecond, "the player's keyframe request")
+	hang.Hangup()
+	var ended WHEPPlayOutput
+	checkSchema(t, <-result, &ended)
+	assert.True(t, ended.Ended)
 
 	// A refused token.
 	code, _, stderr := runCmd(t, "whep-play", pub.URL(), "--token", "wrongtok", "--ice-interface", netns.Interface)
