@@ -37,13 +37,20 @@ func setup(t *testing.T) (*Proxy, func() pair) {
 	p, err := New(ln.Addr().String())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.Close() })
+	connects := 0
 	connect := func() pair {
 		c, err := net.Dial("tcp", p.Addr())
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = c.Close() })
+		connects++
 		select {
 		case s := <-accepted:
 			t.Cleanup(func() { _ = s.Close() })
+			// The target can accept before the proxy has registered
+			// the pair (it dials, then registers): wait for that, or a
+			// fault right away would miss this connection.
+			n := connects
+			require.Eventually(t, func() bool { return p.Accepted() >= n }, waitTimeout, time.Millisecond)
 			return pair{client: c, server: s}
 		case <-time.After(waitTimeout):
 			t.Fatal("the proxy did not connect to the target")
