@@ -29,14 +29,6 @@ import (
 // The media tests run inside the network namespace (Janus does no ICE on
 // loopback); the HTTP server of the handler listens on 127.0.0.1 there.
 
-// requireTool skips without an external tool, or fails when CI=true.
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		janustest.Missing(t, "%s is required (go tool mage deps installs it): %v", name, err)
-	}
-}
-
 // recorder records the video tracks it gets into dir, one IVF file each
 // (video0.ivf, video1.ivf...). It is the native.Sink of a WHEP player.
 type recorder struct {
@@ -162,7 +154,7 @@ func feedOf(t *testing.T, f *fixture, room core.ID, display string) core.ID {
 // publisher's PeerConnection without a DELETE: Janus's hangup reaps its
 // resource. Every answer of the handler to the clients is checked.
 func TestWHIPAndWHEPMedia(t *testing.T) {
-	requireTool(t, "ffprobe")
+	janustest.RequireTool(t, "ffprobe")
 	if !netns.Run(t) {
 		return
 	}
@@ -296,8 +288,7 @@ func ffmpegFeed(t *testing.T, port int) {
 // and later (older ones answer 406, see TestProtocol). Both recordings
 // decode.
 func TestWHEPStreamingMedia(t *testing.T) {
-	requireTool(t, "ffmpeg")
-	requireTool(t, "ffprobe")
+	janustest.RequireTool(t, "ffmpeg", "ffprobe")
 	if !netns.Run(t) {
 		return
 	}

@@ -50,7 +50,7 @@ func videoFrames(rec *native.WebMRecorder) uint64 {
 // both resources. (TestWHEPStreamingMedia plays a mountpoint with both
 // flows of the native WHEP client.)
 func TestNativeClient(t *testing.T) {
-	requireTool(t, "ffprobe")
+	janustest.RequireTool(t, "ffprobe")
 	if !netns.Run(t) {
 		return
 	}
