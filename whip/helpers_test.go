@@ -19,6 +19,7 @@ import (
 	"github.com/gojanus/gojanus/core/streaming"
 	"github.com/gojanus/gojanus/core/videoroom"
 	"github.com/gojanus/gojanus/internal/mediabench"
+	"github.com/gojanus/gojanus/internal/whiptest"
 	"github.com/gojanus/gojanus/native"
 	"github.com/gojanus/gojanus/whip"
 )
@@ -159,40 +160,24 @@ func (f *fixture) mountpoint(t *testing.T) (core.ID, int) {
 }
 
 // reply is an HTTP answer read whole.
-type reply struct {
-	status int
-	header http.Header
-	body   string
-}
+type reply = whiptest.Reply
 
-// do sends one request to the handler; headers are name, value pairs.
+// do sends one plain request to the handler (a path on it, or a URL);
+// headers are name, value pairs.
 func (f *fixture) do(t *testing.T, method, path, ctype, body string, headers ...string) reply {
 	t.Helper()
 	url := path
 	if strings.HasPrefix(path, "/") {
 		url = f.base + path
 	}
-	req, err := http.NewRequestWithContext(f.ctx, method, url, strings.NewReader(body))
-	require.NoError(t, err)
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return reply{resp.StatusCode, resp.Header, string(b)}
+	return whiptest.Do(t, f.ctx, method, url, ctype, body, headers...)
 }
 
-// location is the absolute URL of a 201's resource.
+// location is the path of a 201's resource.
 func (f *fixture) location(t *testing.T, r reply) string {
 	t.Helper()
-	require.Equal(t, http.StatusCreated, r.status, "POST: %s", r.body)
-	loc := r.header.Get("Location")
+	require.Equal(t, http.StatusCreated, r.Status, "POST: %s", r.Body)
+	loc := r.Header.Get("Location")
 	require.True(t, strings.HasPrefix(loc, "/"), "Location %q", loc)
 	return loc
 }

@@ -221,7 +221,7 @@ func TestWHIPAndWHEPMedia(t *testing.T) {
 	assert.NotEqual(t, sdpAttr(posted.reply, "ice-ufrag"), sdpAttr(r.reply, "ice-ufrag"), "Janus's new credentials: %s", r.reply)
 	assert.Contains(t, r.reply, "a=candidate:", "Janus's candidates")
 	// The old ETag is stale now.
-	assert.Equal(t, http.StatusPreconditionFailed, f.do(t, "PATCH", pubPath, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", etag).status)
+	assert.Equal(t, http.StatusPreconditionFailed, f.do(t, "PATCH", pubPath, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", etag).Status)
 	pc := pub.Peer().PeerConnection()
 	require.Eventually(t, func() bool {
 		return pc.ICEConnectionState() == webrtc.ICEConnectionStateConnected || pc.ICEConnectionState() == webrtc.ICEConnectionStateCompleted
@@ -229,7 +229,7 @@ func TestWHIPAndWHEPMedia(t *testing.T) {
 	after := subRec.frames()
 	subRec.waitFrames(t, "native subscriber after the ICE restart", after+90)
 	t.Logf("native subscriber: %d frames when the ICE restart was answered, %d now", after, subRec.frames())
-	assert.Equal(t, http.StatusNoContent, f.do(t, "PATCH", pubPath, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", newETag).status)
+	assert.Equal(t, http.StatusNoContent, f.do(t, "PATCH", pubPath, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", newETag).Status)
 	trickled := f.log.statuses(func(e exchange) bool {
 		return e.method == "PATCH" && e.ctype == whip.ContentTypeFragment && e.ifMatch != "*"
 	})
@@ -256,7 +256,7 @@ func TestWHIPAndWHEPMedia(t *testing.T) {
 	// on it are 404.
 	require.NoError(t, pub.Peer().Close())
 	require.Eventually(t, func() bool {
-		return f.do(t, "PATCH", pubPath, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", "*").status == http.StatusNotFound
+		return f.do(t, "PATCH", pubPath, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", "*").Status == http.StatusNotFound
 	}, 30*time.Second, 50*time.Millisecond, "the abandoned resource was reaped")
 	assert.Equal(t, 0, f.h.Len())
 	var we *native.WHIPError
