@@ -3,6 +3,7 @@ package whip_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -115,6 +116,29 @@ func (l *httpLog) statuses(match func(exchange) bool) map[int]int {
 	for _, e := range l.exchanges {
 		if match(e) {
 			out[e.status]++
+		}
+	}
+	return out
+}
+
+// unexpected lists, as "METHOD path status", the exchanges whose status
+// is not the success RFC 9725 and the WHEP draft name: 201 to POST, 204
+// to a PATCH with an answer or candidates, 200 to the PATCH of an ICE
+// restart (If-Match: *) and to DELETE.
+func (l *httpLog) unexpected() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, e := range l.exchanges {
+		want := http.StatusOK
+		switch {
+		case e.method == http.MethodPost:
+			want = http.StatusCreated
+		case e.method == http.MethodPatch && e.ifMatch != "*":
+			want = http.StatusNoContent
+		}
+		if e.status != want {
+			out = append(out, fmt.Sprintf("%s %s %d", e.method, e.path, e.status))
 		}
 	}
 	return out
