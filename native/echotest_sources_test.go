@@ -165,25 +165,7 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 		recs[name] = r
 		mu.Unlock()
 	})
-	connected := make(chan struct{})
-	var once sync.Once
-	peer.OnStateChange(func(st string) {
-		if st == "connected" {
-			once.Do(func() { close(connected) })
-		}
-	})
-	core.LinkCandidates(ctx, h.Handle, peer, nil)
-	offer, err := peer.CreateOffer(ctx)
-	require.NoError(t, err)
-	answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000}, offer)
-	require.NoError(t, err)
-	require.NoError(t, peer.SetRemoteDescription(ctx, answer))
-	select {
-	case <-connected:
-	case <-ctx.Done():
-		t.Fatal("not connected")
-	}
-	waitWebRTCUp(t, ctx, h.Events())
+	echoConnect(t, ctx, h, peer)
 	require.NoError(t, src.Run(ctx))
 	sent := map[string]native.TrackStats{}
 	for _, st := range src.Stats() {
@@ -273,6 +255,26 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 	assert.GreaterOrEqual(t, audioFrames, int(sent["audio"].Frames)*9/10, "at least 90%% of the Opus frames decode")
 	require.NoError(t, s.Destroy(ctx))
 	return dir
+}
+
+// echoConnect offers peer's tracks to the EchoTest (audio and video, 1
+// Mbit/s), applies the answer and waits until the PeerConnection is
+// connected and Janus reports it up.
+func echoConnect(t *testing.T, ctx context.Context, h *echotest.Handle, peer *native.Peer) {
+	t.Helper()
+	connected := waitConnected(peer)
+	core.LinkCandidates(ctx, h.Handle, peer, nil)
+	offer, err := peer.CreateOffer(ctx)
+	require.NoError(t, err)
+	answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000}, offer)
+	require.NoError(t, err)
+	require.NoError(t, peer.SetRemoteDescription(ctx, answer))
+	select {
+	case <-connected:
+	case <-ctx.Done():
+		t.Fatal("not connected")
+	}
+	waitWebRTCUp(t, ctx, h.Events())
 }
 
 // keyframeIndexes returns the indexes of the keyframes among the frames
