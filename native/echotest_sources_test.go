@@ -165,7 +165,7 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 		recs[name] = r
 		mu.Unlock()
 	})
-	echoConnect(t, ctx, h, peer)
+	echoConnect(t, ctx, h, peer, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000})
 	require.NoError(t, src.Run(ctx))
 	sent := map[string]native.TrackStats{}
 	for _, st := range src.Stats() {
@@ -257,16 +257,16 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 	return dir
 }
 
-// echoConnect offers peer's tracks to the EchoTest (audio and video, 1
-// Mbit/s), applies the answer and waits until the PeerConnection is
-// connected and Janus reports it up.
-func echoConnect(t *testing.T, ctx context.Context, h *echotest.Handle, peer *native.Peer) {
+// echoConnect offers peer's tracks to the EchoTest with req, applies the
+// answer and waits until the PeerConnection is connected and Janus
+// reports it up.
+func echoConnect(t *testing.T, ctx context.Context, h *echotest.Handle, peer *native.Peer, req echotest.ConfigureRequest) {
 	t.Helper()
 	connected := waitConnected(peer)
-	core.LinkCandidates(ctx, h.Handle, peer, nil)
+	core.LinkCandidates(ctx, h.Handle, peer, func(err error) { t.Logf("trickle: %v", err) })
 	offer, err := peer.CreateOffer(ctx)
 	require.NoError(t, err)
-	answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000}, offer)
+	answer, err := h.Configure(ctx, req, offer)
 	require.NoError(t, err)
 	require.NoError(t, peer.SetRemoteDescription(ctx, answer))
 	select {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/echotest"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
@@ -69,7 +70,7 @@ func TestMediadevicesEchoTest(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	echoConnect(t, ctx, h, peer)
+	echoConnect(t, ctx, h, peer, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000})
 
 	// Nothing is sent before Run, though the encoders run since the
 	// negotiation.
