@@ -49,27 +49,7 @@ func TestEchoTestRTPRoundTrip(t *testing.T) {
 			echoed.Add(1)
 		}
 	})
-	connected := make(chan struct{})
-	var once atomic.Bool
-	peer.OnStateChange(func(st string) {
-		if st == "connected" && once.CompareAndSwap(false, true) {
-			close(connected)
-		}
-	})
-	core.LinkCandidates(ctx, h.Handle, peer, func(err error) { t.Logf("trickle: %v", err) })
-
-	offer, err := peer.CreateOffer(ctx)
-	require.NoError(t, err)
-	answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true)}, offer)
-	require.NoError(t, err)
-	require.NoError(t, peer.SetRemoteDescription(ctx, answer))
-
-	select {
-	case <-connected:
-	case <-ctx.Done():
-		t.Fatal("PeerConnection did not connect")
-	}
-	waitWebRTCUp(t, ctx, h.Events())
+	echoConnect(t, ctx, h, peer, echotest.ConfigureRequest{Audio: core.Ptr(true)})
 	const sent = 150 // 3 s of 20 ms packets
 	payload := make([]byte, 60)
 	for i := range sent {

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,37 +22,23 @@ import (
 	"github.com/gojanus/gojanus/core/echotest"
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
 
-// requireTool fails (CI=true) or skips when a media tool is missing.
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if strings.EqualFold(getenv("CI"), "true") {
-			t.Fatalf("%s is required (go tool mage deps installs it): %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
+// requireTool skips (or, with CI=true, fails) a test or benchmark when
+// an external program is not installed (janustest.RequireTool).
+func requireTool(tb testing.TB, name string) {
+	tb.Helper()
+	janustest.RequireTool(tb, name)
 }
 
-// ffprobeFrames counts the decodable frames of the first stream of a file.
+// ffprobeFrames counts the decodable frames of the first stream of a
+// file (mediabench.DecodedFrames of stream "0").
 func ffprobeFrames(t *testing.T, path string) int {
 	t.Helper()
-	return ffprobeStreamFrames(t, path, "0")
-}
-
-// ffprobeStreamFrames counts the decodable frames of one stream ("v:0",
-// "a:0", "0") of a file.
-func ffprobeStreamFrames(t *testing.T, path, stream string) int {
-	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", stream,
-		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path).CombinedOutput()
-	require.NoError(t, err, "ffprobe %s: %s", path, out)
-	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(string(out)), ",")))
-	require.NoError(t, err, "ffprobe output %q", out)
-	return n
+	return mediabench.DecodedFrames(t, path, "0")
 }
 
 // TestEchoTestSourcesRecorded publishes each kind of source into the
@@ -180,25 +165,7 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 		recs[name] = r
 		mu.Unlock()
 	})
-	connected := make(chan struct{})
-	var once sync.Once
-	peer.OnStateChange(func(st string) {
-		if st == "connected" {
-			once.Do(func() { close(connected) })
-		}
-	})
-	core.LinkCandidates(ctx, h.Handle, peer, nil)
-	offer, err := peer.CreateOffer(ctx)
-	require.NoError(t, err)
-	answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000}, offer)
-	require.NoError(t, err)
-	require.NoError(t, peer.SetRemoteDescription(ctx, answer))
-	select {
-	case <-connected:
-	case <-ctx.Done():
-		t.Fatal("not connected")
-	}
-	waitWebRTCUp(t, ctx, h.Events())
+	echoConnect(t, ctx, h, peer, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000})
 	require.NoError(t, src.Run(ctx))
 	sent := map[string]native.TrackStats{}
 	for _, st := range src.Stats() {
@@ -245,8 +212,8 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 			require.NoError(t, f.Close())
 			t.Logf("forwarded %+v", f.Stats())
 		}
-		video := ffprobeStreamFrames(t, ffmpegOut, "v:0")
-		audio := ffprobeStreamFrames(t, ffmpegOut, "a:0")
+		video := mediabench.DecodedFrames(t, ffmpegOut, "v:0")
+		audio := mediabench.DecodedFrames(t, ffmpegOut, "a:0")
 		t.Logf("decoded from ffmpeg's copy of the forwarded RTP: %d video frames, %d audio frames", video, audio)
 		// ffmpeg starts listening only once both tracks arrived (and
 		// takes a moment to start), then waits for a keyframe: the
@@ -261,8 +228,8 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 	if mode == "webm" {
 		require.NoError(t, wr.Close())
 		t.Logf("webm: %+v", wr.Stats())
-		video := ffprobeStreamFrames(t, webmPath, "v:0")
-		audio := ffprobeStreamFrames(t, webmPath, "a:0")
+		video := mediabench.DecodedFrames(t, webmPath, "v:0")
+		audio := mediabench.DecodedFrames(t, webmPath, "a:0")
 		t.Logf("decoded from one WebM: %d video frames, %d audio frames", video, audio)
 		// The file starts at the first keyframe echoed back.
 		assert.GreaterOrEqual(t, video, int(sent["video"].Frames)*8/10)
@@ -288,6 +255,26 @@ func echoAndRecord(t *testing.T, srv *janusserver.Server, src native.Source, mod
 	assert.GreaterOrEqual(t, audioFrames, int(sent["audio"].Frames)*9/10, "at least 90%% of the Opus frames decode")
 	require.NoError(t, s.Destroy(ctx))
 	return dir
+}
+
+// echoConnect offers peer's tracks to the EchoTest with req, applies the
+// answer and waits until the PeerConnection is connected and Janus
+// reports it up.
+func echoConnect(t *testing.T, ctx context.Context, h *echotest.Handle, peer *native.Peer, req echotest.ConfigureRequest) {
+	t.Helper()
+	connected := waitConnected(peer)
+	core.LinkCandidates(ctx, h.Handle, peer, func(err error) { t.Logf("trickle: %v", err) })
+	offer, err := peer.CreateOffer(ctx)
+	require.NoError(t, err)
+	answer, err := h.Configure(ctx, req, offer)
+	require.NoError(t, err)
+	require.NoError(t, peer.SetRemoteDescription(ctx, answer))
+	select {
+	case <-connected:
+	case <-ctx.Done():
+		t.Fatal("not connected")
+	}
+	waitWebRTCUp(t, ctx, h.Events())
 }
 
 // keyframeIndexes returns the indexes of the keyframes among the frames

@@ -46,7 +46,7 @@ func BenchmarkMedia(b *testing.B) {
 // after checking the tools it needs outside it.
 func benchMedia(b *testing.B, name string, fn func(b *testing.B)) {
 	b.Run(name, func(b *testing.B) {
-		requireToolTB(b, "ffmpeg")
+		requireTool(b, "ffmpeg")
 		janustest.RequireJanus(b)
 		if !netns.RunBench(b) {
 			return

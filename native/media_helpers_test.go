@@ -3,8 +3,6 @@ package native_test
 import (
 	"context"
 	"iter"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -32,18 +30,6 @@ func statsOf[S interface{ Stats() native.TrackStats }](items iter.Seq[S]) []nati
 		out = append(out, it.Stats())
 	}
 	return out
-}
-
-// requireToolTB skips (or, with CI=true, fails) a test or benchmark when
-// an external program is not installed.
-func requireToolTB(tb testing.TB, name string) {
-	tb.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if strings.EqualFold(getenv("CI"), "true") {
-			tb.Fatalf("%s is required (go tool mage deps installs it): %v", name, err)
-		}
-		tb.Skipf("%s not installed", name)
-	}
 }
 
 // kindCounts sums one count (frames or packets) of stats by kind ("audio",

@@ -70,19 +70,7 @@ func TestMediadevicesEchoTest(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	connected := waitConnected(peer)
-	core.LinkCandidates(ctx, h.Handle, peer, nil)
-	offer, err := peer.CreateOffer(ctx)
-	require.NoError(t, err)
-	answer, err := h.Configure(ctx, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000}, offer)
-	require.NoError(t, err)
-	require.NoError(t, peer.SetRemoteDescription(ctx, answer))
-	select {
-	case <-connected:
-	case <-ctx.Done():
-		t.Fatal("not connected")
-	}
-	waitWebRTCUp(t, ctx, h.Events())
+	echoConnect(t, ctx, h, peer, echotest.ConfigureRequest{Audio: core.Ptr(true), Video: core.Ptr(true), Bitrate: 1_000_000})
 
 	// Nothing is sent before Run, though the encoders run since the
 	// negotiation.

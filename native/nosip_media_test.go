@@ -22,6 +22,7 @@ import (
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/nosip"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
@@ -233,8 +234,8 @@ func TestNoSIPWebRTCToFFmpeg(t *testing.T) {
 	require.NoError(t, err)
 	checkRecordings(t, rec)
 
-	videoFrames := ffprobeStreamFrames(t, out, "v:0")
-	audioFrames := ffprobeStreamFrames(t, out, "a:0")
+	videoFrames := mediabench.DecodedFrames(t, out, "v:0")
+	audioFrames := mediabench.DecodedFrames(t, out, "a:0")
 	t.Logf("ffmpeg recorded %d video frames and %d audio frames; sent %+v", videoFrames, audioFrames, src.Stats())
 	// 3 s: 90 video frames and 150 Opus frames, less what ffmpeg needs
 	// to start (the frames before the first keyframe do not decode).

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/recordplay"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/native"
 )
@@ -190,8 +191,8 @@ func TestRecordPlayMedia(t *testing.T) {
 	// Play it back, into one WebM file.
 	webmPath := playToWebM(t, ctx, s, rec.Recording, false)
 	p := ffprobeFile(t, webmPath)
-	video := ffprobeStreamFrames(t, webmPath, "v:0")
-	audio := ffprobeStreamFrames(t, webmPath, "a:0")
+	video := mediabench.DecodedFrames(t, webmPath, "v:0")
+	audio := mediabench.DecodedFrames(t, webmPath, "a:0")
 	t.Logf("played back: %v, %.2f s, decoded %d video frames and %d audio frames (sent %d and %d)",
 		p.codecs, p.duration, video, audio, sent["video"].Frames, sent["audio"].Frames)
 	assert.ElementsMatch(t, []string{"vp8", "opus"}, p.codecs)
@@ -205,7 +206,7 @@ func TestRecordPlayMedia(t *testing.T) {
 	// Again, with a second offer (an ICE restart) asked for before the
 	// first was answered: the playout runs on the second.
 	restarted := playToWebM(t, ctx, s, rec.Recording, true)
-	replayed := ffprobeStreamFrames(t, restarted, "v:0")
+	replayed := mediabench.DecodedFrames(t, restarted, "v:0")
 	t.Logf("played back after a restart: decoded %d video frames", replayed)
 	assert.GreaterOrEqual(t, replayed, int(sent["video"].Frames)*85/100, "decoded video frames")
 

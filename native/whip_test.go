@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/whiptest"
 	"github.com/gojanus/gojanus/native"
 )
@@ -289,8 +290,8 @@ func TestWHEPPlay(t *testing.T) {
 			require.NoError(t, sess.Close(ctx))
 			assert.Equal(t, 1, srv.Deletes())
 			require.NoError(t, webm.Close())
-			assert.GreaterOrEqual(t, ffprobeStreamFrames(t, path, "v:0"), 30)
-			assert.Positive(t, ffprobeStreamFrames(t, path, "a:0"))
+			assert.GreaterOrEqual(t, mediabench.DecodedFrames(t, path, "v:0"), 30)
+			assert.Positive(t, mediabench.DecodedFrames(t, path, "a:0"))
 
 			offer := srv.Offers()[0]
 			patches := srv.Patches()

@@ -1,12 +1,15 @@
 package whip_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +19,8 @@ import (
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/streaming"
 	"github.com/gojanus/gojanus/core/videoroom"
+	"github.com/gojanus/gojanus/internal/mediabench"
+	"github.com/gojanus/gojanus/internal/whiptest"
 	"github.com/gojanus/gojanus/native"
 	"github.com/gojanus/gojanus/whip"
 )
@@ -27,7 +32,8 @@ type fixture struct {
 	c     *core.Client
 	admin *core.Session
 	h     *whip.Handler
-	base  string // the HTTP server's URL
+	base  string   // the HTTP server's URL
+	log   *httpLog // the exchanges of the native clients (clientOptions)
 }
 
 // newFixture starts everything for one test; it all ends with the test.
@@ -48,7 +54,109 @@ func newFixture(t *testing.T, wsURL string, opts whip.Options, dialOpts ...core.
 		defer ccancel()
 		require.NoError(t, h.Close(cctx))
 	})
-	return &fixture{ctx: ctx, c: c, admin: s, h: h, base: hs.URL}
+	return &fixture{ctx: ctx, c: c, admin: s, h: h, base: hs.URL, log: &httpLog{}}
+}
+
+// clientOptions are the options of the native WHIP and WHEP clients of
+// the media tests: a Peer of the namespace (mediabench.PeerConfig), and
+// every request and answer kept in f.log.
+func (f *fixture) clientOptions() native.WHIPOptions {
+	return native.WHIPOptions{Peer: mediabench.PeerConfig(), HTTPClient: &http.Client{Transport: f.log}}
+}
+
+// exchange is one request of a native client and the handler's answer.
+type exchange struct {
+	method, path, ctype, ifMatch, body string // the request
+	status                             int
+	header                             http.Header
+	reply                              string
+}
+
+// httpLog is an http.RoundTripper that keeps every exchange.
+type httpLog struct {
+	mu        sync.Mutex
+	exchanges []exchange
+}
+
+// RoundTrip sends req with http.DefaultTransport and keeps the exchange.
+func (l *httpLog) RoundTrip(req *http.Request) (*http.Response, error) {
+	e := exchange{method: req.Method, path: req.URL.Path, ctype: req.Header.Get("Content-Type"), ifMatch: req.Header.Get("If-Match")}
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		e.body = string(b)
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	e.status, e.header, e.reply = resp.StatusCode, resp.Header, string(b)
+	l.mu.Lock()
+	l.exchanges = append(l.exchanges, e)
+	l.mu.Unlock()
+	return resp, nil
+}
+
+// statuses counts the answers' statuses of the exchanges that match.
+func (l *httpLog) statuses(match func(exchange) bool) map[int]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[int]int{}
+	for _, e := range l.exchanges {
+		if match(e) {
+			out[e.status]++
+		}
+	}
+	return out
+}
+
+// unexpected lists, as "METHOD path status", the exchanges whose status
+// is not the success RFC 9725 and the WHEP draft name: 201 to POST, 204
+// to a PATCH with an answer or candidates, 200 to the PATCH of an ICE
+// restart (If-Match: *) and to DELETE.
+func (l *httpLog) unexpected() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, e := range l.exchanges {
+		want := http.StatusOK
+		switch {
+		case e.method == http.MethodPost:
+			want = http.StatusCreated
+		case e.method == http.MethodPatch && e.ifMatch != "*":
+			want = http.StatusNoContent
+		}
+		if e.status != want {
+			out = append(out, fmt.Sprintf("%s %s %d", e.method, e.path, e.status))
+		}
+	}
+	return out
+}
+
+// only returns the one exchange that matches.
+func (l *httpLog) only(t *testing.T, match func(exchange) bool) exchange {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var found []exchange
+	for _, e := range l.exchanges {
+		if match(e) {
+			found = append(found, e)
+		}
+	}
+	require.Len(t, found, 1, "one matching exchange")
+	return found[0]
 }
 
 // room creates a VP8/Opus VideoRoom.
@@ -76,40 +184,24 @@ func (f *fixture) mountpoint(t *testing.T) (core.ID, int) {
 }
 
 // reply is an HTTP answer read whole.
-type reply struct {
-	status int
-	header http.Header
-	body   string
-}
+type reply = whiptest.Reply
 
-// do sends one request to the handler; headers are name, value pairs.
+// do sends one plain request to the handler (a path on it, or a URL);
+// headers are name, value pairs.
 func (f *fixture) do(t *testing.T, method, path, ctype, body string, headers ...string) reply {
 	t.Helper()
 	url := path
 	if strings.HasPrefix(path, "/") {
 		url = f.base + path
 	}
-	req, err := http.NewRequestWithContext(f.ctx, method, url, strings.NewReader(body))
-	require.NoError(t, err)
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return reply{resp.StatusCode, resp.Header, string(b)}
+	return whiptest.Do(t, f.ctx, method, url, ctype, body, headers...)
 }
 
-// location is the absolute URL of a 201's resource.
+// location is the path of a 201's resource.
 func (f *fixture) location(t *testing.T, r reply) string {
 	t.Helper()
-	require.Equal(t, http.StatusCreated, r.status, "POST: %s", r.body)
-	loc := r.header.Get("Location")
+	require.Equal(t, http.StatusCreated, r.Status, "POST: %s", r.Body)
+	loc := r.Header.Get("Location")
 	require.True(t, strings.HasPrefix(loc, "/"), "Location %q", loc)
 	return loc
 }

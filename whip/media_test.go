@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -30,36 +29,39 @@ import (
 // The media tests run inside the network namespace (Janus does no ICE on
 // loopback); the HTTP server of the handler listens on 127.0.0.1 there.
 
-// requireTool skips without an external tool, or fails when CI=true.
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		janustest.Missing(t, "%s is required (go tool mage deps installs it): %v", name, err)
-	}
-}
-
-// recorder records the video tracks a PeerConnection receives into dir.
+// recorder records the video tracks it gets into dir, one IVF file each
+// (video0.ivf, video1.ivf...). It is the native.Sink of a WHEP player.
 type recorder struct {
 	dir  string
 	mu   sync.Mutex
 	recs []*native.TrackRecorder
 }
 
-// record makes rec record every video track of pc.
-func record(t *testing.T, pc *webrtc.PeerConnection, dir string) *recorder {
-	rec := &recorder{dir: dir}
+// newRecorder makes a recorder into a new folder.
+func newRecorder(t *testing.T) *recorder { return &recorder{dir: t.TempDir()} }
+
+// record makes a recorder of every video track pc receives.
+func record(t *testing.T, pc *webrtc.PeerConnection) *recorder {
+	rec := newRecorder(t)
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		if tr.Kind() != webrtc.RTPCodecTypeVideo {
-			return
-		}
-		rec.mu.Lock()
-		defer rec.mu.Unlock()
-		r, err := native.RecordTrack(pc, tr, filepath.Join(dir, fmt.Sprintf("video%d.ivf", len(rec.recs))), 0)
-		if assert.NoError(t, err) {
-			rec.recs = append(rec.recs, r)
-		}
+		assert.NoError(t, rec.AddTrack(pc, tr, 0))
 	})
 	return rec
+}
+
+// AddTrack records tr if it is video.
+func (rec *recorder) AddTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, pliInterval time.Duration) error {
+	if tr.Kind() != webrtc.RTPCodecTypeVideo {
+		return nil
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	r, err := native.RecordTrack(pc, tr, filepath.Join(rec.dir, fmt.Sprintf("video%d.ivf", len(rec.recs))), pliInterval)
+	if err != nil {
+		return err
+	}
+	rec.recs = append(rec.recs, r)
+	return nil
 }
 
 // frames is how many video frames arrived on the first video track.
@@ -82,198 +84,46 @@ func (rec *recorder) waitFrames(t *testing.T, what string, n uint64) {
 		"%s: %d frames, want %d", what, rec.frames(), n)
 }
 
-// decoded closes pc, waits for the recording to end and returns how many
-// frames of it ffprobe decodes.
-func (rec *recorder) decoded(t *testing.T, ctx context.Context, pc *webrtc.PeerConnection) int {
+// decoded waits for the recording of the first video track to end (close
+// its PeerConnection first) and returns how many frames of it ffprobe
+// decodes.
+func (rec *recorder) decoded(t *testing.T, ctx context.Context) int {
 	t.Helper()
-	require.NoError(t, pc.Close())
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	require.NotEmpty(t, rec.recs, "a video track")
 	require.NoError(t, rec.recs[0].Wait(ctx))
-	path := filepath.Join(rec.dir, "video0.ivf")
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path).CombinedOutput()
-	require.NoError(t, err, "ffprobe %s: %s", path, out)
-	n, err := strconv.Atoi(strings.TrimRight(strings.TrimSpace(string(out)), ","))
-	require.NoError(t, err, "ffprobe output %q", out)
-	return n
+	return mediabench.DecodedFrames(t, filepath.Join(rec.dir, "video0.ivf"), "v:0")
 }
 
-// trickler PATCHes a peer's local candidates to a resource, one fragment
-// each, with the ICE credentials of the peer's current local description
-// and the resource's ETag, as they are gathered.
-type trickler struct {
-	mu      sync.Mutex
-	loc     string
-	etag    string
-	queue   []core.Candidate
-	wake    chan struct{}
-	paused  bool
-	statusM map[int]int
-}
-
-func newTrickler(peer *native.Peer) *trickler {
-	tr := &trickler{wake: make(chan struct{}, 1), statusM: map[int]int{}}
-	peer.OnLocalCandidate(func(c core.Candidate) {
-		tr.mu.Lock()
-		tr.queue = append(tr.queue, c)
-		tr.mu.Unlock()
-		select {
-		case tr.wake <- struct{}{}:
-		default:
-		}
-	})
-	return tr
-}
-
-// run sends the queued candidates until ctx ends, once loc is known.
-func (tr *trickler) run(t *testing.T, ctx context.Context, f *fixture, pc *webrtc.PeerConnection, loc, etag string) {
-	tr.mu.Lock()
-	tr.loc, tr.etag = loc, etag
-	tr.mu.Unlock()
-	go func() {
-		for {
-			tr.mu.Lock()
-			var q []core.Candidate
-			if !tr.paused {
-				q, tr.queue = tr.queue, nil
-			}
-			tr.mu.Unlock()
-			for _, c := range q {
-				ld := pc.LocalDescription()
-				if ld == nil {
-					continue
-				}
-				body := "a=ice-ufrag:" + sdpAttr(ld.SDP, "ice-ufrag") + "\r\na=ice-pwd:" + sdpAttr(ld.SDP, "ice-pwd") + "\r\n" +
-					"m=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:" + c.SDPMid + "\r\n"
-				if c.Completed {
-					body += "a=end-of-candidates\r\n"
-				} else {
-					body += "a=" + c.Candidate + "\r\n"
-				}
-				if c.SDPMid == "" {
-					body = strings.Replace(body, "a=mid:\r\n", "a=mid:"+sdpAttr(ld.SDP, "mid")+"\r\n", 1)
-				}
-				req, err := http.NewRequestWithContext(ctx, "PATCH", f.base+loc, strings.NewReader(body))
-				if err != nil {
-					return
-				}
-				req.Header.Set("Content-Type", whip.ContentTypeFragment)
-				tr.mu.Lock()
-				req.Header.Set("If-Match", tr.etag)
-				tr.mu.Unlock()
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					return
-				}
-				_ = resp.Body.Close()
-				tr.mu.Lock()
-				tr.statusM[resp.StatusCode]++
-				tr.mu.Unlock()
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tr.wake:
-			}
-		}
-	}()
-}
-
-// statuses returns how many trickle PATCHes got each status.
-func (tr *trickler) statuses() map[int]int {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	out := map[int]int{}
-	for k, v := range tr.statusM {
-		out[k] = v
-	}
-	return out
-}
-
-// pause holds the candidates back during an ICE restart, until resume
-// gives the resource's new ETag.
-func (tr *trickler) pause() {
-	tr.mu.Lock()
-	tr.paused = true
-	tr.mu.Unlock()
-}
-
-// resume sends the candidates held back, with the new ETag.
-func (tr *trickler) resume(etag string) {
-	tr.mu.Lock()
-	tr.etag, tr.paused = etag, false
-	tr.mu.Unlock()
-	select {
-	case tr.wake <- struct{}{}:
-	default:
-	}
-}
-
-// restartAnswer is the peer's remote answer after an ICE restart: the
-// previous answer with the server's new credentials and candidates from
-// the fragment it sent back.
-func restartAnswer(prev, fragment string) string {
-	ufrag, pwd := sdpAttr(fragment, "ice-ufrag"), sdpAttr(fragment, "ice-pwd")
-	cands := map[string][]string{}
-	mid := ""
-	for l := range strings.SplitSeq(fragment, "\n") {
-		l = strings.TrimRight(l, "\r")
-		if v, ok := strings.CutPrefix(l, "a=mid:"); ok {
-			mid = v
-		}
-		if strings.HasPrefix(l, "a=candidate:") || l == "a=end-of-candidates" {
-			cands[mid] = append(cands[mid], l)
-		}
-	}
-	var out []string
-	for l := range strings.SplitSeq(prev, "\n") {
-		l = strings.TrimRight(l, "\r")
-		switch {
-		case l == "":
-			continue
-		case strings.HasPrefix(l, "a=ice-ufrag:"):
-			l = "a=ice-ufrag:" + ufrag
-		case strings.HasPrefix(l, "a=ice-pwd:"):
-			l = "a=ice-pwd:" + pwd
-		case strings.HasPrefix(l, "a=candidate:"), l == "a=end-of-candidates":
-			continue
-		}
-		out = append(out, l)
-		if v, ok := strings.CutPrefix(l, "a=mid:"); ok {
-			out = append(out, cands[v]...)
-		}
-	}
-	return strings.Join(out, "\r\n") + "\r\n"
-}
-
-// whipPublish publishes src through the handler's WHIP endpoint at path
-// with a plain POST and trickle PATCHes, and waits until the
-// PeerConnection is connected.
-func whipPublish(t *testing.T, f *fixture, path string, src native.Source) (*native.Peer, *trickler, string, string, string) {
+// publish publishes src through the WHIP endpoint at path with the
+// native client (candidates by PATCH) and runs src until the test ends.
+func publish(t *testing.T, f *fixture, path string, src native.Source) *native.WHIPSession {
 	t.Helper()
-	peer := mediabench.Peer(t)
-	for _, tr := range src.Tracks() {
-		_, err := peer.AddTrack(tr)
-		require.NoError(t, err)
-	}
-	tr := newTrickler(peer)
-	connected := mediabench.WaitConnected(peer)
-	offer, err := peer.CreateOffer(f.ctx)
+	pub, err := native.WHIPPublish(f.ctx, f.base+path, src, f.clientOptions())
 	require.NoError(t, err)
-	assert.NotContains(t, offer.SDP, "a=candidate:", "the candidates come by PATCH")
-	r := f.do(t, "POST", path, whip.ContentTypeSDP, offer.SDP)
-	loc := f.location(t, r)
-	etag := r.header.Get("ETag")
-	tr.run(t, f.ctx, f, peer.PeerConnection(), loc, etag)
-	require.NoError(t, peer.SetRemoteDescription(f.ctx, &core.JSEP{Type: "answer", SDP: r.body}))
-	select {
-	case <-connected:
-	case <-f.ctx.Done():
-		t.Fatal("the WHIP publisher did not connect")
-	}
-	return peer, tr, loc, etag, r.body
+	runSource(t, f.ctx, src)
+	t.Cleanup(func() { _ = pub.Close(f.ctx) }) // before the source stops
+	return pub
+}
+
+// runSource runs src until the test ends.
+func runSource(t *testing.T, ctx context.Context, src native.Source) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- src.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// play plays the WHEP endpoint at path with the native client into a
+// recorder.
+func play(t *testing.T, f *fixture, path string, serverOffer bool) (*native.WHEPSession, *recorder) {
+	t.Helper()
+	rec := newRecorder(t)
+	w, err := native.WHEPPlay(f.ctx, f.base+path, rec, native.WHEPOptions{WHIPOptions: f.clientOptions(), ServerOffer: serverOffer})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = w.Close(f.ctx) })
+	return w, rec
 }
 
 // feedOf finds the participant id of a room's publisher by display.
@@ -296,62 +146,15 @@ func feedOf(t *testing.T, f *fixture, room core.ID, display string) core.ID {
 	return feed
 }
 
-// whepServerOffer plays an endpoint with the server-offer flow: POST
-// without a body, answer by PATCH, candidates by PATCH.
-func whepServerOffer(t *testing.T, f *fixture, path string) (*native.Peer, *recorder, string) {
-	t.Helper()
-	peer := mediabench.Peer(t)
-	rec := record(t, peer.PeerConnection(), t.TempDir())
-	tr := newTrickler(peer)
-	connected := mediabench.WaitConnected(peer)
-	r := f.do(t, "POST", path, "", "")
-	loc := f.location(t, r)
-	require.NoError(t, peer.SetRemoteDescription(f.ctx, &core.JSEP{Type: "offer", SDP: r.body}))
-	answer, err := peer.CreateAnswer(f.ctx)
-	require.NoError(t, err)
-	a := f.do(t, "PATCH", loc, whip.ContentTypeSDP, answer.SDP, "If-Match", r.header.Get("ETag"))
-	require.Equal(t, http.StatusNoContent, a.status, "PATCH the answer: %s", a.body)
-	tr.run(t, f.ctx, f, peer.PeerConnection(), loc, r.header.Get("ETag"))
-	select {
-	case <-connected:
-	case <-f.ctx.Done():
-		t.Fatal("the WHEP player did not connect")
-	}
-	return peer, rec, loc
-}
-
-// whepClientOffer plays an endpoint with the WHEP flow: POST a recvonly
-// offer, set the answer.
-func whepClientOffer(t *testing.T, f *fixture, path string) (*native.Peer, *recorder, string) {
-	t.Helper()
-	peer := mediabench.Peer(t)
-	rec := record(t, peer.PeerConnection(), t.TempDir())
-	_, err := peer.PeerConnection().AddTransceiverFromKind(webrtc.RTPCodecTypeVideo, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly})
-	require.NoError(t, err)
-	tr := newTrickler(peer)
-	connected := mediabench.WaitConnected(peer)
-	offer, err := peer.CreateOffer(f.ctx)
-	require.NoError(t, err)
-	r := f.do(t, "POST", path, whip.ContentTypeSDP, offer.SDP)
-	loc := f.location(t, r)
-	tr.run(t, f.ctx, f, peer.PeerConnection(), loc, r.header.Get("ETag"))
-	require.NoError(t, peer.SetRemoteDescription(f.ctx, &core.JSEP{Type: "answer", SDP: r.body}))
-	select {
-	case <-connected:
-	case <-f.ctx.Done():
-		t.Fatal("the WHEP player did not connect")
-	}
-	return peer, rec, loc
-}
-
-// TestWHIPAndWHEPMedia publishes a VP8 file through the WHIP endpoint
-// (plain POST, candidates by PATCH), records it with a native VideoRoom
-// subscriber and with a WHEP player through the handler (server-offer
-// flow), restarts the publisher's ICE by PATCH while media flows on, and
-// finally drops the publisher without a DELETE: Janus's hangup reaps its
-// resource.
+// TestWHIPAndWHEPMedia publishes a VP8 file with the native WHIP client
+// (candidates by PATCH), records it with a native VideoRoom subscriber
+// and with the native WHEP client through the handler (server-offer
+// flow), plays two publishers from one endpoint, restarts the
+// publisher's ICE by PATCH while media flows on, and finally drops the
+// publisher's PeerConnection without a DELETE: Janus's hangup reaps its
+// resource. Every answer of the handler to the clients is checked.
 func TestWHIPAndWHEPMedia(t *testing.T) {
-	requireTool(t, "ffprobe")
+	janustest.RequireTool(t, "ffprobe")
 	if !netns.Run(t) {
 		return
 	}
@@ -363,23 +166,16 @@ func TestWHIPAndWHEPMedia(t *testing.T) {
 
 	src, err := native.FileSource(native.FileOptions{Loop: true}, "../testdata/media/vp8-320x240-30fps-3s.ivf")
 	require.NoError(t, err)
-	pub, tr, pubLoc, etag, firstAnswer := whipPublish(t, f, "/whip/room", src)
-	srcCtx, stopSrc := context.WithCancel(f.ctx)
-	srcDone := make(chan error, 1)
-	go func() { srcDone <- src.Run(srcCtx) }()
-	defer func() { stopSrc(); <-srcDone }()
-	var src2Done chan error
-	defer func() {
-		if src2Done != nil {
-			stopSrc()
-			<-src2Done
-		}
-	}()
+	pub := publish(t, f, "/whip/room", src)
+	posted := f.log.only(t, func(e exchange) bool { return e.method == "POST" && e.path == "/whip/room" })
+	assert.NotContains(t, posted.body, "a=candidate:", "the candidates come by PATCH")
+	pubPath := strings.TrimPrefix(pub.Location(), f.base)
+	assert.Equal(t, pubPath, posted.header.Get("Location"))
 
 	// A native subscriber of the room decodes what the WHIP client sends.
 	feed := feedOf(t, f, room, "obs")
 	subPeer := mediabench.Peer(t)
-	subRec := record(t, subPeer.PeerConnection(), t.TempDir())
+	subRec := record(t, subPeer.PeerConnection())
 	s, err := f.c.CreateSession(f.ctx)
 	require.NoError(t, err)
 	sub, _, err := videoroom.SubscribePeer(f.ctx, s, videoroom.SubscribeRequest{Room: room,
@@ -393,7 +189,7 @@ func TestWHIPAndWHEPMedia(t *testing.T) {
 	subRec.waitFrames(t, "native subscriber", 60)
 
 	// A WHEP player through the handler decodes it too.
-	player, playRec, playLoc := whepServerOffer(t, f, "/whep/room")
+	player, playRec := play(t, f, "/whep/room", true)
 	playRec.waitFrames(t, "WHEP player", 60)
 
 	// A second WHIP publisher, and a WHEP player of the whole room: one
@@ -402,71 +198,77 @@ func TestWHIPAndWHEPMedia(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, f.h.Publish("/whip/cam2", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Display: "cam2"}}))
 	require.NoError(t, f.h.Subscribe("/whep/all", whip.SubscribeEndpoint{Subscription: whip.Subscription{Room: room}}))
-	pub2, _, pub2Loc, _, _ := whipPublish(t, f, "/whip/cam2", src2)
-	src2Done = make(chan error, 1)
-	go func() { src2Done <- src2.Run(srcCtx) }()
+	pub2 := publish(t, f, "/whip/cam2", src2)
 	feedOf(t, f, room, "cam2")
-	all, allRec, allLoc := whepServerOffer(t, f, "/whep/all")
+	all, allRec := play(t, f, "/whep/all", true)
 	require.Eventually(t, func() bool { return allRec.framesOf(0) >= 30 && allRec.framesOf(1) >= 30 }, 30*time.Second, 10*time.Millisecond,
 		"the room's two publishers: %d and %d frames", allRec.framesOf(0), allRec.framesOf(1))
-	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", allLoc, "", "").status)
-	require.NoError(t, all.Close())
-	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", pub2Loc, "", "").status)
-	require.NoError(t, pub2.Close())
+	require.NoError(t, all.Close(f.ctx))
+	require.NoError(t, pub2.Close(f.ctx))
 
 	// ICE restart of the publisher by PATCH: new credentials in, Janus's
-	// new credentials and candidates out, media on.
-	pc := pub.PeerConnection()
-	tr.pause()
-	restartOffer, err := pc.CreateOffer(&webrtc.OfferOptions{ICERestart: true})
-	require.NoError(t, err)
-	require.NoError(t, pc.SetLocalDescription(restartOffer))
-	ufrag, pwd := sdpAttr(restartOffer.SDP, "ice-ufrag"), sdpAttr(restartOffer.SDP, "ice-pwd")
-	require.NotEqual(t, sdpAttr(pc.CurrentLocalDescription().SDP, "ice-ufrag"), ufrag, "new credentials")
-	r := f.do(t, "PATCH", pubLoc, whip.ContentTypeFragment, "a=ice-ufrag:"+ufrag+"\r\na=ice-pwd:"+pwd+"\r\n", "If-Match", etag)
-	require.Equal(t, http.StatusOK, r.status, "ICE restart: %s", r.body)
+	// new credentials and candidates out, a new ETag, media on.
+	etag := pub.ETag()
+	require.NoError(t, pub.RestartICE(f.ctx))
+	r := f.log.only(t, func(e exchange) bool { return e.method == "PATCH" && e.path == pubPath && e.ifMatch == "*" })
+	require.Equal(t, http.StatusOK, r.status, "ICE restart: %s", r.reply)
+	assert.Equal(t, whip.ContentTypeFragment, r.ctype)
+	assert.NotEqual(t, sdpAttr(posted.body, "ice-ufrag"), sdpAttr(r.body, "ice-ufrag"), "new credentials: %s", r.body)
 	assert.Equal(t, whip.ContentTypeFragment, r.header.Get("Content-Type"))
 	newETag := r.header.Get("ETag")
 	assert.NotEqual(t, etag, newETag, "a new ETag after the restart")
-	assert.NotEqual(t, sdpAttr(firstAnswer, "ice-ufrag"), sdpAttr(r.body, "ice-ufrag"), "Janus's new credentials: %s", r.body)
-	assert.Contains(t, r.body, "a=candidate:", "Janus's candidates")
-	tr.resume(newETag)
+	assert.Equal(t, newETag, pub.ETag())
+	assert.NotEqual(t, sdpAttr(posted.reply, "ice-ufrag"), sdpAttr(r.reply, "ice-ufrag"), "Janus's new credentials: %s", r.reply)
+	assert.Contains(t, r.reply, "a=candidate:", "Janus's candidates")
 	// The old ETag is stale now.
-	assert.Equal(t, http.StatusPreconditionFailed, f.do(t, "PATCH", pubLoc, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", etag).status)
-	require.NoError(t, pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: restartAnswer(pc.CurrentRemoteDescription().SDP, r.body)}))
+	assert.Equal(t, http.StatusPreconditionFailed, f.do(t, "PATCH", pubPath, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", etag).Status)
+	pc := pub.Peer().PeerConnection()
 	require.Eventually(t, func() bool {
 		return pc.ICEConnectionState() == webrtc.ICEConnectionStateConnected || pc.ICEConnectionState() == webrtc.ICEConnectionStateCompleted
 	}, 30*time.Second, 10*time.Millisecond)
 	after := subRec.frames()
 	subRec.waitFrames(t, "native subscriber after the ICE restart", after+90)
-	t.Logf("native subscriber: %d frames before the ICE restart answer was applied, %d now", after, subRec.frames())
-	assert.Equal(t, http.StatusNoContent, f.do(t, "PATCH", pubLoc, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", newETag).status)
-	t.Logf("trickle PATCH statuses: %v", tr.statuses())
-	assert.Positive(t, tr.statuses()[http.StatusNoContent], "candidates trickled")
-	assert.Len(t, tr.statuses(), 1, "only 204s")
+	t.Logf("native subscriber: %d frames when the ICE restart was answered, %d now", after, subRec.frames())
+	assert.Equal(t, http.StatusNoContent, f.do(t, "PATCH", pubPath, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", newETag).Status)
+	trickled := f.log.statuses(func(e exchange) bool {
+		return e.method == "PATCH" && e.ctype == whip.ContentTypeFragment && e.ifMatch != "*"
+	})
+	t.Logf("trickle PATCH statuses: %v", trickled)
+	assert.Positive(t, trickled[http.StatusNoContent], "candidates trickled")
+	assert.Len(t, trickled, 1, "only 204s")
+	assert.Equal(t, map[int]int{http.StatusNoContent: 2}, f.log.statuses(func(e exchange) bool { return e.method == "PATCH" && e.ctype == whip.ContentTypeSDP }),
+		"the two players' answers")
 
 	// Decoded recordings.
-	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", playLoc, "", "").status)
-	played := playRec.decoded(t, f.ctx, player.PeerConnection())
+	require.NoError(t, player.Close(f.ctx))
+	require.NoError(t, player.SinkErr())
+	played := playRec.decoded(t, f.ctx)
 	require.NoError(t, sub.Detach(f.ctx))
-	got := subRec.decoded(t, f.ctx, subPeer.PeerConnection())
+	require.NoError(t, subPeer.Close())
+	got := subRec.decoded(t, f.ctx)
 	t.Logf("decoded: native subscriber %d frames, WHEP player %d frames", got, played)
 	assert.GreaterOrEqual(t, got, 150)
 	assert.GreaterOrEqual(t, played, 60)
+	assert.Equal(t, map[int]int{http.StatusOK: 3}, f.log.statuses(func(e exchange) bool { return e.method == "DELETE" }), "Close DELETEs")
 
-	// The publisher goes away without a DELETE: Janus hangs up, the
-	// resource is reaped and later requests on it are 404.
-	stopSrc()
-	require.NoError(t, pub.Close())
+	// The publisher goes away without a DELETE (its PeerConnection
+	// closes): Janus hangs up, the resource is reaped and later requests
+	// on it are 404.
+	require.NoError(t, pub.Peer().Close())
 	require.Eventually(t, func() bool {
-		return f.do(t, "PATCH", pubLoc, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", "*").status == http.StatusNotFound
+		return f.do(t, "PATCH", pubPath, whip.ContentTypeFragment, "a=end-of-candidates\r\n", "If-Match", "*").Status == http.StatusNotFound
 	}, 30*time.Second, 50*time.Millisecond, "the abandoned resource was reaped")
 	assert.Equal(t, 0, f.h.Len())
+	var we *native.WHIPError
+	require.ErrorAs(t, pub.Close(f.ctx), &we, "the DELETE of a reaped resource")
+	assert.Equal(t, http.StatusNotFound, we.Status)
 	vh, err := videoroom.Attach(f.ctx, f.admin)
 	require.NoError(t, err)
 	ps, err := vh.ListParticipants(f.ctx, room)
 	require.NoError(t, err)
 	assert.Empty(t, ps, "the reaped publisher left the room")
+	assert.Equal(t, map[int]int{http.StatusCreated: 4}, f.log.statuses(func(e exchange) bool { return e.method == "POST" }))
+	assert.Equal(t, []string{"DELETE " + pubPath + " 404"}, f.log.unexpected(), "every other answer was the success the protocol names")
 }
 
 // ffmpegFeed sends a VP8 test pattern (a keyframe a second) as RTP to a
@@ -482,12 +284,12 @@ func ffmpegFeed(t *testing.T, port int) {
 }
 
 // TestWHEPStreamingMedia plays a Streaming mountpoint fed by ffmpeg
-// through the handler: the server-offer flow on every Janus, and the
-// client-offer flow (the WHEP one) on Janus 1.1.4 and later (older ones
-// answer 406, see TestProtocol). Both recordings decode.
+// through the handler with the native WHEP client: the server-offer flow
+// on every Janus, and the client-offer flow (the WHEP one) on Janus 1.1.4
+// and later (older ones answer 406, see TestProtocol). Both recordings
+// decode.
 func TestWHEPStreamingMedia(t *testing.T) {
-	requireTool(t, "ffmpeg")
-	requireTool(t, "ffprobe")
+	janustest.RequireTool(t, "ffmpeg", "ffprobe")
 	if !netns.Run(t) {
 		return
 	}
@@ -497,23 +299,27 @@ func TestWHEPStreamingMedia(t *testing.T) {
 	require.NoError(t, f.h.Watch("/whep/mp", whip.WatchEndpoint{Watch: streaming.WatchRequest{Mountpoint: mp}}))
 	ffmpegFeed(t, port)
 
-	peer, rec, loc := whepServerOffer(t, f, "/whep/mp")
-	rec.waitFrames(t, "server-offer player", 90)
-	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc, "", "").status)
-	n := rec.decoded(t, f.ctx, peer.PeerConnection())
-	t.Logf("server-offer player decoded %d frames", n)
-	assert.GreaterOrEqual(t, n, 45)
-
-	if core.Version(janustest.VersionNumber(t, srv.Version)) < core.V(1, 1, 4) {
-		r := f.do(t, "POST", "/whep/mp", whip.ContentTypeSDP, offerOnly(t, true))
-		assert.Equal(t, http.StatusNotAcceptable, r.status, r.body)
-		return
+	for _, serverOffer := range []bool{true, false} {
+		name := map[bool]string{true: "server-offer player", false: "client-offer player"}[serverOffer]
+		if !serverOffer && core.Version(janustest.VersionNumber(t, srv.Version)) < core.V(1, 1, 4) {
+			_, err := native.WHEPPlay(f.ctx, f.base+"/whep/mp", native.SinkFunc(nil), native.WHEPOptions{WHIPOptions: f.clientOptions()})
+			var we *native.WHIPError
+			require.ErrorAs(t, err, &we)
+			assert.Equal(t, http.StatusNotAcceptable, we.Status, "the client offer to Janus %s", srv.Version)
+			break
+		}
+		w, rec := play(t, f, "/whep/mp", serverOffer)
+		rec.waitFrames(t, name, 90)
+		require.NoError(t, w.Close(f.ctx))
+		require.NoError(t, w.SinkErr())
+		n := rec.decoded(t, f.ctx)
+		t.Logf("%s decoded %d frames", name, n)
+		assert.GreaterOrEqual(t, n, 45)
 	}
-	peer, rec, loc = whepClientOffer(t, f, "/whep/mp")
-	rec.waitFrames(t, "client-offer player", 90)
-	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc, "", "").status)
-	n = rec.decoded(t, f.ctx, peer.PeerConnection())
-	t.Logf("client-offer player decoded %d frames", n)
-	assert.GreaterOrEqual(t, n, 45)
 	assert.Equal(t, 0, f.h.Len())
+	var refused []string
+	if core.Version(janustest.VersionNumber(t, srv.Version)) < core.V(1, 1, 4) {
+		refused = []string{"POST /whep/mp 406"}
+	}
+	assert.Equal(t, refused, f.log.unexpected(), "every other answer was the success the protocol names")
 }

@@ -1,7 +1,6 @@
 package whip_test
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -9,8 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gojanus/gojanus/core"
-	"github.com/gojanus/gojanus/core/streaming"
 	"github.com/gojanus/gojanus/core/videoroom"
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
@@ -50,11 +47,10 @@ func videoFrames(rec *native.WebMRecorder) uint64 {
 // the publisher restarts ICE by PATCH with the media going on; the
 // handler's refusals (a client offer to a VideoRoom endpoint, an ICE
 // restart of a server-offer resource) are typed errors; Close DELETEs
-// both resources. Then the client-offer flow plays a Streaming mountpoint
-// fed by ffmpeg, on Janus 1.1.4 and later (older ones answer 406).
+// both resources. (TestWHEPStreamingMedia plays a mountpoint with both
+// flows of the native WHEP client.)
 func TestNativeClient(t *testing.T) {
-	requireTool(t, "ffmpeg")
-	requireTool(t, "ffprobe")
+	janustest.RequireTool(t, "ffprobe")
 	if !netns.Run(t) {
 		return
 	}
@@ -64,7 +60,7 @@ func TestNativeClient(t *testing.T) {
 	require.NoError(t, f.h.Publish("/whip/room", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Display: "native"},
 		Access: whip.Access{Token: "pub-token"}}))
 	require.NoError(t, f.h.Subscribe("/whep/room", whip.SubscribeEndpoint{Subscription: whip.Subscription{Room: room, Display: "native"}}))
-	opts := native.WHIPOptions{Peer: mediabench.PeerConfig()}
+	opts := f.clientOptions()
 
 	src, err := native.FileSource(native.FileOptions{Loop: true}, "../testdata/media/vp8-320x240-30fps-3s.ivf", "../testdata/media/opus-440hz-3s.ogg")
 	require.NoError(t, err)
@@ -74,10 +70,7 @@ func TestNativeClient(t *testing.T) {
 	pubOpts.Token = "pub-token"
 	pub, err := native.WHIPPublish(f.ctx, f.base+"/whip/room", src, pubOpts)
 	require.NoError(t, err)
-	srcCtx, stopSrc := context.WithCancel(f.ctx)
-	srcDone := make(chan error, 1)
-	go func() { srcDone <- src.Run(srcCtx) }()
-	defer func() { stopSrc(); <-srcDone }()
+	runSource(t, f.ctx, src)
 	feedOf(t, f, room, "native")
 
 	_, err = native.WHEPPlay(f.ctx, f.base+"/whep/room", native.SinkFunc(nil), native.WHEPOptions{WHIPOptions: opts})
@@ -103,22 +96,4 @@ func TestNativeClient(t *testing.T) {
 	assert.Positive(t, mediabench.DecodedFrames(t, path, "a:0"))
 	require.NoError(t, pub.Close(f.ctx))
 	assert.Equal(t, 0, f.h.Len())
-
-	mp, port := f.mountpoint(t)
-	require.NoError(t, f.h.Watch("/whep/mp", whip.WatchEndpoint{Watch: streaming.WatchRequest{Mountpoint: mp}}))
-	ffmpegFeed(t, port)
-	path = filepath.Join(t.TempDir(), "mp.webm")
-	webm, err = native.NewWebMRecorder(path, false, true)
-	require.NoError(t, err)
-	watch, err := native.WHEPPlay(f.ctx, f.base+"/whep/mp", webm, native.WHEPOptions{WHIPOptions: opts})
-	if core.Version(janustest.VersionNumber(t, srv.Version)) < core.V(1, 1, 4) {
-		require.ErrorAs(t, err, &we)
-		assert.Equal(t, 406, we.Status)
-		return
-	}
-	require.NoError(t, err)
-	waitVideo(t, webm, "client-offer player of the mountpoint", 60)
-	require.NoError(t, watch.Close(f.ctx))
-	require.NoError(t, webm.Close())
-	assert.GreaterOrEqual(t, mediabench.DecodedFrames(t, path, "v:0"), 30)
 }

@@ -81,8 +81,8 @@ func TestProtocol(t *testing.T) {
 	offer := offerOnly(t, false)
 	status := func(r reply, want int) {
 		t.Helper()
-		assert.Equal(t, want, r.status, "body: %s", r.body)
-		assert.Equal(t, "*", r.header.Get("Access-Control-Allow-Origin"), "CORS on every answer")
+		assert.Equal(t, want, r.Status, "body: %s", r.Body)
+		assert.Equal(t, "*", r.Header.Get("Access-Control-Allow-Origin"), "CORS on every answer")
 	}
 
 	t.Run("routing", func(t *testing.T) {
@@ -90,7 +90,7 @@ func TestProtocol(t *testing.T) {
 		status(f.do(t, "DELETE", "/whip/room/0123", "", ""), http.StatusNotFound)
 		r := f.do(t, "GET", "/whip/room", "", "")
 		status(r, http.StatusMethodNotAllowed)
-		assert.Equal(t, "POST, OPTIONS", r.header.Get("Allow"))
+		assert.Equal(t, "POST, OPTIONS", r.Header.Get("Allow"))
 		status(f.do(t, "OST", "/whip/room", sdp, offer), http.StatusMethodNotAllowed)
 	})
 
@@ -104,31 +104,31 @@ func TestProtocol(t *testing.T) {
 		bad := strings.Replace(offer, "a=fingerprint:", "a=nofingerprint:", -1)
 		r := f.do(t, "POST", "/whip/room", sdp, bad)
 		status(r, http.StatusUnprocessableEntity)
-		assert.Contains(t, r.body, "465", "Janus's reason")
+		assert.Contains(t, r.Body, "465", "Janus's reason")
 		assert.Equal(t, 0, f.h.Len(), "no resource left by failed POSTs")
 	})
 
 	t.Run("janus errors", func(t *testing.T) {
 		r := f.do(t, "POST", "/whip/noroom", sdp, offer)
 		status(r, http.StatusNotFound)
-		assert.Contains(t, r.body, "426", "the plugin's reason")
+		assert.Contains(t, r.Body, "426", "the plugin's reason")
 		status(f.do(t, "POST", "/whep/nomp", "", ""), http.StatusNotFound)
 		r = f.do(t, "POST", "/whip/pin", sdp, offer)
 		status(r, http.StatusForbidden)
-		t.Logf("wrong room pin: %s", strings.TrimSpace(r.body))
+		t.Logf("wrong room pin: %s", strings.TrimSpace(r.Body))
 		r = f.do(t, "POST", "/whip/badid", sdp, offer)
 		status(r, http.StatusBadGateway)
-		t.Logf("a join Janus refuses: %s", strings.TrimSpace(r.body))
+		t.Logf("a join Janus refuses: %s", strings.TrimSpace(r.Body))
 		status(f.do(t, "POST", "/whep/bob", "", ""), http.StatusNotFound)
 		r = f.do(t, "POST", "/whep/room", sdp, offerOnly(t, true))
 		status(r, http.StatusNotAcceptable)
-		assert.Contains(t, r.body, "POST without a body")
+		assert.Contains(t, r.Body, "POST without a body")
 	})
 
 	t.Run("tokens", func(t *testing.T) {
 		r := f.do(t, "POST", "/whip/token", sdp, offer)
 		status(r, http.StatusUnauthorized)
-		assert.Contains(t, r.header.Get("WWW-Authenticate"), "Bearer")
+		assert.Contains(t, r.Header.Get("WWW-Authenticate"), "Bearer")
 		status(f.do(t, "POST", "/whip/token", sdp, offer, "Authorization", "Bearer wrong"), http.StatusForbidden)
 		status(f.do(t, "POST", "/whip/token", sdp, offer, "Authorization", "Basic s3cret"), http.StatusUnauthorized)
 		r = f.do(t, "POST", "/whip/token", sdp, offer, "Authorization", "Bearer s3cret")
@@ -162,42 +162,42 @@ func TestProtocol(t *testing.T) {
 		r := f.do(t, "OPTIONS", "/whip/token", "", "", "Origin", "https://example.org",
 			"Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization, content-type")
 		status(r, http.StatusNoContent)
-		assert.Equal(t, "POST, OPTIONS", r.header.Get("Access-Control-Allow-Methods"))
+		assert.Equal(t, "POST, OPTIONS", r.Header.Get("Access-Control-Allow-Methods"))
 		for _, h := range []string{"Authorization", "Content-Type", "If-Match"} {
-			assert.Contains(t, r.header.Get("Access-Control-Allow-Headers"), h)
+			assert.Contains(t, r.Header.Get("Access-Control-Allow-Headers"), h)
 		}
 		for _, h := range []string{"Location", "ETag", "Link"} {
-			assert.Contains(t, r.header.Get("Access-Control-Expose-Headers"), h)
+			assert.Contains(t, r.Header.Get("Access-Control-Expose-Headers"), h)
 		}
-		assert.Empty(t, r.header.Values("Link"), "no ICE servers for a preflight")
+		assert.Empty(t, r.Header.Values("Link"), "no ICE servers for a preflight")
 		// The preflight of a request on a resource that is gone succeeds:
 		// the page then reads the request's own 404, not a CORS failure.
 		r = f.do(t, "OPTIONS", "/whip/token/0123", "", "", "Origin", "https://example.org",
 			"Access-Control-Request-Method", "PATCH", "Access-Control-Request-Headers", "authorization, content-type, if-match")
 		status(r, http.StatusNoContent)
-		assert.Equal(t, "PATCH, DELETE, OPTIONS", r.header.Get("Access-Control-Allow-Methods"))
-		assert.Equal(t, "*", r.header.Get("Access-Control-Allow-Origin"))
+		assert.Equal(t, "PATCH, DELETE, OPTIONS", r.Header.Get("Access-Control-Allow-Methods"))
+		assert.Equal(t, "*", r.Header.Get("Access-Control-Allow-Origin"))
 		status(f.do(t, "OPTIONS", "/whip/token/0123", "", ""), http.StatusNotFound)
 		status(f.do(t, "OPTIONS", "/nowhere/0123", "", "", "Access-Control-Request-Method", "PATCH"), http.StatusNotFound)
 		// A client's own OPTIONS with its token learns the ICE servers.
 		r = f.do(t, "OPTIONS", "/whip/token", "", "", "Authorization", "Bearer s3cret")
 		status(r, http.StatusNoContent)
-		assert.Len(t, r.header.Values("Link"), 2)
-		assert.Equal(t, sdp, r.header.Get("Accept-Post"))
+		assert.Len(t, r.Header.Values("Link"), 2)
+		assert.Equal(t, sdp, r.Header.Get("Accept-Post"))
 	})
 
 	t.Run("resource", func(t *testing.T) {
 		r := f.do(t, "POST", "/whip/room", sdp, offer)
 		loc := f.location(t, r)
 		assert.True(t, strings.HasPrefix(loc, "/whip/room/"), loc)
-		assert.Equal(t, sdp, r.header.Get("Content-Type"))
-		assert.True(t, strings.HasPrefix(r.body, "v=0"), "an SDP answer: %s", r.body)
-		assert.Equal(t, frag, r.header.Get("Accept-Patch"))
-		etag := r.header.Get("ETag")
+		assert.Equal(t, sdp, r.Header.Get("Content-Type"))
+		assert.True(t, strings.HasPrefix(r.Body, "v=0"), "an SDP answer: %s", r.Body)
+		assert.Equal(t, frag, r.Header.Get("Accept-Patch"))
+		etag := r.Header.Get("ETag")
 		require.NotEmpty(t, etag)
 		assert.Equal(t, []string{`<stun:stun.example.net>; rel="ice-server"`,
 			`<turn:turn.example.net?transport=udp>; rel="ice-server"; username="u"; credential="p"; credential-type="password"`},
-			r.header.Values("Link"))
+			r.Header.Values("Link"))
 		assert.Equal(t, 1, f.h.Len())
 
 		ufrag, pwd := sdpAttr(offer, "ice-ufrag"), sdpAttr(offer, "ice-pwd")
@@ -226,7 +226,7 @@ func TestProtocol(t *testing.T) {
 	t.Run("server offer", func(t *testing.T) {
 		r := f.do(t, "POST", "/whep/mp", "", "")
 		loc := f.location(t, r)
-		assert.Contains(t, r.body, "a=sendonly", "Janus's offer: %s", r.body)
+		assert.Contains(t, r.Body, "a=sendonly", "Janus's offer: %s", r.Body)
 		// A trickle before the answer is a conflict.
 		status(f.do(t, "PATCH", loc, frag, "a=end-of-candidates\r\n"), http.StatusConflict)
 		status(f.do(t, "PATCH", loc, sdp, "v=0\r\n"), http.StatusUnprocessableEntity)
@@ -237,11 +237,11 @@ func TestProtocol(t *testing.T) {
 		r := f.do(t, "POST", "/whep/mp", sdp, offerOnly(t, true))
 		if core.Version(janustest.VersionNumber(t, srv.Version)) < core.V(1, 1, 4) {
 			status(r, http.StatusNotAcceptable)
-			assert.Contains(t, r.body, "1.1.4", "the version it needs: %s", r.body)
+			assert.Contains(t, r.Body, "1.1.4", "the version it needs: %s", r.Body)
 			return
 		}
 		loc := f.location(t, r)
-		assert.Contains(t, r.body, "a=sendonly", "Janus's answer: %s", r.body)
+		assert.Contains(t, r.Body, "a=sendonly", "Janus's answer: %s", r.Body)
 		status(f.do(t, "PATCH", loc, frag, "a=ice-ufrag:x\r\na=ice-pwd:0123456789abcdef0123456789\r\n", "If-Match", "*"), http.StatusUnprocessableEntity)
 		status(f.do(t, "DELETE", loc, "", ""), http.StatusOK)
 	})
@@ -255,7 +255,7 @@ func TestProtocol(t *testing.T) {
 		status(f.do(t, "DELETE", loc, "", ""), http.StatusNotFound)
 		r = f.do(t, "POST", "/whip/room", sdp, offer)
 		status(r, http.StatusServiceUnavailable)
-		t.Logf("POST with the client closed: %d %s", r.status, r.body)
+		t.Logf("POST with the client closed: %d %s", r.Status, r.Body)
 	})
 }
 
@@ -274,7 +274,7 @@ func TestReapNeverConnected(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ps, 1, "the publisher joined")
 	require.Eventually(t, func() bool { return f.h.Len() == 0 }, 30*time.Second, 20*time.Millisecond, "reaped")
-	assert.Equal(t, http.StatusNotFound, f.do(t, "DELETE", loc, "", "").status)
+	assert.Equal(t, http.StatusNotFound, f.do(t, "DELETE", loc, "", "").Status)
 	ps, err = vh.ListParticipants(f.ctx, room)
 	require.NoError(t, err)
 	assert.Empty(t, ps, "the reaped publisher left the room")
@@ -297,8 +297,8 @@ func TestJanusRestart(t *testing.T) {
 	<-srv.Done()
 	require.Eventually(t, func() bool { return f.c.State() == core.StateReconnecting }, 10*time.Second, 10*time.Millisecond)
 	r := f.do(t, "POST", "/whip", sdp, offer)
-	assert.Equal(t, http.StatusServiceUnavailable, r.status, "POST while Janus is down: %s", r.body)
-	t.Logf("POST while Janus is down: %d %s", r.status, strings.TrimSpace(r.body))
+	assert.Equal(t, http.StatusServiceUnavailable, r.Status, "POST while Janus is down: %s", r.Body)
+	t.Logf("POST while Janus is down: %d %s", r.Status, strings.TrimSpace(r.Body))
 
 	opts := janusserver.Options{}
 	port := func(raw string) int {
@@ -313,7 +313,7 @@ func TestJanusRestart(t *testing.T) {
 	janustest.Start(t, opts)
 	require.Eventually(t, func() bool { return f.c.State() == core.StateConnected }, 30*time.Second, 20*time.Millisecond)
 	require.Eventually(t, func() bool { return f.h.Len() == 0 }, 30*time.Second, 20*time.Millisecond, "the resource of the dead Janus went")
-	assert.Equal(t, http.StatusNotFound, f.do(t, "DELETE", loc, "", "").status)
+	assert.Equal(t, http.StatusNotFound, f.do(t, "DELETE", loc, "", "").Status)
 
 	// A new room on the new Janus, and a POST into it.
 	s, err := f.c.CreateSession(f.ctx)
@@ -322,7 +322,7 @@ func TestJanusRestart(t *testing.T) {
 	room2 := f.room(t)
 	require.NoError(t, f.h.Publish("/whip2", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room2}}))
 	loc = f.location(t, f.do(t, "POST", "/whip2", sdp, offer))
-	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc, "", "").status)
+	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc, "", "").Status)
 }
 
 // TestReconnectKeepsResources: the connection to Janus stalls (POSTs
@@ -345,8 +345,8 @@ func TestReconnectKeepsResources(t *testing.T) {
 
 	proxy.Stall()
 	r = f.do(t, "POST", "/whip", sdp, offer)
-	assert.Equal(t, http.StatusGatewayTimeout, r.status, "POST while Janus does not answer: %s", r.body)
-	t.Logf("POST while the connection stalls: %d %s", r.status, strings.TrimSpace(r.body))
+	assert.Equal(t, http.StatusGatewayTimeout, r.Status, "POST while Janus does not answer: %s", r.Body)
+	t.Logf("POST while the connection stalls: %d %s", r.Status, strings.TrimSpace(r.Body))
 	proxy.Resume()
 
 	accepted := proxy.Accepted()
@@ -356,11 +356,11 @@ func TestReconnectKeepsResources(t *testing.T) {
 	assert.Equal(t, 1, f.h.Len(), "the resource lives on")
 	mid := sdpAttr(offer, "mid")
 	r = f.do(t, "PATCH", loc, frag, "m=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:"+mid+"\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n")
-	assert.Equal(t, http.StatusNoContent, r.status, "trickle on the claimed session: %s", r.body)
+	assert.Equal(t, http.StatusNoContent, r.Status, "trickle on the claimed session: %s", r.Body)
 
 	loc2 := f.location(t, f.do(t, "POST", "/whip", sdp, offer))
-	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc, "", "").status)
-	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc2, "", "").status)
+	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc, "", "").Status)
+	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc2, "", "").Status)
 	vh, err := videoroom.Attach(f.ctx, f.admin)
 	require.NoError(t, err)
 	ps, err := vh.ListParticipants(f.ctx, room)

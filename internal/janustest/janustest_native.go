@@ -5,6 +5,7 @@ package janustest
 import (
 	"context"
 	"errors"
+	"os/exec"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -22,6 +23,18 @@ func RequireJanus(t testing.TB) {
 	t.Helper()
 	if _, err := janusserver.Binary(); err != nil {
 		missing(t, err)
+	}
+}
+
+// RequireTool skips the test when one of the named programs (ffmpeg,
+// ffprobe...) is not on PATH, or fails it when the environment variable
+// CI is true.
+func RequireTool(t testing.TB, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		if _, err := exec.LookPath(name); err != nil {
+			Missing(t, "%s is required (go tool mage deps installs it): %v", name, err)
+		}
 	}
 }
 

@@ -4,7 +4,8 @@
 // WHIP and WHEP client (native.WHIPPublish, native.WHEPPlay) and its
 // commands: one resource at a time on a pion Peer of its own, written
 // from RFC 9725 and the WHEP draft, without Janus. It records what the
-// client sends (offers, PATCH bodies and If-Match, DELETEs).
+// client sends (offers, PATCH bodies and If-Match, DELETEs). Do sends
+// the plain requests of the tests of a WHIP server's protocol.
 package whiptest
 
 import (
@@ -358,4 +359,32 @@ func (s *Server) WaitConnected(ctx context.Context) {
 	case <-ctx.Done():
 		require.FailNow(s.t, "the server's PeerConnection did not connect")
 	}
+}
+
+// Reply is an HTTP answer, read whole.
+type Reply struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// Do sends one plain request, for tests of the protocol itself (exact
+// statuses and headers, malformed requests), and reads its answer whole.
+// ctype is the Content-Type ("" for none), headers are name, value pairs.
+func Do(tb testing.TB, ctx context.Context, method, url, ctype, body string, headers ...string) Reply {
+	tb.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
+	require.NoError(tb, err)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(tb, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(tb, err)
+	return Reply{resp.StatusCode, resp.Header, string(b)}
 }

@@ -21,11 +21,7 @@ import (
 // against a real Janus: ffmpeg reads the SDP the command writes, records
 // the plain RTP Janus sends there, and the recording decodes.
 func TestNoSIPCommand(t *testing.T) {
-	for _, tool := range []string{"ffmpeg", "ffprobe"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			janustest.Missing(t, "%s: %v", tool, err)
-		}
-	}
+	janustest.RequireTool(t, "ffmpeg", "ffprobe")
 	if !netns.Run(t) {
 		return
 	}

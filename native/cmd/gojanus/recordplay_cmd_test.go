@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -30,9 +28,7 @@ func recordingIDs(rs []Recording) []core.ID {
 // source are recorded, listed, played back into a WebM file that decodes;
 // a private recording works from Janus 1.3.1 on and is refused before.
 func TestRecordPlayCommands(t *testing.T) {
-	if _, err := exec.LookPath("ffprobe"); err != nil && os.Getenv("CI") == "true" {
-		t.Fatal("ffprobe is required")
-	}
+	janustest.RequireTool(t, "ffprobe")
 	if !netns.Run(t) {
 		return
 	}

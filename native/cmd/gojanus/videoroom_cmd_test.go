@@ -3,11 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,21 +15,18 @@ import (
 
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 )
 
 // testFiles is a looping file source of the fixtures.
 const testFiles = "../../../testdata/media/vp8-320x240-30fps-3s.ivf,../../../testdata/media/opus-440hz-3s.ogg"
 
-// decodedFrames counts the frames ffprobe decodes from one stream of a file.
+// decodedFrames counts the frames ffprobe decodes from one stream of a
+// file (mediabench.DecodedFrames).
 func decodedFrames(t *testing.T, path, stream string) int {
 	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", stream,
-		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path).CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	n, err := strconv.Atoi(strings.Trim(strings.TrimSpace(string(out)), ","))
-	require.NoError(t, err, "%q", out)
-	return n
+	return mediabench.DecodedFrames(t, path, stream)
 }
 
 // watchWriter collects output and tells when a text appeared in it.
@@ -124,9 +118,7 @@ func (b *background) waitFor(t *testing.T, text string, within time.Duration) {
 // Janus trickles its candidates (full_trickle), which the commands pass
 // to their PeerConnections (the other media tests run a half-trickle one).
 func TestRoomsPublishSubscribeCommands(t *testing.T) {
-	if _, err := exec.LookPath("ffprobe"); err != nil && os.Getenv("CI") == "true" {
-		t.Fatal("ffprobe is required")
-	}
+	janustest.RequireTool(t, "ffprobe")
 	if !netns.Run(t) {
 		return
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/internal/whiptest"
@@ -24,9 +23,7 @@ import (
 // at the server, the played one is recorded into a WebM file that
 // decodes, and a refused token is a failure that names the status.
 func TestWHIPCommands(t *testing.T) {
-	if _, err := exec.LookPath("ffprobe"); err != nil && os.Getenv("CI") == "true" {
-		t.Fatal("ffprobe is required")
-	}
+	janustest.RequireTool(t, "ffprobe")
 	if !netns.Run(t) {
 		return
 	}

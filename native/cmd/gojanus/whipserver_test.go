@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/whiptest"
 	"github.com/gojanus/gojanus/native"
 )
 
@@ -40,21 +40,9 @@ func TestWhipServerCommand(t *testing.T) {
 	b := startCmd("whip-server", "--server", srv.WSURL, "--listen", addr, "--config", cfg, "--bearer", "tok",
 		"--whip", "/whip/room=room:4321,display:cli", "--ice-server", "stun:stun.example.net", "--json")
 	base := "http://" + addr
-	do := func(method, path, ctype, body string, headers ...string) (*http.Response, string) {
+	do := func(method, path, ctype, body string, headers ...string) whiptest.Reply {
 		t.Helper()
-		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
-		require.NoError(t, err)
-		if ctype != "" {
-			req.Header.Set("Content-Type", ctype)
-		}
-		for i := 0; i+1 < len(headers); i += 2 {
-			req.Header.Set(headers[i], headers[i+1])
-		}
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		out, _ := io.ReadAll(resp.Body)
-		return resp, string(out)
+		return whiptest.Do(t, context.Background(), method, base+path, ctype, body, headers...)
 	}
 	require.Eventually(t, func() bool {
 		c, err := net.Dial("tcp", addr)
@@ -64,9 +52,9 @@ func TestWhipServerCommand(t *testing.T) {
 		return err == nil
 	}, 20*time.Second, 20*time.Millisecond, "whip-server listens")
 
-	resp, _ := do("OPTIONS", "/whip/room", "", "", "Authorization", "Bearer tok")
-	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
-	assert.Len(t, resp.Header.Values("Link"), 2, "the ICE servers of the flag and of the file")
+	r := do("OPTIONS", "/whip/room", "", "", "Authorization", "Bearer tok")
+	assert.Equal(t, http.StatusNoContent, r.Status)
+	assert.Len(t, r.Header.Values("Link"), 2, "the ICE servers of the flag and of the file")
 
 	p, err := native.NewPeer(native.PeerConfig{})
 	require.NoError(t, err)
@@ -78,20 +66,20 @@ func TestWhipServerCommand(t *testing.T) {
 	offer, err := p.PeerConnection().CreateOffer(nil)
 	require.NoError(t, err)
 
-	resp, _ = do("POST", "/whip/room", "application/sdp", offer.SDP)
-	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
-	resp, body := do("POST", "/whip/room", "application/sdp", offer.SDP, "Authorization", "Bearer tok")
-	require.Equal(t, http.StatusCreated, resp.StatusCode, body)
-	loc := resp.Header.Get("Location")
+	r = do("POST", "/whip/room", "application/sdp", offer.SDP)
+	assert.Equal(t, http.StatusUnauthorized, r.Status)
+	r = do("POST", "/whip/room", "application/sdp", offer.SDP, "Authorization", "Bearer tok")
+	require.Equal(t, http.StatusCreated, r.Status, r.Body)
+	loc := r.Header.Get("Location")
 	assert.True(t, strings.HasPrefix(loc, "/whip/room/"), loc)
 	assert.Contains(t, mustRun(t, "rooms", "participants", "4321", "--server", srv.WSURL), `"cli"`)
-	resp, _ = do("DELETE", loc, "", "", "Authorization", "Bearer tok")
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	r = do("DELETE", loc, "", "", "Authorization", "Bearer tok")
+	assert.Equal(t, http.StatusOK, r.Status)
 
-	resp, _ = do("POST", "/whep/mp", "", "", "Authorization", "Bearer tok")
-	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "the endpoint's own token wins")
-	resp, body = do("POST", "/whep/mp", "", "", "Authorization", "Bearer other")
-	assert.Equal(t, http.StatusNotFound, resp.StatusCode, body)
+	r = do("POST", "/whep/mp", "", "", "Authorization", "Bearer tok")
+	assert.Equal(t, http.StatusForbidden, r.Status, "the endpoint's own token wins")
+	r = do("POST", "/whep/mp", "", "", "Authorization", "Bearer other")
+	assert.Equal(t, http.StatusNotFound, r.Status, r.Body)
 
 	b.stop()
 	require.Equal(t, 0, b.wait(t, 30*time.Second), b.stderr.String())
