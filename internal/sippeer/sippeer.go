@@ -49,6 +49,13 @@ func (r *Registrar) URI() string { return "sip:" + r.Addr }
 // Log returns what kamailio logged so far.
 func (r *Registrar) Log() string { return r.proc.log() }
 
+// WaitLog waits until kamailio's log contains s n times: each request
+// it routes is logged as "sippeer: METHOD URI from ADDR", each reply as
+// "sippeer: reply CODE REASON for METHOD".
+func (r *Registrar) WaitLog(ctx context.Context, s string, n int) error {
+	return r.proc.waitLog(ctx, s, n)
+}
+
 // kamailioConfig is a registrar with digest authentication against one
 // password (no database), a 403 for a wrong one, and a stateful proxy for
 // calls to registered users.
@@ -95,6 +102,10 @@ request_route {
 	if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
 	record_route();
 	t_relay();
+}
+
+onreply_route {
+	xlog("L_INFO", "sippeer: reply $rs $rr for $rm\n");
 }
 `
 
@@ -228,7 +239,7 @@ func (u *UA) Command(cmd string) error {
 func (u *UA) Log() string { return u.proc.log() }
 
 // WaitLog waits until baresip's output contains s.
-func (u *UA) WaitLog(ctx context.Context, s string) error { return u.proc.waitLog(ctx, s) }
+func (u *UA) WaitLog(ctx context.Context, s string) error { return u.proc.waitLog(ctx, s, 1) }
 
 // Recording returns the path of the recording of one direction of the
 // last call: "dec" (what baresip heard) or "enc" (what it sent); empty
@@ -317,11 +328,11 @@ func (p *process) log() string {
 	return p.out.String()
 }
 
-// waitLog waits until the output contains s.
-func (p *process) waitLog(ctx context.Context, s string) error {
+// waitLog waits until the output contains s n times.
+func (p *process) waitLog(ctx context.Context, s string, n int) error {
 	for {
 		p.mu.Lock()
-		found, change := strings.Contains(p.out.String(), s), p.change
+		found, change := strings.Count(p.out.String(), s) >= n, p.change
 		p.mu.Unlock()
 		if found {
 			return nil
@@ -329,12 +340,12 @@ func (p *process) waitLog(ctx context.Context, s string) error {
 		select {
 		case <-change:
 		case <-p.done:
-			if strings.Contains(p.log(), s) {
+			if strings.Count(p.log(), s) >= n {
 				return nil
 			}
-			return fmt.Errorf("sippeer: %s ended before printing %q:\n%s", p.name, s, tail(p.log(), 40))
+			return fmt.Errorf("sippeer: %s ended before printing %q %d times:\n%s", p.name, s, n, tail(p.log(), 40))
 		case <-ctx.Done():
-			return fmt.Errorf("sippeer: %s did not print %q: %w\n%s", p.name, s, ctx.Err(), tail(p.log(), 40))
+			return fmt.Errorf("sippeer: %s did not print %q %d times: %w\n%s", p.name, s, n, ctx.Err(), tail(p.log(), 40))
 		}
 	}
 }
