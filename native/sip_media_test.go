@@ -3,7 +3,9 @@ package native_test
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -27,6 +29,7 @@ import (
 // peer that sends a 440 Hz Opus file and records what it receives.
 type sipParty struct {
 	h         *sip.Handle
+	master    core.ID
 	peer      *native.Peer
 	src       native.Source
 	file      string
@@ -38,22 +41,27 @@ type sipParty struct {
 
 // newSIPParty registers user at reg; the peer uses pion's default codecs,
 // or the MediaEngine me when not nil.
-func newSIPParty(t *testing.T, ctx context.Context, s *core.Session, reg *sippeer.Registrar, user string, me *webrtc.MediaEngine) *sipParty {
+func newSIPParty(t *testing.T, ctx context.Context, s *core.Session, reg *sippeer.Registrar, user string, me *webrtc.MediaEngine, settings ...func(*sip.RegisterRequest)) *sipParty {
 	t.Helper()
 	h, err := sip.Attach(ctx, s)
 	require.NoError(t, err)
-	res, err := h.Register(ctx, sip.RegisterRequest{Username: "sip:" + user + "@127.0.0.1", Secret: reg.Password, Proxy: reg.URI()})
+	req := sip.RegisterRequest{Username: "sip:" + user + "@127.0.0.1", Secret: reg.Password, Proxy: reg.URI()}
+	for _, set := range settings {
+		set(&req)
+	}
+	res, err := h.Register(ctx, req)
 	require.NoError(t, err)
 	require.True(t, res.Sent)
 	r := nextSIP[*sip.Registered](t, ctx, h)
 	assert.Equal(t, user, r.Username)
+	master := r.Master
 	src, err := native.FileSource(native.FileOptions{StreamID: user}, "../testdata/media/opus-440hz-3s.ogg")
 	require.NoError(t, err)
 	peer := namespacePeer(t)
 	if me != nil {
 		peer = namespacePeerWithMedia(t, me)
 	}
-	p := &sipParty{h: h, peer: peer, src: src, file: filepath.Join(t.TempDir(), "received.ogg")}
+	p := &sipParty{h: h, peer: peer, src: src, file: filepath.Join(t.TempDir(), "received.ogg"), master: master}
 	for _, tr := range src.Tracks() {
 		_, err := p.peer.AddTrack(tr)
 		require.NoError(t, err)
@@ -338,4 +346,194 @@ func TestSIPIncomingCallBaresip(t *testing.T) {
 	require.NoError(t, alice.peer.Close())
 	carol.Stop()
 	heard(t, ctx, alice, carol, 2)
+}
+
+// TestSIPJanusToJanus calls one SIP handle from another through
+// kamailio, native peers on both sides, and goes through the requests of
+// a call: ringing and early media by hand (Janus 1.3.3 and 1.3.1), SIP
+// INFO and MESSAGE, a renegotiation, recording to .mjr files, keyframe
+// requests (1.3.1), and a blind transfer that the transferee follows
+// from a helper handle to baresip, its progress coming back to the
+// transferor as NOTIFYs.
+func TestSIPJanusToJanus(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	srv, ctx, _, s := mediaSetup(t, 90*time.Second)
+	version := janustest.VersionNumber(t, srv.Version)
+	reg := sippeer.Kamailio(t, "s3cret")
+	carol := sippeer.Baresip(t, sippeer.BaresipOptions{User: "carol", Registrar: reg, AutoAnswer: true})
+	alice := newSIPParty(t, ctx, s, reg, "alice", nil)
+	manualRinging := version >= 1303
+	bob := newSIPParty(t, ctx, s, reg, "bob", nil, func(r *sip.RegisterRequest) {
+		if manualRinging {
+			off := false
+			r.AutomaticRinging = &off
+		}
+	})
+
+	calling, err := alice.h.CallPeer(ctx, sip.CallRequest{URI: "sip:bob@" + reg.Addr}, alice.peer, nil)
+	require.NoError(t, err)
+	in := nextSIP[*sip.IncomingCall](t, ctx, bob.h)
+	assert.Equal(t, calling.CallID, in.CallID)
+	assert.Contains(t, in.Username, "alice")
+	if manualRinging {
+		require.NoError(t, bob.h.SendRinging(ctx))
+		nextOf[*sip.Ringing](t, ctx, alice.h)
+	}
+	if version >= 1301 {
+		// Early media: bob answers with 183 and his SDP, alice gets it in
+		// a *Progress; the 200 OK that follows carries no new SDP.
+		core.LinkCandidates(ctx, bob.h.Handle, bob.peer, nil)
+		var answer *core.JSEP
+		require.NoError(t, core.AnswerOffer(ctx, bob.peer, in.JSEP, func(ctx context.Context, a *core.JSEP) error {
+			answer = a
+			_, err := bob.h.Progress(ctx, a)
+			return err
+		}))
+		prog := nextOf[*sip.Progress](t, ctx, alice.h)
+		require.NoError(t, alice.h.Answered(ctx, prog, alice.peer))
+		_, err = bob.h.Accept(ctx, answer)
+		require.NoError(t, err)
+		acc := nextSIP[*sip.Accepted](t, ctx, alice.h)
+		assert.Nil(t, acc.JSEP, "the answer came with the progress")
+	} else {
+		require.NoError(t, bob.h.AcceptPeer(ctx, in, bob.peer, nil))
+		acc := nextSIP[*sip.Accepted](t, ctx, alice.h)
+		require.NoError(t, alice.h.Answered(ctx, acc, alice.peer))
+	}
+	alice.up(t, ctx)
+	bob.up(t, ctx)
+
+	// INFO and MESSAGE in the call.
+	_, err = alice.h.SendInfo(ctx, sip.InfoRequest{Type: "application/x-gojanus", Content: "ping"})
+	require.NoError(t, err)
+	info := nextSIP[*sip.Info](t, ctx, bob.h)
+	assert.Equal(t, "application/x-gojanus", info.Type)
+	assert.Equal(t, "ping", info.Content)
+	assert.Contains(t, info.Sender, "alice")
+	_, err = bob.h.SendMessage(ctx, sip.MessageRequest{Content: "hello alice"})
+	require.NoError(t, err)
+	msg := nextSIP[*sip.Message](t, ctx, alice.h)
+	assert.Equal(t, "hello alice", msg.Content)
+	assert.Contains(t, msg.Sender, "bob")
+	delivery := nextSIP[*sip.MessageDelivery](t, ctx, bob.h)
+	assert.Equal(t, 200, delivery.Code)
+
+	// A renegotiation from alice: bob's plugin accepts the re-INVITE,
+	// the answer comes back to alice in an *Accepted.
+	offer, err := alice.peer.CreateOffer(ctx)
+	require.NoError(t, err)
+	up, err := alice.h.Update(ctx, offer)
+	require.NoError(t, err)
+	assert.False(t, up.Answered)
+	reneg := nextSIP[*sip.Accepted](t, ctx, alice.h)
+	require.NoError(t, alice.h.Answered(ctx, reneg, alice.peer))
+
+	// Record both directions at bob while both send.
+	base := filepath.Join(srv.Dir, "sip-call")
+	all := sip.RecordRequest{Audio: true, PeerAudio: true, Filename: base}
+	_, err = bob.h.StartRecording(ctx, all)
+	require.NoError(t, err)
+	if version >= 1301 {
+		_, err = alice.h.Keyframe(ctx, sip.KeyframeRequest{User: true, Peer: true})
+		require.NoError(t, err)
+	}
+	errs := make(chan error, 2)
+	for _, p := range []*sipParty{alice, bob} {
+		go func() { errs <- p.src.Run(ctx) }()
+	}
+	require.NoError(t, <-errs)
+	require.NoError(t, <-errs)
+	waitCounts(t, ctx, "alice -> bob", map[string]uint64{"audio": 140}, func() map[string]uint64 {
+		return map[string]uint64{"audio": bob.received().Packets}
+	})
+	_, err = bob.h.StopRecording(ctx, all)
+	require.NoError(t, err)
+	for _, who := range []string{"user", "peer"} {
+		codec, packets := readMJR(t, base+"-"+who+"-audio.mjr")
+		t.Logf("%s recording: %s, %d packets", who, codec, packets)
+		assert.Equal(t, "opus", codec)
+		assert.GreaterOrEqual(t, packets, 140, "the %s's 3 s of audio (150 packets)", who)
+	}
+
+	// Alice transfers bob to carol: bob follows from a helper handle.
+	_, err = alice.h.Transfer(ctx, sip.TransferRequest{URI: "sip:carol@" + reg.Addr})
+	require.NoError(t, err)
+	tr := nextSIP[*sip.Transfer](t, ctx, bob.h)
+	assert.Equal(t, "sip:carol@"+reg.Addr, tr.ReferTo)
+	assert.False(t, tr.Referral.IsZero())
+	helper, err := sip.Attach(ctx, s)
+	require.NoError(t, err)
+		res, err := helper.Register(ctx, sip.RegisterRequest{Username: "sip:bob@127.0.0.1", Type: sip.Helper, Master: bob.master})
+	require.NoError(t, err)
+	require.NotNil(t, res.Registered)
+	hpeer := namespacePeer(t)
+	src, err := native.FileSource(native.FileOptions{}, "../testdata/media/opus-440hz-3s.ogg")
+	require.NoError(t, err)
+	for _, track := range src.Tracks() {
+		_, err := hpeer.AddTrack(track)
+		require.NoError(t, err)
+	}
+	_, err = helper.CallPeer(ctx, sip.CallRequest{URI: tr.ReferTo, Referral: tr.Referral}, hpeer, nil)
+	require.NoError(t, err)
+	hacc := nextSIP[*sip.Accepted](t, ctx, helper)
+	require.NoError(t, helper.Answered(ctx, hacc, hpeer))
+	require.NoError(t, carol.WaitLog(ctx, "Call established"))
+	// The transferor hears how the transfer went.
+	for {
+		n := nextSIP[*sip.Notify](t, ctx, alice.h)
+		t.Logf("notify: %+v", n)
+		if strings.Contains(n.Content, "200") {
+			break
+		}
+	}
+
+	require.NoError(t, alice.h.HangupCall(ctx))
+	nextSIP[*sip.HangingUp](t, ctx, alice.h)
+	nextSIP[*sip.Hangup](t, ctx, bob.h)
+	require.NoError(t, helper.HangupCall(ctx))
+	nextSIP[*sip.HangingUp](t, ctx, helper)
+	require.NoError(t, reg.WaitLog(ctx, "sippeer: BYE sip:carol-", 1))
+	require.NoError(t, reg.WaitLog(ctx, "sippeer: reply 200 OK for BYE", 2))
+}
+
+// nextOf reads h's events until one of type T, skipping all others.
+func nextOf[T core.Event](t *testing.T, ctx context.Context, h *sip.Handle) T {
+	t.Helper()
+	for {
+		select {
+		case ev, ok := <-h.Events():
+			require.True(t, ok, "event stream closed")
+			if want, ok := ev.(T); ok {
+				return want
+			}
+			t.Logf("skipped %T", ev)
+		case <-ctx.Done():
+			var zero T
+			t.Fatalf("no %T", zero)
+		}
+	}
+}
+
+// readMJR reads a Janus recording (.mjr, version 2): the codec its header
+// names and the number of RTP packets it holds.
+func readMJR(t *testing.T, path string) (codec string, packets int) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.True(t, len(b) > 10 && string(b[:8]) == "MJR00002", "%s is an MJR v2 file", path)
+	n := int(binary.BigEndian.Uint16(b[8:]))
+	var info struct {
+		Codec string `json:"c"`
+	}
+	require.NoError(t, json.Unmarshal(b[10:10+n], &info), "MJR header %q", b[10:10+n])
+	for rest := b[10+n:]; len(rest) >= 10 && string(rest[:4]) == "MEET"; packets++ {
+		size := int(binary.BigEndian.Uint16(rest[8:]))
+		if len(rest) < 10+size {
+			break
+		}
+		rest = rest[10+size:] // marker, 32-bit time, length, packet
+	}
+	return info.Codec, packets
 }

@@ -419,8 +419,9 @@ type RecordRequest struct {
 	// starts.
 	SendPeerPLI bool `json:"send_peer_pli,omitempty"`
 	// Filename is the base path of the files: "-user-audio.mjr",
-	// "-peer-audio.mjr"... are appended (default: a name made of the
-	// call's parties and the time, in the working directory of Janus).
+	// "-peer-audio.mjr", "-user-video.mjr", "-peer-video.mjr" are
+	// appended (default: a name made of the call's parties and the time,
+	// in the working directory of Janus).
 	Filename string `json:"filename,omitempty"`
 }
 
@@ -435,6 +436,18 @@ func (h *Handle) StartRecording(ctx context.Context, req RecordRequest) (*Record
 // stop).
 func (h *Handle) StopRecording(ctx context.Context, req RecordRequest) (*RecordingUpdated, error) {
 	return h.record(ctx, "stop", req)
+}
+
+// PauseRecording pauses the recordings req names ("recording", action
+// pause): nothing is written until ResumeRecording.
+func (h *Handle) PauseRecording(ctx context.Context, req RecordRequest) (*RecordingUpdated, error) {
+	return h.record(ctx, "pause", req)
+}
+
+// ResumeRecording resumes paused recordings ("recording", action
+// resume).
+func (h *Handle) ResumeRecording(ctx context.Context, req RecordRequest) (*RecordingUpdated, error) {
+	return h.record(ctx, "resume", req)
 }
 
 func (h *Handle) record(ctx context.Context, action string, req RecordRequest) (*RecordingUpdated, error) {
