@@ -106,7 +106,7 @@ With --json, stdout holds one JSON object, also on failure ({"error": ...}).`,
 		c.GroupID = "server"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{a.publishCommand(), a.subscribeCommand(), a.echoTestCommand()} {
+	for _, c := range []*cobra.Command{a.publishCommand(), a.subscribeCommand(), a.echoTestCommand(), a.sipCommand()} {
 		c.GroupID = "media"
 		root.AddCommand(c)
 	}

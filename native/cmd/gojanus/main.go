@@ -5,7 +5,7 @@
 //
 //	gojanus <command> [subcommand] [flags] [arguments]
 //
-// Its seven commands, as gojanus --help groups them:
+// Its eight commands, as gojanus --help groups them:
 //
 //   - Server: info (the server's version, settings, transports and
 //     plugins), demo (a walk through a session, the admin API, a temporary
@@ -14,7 +14,8 @@
 //     (VideoRoom rooms: list, create, destroy, exists, participants).
 //   - Media, WebRTC through pion: publish (media into a VideoRoom room),
 //     subscribe (to VideoRoom publishers, counting or recording what
-//     arrives) and echotest (media through the EchoTest plugin).
+//     arrives), echotest (media through the EchoTest plugin) and sip
+//     (SIP plugin: call, a call to a SIP URI with media both ways).
 //
 // Besides them: version, completion (shell completion scripts) and help.
 //
