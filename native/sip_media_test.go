@@ -465,7 +465,7 @@ func TestSIPJanusToJanus(t *testing.T) {
 	assert.False(t, tr.Referral.IsZero())
 	helper, err := sip.Attach(ctx, s)
 	require.NoError(t, err)
-		res, err := helper.Register(ctx, sip.RegisterRequest{Username: "sip:bob@127.0.0.1", Type: sip.Helper, Master: bob.master})
+	res, err := helper.Register(ctx, sip.RegisterRequest{Username: "sip:bob@127.0.0.1", Type: sip.Helper, Master: bob.master})
 	require.NoError(t, err)
 	require.NotNil(t, res.Registered)
 	hpeer := namespacePeer(t)
