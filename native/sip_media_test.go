@@ -105,6 +105,25 @@ func (p *sipParty) up(t *testing.T, ctx context.Context) {
 // *sip.Proceeding), failing on other SIP events.
 func nextSIP[T core.Event](t *testing.T, ctx context.Context, h *sip.Handle) T {
 	t.Helper()
+	return nextEvent[T](t, ctx, h, func(ev core.Event) bool {
+		switch ev.(type) {
+		case *sip.Ringing, *sip.Proceeding:
+			return true
+		}
+		return core.PluginEventOf(ev) == nil
+	})
+}
+
+// nextOf reads h's events until one of type T, skipping all others.
+func nextOf[T core.Event](t *testing.T, ctx context.Context, h *sip.Handle) T {
+	t.Helper()
+	return nextEvent[T](t, ctx, h, func(core.Event) bool { return true })
+}
+
+// nextEvent reads h's events until one of type T, skipping (and
+// logging) those skip accepts and failing on the others.
+func nextEvent[T core.Event](t *testing.T, ctx context.Context, h *sip.Handle, skip func(core.Event) bool) T {
+	t.Helper()
 	for {
 		select {
 		case ev, ok := <-h.Events():
@@ -112,15 +131,14 @@ func nextSIP[T core.Event](t *testing.T, ctx context.Context, h *sip.Handle) T {
 			if want, ok := ev.(T); ok {
 				return want
 			}
-			switch ev := ev.(type) {
-			case *sip.Ringing, *sip.Proceeding:
-				t.Logf("sip: %T", ev)
-			default:
+			var zero T
+			if !skip(ev) {
 				if pe := core.PluginEventOf(ev); pe != nil {
-					var zero T
 					t.Fatalf("%T expected, got %T: %s", zero, ev, pe.Data)
 				}
+				t.Fatalf("%T expected, got %T: %+v", zero, ev, ev)
 			}
+			t.Logf("skipped %T while waiting for %T", ev, zero)
 		case <-ctx.Done():
 			var zero T
 			t.Fatalf("no %T", zero)
@@ -496,24 +514,6 @@ func TestSIPJanusToJanus(t *testing.T) {
 	nextSIP[*sip.HangingUp](t, ctx, helper)
 	require.NoError(t, reg.WaitLog(ctx, "sippeer: BYE sip:carol-", 1))
 	require.NoError(t, reg.WaitLog(ctx, "sippeer: reply 200 OK for BYE", 2))
-}
-
-// nextOf reads h's events until one of type T, skipping all others.
-func nextOf[T core.Event](t *testing.T, ctx context.Context, h *sip.Handle) T {
-	t.Helper()
-	for {
-		select {
-		case ev, ok := <-h.Events():
-			require.True(t, ok, "event stream closed")
-			if want, ok := ev.(T); ok {
-				return want
-			}
-			t.Logf("skipped %T", ev)
-		case <-ctx.Done():
-			var zero T
-			t.Fatalf("no %T", zero)
-		}
-	}
 }
 
 // readMJR reads a Janus recording (.mjr, version 2): the codec its header
