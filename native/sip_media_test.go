@@ -399,6 +399,9 @@ func TestSIPJanusToJanus(t *testing.T) {
 		require.NoError(t, bob.h.SendRinging(ctx))
 		nextOf[*sip.Ringing](t, ctx, alice.h)
 	}
+	// Bob answers re-INVITEs himself.
+	off := false
+	byHand := sip.AnswerRequest{AutoAcceptReInvites: &off}
 	if version >= 1301 {
 		// Early media: bob answers with 183 and his SDP, alice gets it in
 		// a *Progress; the 200 OK that follows carries no new SDP.
@@ -411,12 +414,12 @@ func TestSIPJanusToJanus(t *testing.T) {
 		}))
 		prog := nextOf[*sip.Progress](t, ctx, alice.h)
 		require.NoError(t, alice.h.Answered(ctx, prog, alice.peer))
-		_, err = bob.h.Accept(ctx, answer)
+		_, err = bob.h.Accept(ctx, answer, byHand)
 		require.NoError(t, err)
 		acc := nextSIP[*sip.Accepted](t, ctx, alice.h)
 		assert.Nil(t, acc.JSEP, "the answer came with the progress")
 	} else {
-		require.NoError(t, bob.h.AcceptPeer(ctx, in, bob.peer, nil))
+		require.NoError(t, bob.h.AcceptPeer(ctx, in, bob.peer, nil, byHand))
 		acc := nextSIP[*sip.Accepted](t, ctx, alice.h)
 		require.NoError(t, alice.h.Answered(ctx, acc, alice.peer))
 	}
@@ -438,15 +441,30 @@ func TestSIPJanusToJanus(t *testing.T) {
 	delivery := nextSIP[*sip.MessageDelivery](t, ctx, bob.h)
 	assert.Equal(t, 200, delivery.Code)
 
-	// A renegotiation from alice: bob's plugin accepts the re-INVITE,
-	// the answer comes back to alice in an *Accepted.
+	// A renegotiation from alice: bob gets the re-INVITE's offer and
+	// answers it with Update; the answer comes back to alice in an
+	// *Accepted.
 	offer, err := alice.peer.CreateOffer(ctx)
 	require.NoError(t, err)
 	up, err := alice.h.Update(ctx, offer)
 	require.NoError(t, err)
 	assert.False(t, up.Answered)
+	reinvite := nextSIP[*sip.UpdatingCall](t, ctx, bob.h)
+	require.NoError(t, core.AnswerOffer(ctx, bob.peer, reinvite.JSEP, func(ctx context.Context, answer *core.JSEP) error {
+		up, err := bob.h.Update(ctx, answer)
+		if err == nil {
+			assert.True(t, up.Answered)
+		}
+		return err
+	}))
 	reneg := nextSIP[*sip.Accepted](t, ctx, alice.h)
 	require.NoError(t, alice.h.Answered(ctx, reneg, alice.peer))
+	// And one from bob, which alice's plugin accepts by itself.
+	offer, err = bob.peer.CreateOffer(ctx)
+	require.NoError(t, err)
+	_, err = bob.h.Update(ctx, offer)
+	require.NoError(t, err)
+	require.NoError(t, bob.h.Answered(ctx, nextSIP[*sip.Accepted](t, ctx, bob.h), bob.peer))
 
 	// Record both directions at bob while both send.
 	base := filepath.Join(srv.Dir, "sip-call")

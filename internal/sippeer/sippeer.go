@@ -67,7 +67,7 @@ disable_tcp=yes
 auto_aliases=no
 listen=udp:{{ADDR}}
 alias="{{ADDR}}"
-mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+mpath="{{MODULES}}"
 loadmodule "tm.so"
 loadmodule "sl.so"
 loadmodule "rr.so"
@@ -117,7 +117,12 @@ func Kamailio(t testing.TB, password string) *Registrar {
 	bin := lookPath(t, "kamailio")
 	dir := t.TempDir()
 	addr := freeUDP(t)
-	cfg := strings.NewReplacer("{{ADDR}}", addr, "{{REALM}}", Realm, "{{PASSWORD}}", password).Replace(kamailioConfig)
+	// Debian keeps the modules under the architecture's triplet.
+	modules, _ := filepath.Glob("/usr/lib/*/kamailio/modules")
+	if len(modules) == 0 {
+		t.Fatal("sippeer: no kamailio modules in /usr/lib/*/kamailio/modules")
+	}
+	cfg := strings.NewReplacer("{{ADDR}}", addr, "{{REALM}}", Realm, "{{PASSWORD}}", password, "{{MODULES}}", modules[0]).Replace(kamailioConfig)
 	path := filepath.Join(dir, "kamailio.cfg")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
