@@ -87,6 +87,9 @@ var (
 	// sinceRinging: send_ringing and the automatic_ringing option of
 	// register (Janus 1.3.3).
 	sinceRinging = core.V(1, 3, 3)
+	// sinceAnswerProfile: srtp_profile in accept and progress (Janus
+	// 1.4.0).
+	sinceAnswerProfile = core.V(1, 4, 0)
 )
 
 // Handle is a handle attached to the SIP plugin: one SIP user agent. The
@@ -279,8 +282,10 @@ func (h *Handle) Call(ctx context.Context, req CallRequest, offer *core.JSEP) (*
 
 // AnswerRequest holds the optional settings of Accept and Progress.
 type AnswerRequest struct {
-	// SRTP and SRTPProfile as in CallRequest, for offerless INVITEs.
-	SRTP        string `json:"srtp,omitempty"`
+	// SRTP as in CallRequest.
+	SRTP string `json:"srtp,omitempty"`
+	// SRTPProfile as in CallRequest, for the offer that answers an
+	// offerless INVITE. Janus 1.4.0.
 	SRTPProfile string `json:"srtp_profile,omitempty"`
 	// Headers are added to the 200 OK (or 183).
 	Headers map[string]string `json:"headers,omitempty"`
@@ -291,10 +296,24 @@ type AnswerRequest struct {
 // Accept answers the incoming call with 200 OK ("accept"). jsep is the
 // SDP answer to the *IncomingCall's offer (or an offer when the INVITE
 // had none: then the answer is an *Accepted with Pending set, and the
-// caller's answer arrives in another *Accepted). Without an incoming
-// call it fails with ErrWrongState.
+// caller's answer arrives in another *Accepted); after Progress, the
+// same answer again. Without an incoming call it fails with
+// ErrWrongState; SRTPProfile needs Janus 1.4.0.
 func (h *Handle) Accept(ctx context.Context, jsep *core.JSEP, req ...AnswerRequest) (*Accepted, error) {
-	return expect[*Accepted](ctx, h, "accept", plugin.Optional(req), core.WithJSEP(jsep))
+	r := plugin.Optional(req)
+	if err := h.requireProfile(ctx, r); err != nil {
+		return nil, err
+	}
+	return expect[*Accepted](ctx, h, "accept", r, core.WithJSEP(jsep))
+}
+
+// requireProfile checks that the server knows AnswerRequest.SRTPProfile
+// when it is set.
+func (h *Handle) requireProfile(ctx context.Context, r AnswerRequest) error {
+	if r.SRTPProfile == "" {
+		return nil
+	}
+	return api.Require(ctx, h.sender(), "srtp_profile", sinceAnswerProfile)
 }
 
 // Progress answers the incoming call with 183 Session Progress and jsep
@@ -303,7 +322,11 @@ func (h *Handle) Progress(ctx context.Context, jsep *core.JSEP, req ...AnswerReq
 	if err := api.Require(ctx, h.sender(), "progress", sinceProgress); err != nil {
 		return nil, err
 	}
-	return expect[*Progressed](ctx, h, "progress", plugin.Optional(req), core.WithJSEP(jsep))
+	r := plugin.Optional(req)
+	if err := h.requireProfile(ctx, r); err != nil {
+		return nil, err
+	}
+	return expect[*Progressed](ctx, h, "progress", r, core.WithJSEP(jsep))
 }
 
 // SendRinging answers the incoming call with 180 Ringing

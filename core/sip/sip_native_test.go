@@ -194,6 +194,10 @@ func TestNewerRequests(t *testing.T) {
 		{"progress", 1301, func() error { _, err := h.Progress(ctx, nil); return err }, sip.ErrWrongState},
 		{"keyframe", 1301, func() error { _, err := h.Keyframe(ctx, sip.KeyframeRequest{User: true}); return err }, sip.ErrWrongState},
 		{"send_ringing", 1303, func() error { return h.SendRinging(ctx) }, sip.ErrWrongState},
+		{"srtp_profile", 1400, func() error {
+			_, err := h.Accept(ctx, nil, sip.AnswerRequest{SRTP: "sdes_optional", SRTPProfile: "AES_CM_128_HMAC_SHA1_32"})
+			return err
+		}, sip.ErrWrongState},
 		{"automatic_ringing", 1303, func() error {
 			_, err := h.Register(ctx, sip.RegisterRequest{Username: "sip:g@127.0.0.1", Type: sip.Guest, AutomaticRinging: &off})
 			return err
