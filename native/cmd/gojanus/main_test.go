@@ -512,6 +512,7 @@ func TestEveryCommandJSON(t *testing.T) {
 		"gojanus rooms participants":  {"1"},
 		"gojanus publish":             {"--room", "1"},
 		"gojanus subscribe":           {"--room", "1"},
+		"gojanus sip call":            {"--uri", "sip:bob@127.0.0.1"},
 	}
 	var leaves []*cobra.Command
 	var walk func(c *cobra.Command)

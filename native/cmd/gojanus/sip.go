@@ -38,6 +38,10 @@ type SIPCallOutput struct {
 	HangupReason string `json:"hangup_reason"`
 }
 
+// The schema test checks SIPCallOutput with the other output types
+// (schema.go's outputTypes).
+func init() { outputTypes = append(outputTypes, SIPCallOutput{}) }
+
 func (a *app) sipCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sip",
@@ -51,6 +55,7 @@ func (a *app) sipCallCommand() *cobra.Command {
 	var (
 		uri, from, secret, authUser, proxy, src, record string
 		duration                                        time.Duration
+		video                                           bool
 		media                                           mediaFlags
 	)
 	cmd := &cobra.Command{
@@ -60,7 +65,8 @@ func (a *app) sipCallCommand() *cobra.Command {
 (with --secret, at --proxy) or use it as a guest (no --secret), send --source
 for --duration once the callee answered, count or --record what the callee
 sends, then hang up. The SIP plugin bridges WebRTC to plain RTP: audio codecs
-the callee knows (Opus, PCMU) pass through unchanged.`,
+the callee knows (Opus, PCMU) pass through unchanged. Only the source's audio
+is offered unless --video: many SIP phones refuse video.`,
 		Args: noArgs,
 		RunE: a.action(func(ctx context.Context, _ []string) error {
 			if uri == "" {
@@ -100,7 +106,7 @@ the callee knows (Opus, PCMU) pass through unchanged.`,
 				out.step("register", "%s as a guest (no REGISTER)", from)
 			}
 
-			peer, err := media.sendingPeer(source)
+			peer, err := sipPeer(&media, source, video)
 			if err != nil {
 				return err
 			}
@@ -136,7 +142,7 @@ the callee knows (Opus, PCMU) pass through unchanged.`,
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
 			runCtx, stop := context.WithTimeout(ctx, duration)
 			waitProgress := out.showProgress(runCtx, func() []native.TrackStats {
-				return slices.Concat(labelled(source.Stats(), "sent "), labelled(received.stats(), "received "))
+				return slices.Concat(labelled(sentStats(source, video), "sent "), labelled(received.stats(), "received "))
 			})
 			start := time.Now()
 			err = source.Run(runCtx)
@@ -163,7 +169,7 @@ the callee knows (Opus, PCMU) pass through unchanged.`,
 			received.wait()
 			sum := SIPCallOutput{Server: core.RedactURL(a.g.server), URI: uri, From: from, Registered: secret != "",
 				CallID: calling.CallID, Source: src, DurationMS: time.Since(start).Milliseconds(),
-				Sent: tracksOf(source.Stats()), Received: received.summary(),
+				Sent: tracksOf(sentStats(source, video)), Received: received.summary(),
 				HangupCode: hangup.Code, HangupReason: hangup.Reason}
 			return out.result(sum, func() {
 				for _, t := range sum.Sent {
@@ -189,8 +195,37 @@ the callee knows (Opus, PCMU) pass through unchanged.`,
 	f.StringVar(&src, "source", "test", sourceHelp)
 	f.StringVar(&record, "record", "", "record what the callee sends into this existing `directory` (audio.ogg, video.ivf)")
 	durationFlag(f, &duration, "duration", 5*time.Second, "how long to send media once the call is up")
+	f.BoolVar(&video, "video", false, "offer the source's video too (the callee must take it)")
 	media.register(f)
 	return cmd
+}
+
+// sipPeer makes the peer of a call, sending the audio tracks of source
+// and, with video, its video tracks: pion cannot set a remote answer that
+// refuses the m-line of a track it sends (the video of a SIP phone
+// without video), so the video is not offered unless asked for.
+func sipPeer(media *mediaFlags, source native.Source, video bool) (*native.Peer, error) {
+	peer, err := media.peer()
+	if err != nil {
+		return nil, err
+	}
+	for _, tr := range source.Tracks() {
+		if tr.Kind() != webrtc.RTPCodecTypeAudio && !video {
+			continue
+		}
+		if _, err := peer.AddTrack(tr); err != nil {
+			_ = peer.Close()
+			return nil, err
+		}
+	}
+	return peer, nil
+}
+
+// sentStats returns the statistics of the tracks sipPeer sent.
+func sentStats(source native.Source, video bool) []native.TrackStats {
+	return slices.DeleteFunc(source.Stats(), func(st native.TrackStats) bool {
+		return st.Kind != "audio" && !video
+	})
 }
 
 // recordExt is the file extension RecordTrack writes a codec to.
