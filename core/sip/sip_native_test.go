@@ -131,6 +131,22 @@ func TestRegisterAgainstKamailio(t *testing.T) {
 	assert.True(t, res.Sent)
 	assert.True(t, next[*sip.Registered](ctx, t, bob).RegisterSent)
 
+	// A MESSAGE outside a call goes through the registrar to bob.
+	sent, err := alice.SendMessage(ctx, sip.MessageRequest{URI: "sip:bob@" + reg.Addr, Content: "hi bob", CallID: "gojanus-msg-1"})
+	require.NoError(t, err)
+	assert.Equal(t, "gojanus-msg-1", sent.CallID)
+	msg := next[*sip.Message](ctx, t, bob)
+	assert.Equal(t, "hi bob", msg.Content)
+	assert.Equal(t, "text/plain", msg.ContentType)
+	assert.Contains(t, msg.Sender, "alice")
+	delivered := next[*sip.MessageDelivery](ctx, t, alice)
+	assert.Equal(t, 200, delivered.Code)
+	assert.Equal(t, "gojanus-msg-1", delivered.CallID)
+	// To nobody: kamailio's 404 comes back as the delivery.
+	_, err = alice.SendMessage(ctx, sip.MessageRequest{URI: "sip:nobody@" + reg.Addr, Content: "anyone?"})
+	require.NoError(t, err)
+	assert.Equal(t, 404, next[*sip.MessageDelivery](ctx, t, alice).Code)
+
 	// A guest is ready at once, with no REGISTER.
 	guest := attach(ctx, t, c)
 	res, err = guest.Register(ctx, sip.RegisterRequest{Username: "sip:guest@127.0.0.1", Type: sip.Guest})
