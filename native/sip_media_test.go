@@ -5,11 +5,13 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -475,6 +477,36 @@ func TestSIPJanusToJanus(t *testing.T) {
 		_, err = alice.h.Keyframe(ctx, sip.KeyframeRequest{User: true, Peer: true})
 		require.NoError(t, err)
 	}
+	// On Janus 1.4.0 and later, bob forwards what alice sends him as
+	// plain RTP to a socket here.
+	var forwarded atomic.Int64
+	var fwd *sip.RTPForwarding
+	if version >= 1400 {
+		conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer conn.Close()
+		go func() {
+			buf := make([]byte, 1500)
+			for {
+				n, _, err := conn.ReadFrom(buf)
+				if err != nil {
+					return
+				}
+				if n > 12 && buf[0]>>6 == 2 { // RTP version 2
+					forwarded.Add(1)
+				}
+			}
+		}()
+		fwd, err = bob.h.RTPForward(ctx, sip.RTPForwardRequest{Streams: []sip.ForwardStream{
+			{Type: sip.ForwardPeerAudio, Host: "127.0.0.1", Port: conn.LocalAddr().(*net.UDPAddr).Port},
+		}})
+		require.NoError(t, err)
+		require.Len(t, fwd.Forwarders, 1)
+		assert.Equal(t, "audio", fwd.Forwarders[0].Media)
+		list, err := bob.h.ListForwarders(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, fwd.Forwarders, list)
+	}
 	errs := make(chan error, 2)
 	for _, p := range []*sipParty{alice, bob} {
 		go func() { errs <- p.src.Run(ctx) }()
@@ -486,6 +518,16 @@ func TestSIPJanusToJanus(t *testing.T) {
 	})
 	_, err = bob.h.StopRecording(ctx, all)
 	require.NoError(t, err)
+	if fwd != nil {
+		waitCounts(t, ctx, "forwarded", map[string]uint64{"audio": 140}, func() map[string]uint64 {
+			return map[string]uint64{"audio": uint64(forwarded.Load())}
+		})
+		t.Logf("forwarded %d RTP packets", forwarded.Load())
+		assert.GreaterOrEqual(t, forwarded.Load(), int64(140), "alice's 3 s forwarded as RTP")
+		stopped, err := bob.h.StopRTPForward(ctx, fwd.Forwarders[0].StreamID)
+		require.NoError(t, err)
+		assert.Equal(t, fwd.Forwarders[0].StreamID, stopped.StreamID)
+	}
 	for _, who := range []string{"user", "peer"} {
 		codec, packets := readMJR(t, base+"-"+who+"-audio.mjr")
 		t.Logf("%s recording: %s, %d packets", who, codec, packets)

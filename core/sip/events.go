@@ -312,8 +312,8 @@ type Notify struct {
 // *Progressed, *IncomingCall, *UpdatingCall, *Updating, *MissedCall,
 // *Declining, *HangingUp, *Hangup, *Holding, *Resuming, *Transferring,
 // *Transfer, *RecordingUpdated, *InfoSent, *Info, *MessageSent,
-// *Message, *MessageDelivery, *DTMFSent, *DTMF, *KeyframeSent or
-// *Notify. Error events, and anything it does not know, stay
+// *Message, *MessageDelivery, *DTMFSent, *DTMF, *KeyframeSent,
+// *Notify, *RTPForwarding, *RTPForwardStopped or *ForwarderList. Error events, and anything it does not know, stay
 // *core.PluginEvent (check its Err method). It is the decoder Attach
 // installs; pass it to core.WithEventDecoder for adopted handles.
 func DecodeEvent(ev *core.PluginEvent) core.Event {
@@ -350,6 +350,9 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 			Signal        string            `json:"signal"`
 			Duration      int               `json:"duration"`
 			CallIDInEvent string            `json:"call_id"`
+			StreamID      uint32            `json:"stream_id"`
+			Forwarders    []Forwarder       `json:"forwarders"`
+			RTPForwarders []Forwarder       `json:"rtp_forwarders"`
 		} `json:"result"`
 	}
 	if ev.Decode(&d) != nil || d.ErrorCode != 0 || d.Result == nil {
@@ -426,6 +429,12 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 		return &KeyframeSent{ev, c}
 	case "notify":
 		return &Notify{ev, c, r.Notify, r.Substate, r.NotifyType, r.Content}
+	case "rtp_forward":
+		return &RTPForwarding{ev, c, r.Forwarders}
+	case "stop_rtp_forward":
+		return &RTPForwardStopped{ev, c, r.StreamID}
+	case "forwarders":
+		return &ForwarderList{ev, c, r.RTPForwarders}
 	}
 	return ev
 }

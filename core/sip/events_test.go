@@ -44,6 +44,9 @@ func TestDecodeEvent(t *testing.T) {
 	assert.Equal(t, "x1", dec.CallID)
 	assert.Equal(t, 603, dec.Code)
 
+	fl := decode(`{"sip":"event","result":{"event":"forwarders","rtp_forwarders":[{"stream_id":9,"type":"peer_audio","host":"127.0.0.1","port":5004,"media":"audio","pt":111}]},"call_id":"f1"}`).(*sip.ForwarderList)
+	assert.Equal(t, []sip.Forwarder{{StreamID: 9, Type: sip.ForwardPeerAudio, Host: "127.0.0.1", Port: 5004, Media: "audio", PT: 111}}, fl.Forwarders)
+
 	// Errors and unknown events stay plugin events.
 	for _, data := range []string{
 		`{"sip":"event","error_code":447,"error":"Wrong state"}`,

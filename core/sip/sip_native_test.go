@@ -214,6 +214,16 @@ func TestNewerRequests(t *testing.T) {
 			_, err := h.Accept(ctx, nil, sip.AnswerRequest{SRTP: "sdes_optional", SRTPProfile: "AES_CM_128_HMAC_SHA1_32"})
 			return err
 		}, sip.ErrWrongState},
+		{"rtp_forward", 1400, func() error {
+			_, err := h.RTPForward(ctx, sip.RTPForwardRequest{Streams: []sip.ForwardStream{{Type: sip.ForwardPeerAudio, Host: "127.0.0.1", Port: 5004}}})
+			return err
+		}, sip.ErrWrongState},
+		{"stop_rtp_forward", 1400, func() error { _, err := h.StopRTPForward(ctx, 12345); return err }, sip.ErrNoSuchStream},
+		{"listforwarders", 1400, func() error {
+			l, err := h.ListForwarders(ctx)
+			assert.Empty(t, l)
+			return err
+		}, nil},
 		{"automatic_ringing", 1303, func() error {
 			_, err := h.Register(ctx, sip.RegisterRequest{Username: "sip:g@127.0.0.1", Type: sip.Guest, AutomaticRinging: &off})
 			return err
