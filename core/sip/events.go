@@ -313,7 +313,9 @@ type Notify struct {
 // *Declining, *HangingUp, *Hangup, *Holding, *Resuming, *Transferring,
 // *Transfer, *RecordingUpdated, *InfoSent, *Info, *MessageSent,
 // *Message, *MessageDelivery, *DTMFSent, *DTMF, *KeyframeSent,
-// *Notify, *RTPForwarding, *RTPForwardStopped or *ForwarderList. Error events, and anything it does not know, stay
+// *Notify, *Subscribing, *SubscribeSucceeded, *SubscribeFailed,
+// *Unsubscribing, *RTPForwarding, *RTPForwardStopped or
+// *ForwarderList. Error events, and anything it does not know, stay
 // *core.PluginEvent (check its Err method). It is the decoder Attach
 // installs; pass it to core.WithEventDecoder for adopted handles.
 func DecodeEvent(ev *core.PluginEvent) core.Event {
@@ -351,6 +353,7 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 			Duration      int               `json:"duration"`
 			CallIDInEvent string            `json:"call_id"`
 			StreamID      uint32            `json:"stream_id"`
+			Expires       int               `json:"expires"`
 			Forwarders    []Forwarder       `json:"forwarders"`
 			RTPForwarders []Forwarder       `json:"rtp_forwarders"`
 		} `json:"result"`
@@ -429,6 +432,14 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 		return &KeyframeSent{ev, c}
 	case "notify":
 		return &Notify{ev, c, r.Notify, r.Substate, r.NotifyType, r.Content}
+	case "subscribing":
+		return &Subscribing{ev, c}
+	case "subscribe_succeeded":
+		return &SubscribeSucceeded{ev, c, r.Code, r.Reason, r.Expires}
+	case "subscribe_failed":
+		return &SubscribeFailed{ev, c, r.Code, r.Reason}
+	case "unsubscribing":
+		return &Unsubscribing{ev, c}
 	case "rtp_forward":
 		return &RTPForwarding{ev, c, r.Forwarders}
 	case "stop_rtp_forward":

@@ -123,6 +123,24 @@ func TestRegisterAgainstKamailio(t *testing.T) {
 	_, err = alice.Register(ctx, sip.RegisterRequest{Username: aliceURI, Secret: reg.Password, Proxy: reg.URI()})
 	requireCode(t, err, sip.ErrAlreadyRegistered)
 
+	// Subscriptions: kamailio accepts the event package "gojanus" and
+	// refuses the others.
+	_, err = alice.Unsubscribe(ctx, "gojanus")
+	requireCode(t, err, sip.ErrWrongState)
+	_, err = alice.Subscribe(ctx, sip.SubscribeRequest{Event: "gojanus", To: "sip:alice@" + reg.Addr, SubscribeTTL: 60})
+	require.NoError(t, err)
+	sub := next[*sip.SubscribeSucceeded](ctx, t, alice)
+	assert.Equal(t, 200, sub.Code)
+	assert.Equal(t, 120, sub.Expires)
+	_, err = alice.Unsubscribe(ctx, "gojanus")
+	require.NoError(t, err)
+	assert.Equal(t, sub.CallID, next[*sip.SubscribeSucceeded](ctx, t, alice).CallID, "the answer to the un-SUBSCRIBE")
+	_, err = alice.Subscribe(ctx, sip.SubscribeRequest{Event: "presence", To: "sip:alice@" + reg.Addr})
+	require.NoError(t, err)
+	refused := next[*sip.SubscribeFailed](ctx, t, alice)
+	assert.Equal(t, 489, refused.Code)
+	assert.Equal(t, "Bad Event", refused.Reason)
+
 	// A pre-hashed password: HA1 = MD5(user:realm:password).
 	bob := attach(ctx, t, c)
 	ha1 := md5.Sum([]byte("bob:" + sippeer.Realm + ":" + reg.Password))
@@ -224,6 +242,10 @@ func TestNewerRequests(t *testing.T) {
 			assert.Empty(t, l)
 			return err
 		}, nil},
+		{"subscribe content", 1400, func() error {
+			_, err := h.Subscribe(ctx, sip.SubscribeRequest{Event: "gojanus", Content: "x", ContentType: "text/plain"})
+			return err
+		}, sip.ErrWrongState},
 		{"automatic_ringing", 1303, func() error {
 			_, err := h.Register(ctx, sip.RegisterRequest{Username: "sip:g@127.0.0.1", Type: sip.Guest, AutomaticRinging: &off})
 			return err

@@ -93,6 +93,17 @@ request_route {
 		if (!save("location")) { sl_reply_error(); }
 		exit;
 	}
+	# Subscriptions to the event package "gojanus" are accepted here
+	# (without NOTIFYs), to any other refused.
+	if (is_method("SUBSCRIBE")) {
+		if ($hdr(Event) == "gojanus") {
+			append_to_reply("Expires: 120\r\nContact: <sip:{{ADDR}}>\r\n");
+			sl_send_reply("200", "OK");
+		} else {
+			sl_send_reply("489", "Bad Event");
+		}
+		exit;
+	}
 	if (has_totag()) {
 		loose_route();
 		t_relay();
