@@ -597,3 +597,55 @@ func readMJR(t *testing.T, path string) (codec string, packets int) {
 	}
 	return info.Codec, packets
 }
+
+// TestSIPDTMFToBaresip sends DTMF in the media (RFC 4733
+// telephone-events, as a browser's insertDTMF does) from a native peer
+// through the SIP plugin to baresip, which reports each digit.
+func TestSIPDTMFToBaresip(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	_, ctx, _, s := mediaSetup(t, 60*time.Second)
+	reg := sippeer.Kamailio(t, "s3cret")
+	bob := sippeer.Baresip(t, sippeer.BaresipOptions{User: "bob", Registrar: reg, AutoAnswer: true})
+	h, err := sip.Attach(ctx, s)
+	require.NoError(t, err)
+	res, err := h.Register(ctx, sip.RegisterRequest{Username: "sip:alice@127.0.0.1", Type: sip.Guest})
+	require.NoError(t, err)
+	require.NotNil(t, res.Registered)
+
+	me := &webrtc.MediaEngine{}
+	require.NoError(t, me.RegisterCodec(webrtc.RTPCodecParameters{
+		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2},
+		PayloadType:        111,
+	}, webrtc.RTPCodecTypeAudio))
+	require.NoError(t, me.RegisterCodec(webrtc.RTPCodecParameters{
+		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: native.MimeTypeTelephoneEvent, ClockRate: 8000, SDPFmtpLine: "0-16"},
+		PayloadType:        101,
+	}, webrtc.RTPCodecTypeAudio))
+	peer := namespacePeerWithMedia(t, me)
+	dtmf := native.NewDTMFTrack("dtmf", "alice")
+	_, err = peer.AddTrack(dtmf)
+	require.NoError(t, err)
+	connected := waitConnected(peer)
+	_, err = h.CallPeer(ctx, sip.CallRequest{URI: "sip:bob@" + reg.Addr}, peer, nil)
+	require.NoError(t, err)
+	require.NoError(t, h.Answered(ctx, nextSIP[*sip.Accepted](t, ctx, h), peer))
+	select {
+	case <-connected:
+	case <-ctx.Done():
+		t.Fatal("not connected")
+	}
+	waitWebRTCUp(t, ctx, h.Events())
+
+	require.NoError(t, dtmf.SendDigits(ctx, "159#", 160*time.Millisecond, 80*time.Millisecond))
+	assert.Equal(t, 4, dtmf.Sent())
+	for _, d := range []string{"1", "5", "9", "#"} {
+		require.NoError(t, bob.WaitLog(ctx, "event: CALL_DTMF_START "+d), "baresip got %s", d)
+	}
+	assert.Error(t, dtmf.SendDigits(ctx, "x", time.Second, 0), "not a digit")
+
+	require.NoError(t, h.HangupCall(ctx))
+	nextSIP[*sip.HangingUp](t, ctx, h)
+	nextSIP[*sip.Hangup](t, ctx, h)
+}

@@ -12,6 +12,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -185,6 +186,7 @@ func Baresip(t testing.TB, opts BaresipOptions) *UA {
 		t.Fatal(err)
 	}
 	addr := freeUDP(t)
+	ctrl := freeTCP(t)
 	source := "ausine,440"
 	if opts.Source != "" {
 		source = "aufile," + opts.Source
@@ -210,6 +212,8 @@ func Baresip(t testing.TB, opts BaresipOptions) *UA {
 		"module sndfile.so",
 		"module_tmp account.so",
 		"module_app menu.so",
+		"module_app ctrl_tcp.so",
+		"ctrl_tcp_listen " + ctrl,
 		"",
 	}, "\n")
 	uri := fmt.Sprintf("sip:%s@%s", opts.User, addr)
@@ -241,7 +245,38 @@ func Baresip(t testing.TB, opts BaresipOptions) *UA {
 			t.Fatal(err)
 		}
 	}
+	conn, err := net.Dial("tcp", ctrl)
+	if err != nil {
+		t.Fatalf("sippeer: baresip's control port: %v", err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	go p.events(conn)
 	return ua
+}
+
+// events adds the events baresip sends on its control connection
+// (ctrl_tcp: netstrings of JSON) to its output, one line each:
+// "event: TYPE PARAM".
+func (p *process) events(conn net.Conn) {
+	r := bufio.NewReader(conn)
+	for {
+		var n int
+		if _, err := fmt.Fscanf(r, "%d:", &n); err != nil || n <= 0 || n > 1<<20 {
+			return
+		}
+		msg := make([]byte, n+1) // the JSON and the trailing comma
+		if _, err := io.ReadFull(r, msg); err != nil {
+			return
+		}
+		var ev struct {
+			Event bool   `json:"event"`
+			Type  string `json:"type"`
+			Param string `json:"param"`
+		}
+		if json.Unmarshal(msg[:n], &ev) == nil && ev.Event {
+			p.append([]byte(fmt.Sprintf("event: %s %s\n", ev.Type, ev.Param)))
+		}
+	}
 }
 
 // Command types a command of baresip's menu ("/dial sip:...",
@@ -254,7 +289,9 @@ func (u *UA) Command(cmd string) error {
 // Log returns what baresip printed so far.
 func (u *UA) Log() string { return u.proc.log() }
 
-// WaitLog waits until baresip's output contains s.
+// WaitLog waits until baresip's output contains s. Its events (ua
+// events such as a DTMF digit it received) are in the output too, as
+// lines "event: TYPE PARAM": "event: CALL_DTMF_START 5".
 func (u *UA) WaitLog(ctx context.Context, s string) error { return u.proc.waitLog(ctx, s, 1) }
 
 // Recording returns the path of the recording of one direction of the
@@ -326,16 +363,21 @@ func (p *process) collect(r io.Reader) {
 	for {
 		n, err := br.Read(buf)
 		if n > 0 {
-			p.mu.Lock()
-			p.out.Write(buf[:n])
-			close(p.change)
-			p.change = make(chan struct{})
-			p.mu.Unlock()
+			p.append(buf[:n])
 		}
 		if err != nil {
 			return
 		}
 	}
+}
+
+// append adds b to the output and wakes the waiters.
+func (p *process) append(b []byte) {
+	p.mu.Lock()
+	p.out.Write(b)
+	close(p.change)
+	p.change = make(chan struct{})
+	p.mu.Unlock()
 }
 
 func (p *process) log() string {
@@ -420,6 +462,17 @@ func freeUDP(t testing.TB) string {
 	}
 	defer c.Close()
 	return c.LocalAddr().String()
+}
+
+// freeTCP returns a TCP address of 127.0.0.1 that was free a moment ago.
+func freeTCP(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
 
 // lookPath finds a program, skipping t (failing it with CI=true) when
