@@ -355,6 +355,12 @@ type DeclineRequest struct {
 // took the request: the answer, *Declining, arrives on the event stream,
 // as the plugin ignores a decline outside an incoming call and never
 // answers it (a request waiting for that answer would hang).
+//
+// The end of the declined call reaches the stream as a *Hangup with the
+// code at times only, and a call arriving on the same handle soon after
+// (before the SIP transaction of the decline ended, some seconds) can
+// fail to be accepted: Janus 1.1.2 and 1.4.1 both race there (seen as
+// "NUA Handle for 200 OK still null" in the Janus log).
 func (h *Handle) Decline(ctx context.Context, req ...DeclineRequest) error {
 	return h.post(ctx, "decline", plugin.Optional(req))
 }
