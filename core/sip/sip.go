@@ -332,6 +332,10 @@ func (h *Handle) Progress(ctx context.Context, jsep *core.JSEP, req ...AnswerReq
 // SendRinging answers the incoming call with 180 Ringing
 // ("send_ringing"), for accounts registered with AutomaticRinging false.
 // Without an incoming call it fails with ErrWrongState. Janus 1.3.3.
+//
+// Janus 1.4.1 sends the *IncomingCall event a moment before it keeps the
+// call's SIP transaction: a SendRinging in that moment is answered
+// without error but sends nothing (rare; seen once in ten tests).
 func (h *Handle) SendRinging(ctx context.Context) error {
 	if err := api.Require(ctx, h.sender(), "send_ringing", sinceRinging); err != nil {
 		return err
