@@ -62,6 +62,9 @@ type Unregistered struct {
 type Calling struct {
 	*core.PluginEvent
 	Call
+	// Early is set when an event of the call came before the plugin's
+	// answer (see Handle.Call): handle it first.
+	Early core.Event
 }
 
 // Proceeding reports a provisional answer to the INVITE other than 180
@@ -113,6 +116,17 @@ type Progressed struct {
 // is Janus's SDP offer for the client's PeerConnection (none when the
 // INVITE had no SDP). Answer with Accept (or Progress first), reject
 // with Decline.
+//
+// Janus (1.1.2 and 1.4.1) sends this event a moment before it keeps the
+// call's SIP transaction (right after its automatic 180 Ringing): an
+// Accept, Progress, Decline or SendRinging sent within that moment is
+// taken without error but sends nothing to the caller ("NUA Handle for
+// 200 OK still null" in the Janus log). Answering after setting up the
+// PeerConnection leaves that moment behind in practice; a Decline sent at
+// once may not. Any request whose outcome comes back through the SIP
+// stack proves the moment over: the plugin runs a handle's SIP callbacks
+// one at a time, so the *MessageDelivery of a SendMessage sent after the
+// event arrives after the INVITE was kept.
 type IncomingCall struct {
 	*core.PluginEvent
 	Call
@@ -306,6 +320,17 @@ type Notify struct {
 	Content     string
 }
 
+// callID returns the Call-ID of a typed event of this package.
+func callID(ev core.Event) string {
+	var d struct {
+		CallID string `json:"call_id"`
+	}
+	if pe := core.PluginEventOf(ev); pe != nil && pe.Decode(&d) == nil {
+		return d.CallID
+	}
+	return ""
+}
+
 // DecodeEvent turns a SIP plugin event into the typed event it carries:
 // *Registering, *Registered, *RegistrationFailed, *Unregistering,
 // *Unregistered, *Calling, *Proceeding, *Ringing, *Progress, *Accepted,
@@ -379,7 +404,7 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 	case "unregistered":
 		return &Unregistered{ev, c, r.Username}
 	case "calling":
-		return &Calling{ev, c}
+		return &Calling{ev, c, nil}
 	case "proceeding":
 		return &Proceeding{ev, c, r.Code}
 	case "ringing":

@@ -276,8 +276,27 @@ func (r CallRequest) GoString() string { return r.String() }
 // (with Janus's answer unless a *Progress carried it) or *Hangup with
 // the SIP code. Calling before Register is ErrWrongState; without an
 // offer it is ErrMissingSDP.
+//
+// Janus sends the call's events with the transaction of the call
+// request, and a callee that answers at once can beat the plugin's own
+// answer (seen with Janus 1.4.1: a *Proceeding first). Call then returns
+// a *Calling whose Early holds that event, which is the first of the
+// call: handle it as if it came on the stream. The plugin's answer then
+// arrives on the stream as a *Calling.
 func (h *Handle) Call(ctx context.Context, req CallRequest, offer *core.JSEP) (*Calling, error) {
-	return expect[*Calling](ctx, h, "call", req, core.WithJSEP(offer))
+	res, err := api.Call(ctx, h.sender(), "call", req, "", nil, core.WithJSEP(offer))
+	if err != nil {
+		return nil, coded(err)
+	}
+	switch ev := h.decode(res).(type) {
+	case *Calling:
+		return ev, nil
+	case *core.PluginEvent:
+		return nil, badAnswer("call", res)
+	default:
+		pe := core.PluginEventOf(ev)
+		return &Calling{PluginEvent: pe, Call: Call{CallID: callID(ev)}, Early: ev}, nil
+	}
 }
 
 // AnswerRequest holds the optional settings of Accept and Progress.
@@ -332,10 +351,8 @@ func (h *Handle) Progress(ctx context.Context, jsep *core.JSEP, req ...AnswerReq
 // SendRinging answers the incoming call with 180 Ringing
 // ("send_ringing"), for accounts registered with AutomaticRinging false.
 // Without an incoming call it fails with ErrWrongState. Janus 1.3.3.
-//
-// Janus 1.4.1 sends the *IncomingCall event a moment before it keeps the
-// call's SIP transaction: a SendRinging in that moment is answered
-// without error but sends nothing (rare; seen once in ten tests).
+// Like the other answers, it can be lost right after the *IncomingCall
+// (see IncomingCall).
 func (h *Handle) SendRinging(ctx context.Context) error {
 	if err := api.Require(ctx, h.sender(), "send_ringing", sinceRinging); err != nil {
 		return err

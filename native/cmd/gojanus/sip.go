@@ -133,7 +133,7 @@ is offered unless --video: many SIP phones refuse video.`,
 				return err
 			}
 			out.step("call", "%s, Call-ID %s", uri, calling.CallID)
-			if err := sipAnswered(setup, h, peer, out); err != nil {
+			if err := sipAnswered(setup, h, peer, out, calling.Early); err != nil {
 				return err
 			}
 			if err := waitUp(setup, "sip", peer, h.Events(), nil); err != nil {
@@ -264,38 +264,43 @@ func sipRegister(ctx context.Context, h *sip.Handle, req sip.RegisterRequest) er
 
 // sipAnswered waits until the callee answers and applies Janus's SDP
 // answer (from a 183 with early media or the 200 OK) to peer; a hangup
-// first is the call's failure, with its SIP status.
-func sipAnswered(ctx context.Context, h *sip.Handle, peer *native.Peer, out output) error {
+// first is the call's failure, with its SIP status. early is the call's
+// first event when Call returned one (sip.Calling.Early).
+func sipAnswered(ctx context.Context, h *sip.Handle, peer *native.Peer, out output, early core.Event) error {
 	answered := false
 	for {
-		select {
-		case ev := <-h.Events():
-			switch ev := ev.(type) {
-			case *sip.Ringing:
-				out.step("ringing", "the callee rings")
-			case *sip.Progress:
+		ev := early
+		early = nil
+		if ev == nil {
+			select {
+			case ev = <-h.Events():
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		switch ev := ev.(type) {
+		case *sip.Ringing:
+			out.step("ringing", "the callee rings")
+		case *sip.Progress:
+			if err := h.Answered(ctx, ev, peer); err != nil {
+				return err
+			}
+			answered = true
+			out.step("progress", "early media")
+		case *sip.Accepted:
+			if !answered {
 				if err := h.Answered(ctx, ev, peer); err != nil {
 					return err
 				}
-				answered = true
-				out.step("progress", "early media")
-			case *sip.Accepted:
-				if !answered {
-					if err := h.Answered(ctx, ev, peer); err != nil {
-						return err
-					}
-				}
-				out.step("accepted", "by %s", ev.Username)
-				return nil
-			case *sip.Hangup:
-				return &cliError{kind: kindFailure, err: fmt.Errorf("sip: the call failed: %d %s", ev.Code, ev.Reason)}
-			default:
-				if pe, ok := ev.(*core.PluginEvent); ok && pe.Err() != nil {
-					return pe.Err()
-				}
 			}
-		case <-ctx.Done():
-			return ctx.Err()
+			out.step("accepted", "by %s", ev.Username)
+			return nil
+		case *sip.Hangup:
+			return &cliError{kind: kindFailure, err: fmt.Errorf("sip: the call failed: %d %s", ev.Code, ev.Reason)}
+		case *core.PluginEvent:
+			if err := ev.Err(); err != nil {
+				return err
+			}
 		}
 	}
 }
