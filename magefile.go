@@ -76,6 +76,10 @@ var requirements = []requirement{
 	// browser) with playwright-core.
 	{Check: []string{"chromium", "--version"}, Apt: []string{"chromium"}},
 	{Check: []string{"gst-inspect-1.0", "--exists", "vp8enc"}, Apt: []string{"gstreamer1.0-tools", "gstreamer1.0-plugins-base", "gstreamer1.0-plugins-good", "gstreamer1.0-plugins-bad"}},
+	// SIP peers of the SIP plugin's tests (internal/sippeer): kamailio as
+	// registrar and proxy, baresip as a user agent (baresip -h exits 254).
+	{Check: []string{"kamailio", "-v"}, Apt: []string{"kamailio"}},
+	{Check: []string{"sh", "-c", "command -v baresip"}, Apt: []string{"baresip"}},
 }
 
 // checkTimeout bounds one requirement check.

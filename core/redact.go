@@ -3,11 +3,12 @@ package core
 import "strings"
 
 // secretKeys are the JSON members whose string value is a credential: the
-// API secret, tokens, the admin secret and plugin room secrets and pins.
+// API secret, tokens, the admin secret, plugin room secrets and pins, and
+// the SIP plugin's pre-hashed password.
 var secretKeys = map[string]bool{
 	"apisecret": true, "token": true, "admin_secret": true, "admin_key": true,
 	"secret": true, "new_secret": true, "pin": true, "new_pin": true,
-	"pwd": true, "srtp_crypto": true,
+	"pwd": true, "srtp_crypto": true, "ha1_secret": true,
 }
 
 // redact returns msg with the value of every credential member replaced,

@@ -107,7 +107,7 @@ With --json, stdout holds one JSON object, also on failure ({"error": ...}).`,
 		c.GroupID = "server"
 		root.AddCommand(c)
 	}
-	for _, c := range append([]*cobra.Command{a.publishCommand(), a.subscribeCommand(), a.echoTestCommand(), a.noSIPCommand(), a.whipServerCommand()}, append(a.recordPlayCommands(), a.whipCommands()...)...) {
+	for _, c := range append([]*cobra.Command{a.publishCommand(), a.subscribeCommand(), a.echoTestCommand(), a.noSIPCommand(), a.sipCommand(), a.whipServerCommand()}, append(a.recordPlayCommands(), a.whipCommands()...)...) {
 		c.GroupID = "media"
 		root.AddCommand(c)
 	}

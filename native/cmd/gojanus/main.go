@@ -5,7 +5,7 @@
 //
 //	gojanus <command> [subcommand] [flags] [arguments]
 //
-// Its fourteen commands, as gojanus --help groups them:
+// Its fifteen commands, as gojanus --help groups them:
 //
 //   - Server: info (the server's version, settings, transports and
 //     plugins), demo (a walk through a session, the admin API, a temporary
@@ -14,7 +14,8 @@
 //     (VideoRoom rooms: list, create, destroy, exists, participants).
 //   - Media, WebRTC through pion: publish (media into a VideoRoom room),
 //     subscribe (to VideoRoom publishers, counting or recording what
-//     arrives), echotest (media through the EchoTest plugin), nosip
+//     arrives), echotest (media through the EchoTest plugin), sip (SIP
+//     plugin: call, a call to a SIP URI with media both ways), nosip
 //     (media through the NoSIP plugin as plain RTP to a receiver on this
 //     machine, with the SDP it reads), and the Record&Play plugin's record
 //     (media into a recording), play (a recording back, counted or

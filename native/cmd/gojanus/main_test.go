@@ -518,6 +518,7 @@ func TestEveryCommandJSON(t *testing.T) {
 		"gojanus whip-server":         {"--whip", "/whip=room:1", "--listen", "127.0.0.1:0"},
 		"gojanus whip-publish":        {"http://127.0.0.1:9/whip"},
 		"gojanus whep-play":           {"http://127.0.0.1:9/whep"},
+		"gojanus sip call":            {"--uri", "sip:bob@127.0.0.1"},
 	}
 	var leaves []*cobra.Command
 	var walk func(c *cobra.Command)

@@ -347,6 +347,7 @@ var outputTypes = []any{
 	HandleInfoOutput{}, TokensOutput{}, RoomsOutput{}, RoomOutput{}, ParticipantsOutput{},
 	PublishOutput{}, SubscribeOutput{}, EchoTestOutput{}, NoSIPOutput{},
 	RecordOutput{}, PlayOutput{}, RecordingsOutput{}, WhipServerOutput{}, WHIPPublishOutput{}, WHEPPlayOutput{},
+	SIPCallOutput{},
 }
 
 // WhipServerOutput is the output of "gojanus whip-server", when it stops.

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gojanus/gojanus/internal/janusserver"
+	"github.com/gojanus/gojanus/internal/janustest"
+	"github.com/gojanus/gojanus/internal/netns"
+	"github.com/gojanus/gojanus/internal/sippeer"
+)
+
+// TestSIPCallCommand runs "gojanus sip call" inside the test network
+// namespace: registered at kamailio, it calls baresip (which answers by
+// itself), sends an Opus file and records baresip's sine; then as a guest
+// calling baresip directly, in text.
+func TestSIPCallCommand(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	reg := sippeer.Kamailio(t, "s3cret")
+	bob := sippeer.Baresip(t, sippeer.BaresipOptions{User: "bob", Registrar: reg, AutoAnswer: true})
+	opus := "../../../testdata/media/opus-440hz-3s.ogg"
+
+	dir := t.TempDir()
+	var sum SIPCallOutput
+	checkSchema(t, mustRun(t, "sip", "call", "--uri", "sip:bob@"+reg.Addr, "--register", "sip:alice@127.0.0.1",
+		"--secret", reg.Password, "--proxy", reg.URI(), "--source", opus, "--duration", "3s", "--record", dir,
+		"--server", srv.WSURL, "--ice-interface", netns.Interface, "--json"), &sum)
+	assert.True(t, sum.Registered)
+	assert.NotEmpty(t, sum.CallID)
+	assert.Equal(t, 200, sum.HangupCode)
+	require.Len(t, sum.Sent, 1)
+	assert.GreaterOrEqual(t, sum.Sent[0].Frames, uint64(140), "the 3 s file")
+	require.Len(t, sum.Received, 1)
+	got := sum.Received[0]
+	assert.Equal(t, "audio", got.Kind)
+	assert.Equal(t, filepath.Join(dir, "audio.ogg"), got.File)
+	assert.GreaterOrEqual(t, got.Packets, uint64(100), "baresip's sine for the length of the call")
+	assert.Greater(t, decodedFrames(t, got.File, "a:0"), 100, "the recording decodes")
+	require.NoError(t, bob.WaitLog(t.Context(), "terminated"))
+
+	// A guest calls baresip's own address, sending the test pattern and
+	// tone: baresip has no video codec and refuses the video m-line.
+	out := mustRun(t, "sip", "call", "--uri", "sip:bob@"+bob.Addr, "--source", "test", "--duration", "1s",
+		"--server", srv.WSURL, "--ice-interface", netns.Interface)
+	t.Logf("%s", out)
+	mustContain(t, out, "as a guest", "accepted", "received", "audio/opus", "hangup")
+}
