@@ -46,6 +46,7 @@ func TestHints(t *testing.T) {
 		{"TLS to a plain port", []string{"info", "--server", strings.Replace(srv.HTTPURL, "http://", "https://", 1)}, 2, kindURL, "", "does not speak TLS"},
 		{"ws on the http port", []string{"info", "--server", "ws://" + strings.TrimPrefix(strings.TrimSuffix(srv.HTTPURL, "/janus"), "http://")}, 1, kindConnect, "", "--server takes the Janus API"},
 		{"webm in a missing directory", []string{"subscribe", "--room", "1", "--record", "/nonexistent-gojanus/x.webm"}, 2, kindUsage, `the directory /nonexistent-gojanus does not exist`, ""},
+		{"sdp in a missing directory", []string{"nosip", "--sdp-out", "/nonexistent-gojanus/x.sdp"}, 2, kindUsage, `--sdp-out "/nonexistent-gojanus/x.sdp": the directory /nonexistent-gojanus does not exist`, ""},
 		{"missing interface", []string{"echotest", "--ice-interface", "nosuch0"}, 2, kindUsage, `--ice-interface "nosuch0": no such network interface`, ""},
 		{"loopback interface", []string{"publish", "--room", "1", "--ice-interface", "lo"}, 2, kindUsage, `"lo" is a loopback interface, where Janus gathers no ICE candidates`, ""},
 		{"zero duration", []string{"echotest", "--duration", "0s"}, 2, kindUsage, `invalid argument "0s" for "--duration" flag: must be positive, not 0s`, ""},

@@ -440,7 +440,7 @@ func (r *receivedTracks) addTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRem
 
 // finish waits for the readers after the PeerConnection closed, closes
 // the .webm recording and returns the tracks in the JSON form (a WebM
-// recording's counts from its recorder).
+// recording's counts from its recorder), also with an error.
 func (r *receivedTracks) finish() ([]Track, error) {
 	r.wait()
 	tracks := r.summary()
@@ -448,7 +448,7 @@ func (r *receivedTracks) finish() ([]Track, error) {
 		return tracks, nil
 	}
 	if err := r.webm.Close(); err != nil {
-		return nil, mediaErr(fmt.Errorf("webm: %w", err))
+		return tracks, mediaErr(fmt.Errorf("webm: %w", err)) // the tracks still say what arrived
 	}
 	for _, st := range r.webm.Stats() {
 		for i := range tracks {

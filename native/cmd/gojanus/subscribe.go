@@ -218,8 +218,7 @@ func checkRecordPath(path string, webm bool) error {
 	case path == "":
 		return nil
 	case webm:
-		dir := filepath.Dir(path)
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		if dir := filepath.Dir(path); !isDir(dir) {
 			return usagef("--record %q: the directory %s does not exist", path, dir)
 		}
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
@@ -233,6 +232,12 @@ func checkRecordPath(path string, webm bool) error {
 		}
 		return nil
 	}
+}
+
+// isDir reports whether path is an existing directory.
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 // wanted reports whether p is a publisher to subscribe to (and not yet
