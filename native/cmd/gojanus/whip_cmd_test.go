@@ -41,7 +41,7 @@ func TestWHIPCommands(t *testing.T) {
 		}
 	}
 	var published WHIPPublishOutput
-	checkSchema(t, mustRun(t, "whip-publish", pub.URL(), "--token", "tok", "--source", testFiles, "--duration", "2s",
+	checkSchema(t, mustRun(t, "whip-publish", pub.URL(), "--bearer", "tok", "--token", "janus-tok", "--source", testFiles, "--duration", "2s",
 		"--ice-interface", netns.Interface, "--json"), &published)
 	assert.Equal(t, pub.Base()+"/resource/1", published.Resource)
 	require.Len(t, published.Tracks, 2)
@@ -66,8 +66,11 @@ func TestWHIPCommands(t *testing.T) {
 	defer func() { stop(); <-done }()
 	webm := filepath.Join(dir, "played.webm")
 	var played WHEPPlayOutput
-	checkSchema(t, mustRun(t, "whep-play", play.URL(), "--server-offer", "--record", webm, "--duration", "2s",
-		"--ice-interface", netns.Interface, "--json"), &played)
+	code, stdout, stderr := runCmd(t, "whep-play", play.URL(), "--server-offer", "--record", webm, "--duration", "2s",
+		"--ice-interface", netns.Interface, "--json")
+	require.Equal(t, 0, code, stderr)
+	checkSchema(t, stdout, &played)
+	assert.Empty(t, stderr, "nothing on stderr at a normal end: no pion error about the pipes Close ends")
 	require.Len(t, played.Tracks, 2)
 	assert.Equal(t, 1, play.Deletes())
 	assert.Greater(t, mediabench.DecodedFrames(t, webm, "v:0"), 10, "decoded video frames")
@@ -100,8 +103,34 @@ func TestWHIPCommands(t *testing.T) {
 	assert.True(t, ended.Ended)
 
 	// A refused token.
-	code, _, stderr := runCmd(t, "whep-play", pub.URL(), "--token", "wrongtok", "--ice-interface", netns.Interface)
+	code, _, stderr = runCmd(t, "whep-play", pub.URL(), "--bearer", "wrongtok", "--ice-interface", netns.Interface)
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "401 Unauthorized")
+	assert.Contains(t, stderr, "hint: the token given with --bearer was refused")
 	assert.NotContains(t, stderr, "wrongtok")
+}
+
+// TestWHEPPlayNothing: a playback whose endpoint sends no track fails
+// (exit 1, kind media) with a hint, also when recording into a WebM
+// file (which then has no frame).
+func TestWHEPPlayNothing(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	silent := whiptest.New(t, mediabench.PeerConfig()) // sends nothing
+	for _, record := range []string{"", filepath.Join(t.TempDir(), "nothing.webm")} {
+		args := []string{"whep-play", silent.URL(), "--duration", "1s", "--ice-interface", netns.Interface, "--json"}
+		if record != "" {
+			args = append(args, "--record", record)
+		}
+		code, stdout, stderr := runCmd(t, args...)
+		assert.Equal(t, exitError, code)
+		e := decodeError(t, stdout)
+		assert.Equal(t, kindMedia, e.Kind)
+		assert.Contains(t, e.Message, "whep-play: no track arrived in ")
+		assert.Contains(t, e.Hint, "the endpoint sent nothing")
+		assert.Contains(t, stderr, "hint: the endpoint sent nothing")
+		assert.NotContains(t, stderr, "got no frame")
+	}
+	assert.Equal(t, 2, silent.Deletes(), "each playback ended its resource")
 }

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -231,8 +231,8 @@ func (e whipEndpointSpec) register(h *whip.Handler, token string) error {
 func (a *app) whipServerCommand() *cobra.Command {
 	var (
 		cfgFile, listen, bearer string
-		whips, wheps, ice      []string
-		setup                  time.Duration
+		whips, wheps, ice       []string
+		setup                   time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "whip-server --whip /PATH=room:ID | --whep /PATH=room:ID|mountpoint:ID ...",
