@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -238,14 +240,18 @@ func (p *Peer) OnStateChange(fn func(string)) {
 }
 
 // Close closes the PeerConnection. pion's errors and warnings (about the
-// connections Close ends) are no longer logged from then on.
+// connections Close ends) are no longer logged from then on; those about
+// a closed pipe never are.
 func (p *Peer) Close() error {
 	p.closing.Store(true)
 	return p.pc.Close()
 }
 
 // quietOnClose is a pion LoggerFactory whose loggers drop errors and
-// warnings once closing is set.
+// warnings once closing is set, and those about a closed pipe at any
+// time: a transport the remote closed (a WHIP DELETE makes the server hang
+// up before the client's Close) fails the RTCP writes of the interceptors
+// until Close stops them.
 type quietOnClose struct {
 	base    logging.LoggerFactory
 	closing *atomic.Bool
@@ -261,26 +267,23 @@ type quietLogger struct {
 	closing *atomic.Bool
 }
 
+// noise reports whether msg is to be dropped.
+func (l quietLogger) noise(msg string) bool {
+	return l.closing.Load() || strings.Contains(msg, io.ErrClosedPipe.Error())
+}
+
 func (l quietLogger) Warn(msg string) {
-	if !l.closing.Load() {
+	if !l.noise(msg) {
 		l.LeveledLogger.Warn(msg)
 	}
 }
 
-func (l quietLogger) Warnf(format string, args ...any) {
-	if !l.closing.Load() {
-		l.LeveledLogger.Warnf(format, args...)
-	}
-}
+func (l quietLogger) Warnf(format string, args ...any) { l.Warn(fmt.Sprintf(format, args...)) }
 
 func (l quietLogger) Error(msg string) {
-	if !l.closing.Load() {
+	if !l.noise(msg) {
 		l.LeveledLogger.Error(msg)
 	}
 }
 
-func (l quietLogger) Errorf(format string, args ...any) {
-	if !l.closing.Load() {
-		l.LeveledLogger.Errorf(format, args...)
-	}
-}
+func (l quietLogger) Errorf(format string, args ...any) { l.Error(fmt.Sprintf(format, args...)) }

@@ -2,6 +2,7 @@ package native
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -39,7 +40,8 @@ func (f *recordingFactory) all() string {
 // TestPeerQuietAfterClose: the pion loggers of a Peer (through the
 // factory of its SettingEngine) log errors and warnings until Close, and
 // drop them from Close on, where pion's goroutines report the pipes
-// Close tears down ("io: read/write on closed pipe").
+// Close tears down; an error about a closed pipe, which a remote hangup
+// causes before Close, is dropped before too.
 func TestPeerQuietAfterClose(t *testing.T) {
 	rec := &recordingFactory{}
 	se := &webrtc.SettingEngine{LoggerFactory: rec}
@@ -48,6 +50,8 @@ func TestPeerQuietAfterClose(t *testing.T) {
 	log := quietOnClose{base: rec, closing: p.closing}.NewLogger("twcc_sender_interceptor")
 	log.Errorf("before %d", 1)
 	log.Warn("before warn")
+	log.Errorf("before: %v", io.ErrClosedPipe)
+	log.Warn("before: " + io.ErrClosedPipe.Error())
 	require.NoError(t, p.Close())
 	log.Errorf("after: %v", fmt.Errorf("io: read/write on closed pipe"))
 	log.Error("after")
@@ -56,5 +60,6 @@ func TestPeerQuietAfterClose(t *testing.T) {
 	assert.Contains(t, got, "before 1")
 	assert.Contains(t, got, "before warn")
 	assert.NotContains(t, got, "after")
+	assert.NotContains(t, got, "closed pipe")
 	assert.Same(t, rec, se.LoggerFactory, "the caller's SettingEngine keeps its factory")
 }

@@ -109,7 +109,7 @@ there, then sends for --duration and hangs up.`,
 	f.StringVar(&sdpOut, "sdp-out", "", "`file` to write the plain SDP to, for the receiver")
 	durationFlag(f, &duration, "duration", 5*time.Second, "how long to send media")
 	durationFlag(f, &wait, "wait", time.Minute, "how long to wait for a receiver to listen on the SDP's ports")
-	media.register(f)
+	media.register(f, a)
 	return cmd
 }
 

@@ -56,7 +56,7 @@ subscription is up, then leaves and destroys the session.`,
 	f.StringVar(&sf.pin, "pin", "", "the room's PIN, if it has one")
 	durationFlag(f, &sf.duration, "duration", 0, "stop this long after the subscription is up (default: until interrupted)")
 	durationFlag(f, &sf.wait, "wait", 0, "how long to wait for the first publisher (default: --timeout)")
-	sf.media.register(f)
+	sf.media.register(f, a)
 	_ = cmd.RegisterFlagCompletionFunc("room", a.completeRooms)
 	return cmd
 }

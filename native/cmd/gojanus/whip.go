@@ -176,7 +176,7 @@ the session first), then DELETE the resource. The bearer token is --bearer
 	durationFlag(f, &duration, "duration", 0, "stop after this long (default: until interrupted)")
 	f.BoolVar(&noTrickle, "no-trickle", false, "gather every candidate first and send them in the offer (for servers that take no PATCH)")
 	bearerFlag(f, &bearer, "for the endpoint", "--token, Janus's, is never sent")
-	media.register(f)
+	media.register(f, a)
 	return cmd
 }
 
@@ -260,6 +260,6 @@ fails (exit code 1).`,
 	f.BoolVar(&serverOffer, "server-offer", false, "let the server offer (POST without an offer, the answer by PATCH)")
 	f.BoolVar(&noTrickle, "no-trickle", false, "gather every candidate first and send them in the offer or answer")
 	bearerFlag(f, &bearer, "for the endpoint", "--token, Janus's, is never sent")
-	media.register(f)
+	media.register(f, a)
 	return cmd
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net"
 	"path/filepath"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
@@ -133,4 +135,40 @@ func TestWHEPPlayNothing(t *testing.T) {
 		assert.NotContains(t, stderr, "got no frame")
 	}
 	assert.Equal(t, 2, silent.Deletes(), "each playback ended its resource")
+}
+
+// TestWHIPThroughJanus chains the commands through a real Janus inside
+// the test network namespace: whip-publish into a room through
+// whip-server, whep-play of that room through it. The player's normal
+// end prints nothing on stderr (pion logged errors about the pipes its
+// Close tears down).
+func TestWHIPThroughJanus(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	mustRun(t, "rooms", "create", "--room", "4444", "--server", srv.WSURL)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	server := startCmd("whip-server", "--server", srv.WSURL, "--listen", addr, "--whip", "/in=room:4444", "--whep", "/out=room:4444")
+	defer func() {
+		server.stop()
+		assert.Equal(t, 0, server.wait(t, 30*time.Second), server.stderr.String())
+	}()
+	server.waitFor(t, "listening", 20*time.Second)
+	base := "http://" + addr
+	pub := startCmd("whip-publish", base+"/in", "--source", testFiles, "--ice-interface", netns.Interface)
+	defer func() { pub.stop(); pub.wait(t, 30*time.Second) }()
+	pub.waitFor(t, "publishing", 20*time.Second)
+	var played WHEPPlayOutput
+	code, stdout, stderr := runCmd(t, "whep-play", base+"/out", "--server-offer", "--duration", "3s", "--ice-interface", netns.Interface, "--json")
+	require.Equal(t, 0, code, stderr)
+	checkSchema(t, stdout, &played)
+	require.NotEmpty(t, played.Tracks)
+	for _, tr := range played.Tracks {
+		assert.Positive(t, tr.Frames, "%+v", tr)
+	}
+	assert.Empty(t, stderr, "nothing on stderr at a normal end")
 }
