@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // statusServer answers every POST to /STATUS with that status and keeps
@@ -47,6 +49,26 @@ func (s *statusServer) lastAuth() string {
 	return s.auth[len(s.auth)-1]
 }
 
+// runFailing runs a command line that must fail with exit code code and
+// kind (in JSON: --json is added) and returns its error and stderr.
+func runFailing(t *testing.T, code int, kind string, args ...string) (ErrorInfo, string) {
+	t.Helper()
+	got, stdout, stderr := runCmd(t, append(args, "--json")...)
+	assert.Equal(t, code, got)
+	e := decodeError(t, stdout)
+	assert.Equal(t, kind, e.Kind)
+	return e, stderr
+}
+
+// freeAddr returns a 127.0.0.1 address nothing listens on.
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
+
 // TestWHIPClientHints: whip-publish and whep-play send --bearer (or
 // GOJANUS_BEARER), never Janus's --token or GOJANUS_TOKEN, and what the
 // endpoint refuses gets a hint: a 401 with and without a token, a 403,
@@ -70,20 +92,16 @@ func TestWHIPClientHints(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("GOJANUS_BEARER", tc.env)
-			code, stdout, stderr := runCmd(t, append(tc.args, "--json")...)
-			assert.Equal(t, exitError, code)
-			e := decodeError(t, stdout)
-			assert.Equal(t, kindFailure, e.Kind)
+			e, stderr := runFailing(t, exitError, kindFailure, tc.args...)
 			assert.Contains(t, e.Hint, tc.hint)
 			assert.Contains(t, stderr, "hint: "+tc.hint)
 			assert.Equal(t, tc.auth, srv.lastAuth(), "the Authorization header sent")
-			assert.NotContains(t, stdout+stderr, "janus-")
+			assert.NotContains(t, stderr, "janus-")
 		})
 	}
 	// A 406 of a WHIP endpoint is not about offers.
-	code, stdout, _ := runCmd(t, "whip-publish", srv.URL+"/406", "--json")
-	assert.Equal(t, exitError, code)
-	assert.NotContains(t, decodeError(t, stdout).Hint, "--server-offer")
+	e, _ := runFailing(t, exitError, kindFailure, "whip-publish", srv.URL+"/406")
+	assert.NotContains(t, e.Hint, "--server-offer")
 }
 
 // TestWHIPClientURL: the URL argument of whip-publish and whep-play is
@@ -99,13 +117,10 @@ func TestWHIPClientURL(t *testing.T) {
 		{"whip-publish", "https://user:SECRET-pw@:8080/whip", "no host"},
 	} {
 		t.Run(tc.cmd+" "+tc.url, func(t *testing.T) {
-			code, stdout, stderr := runCmd(t, tc.cmd, tc.url, "--json")
-			assert.Equal(t, exitUsage, code)
-			e := decodeError(t, stdout)
-			assert.Equal(t, kindUsage, e.Kind)
+			e, stderr := runFailing(t, exitUsage, kindUsage, tc.cmd, tc.url)
 			assert.Contains(t, e.Message, tc.message)
 			assert.Contains(t, stderr, "Run 'gojanus "+tc.cmd+" --help' for usage.")
-			assert.NotContains(t, stdout+stderr, "SECRET-pw")
+			assert.NotContains(t, e.Message+stderr, "SECRET-pw")
 		})
 	}
 }

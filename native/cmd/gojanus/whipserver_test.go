@@ -31,10 +31,7 @@ func TestWhipServerCommand(t *testing.T) {
 	srv := janustest.Start(t, janusserver.Options{})
 	mustRun(t, "rooms", "create", "--room", "4321", "--server", srv.WSURL)
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
+	addr := freeAddr(t)
 	cfg := filepath.Join(t.TempDir(), "whip.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"ice_servers": [{"urls": ["turn:turn.example.net"], "username": "u", "credential": "p"}],
 		"endpoints": [{"path": "/whep/mp", "kind": "whep", "mountpoint": 987654, "token": "other"}]}`), 0o600))
@@ -157,10 +154,7 @@ func TestWhipServerListenTaken(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer ln.Close()
-	code, stdout, stderr := runCmd(t, "whip-server", "--server", srv.WSURL, "--listen", ln.Addr().String(), "--whep", "/x=mountpoint:1", "--json")
-	assert.Equal(t, exitError, code)
-	e := decodeError(t, stdout)
-	assert.Equal(t, kindFailure, e.Kind)
+	e, stderr := runFailing(t, exitError, kindFailure, "whip-server", "--server", srv.WSURL, "--listen", ln.Addr().String(), "--whep", "/x=mountpoint:1")
 	assert.Contains(t, e.Message, "address already in use")
 	assert.Contains(t, e.Hint, "pick another with --listen")
 	assert.NotContains(t, stderr, "--help' for usage")
