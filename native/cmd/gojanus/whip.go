@@ -114,8 +114,9 @@ func (a *app) whipPublishCommand() *cobra.Command {
 whip-server, OBS-style ingest servers, MediaMTX, Cloudflare...) until
 interrupted (Ctrl-C, SIGTERM) or for --duration (an error if the server ends
 the session first), then DELETE the resource. The bearer token is --bearer
-(or GOJANUS_BEARER); --token and GOJANUS_TOKEN, Janus's, are never sent. Local candidates follow the offer by PATCH (trickle) unless
---no-trickle, and ICE servers in the answer's Link headers are used.`,
+(or GOJANUS_BEARER); --token and GOJANUS_TOKEN, Janus's, are never sent.
+Local candidates follow the offer by PATCH (trickle) unless --no-trickle,
+and ICE servers in the answer's Link headers are used.`,
 		Args: whipURLArg,
 		RunE: a.action(func(ctx context.Context, args []string) error {
 			if err := media.check(); err != nil {

@@ -149,30 +149,36 @@ func (e whipEndpointSpec) check() error {
 	return nil
 }
 
-// missing says whether the room or mountpoint of e is missing on the
-// server ("" when it exists), with a VideoRoom and a Streaming handle
-// made when first needed on s.
-func (e whipEndpointSpec) missing(ctx context.Context, s *core.Session, vr **videoroom.Handle, st **streaming.Handle) (string, error) {
+// targetCheck asks Janus whether the rooms and mountpoints of endpoints
+// exist, with a VideoRoom and a Streaming handle made when first needed.
+type targetCheck struct {
+	s  *core.Session
+	vr *videoroom.Handle
+	st *streaming.Handle
+}
+
+// missing names the room or mountpoint of e when it does not exist; ""
+// when it does.
+func (c *targetCheck) missing(ctx context.Context, e whipEndpointSpec) (string, error) {
 	var err error
 	if !e.Mountpoint.IsZero() {
-		if *st == nil {
-			if *st, err = streaming.Attach(ctx, s); err != nil {
+		if c.st == nil {
+			if c.st, err = streaming.Attach(ctx, c.s); err != nil {
 				return "", err
 			}
 		}
-		if _, err := (*st).Info(ctx, streaming.InfoRequest{Mountpoint: e.Mountpoint}); errors.Is(err, streaming.ErrNoSuchMountpoint) {
+		_, err := c.st.Info(ctx, streaming.InfoRequest{Mountpoint: e.Mountpoint})
+		if errors.Is(err, streaming.ErrNoSuchMountpoint) {
 			return "mountpoint " + e.Mountpoint.String(), nil
-		} else if err != nil {
-			return "", err
 		}
-		return "", nil
+		return "", err
 	}
-	if *vr == nil {
-		if *vr, err = videoroom.Attach(ctx, s); err != nil {
+	if c.vr == nil {
+		if c.vr, err = videoroom.Attach(ctx, c.s); err != nil {
 			return "", err
 		}
 	}
-	ok, err := (*vr).Exists(ctx, e.Room)
+	ok, err := c.vr.Exists(ctx, e.Room)
 	if err != nil || ok {
 		return "", err
 	}
@@ -194,10 +200,9 @@ func (a *app) warnMissing(ctx context.Context, client *core.Client, endpoints []
 		return
 	}
 	defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = s.Destroy(c) }()
-	var vr *videoroom.Handle
-	var st *streaming.Handle
+	check := &targetCheck{s: s}
 	for _, e := range endpoints {
-		what, err := e.missing(ctx, s, &vr, &st)
+		what, err := check.missing(ctx, e)
 		switch {
 		case err != nil:
 			warn("endpoint %s: cannot check its %s: %v", e.Path, e.target(), err)
@@ -277,8 +282,9 @@ later) or offers itself. --config reads the same from a JSON file:
 			if a.changed("listen") || cfg.Listen == "" {
 				cfg.Listen = listen
 			}
-			if b := a.bearer(bearer); b != "" {
-				cfg.Token = b
+			// --bearer, then the file's token, then GOJANUS_BEARER.
+			if a.changed("bearer") || cfg.Token == "" {
+				cfg.Token = a.bearer(bearer)
 			}
 			for kind, list := range map[string][]string{"whip": whips, "whep": wheps} {
 				for _, v := range list {
