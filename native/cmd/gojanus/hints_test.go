@@ -78,6 +78,20 @@ func TestHints(t *testing.T) {
 	}
 }
 
+// participants lists the participants of a room (none when that fails),
+// quietly: for polling.
+func participants(server, room string) []Participant {
+	var ps ParticipantsOutput
+	var out, errOut bytes.Buffer
+	if runContext(context.Background(), []string{"rooms", "participants", room, "--server", server, "--json"}, &out, &errOut) != 0 {
+		return nil
+	}
+	if json.Unmarshal(out.Bytes(), &ps) != nil {
+		return nil
+	}
+	return ps.Participants
+}
+
 // TestSubscribeWaitsBounded: with no publisher, subscribe waits --wait,
 // then fails with a timeout that says what it waited for.
 func TestSubscribeWaitsBounded(t *testing.T) {
@@ -92,14 +106,7 @@ func TestSubscribeWaitsBounded(t *testing.T) {
 
 	// Interrupted while waiting: a clean end with nothing received.
 	b := startCmd("subscribe", "--room", "31", "--wait", "1m", "--server", srv.WSURL, "--json")
-	require.Eventually(t, func() bool {
-		var ps ParticipantsOutput
-		var out, errOut bytes.Buffer
-		if runContext(context.Background(), []string{"rooms", "participants", "31", "--server", srv.WSURL, "--json"}, &out, &errOut) != 0 {
-			return false
-		}
-		return json.Unmarshal(out.Bytes(), &ps) == nil && len(ps.Participants) == 1
-	}, 20*time.Second, 50*time.Millisecond, "the subscriber watches the room")
+	require.Eventually(t, func() bool { return len(participants(srv.WSURL, "31")) == 1 }, 20*time.Second, 50*time.Millisecond, "the subscriber watches the room")
 	b.stop()
 	require.Equal(t, 0, b.wait(t, 20*time.Second), b.stderr.String())
 	var sum SubscribeOutput

@@ -155,6 +155,10 @@ func TestWHIPThroughJanus(t *testing.T) {
 	pub := startCmd("whip-publish", base+"/in", "--source", testFiles, "--ice-interface", netns.Interface)
 	defer func() { pub.stop(); pub.wait(t, 30*time.Second) }()
 	pub.waitFor(t, "publishing", 20*time.Second)
+	require.Eventually(t, func() bool {
+		ps := participants(srv.WSURL, "4444")
+		return len(ps) == 1 && ps[0].Publisher
+	}, 20*time.Second, 50*time.Millisecond, "the WHIP publisher publishes in the room")
 	var played WHEPPlayOutput
 	code, stdout, stderr := runCmd(t, "whep-play", base+"/out", "--server-offer", "--duration", "3s", "--ice-interface", netns.Interface, "--json")
 	require.Equal(t, 0, code, stderr)
