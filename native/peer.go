@@ -7,8 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"sync"
+	"sync/atomic"
 
+	"github.com/pion/logging"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/gojanus/gojanus/core"
@@ -35,6 +39,8 @@ type Peer struct {
 	onCand  func(core.Candidate)
 	onState func(string)
 	early   earlycand.Queue // the server's candidates until its description
+	// closing is set by Close: pion's errors and warnings stop there.
+	closing *atomic.Bool
 }
 
 var _ core.Peer = (*Peer)(nil)
@@ -69,13 +75,23 @@ func NewPeer(cfg PeerConfig) (*Peer, error) {
 	if err := se.SetAnsweringDTLSRole(webrtc.DTLSRoleServer); err != nil {
 		return nil, err
 	}
+	// pion's goroutines (the interceptors' RTCP loops, ICE, DTLS) log
+	// the pipes Close tears down as errors: "io: read/write on closed
+	// pipe". They are noise after a deliberate Close, so the logger drops
+	// errors and warnings from then on.
+	closing := new(atomic.Bool)
+	base := se.LoggerFactory
+	if base == nil {
+		base = logging.NewDefaultLoggerFactory()
+	}
+	se.LoggerFactory = quietOnClose{base: base, closing: closing}
 	opts = append(opts, webrtc.WithSettingEngine(se))
 	api := webrtc.NewAPI(opts...)
 	pc, err := api.NewPeerConnection(webrtc.Configuration{ICEServers: cfg.ICEServers})
 	if err != nil {
 		return nil, err
 	}
-	p := &Peer{pc: pc}
+	p := &Peer{pc: pc, closing: closing}
 	pc.OnICECandidate(p.candidate)
 	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
 		p.mu.Lock()
@@ -223,5 +239,51 @@ func (p *Peer) OnStateChange(fn func(string)) {
 	p.mu.Unlock()
 }
 
-// Close closes the PeerConnection.
-func (p *Peer) Close() error { return p.pc.Close() }
+// Close closes the PeerConnection. pion's errors and warnings (about the
+// connections Close ends) are no longer logged from then on; those about
+// a closed pipe never are.
+func (p *Peer) Close() error {
+	p.closing.Store(true)
+	return p.pc.Close()
+}
+
+// quietOnClose is a pion LoggerFactory whose loggers drop errors and
+// warnings once closing is set, and those about a closed pipe at any
+// time: a transport the remote closed (a WHIP DELETE makes the server hang
+// up before the client's Close) fails the RTCP writes of the interceptors
+// until Close stops them.
+type quietOnClose struct {
+	base    logging.LoggerFactory
+	closing *atomic.Bool
+}
+
+func (f quietOnClose) NewLogger(scope string) logging.LeveledLogger {
+	return quietLogger{LeveledLogger: f.base.NewLogger(scope), closing: f.closing}
+}
+
+// quietLogger is a logger of quietOnClose.
+type quietLogger struct {
+	logging.LeveledLogger
+	closing *atomic.Bool
+}
+
+// noise reports whether msg is to be dropped.
+func (l quietLogger) noise(msg string) bool {
+	return l.closing.Load() || strings.Contains(msg, io.ErrClosedPipe.Error())
+}
+
+func (l quietLogger) Warn(msg string) {
+	if !l.noise(msg) {
+		l.LeveledLogger.Warn(msg)
+	}
+}
+
+func (l quietLogger) Warnf(format string, args ...any) { l.Warn(fmt.Sprintf(format, args...)) }
+
+func (l quietLogger) Error(msg string) {
+	if !l.noise(msg) {
+		l.LeveledLogger.Error(msg)
+	}
+}
+
+func (l quietLogger) Errorf(format string, args ...any) { l.Error(fmt.Sprintf(format, args...)) }

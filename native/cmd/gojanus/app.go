@@ -78,7 +78,8 @@ pion/webrtc.
 
 Flags go anywhere on the line. The global flags also come from the
 environment: GOJANUS_SERVER, GOJANUS_API_SECRET, GOJANUS_TOKEN,
-GOJANUS_ADMIN_SERVER, GOJANUS_ADMIN_SECRET.
+GOJANUS_ADMIN_SERVER, GOJANUS_ADMIN_SECRET. The WHIP and WHEP commands take
+their bearer token from --bearer or GOJANUS_BEARER, never from --token.
 
 Exit codes: 0 success, 1 the command ran and failed, 2 bad command line.
 With --json, stdout holds one JSON object, also on failure ({"error": ...}).`,
@@ -169,8 +170,11 @@ func (a *app) bounded(ctx context.Context) (context.Context, context.CancelFunc)
 
 // logger is the library's logger: on stderr, from --log-level, as text or
 // JSON lines.
-func (a *app) logger() *slog.Logger {
-	opts := &slog.HandlerOptions{Level: a.g.level}
+func (a *app) logger() *slog.Logger { return a.loggerAt(a.g.level) }
+
+// loggerAt is logger with another level.
+func (a *app) loggerAt(level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
 	if a.g.logJSON {
 		return slog.New(slog.NewJSONHandler(a.stderr, opts))
 	}

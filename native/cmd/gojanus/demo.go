@@ -59,7 +59,7 @@ demo creates is destroyed at the end, also on failure.`,
 	f.BoolVar(&df.media, "media", false, "also publish media into the temporary room and receive it with a subscriber (needs a network path for ICE between this machine and Janus)")
 	f.StringVar(&df.source, "source", "test", sourceHelp+", for --media")
 	durationFlag(f, &df.mediaFor, "media-duration", 4*time.Second, "how long --media sends")
-	df.mf.register(f)
+	df.mf.register(f, a)
 	return cmd
 }
 

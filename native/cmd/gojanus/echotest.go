@@ -95,7 +95,7 @@ func (a *app) echoTestCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&src, "source", "test", sourceHelp)
 	durationFlag(f, &duration, "duration", 5*time.Second, "how long to send media")
-	media.register(f)
+	media.register(f, a)
 	return cmd
 }
 

@@ -91,25 +91,9 @@ func checkURL(flag, name, raw string) error {
 	bad := func(reason string) error {
 		return &cliError{kind: kindURL, err: fmt.Errorf("%s %q: %s", name, core.RedactURL(raw), reason), hint: urlHint(flag, raw)}
 	}
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		return bad("no scheme")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return bad(ue.Err.Error())
-		}
-		return bad("not a URL")
-	}
-	if u.Host == "" || strings.HasPrefix(rest, "/") {
-		return bad("no host")
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return bad("port " + p + " is not between 1 and 65535")
-		}
+	scheme, u, reason := urlProblem(raw)
+	if reason != "" {
+		return bad(reason)
 	}
 	switch strings.ToLower(scheme) {
 	case "ws", "wss":
@@ -121,6 +105,49 @@ func checkURL(flag, name, raw string) error {
 		return bad(fmt.Sprintf("unknown scheme %q (want ws://, wss://, http:// or https://)", scheme))
 	}
 	return nil
+}
+
+// checkEndpointURL rejects the URL argument of a WHIP or WHEP client
+// command that cannot work, with checkURL's words: it wants http:// or
+// https:// and a host.
+func checkEndpointURL(raw string) error {
+	scheme, _, reason := urlProblem(raw)
+	if reason == "" {
+		if s := strings.ToLower(scheme); s != "http" && s != "https" {
+			reason = fmt.Sprintf("unknown scheme %q (want http:// or https://)", scheme)
+		}
+	}
+	if reason == "" {
+		return nil
+	}
+	return &cliError{kind: kindUsage, err: fmt.Errorf("URL %q: %s", core.RedactURL(raw), reason),
+		hint: "give the endpoint's URL as the server publishes it: http(s)://HOST[:PORT]/PATH"}
+}
+
+// urlProblem parses raw and says what makes it unusable as a server URL:
+// no scheme, no host, a bad port; reason is empty when none.
+func urlProblem(raw string) (scheme string, u *url.URL, reason string) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return "", nil, "no scheme"
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return scheme, nil, ue.Err.Error()
+		}
+		return scheme, nil, "not a URL"
+	}
+	if u.Hostname() == "" || strings.HasPrefix(rest, "/") {
+		return scheme, u, "no host"
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return scheme, u, "port " + p + " is not between 1 and 65535"
+		}
+	}
+	return scheme, u, ""
 }
 
 // endpointPath is the usual HTTP path of the API a flag takes.

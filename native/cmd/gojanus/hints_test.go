@@ -46,6 +46,7 @@ func TestHints(t *testing.T) {
 		{"TLS to a plain port", []string{"info", "--server", strings.Replace(srv.HTTPURL, "http://", "https://", 1)}, 2, kindURL, "", "does not speak TLS"},
 		{"ws on the http port", []string{"info", "--server", "ws://" + strings.TrimPrefix(strings.TrimSuffix(srv.HTTPURL, "/janus"), "http://")}, 1, kindConnect, "", "--server takes the Janus API"},
 		{"webm in a missing directory", []string{"subscribe", "--room", "1", "--record", "/nonexistent-gojanus/x.webm"}, 2, kindUsage, `the directory /nonexistent-gojanus does not exist`, ""},
+		{"sdp in a missing directory", []string{"nosip", "--sdp-out", "/nonexistent-gojanus/x.sdp"}, 2, kindUsage, `--sdp-out "/nonexistent-gojanus/x.sdp": the directory /nonexistent-gojanus does not exist`, ""},
 		{"missing interface", []string{"echotest", "--ice-interface", "nosuch0"}, 2, kindUsage, `--ice-interface "nosuch0": no such network interface`, ""},
 		{"loopback interface", []string{"publish", "--room", "1", "--ice-interface", "lo"}, 2, kindUsage, `"lo" is a loopback interface, where Janus gathers no ICE candidates`, ""},
 		{"zero duration", []string{"echotest", "--duration", "0s"}, 2, kindUsage, `invalid argument "0s" for "--duration" flag: must be positive, not 0s`, ""},
@@ -77,6 +78,20 @@ func TestHints(t *testing.T) {
 	}
 }
 
+// participants lists the participants of a room (none when that fails),
+// quietly: for polling.
+func participants(server, room string) []Participant {
+	var ps ParticipantsOutput
+	var out, errOut bytes.Buffer
+	if runContext(context.Background(), []string{"rooms", "participants", room, "--server", server, "--json"}, &out, &errOut) != 0 {
+		return nil
+	}
+	if json.Unmarshal(out.Bytes(), &ps) != nil {
+		return nil
+	}
+	return ps.Participants
+}
+
 // TestSubscribeWaitsBounded: with no publisher, subscribe waits --wait,
 // then fails with a timeout that says what it waited for.
 func TestSubscribeWaitsBounded(t *testing.T) {
@@ -91,14 +106,7 @@ func TestSubscribeWaitsBounded(t *testing.T) {
 
 	// Interrupted while waiting: a clean end with nothing received.
 	b := startCmd("subscribe", "--room", "31", "--wait", "1m", "--server", srv.WSURL, "--json")
-	require.Eventually(t, func() bool {
-		var ps ParticipantsOutput
-		var out, errOut bytes.Buffer
-		if runContext(context.Background(), []string{"rooms", "participants", "31", "--server", srv.WSURL, "--json"}, &out, &errOut) != 0 {
-			return false
-		}
-		return json.Unmarshal(out.Bytes(), &ps) == nil && len(ps.Participants) == 1
-	}, 20*time.Second, 50*time.Millisecond, "the subscriber watches the room")
+	require.Eventually(t, func() bool { return len(participants(srv.WSURL, "31")) == 1 }, 20*time.Second, 50*time.Millisecond, "the subscriber watches the room")
 	b.stop()
 	require.Equal(t, 0, b.wait(t, 20*time.Second), b.stderr.String())
 	var sum SubscribeOutput

@@ -24,7 +24,8 @@
 //     endpoints over HTTP (package whip). Without Janus's API, over
 //     plain HTTP to any WHIP or WHEP endpoint: whip-publish (media to a
 //     WHIP endpoint) and whep-play (a WHEP endpoint, counted or
-//     recorded), with --token as the bearer token.
+//     recorded), with --bearer (or GOJANUS_BEARER) as the bearer token;
+//     --token, Janus's, never goes to these endpoints.
 //
 // Besides them: version, completion (shell completion scripts) and help.
 //
@@ -32,7 +33,9 @@
 // --timeout, --admin-server, --admin-secret, --log-level and --log-json are
 // taken by every command. The server URLs and credentials also come from
 // the environment: GOJANUS_SERVER, GOJANUS_API_SECRET, GOJANUS_TOKEN,
-// GOJANUS_ADMIN_SERVER, GOJANUS_ADMIN_SECRET.
+// GOJANUS_ADMIN_SERVER, GOJANUS_ADMIN_SECRET. The bearer token of
+// whip-publish, whep-play and whip-server's endpoints is their own flag,
+// --bearer, or GOJANUS_BEARER.
 //
 // Exit codes: 0 success, 1 the command ran and failed, 2 bad command line.
 // With --json, stdout holds one JSON object on success and on failure (see

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/pion/logging"
 	"github.com/pion/webrtc/v4"
 	"github.com/spf13/pflag"
 
@@ -33,9 +35,13 @@ const sourceHelp = "media `source`: test (a test pattern and tone), FILE[,FILE] 
 // mediaFlags are the flags of commands that make a PeerConnection.
 type mediaFlags struct {
 	iface string
+	a     *app // for pion's log
 }
 
-func (m *mediaFlags) register(fs *pflag.FlagSet) {
+// register adds the flags to fs; a's stderr and --log-level take pion's
+// log.
+func (m *mediaFlags) register(fs *pflag.FlagSet, a *app) {
+	m.a = a
 	fs.StringVar(&m.iface, "ice-interface", "", "gather ICE candidates only on this network `interface` (default: every one but loopback)")
 }
 
@@ -101,15 +107,30 @@ func (m *mediaFlags) peer() (*native.Peer, error) {
 
 // peerConfig is the Peer configuration of the media flags.
 func (m *mediaFlags) peerConfig() native.PeerConfig {
-	cfg := native.PeerConfig{}
+	se := &webrtc.SettingEngine{}
+	cfg := native.PeerConfig{SettingEngine: se}
+	if m.a != nil {
+		se.LoggerFactory = m.a.pionLog()
+	}
 	if m.iface != "" {
-		se := &webrtc.SettingEngine{}
 		iface := m.iface
 		se.SetInterfaceFilter(func(name string) bool { return name == iface })
 		se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-		cfg.SettingEngine = se
 	}
 	return cfg
+}
+
+// pionLog is pion's log: on stderr, at --log-level's level, except that
+// pion's warnings (many of them harmless) show from info on.
+func (a *app) pionLog() logging.LoggerFactory {
+	level := logging.LogLevelError
+	switch {
+	case a.g.level <= slog.LevelDebug:
+		level = logging.LogLevelDebug
+	case a.g.level <= slog.LevelInfo:
+		level = logging.LogLevelInfo
+	}
+	return &logging.DefaultLoggerFactory{Writer: a.stderr, DefaultLogLevel: level, ScopeLevels: map[string]logging.LogLevel{}}
 }
 
 // sendingPeer makes a native Peer with the media flags that sends the
@@ -440,7 +461,7 @@ func (r *receivedTracks) addTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRem
 
 // finish waits for the readers after the PeerConnection closed, closes
 // the .webm recording and returns the tracks in the JSON form (a WebM
-// recording's counts from its recorder).
+// recording's counts from its recorder), also with an error.
 func (r *receivedTracks) finish() ([]Track, error) {
 	r.wait()
 	tracks := r.summary()
@@ -448,7 +469,7 @@ func (r *receivedTracks) finish() ([]Track, error) {
 		return tracks, nil
 	}
 	if err := r.webm.Close(); err != nil {
-		return nil, mediaErr(fmt.Errorf("webm: %w", err))
+		return tracks, mediaErr(fmt.Errorf("webm: %w", err)) // the tracks still say what arrived
 	}
 	for _, st := range r.webm.Stats() {
 		for i := range tracks {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ there, then sends for --duration and hangs up.`,
 		RunE: a.action(func(ctx context.Context, _ []string) error {
 			if sdpOut == "" {
 				return usagef("--sdp-out is required: the file the receiver reads")
+			}
+			if dir := filepath.Dir(sdpOut); !isDir(dir) {
+				return usagef("--sdp-out %q: the directory %s does not exist", sdpOut, dir)
 			}
 			setup, cancel := a.bounded(ctx)
 			defer cancel()
@@ -105,7 +109,7 @@ there, then sends for --duration and hangs up.`,
 	f.StringVar(&sdpOut, "sdp-out", "", "`file` to write the plain SDP to, for the receiver")
 	durationFlag(f, &duration, "duration", 5*time.Second, "how long to send media")
 	durationFlag(f, &wait, "wait", time.Minute, "how long to wait for a receiver to listen on the SDP's ports")
-	media.register(f)
+	media.register(f, a)
 	return cmd
 }
 

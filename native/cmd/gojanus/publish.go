@@ -100,7 +100,7 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 	f.StringVar(&src, "source", "test", sourceHelp)
 	durationFlag(f, &duration, "duration", 0, "stop after this long (default: until interrupted)")
 	f.BoolVar(&create, "create", false, "create the room if it does not exist")
-	media.register(f)
+	media.register(f, a)
 	_ = cmd.RegisterFlagCompletionFunc("room", a.completeRooms)
 	return cmd
 }

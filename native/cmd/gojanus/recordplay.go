@@ -122,7 +122,7 @@ leaves it out of the list for those without the plugin's admin_key.`,
 	f.BoolVar(&private, "private", false, "a private recording, listed only with the plugin's admin_key (Janus 1.3.1 or later)")
 	f.StringVar(&src, "source", "test", sourceHelp)
 	durationFlag(f, &duration, "duration", 0, "stop after this long (default: until interrupted)")
-	media.register(f)
+	media.register(f, a)
 	return cmd
 }
 
@@ -216,7 +216,7 @@ for --duration.`,
 	f := cmd.Flags()
 	f.StringVar(&record, "record", "", "record into `PATH`: a .webm file (VP8 + Opus) or a directory (one .ivf/.ogg file per track)")
 	durationFlag(f, &duration, "duration", 0, "stop this long after the playout is up (default: until the recording ends)")
-	media.register(f)
+	media.register(f, a)
 	return cmd
 }
 

@@ -194,7 +194,7 @@ is offered unless --video: many SIP phones refuse video.`,
 	f.StringVar(&record, "record", "", "record what the callee sends into this existing `directory` (audio.ogg, video.ivf)")
 	durationFlag(f, &duration, "duration", 5*time.Second, "how long to send media once the call is up")
 	f.BoolVar(&video, "video", false, "offer the source's video too (the callee must take it)")
-	media.register(f)
+	media.register(f, a)
 	return cmd
 }
 

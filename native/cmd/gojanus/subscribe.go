@@ -56,7 +56,7 @@ subscription is up, then leaves and destroys the session.`,
 	f.StringVar(&sf.pin, "pin", "", "the room's PIN, if it has one")
 	durationFlag(f, &sf.duration, "duration", 0, "stop this long after the subscription is up (default: until interrupted)")
 	durationFlag(f, &sf.wait, "wait", 0, "how long to wait for the first publisher (default: --timeout)")
-	sf.media.register(f)
+	sf.media.register(f, a)
 	_ = cmd.RegisterFlagCompletionFunc("room", a.completeRooms)
 	return cmd
 }
@@ -218,8 +218,7 @@ func checkRecordPath(path string, webm bool) error {
 	case path == "":
 		return nil
 	case webm:
-		dir := filepath.Dir(path)
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		if dir := filepath.Dir(path); !isDir(dir) {
 			return usagef("--record %q: the directory %s does not exist", path, dir)
 		}
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
@@ -233,6 +232,12 @@ func checkRecordPath(path string, webm bool) error {
 		}
 		return nil
 	}
+}
+
+// isDir reports whether path is an existing directory.
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 // wanted reports whether p is a publisher to subscribe to (and not yet

@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/native"
@@ -18,23 +22,61 @@ func (a *app) whipCommands() []*cobra.Command {
 	return []*cobra.Command{a.whipPublishCommand(), a.whepPlayCommand()}
 }
 
-// whipOptions are the client options from the flags: --token as the
-// bearer token, the media flags' Peer.
-func (a *app) whipOptions(media *mediaFlags, noTrickle bool) native.WHIPOptions {
-	return native.WHIPOptions{Token: a.g.token, Peer: media.peerConfig(), NoTrickle: noTrickle}
+// bearerEnv sets --bearer of the WHIP and WHEP commands when the flag is
+// not given. It is not --token (GOJANUS_TOKEN), Janus's token, which must
+// not go to a third-party endpoint.
+const bearerEnv = "GOJANUS_BEARER"
+
+// bearerFlag adds --bearer to a WHIP or WHEP command: the bearer token
+// for what, then note.
+func bearerFlag(fs *pflag.FlagSet, p *string, what, note string) {
+	fs.StringVar(p, "bearer", "", "bearer `token` "+what+" (or "+bearerEnv+"); "+note)
+}
+
+// bearer returns the bearer token: --bearer, else GOJANUS_BEARER.
+func (a *app) bearer(flag string) string {
+	if a.changed("bearer") {
+		return flag
+	}
+	return os.Getenv(bearerEnv)
+}
+
+// whipURLArg wants the endpoint's URL as the only argument, an http:// or
+// https:// URL with a host.
+func whipURLArg(cmd *cobra.Command, args []string) error {
+	if err := exactArgs("URL")(cmd, args); err != nil {
+		return err
+	}
+	return checkEndpointURL(args[0])
+}
+
+// whipOptions are the client options from the flags: the bearer token,
+// the media flags' Peer.
+func (a *app) whipOptions(bearer string, media *mediaFlags, noTrickle bool) native.WHIPOptions {
+	return native.WHIPOptions{Token: bearer, Peer: media.peerConfig(), NoTrickle: noTrickle}
 }
 
 // whipErr turns a WHIP or WHEP client error into the command's error:
 // the peer not coming up is an ICE failure, an endpoint that does not
-// answer a connection failure, a refused token gets a hint.
-func whipErr(what string, err error) error {
+// answer a connection failure; a refused token or client, and a WHEP
+// endpoint that wants to offer, get a hint. bearer says whether a token
+// was sent.
+func whipErr(what string, err error, bearer bool) error {
 	var we *native.WHIPError
 	var ne net.Error
 	switch {
 	case errors.Is(err, native.ErrWHIPNoConnection):
 		return iceError(what, nil)
-	case errors.Is(err, native.ErrWHIPUnauthorized), errors.Is(err, native.ErrWHIPForbidden):
-		return &cliError{kind: kindFailure, err: err, hint: "the endpoint wants a bearer token: give it with --token"}
+	case errors.Is(err, native.ErrWHIPUnauthorized):
+		hint := "the endpoint wants a bearer token: give it with --bearer (or " + bearerEnv + ")"
+		if bearer {
+			hint = "the token given with --bearer was refused"
+		}
+		return &cliError{kind: kindFailure, err: err, hint: hint}
+	case errors.Is(err, native.ErrWHIPForbidden):
+		return &cliError{kind: kindFailure, err: err, hint: "the endpoint refused this client"}
+	case errors.As(err, &we) && we.Protocol == "whep" && we.Method == http.MethodPost && we.Status == http.StatusNotAcceptable:
+		return &cliError{kind: kindFailure, err: err, hint: "this endpoint makes the offer itself: add --server-offer"}
 	case errors.As(err, &we), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	case errors.As(err, &ne):
@@ -43,11 +85,26 @@ func whipErr(what string, err error) error {
 	return err
 }
 
+// nothingArrived says what did not arrive when a player received no
+// track, or no frame on any track; it is empty when something did.
+func nothingArrived(tracks []Track) string {
+	if len(tracks) == 0 {
+		return "no track arrived"
+	}
+	for _, t := range tracks {
+		if t.Frames > 0 {
+			return ""
+		}
+	}
+	return "no frame arrived"
+}
+
 func (a *app) whipPublishCommand() *cobra.Command {
 	var (
 		src       string
 		duration  time.Duration
 		noTrickle bool
+		bearer    string
 		media     mediaFlags
 	)
 	cmd := &cobra.Command{
@@ -56,10 +113,11 @@ func (a *app) whipPublishCommand() *cobra.Command {
 		Long: `Publish media to any WHIP endpoint (RFC 9725: Janus through gojanus
 whip-server, OBS-style ingest servers, MediaMTX, Cloudflare...) until
 interrupted (Ctrl-C, SIGTERM) or for --duration (an error if the server ends
-the session first), then DELETE the resource. --token is sent as the bearer
-token. Local candidates follow the offer by PATCH (trickle) unless
---no-trickle, and ICE servers in the answer's Link headers are used.`,
-		Args: exactArgs("URL"),
+the session first), then DELETE the resource. The bearer token is --bearer
+(or GOJANUS_BEARER); --token and GOJANUS_TOKEN, Janus's, are never sent.
+Local candidates follow the offer by PATCH (trickle) unless --no-trickle,
+and ICE servers in the answer's Link headers are used.`,
+		Args: whipURLArg,
 		RunE: a.action(func(ctx context.Context, args []string) error {
 			if err := media.check(); err != nil {
 				return err
@@ -70,9 +128,10 @@ token. Local candidates follow the offer by PATCH (trickle) unless
 			}
 			setup, cancelSetup := a.bounded(ctx)
 			defer cancelSetup()
-			sess, err := native.WHIPPublish(setup, args[0], source, a.whipOptions(&media, noTrickle))
+			token := a.bearer(bearer)
+			sess, err := native.WHIPPublish(setup, args[0], source, a.whipOptions(token, &media, noTrickle))
 			if err != nil {
-				return whipErr("whip-publish", err)
+				return whipErr("whip-publish", err, token != "")
 			}
 			defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = sess.Close(c) }()
 			out := a.out()
@@ -117,7 +176,8 @@ token. Local candidates follow the offer by PATCH (trickle) unless
 	f.StringVar(&src, "source", "test", sourceHelp)
 	durationFlag(f, &duration, "duration", 0, "stop after this long (default: until interrupted)")
 	f.BoolVar(&noTrickle, "no-trickle", false, "gather every candidate first and send them in the offer (for servers that take no PATCH)")
-	media.register(f)
+	bearerFlag(f, &bearer, "for the endpoint", "--token, Janus's, is never sent")
+	media.register(f, a)
 	return cmd
 }
 
@@ -126,6 +186,7 @@ func (a *app) whepPlayCommand() *cobra.Command {
 		record                 string
 		duration               time.Duration
 		serverOffer, noTrickle bool
+		bearer                 string
 		media                  mediaFlags
 	)
 	cmd := &cobra.Command{
@@ -135,10 +196,12 @@ func (a *app) whepPlayCommand() *cobra.Command {
 record it with --record: into a .webm file (VP8 + Opus) or a directory (one
 .ivf/.ogg/.h264 file per track). Runs until interrupted (Ctrl-C, SIGTERM),
 for --duration or until the server ends the playback, then DELETEs the
-resource. --token is sent as the bearer token. The client offers to receive
-audio and video; with --server-offer the POST carries no offer and the
-server's offer is answered by PATCH.`,
-		Args: exactArgs("URL"),
+resource. The bearer token is --bearer (or GOJANUS_BEARER); --token and
+GOJANUS_TOKEN, Janus's, are never sent. The client offers to receive audio
+and video; with --server-offer the POST carries no offer and the server's
+offer is answered by PATCH. A playback that received no track, or no frame,
+fails (exit code 1).`,
+		Args: whipURLArg,
 		RunE: a.action(func(ctx context.Context, args []string) error {
 			if err := media.check(); err != nil {
 				return err
@@ -149,10 +212,12 @@ server's offer is answered by PATCH.`,
 			}
 			setup, cancelSetup := a.bounded(ctx)
 			defer cancelSetup()
-			opts := native.WHEPOptions{WHIPOptions: a.whipOptions(&media, noTrickle), ServerOffer: serverOffer}
+			token := a.bearer(bearer)
+			opts := native.WHEPOptions{WHIPOptions: a.whipOptions(token, &media, noTrickle), ServerOffer: serverOffer}
 			sess, err := native.WHEPPlay(setup, args[0], sink, opts)
 			if err != nil {
-				return whipErr("whep-play", err)
+				_, _ = sink.finish()
+				return whipErr("whep-play", err, token != "")
 			}
 			defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = sess.Close(c) }()
 			out := a.out()
@@ -170,6 +235,10 @@ server's offer is answered by PATCH.`,
 			defer cancel()
 			closeErr := sess.Close(c)
 			tracks, err := sink.finish()
+			if none := nothingArrived(tracks); none != "" && !ended {
+				return &cliError{kind: kindMedia, err: fmt.Errorf("whep-play: %s in %s of playback", none, ran.Round(time.Millisecond)),
+					hint: "the endpoint sent nothing: check that its source has media (a publisher in the room, a fed mountpoint), and raise --duration if it starts late"}
+			}
 			if err != nil {
 				return err
 			}
@@ -191,6 +260,7 @@ server's offer is answered by PATCH.`,
 	durationFlag(f, &duration, "duration", 0, "stop this long after the playback is up (default: until interrupted)")
 	f.BoolVar(&serverOffer, "server-offer", false, "let the server offer (POST without an offer, the answer by PATCH)")
 	f.BoolVar(&noTrickle, "no-trickle", false, "gather every candidate first and send them in the offer or answer")
-	media.register(f)
+	bearerFlag(f, &bearer, "for the endpoint", "--token, Janus's, is never sent")
+	media.register(f, a)
 	return cmd
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/mediabench"
 	"github.com/gojanus/gojanus/internal/netns"
@@ -41,7 +42,7 @@ func TestWHIPCommands(t *testing.T) {
 		}
 	}
 	var published WHIPPublishOutput
-	checkSchema(t, mustRun(t, "whip-publish", pub.URL(), "--token", "tok", "--source", testFiles, "--duration", "2s",
+	checkSchema(t, mustRun(t, "whip-publish", pub.URL(), "--bearer", "tok", "--token", "janus-tok", "--source", testFiles, "--duration", "2s",
 		"--ice-interface", netns.Interface, "--json"), &published)
 	assert.Equal(t, pub.Base()+"/resource/1", published.Resource)
 	require.Len(t, published.Tracks, 2)
@@ -66,8 +67,11 @@ func TestWHIPCommands(t *testing.T) {
 	defer func() { stop(); <-done }()
 	webm := filepath.Join(dir, "played.webm")
 	var played WHEPPlayOutput
-	checkSchema(t, mustRun(t, "whep-play", play.URL(), "--server-offer", "--record", webm, "--duration", "2s",
-		"--ice-interface", netns.Interface, "--json"), &played)
+	code, stdout, stderr := runCmd(t, "whep-play", play.URL(), "--server-offer", "--record", webm, "--duration", "2s",
+		"--ice-interface", netns.Interface, "--json")
+	require.Equal(t, 0, code, stderr)
+	checkSchema(t, stdout, &played)
+	assert.Empty(t, stderr, "nothing on stderr at a normal end: no pion error about the pipes Close ends")
 	require.Len(t, played.Tracks, 2)
 	assert.Equal(t, 1, play.Deletes())
 	assert.Greater(t, mediabench.DecodedFrames(t, webm, "v:0"), 10, "decoded video frames")
@@ -100,8 +104,68 @@ func TestWHIPCommands(t *testing.T) {
 	assert.True(t, ended.Ended)
 
 	// A refused token.
-	code, _, stderr := runCmd(t, "whep-play", pub.URL(), "--token", "wrongtok", "--ice-interface", netns.Interface)
+	code, _, stderr = runCmd(t, "whep-play", pub.URL(), "--bearer", "wrongtok", "--ice-interface", netns.Interface)
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "401 Unauthorized")
+	assert.Contains(t, stderr, "hint: the token given with --bearer was refused")
 	assert.NotContains(t, stderr, "wrongtok")
+}
+
+// TestWHEPPlayNothing: a playback whose endpoint sends no track fails
+// (exit 1, kind media) with a hint, also when recording into a WebM
+// file (which then has no frame).
+func TestWHEPPlayNothing(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	silent := whiptest.New(t, mediabench.PeerConfig()) // sends nothing
+	for _, record := range []string{"", filepath.Join(t.TempDir(), "nothing.webm")} {
+		args := []string{"whep-play", silent.URL(), "--duration", "1s", "--ice-interface", netns.Interface}
+		if record != "" {
+			args = append(args, "--record", record)
+		}
+		e, stderr := runFailing(t, exitError, kindMedia, args...)
+		assert.Contains(t, e.Message, "whep-play: no track arrived in ")
+		assert.Contains(t, e.Hint, "the endpoint sent nothing")
+		assert.Contains(t, stderr, "hint: the endpoint sent nothing")
+		assert.NotContains(t, stderr, "got no frame")
+	}
+	assert.Equal(t, 2, silent.Deletes(), "each playback ended its resource")
+}
+
+// TestWHIPThroughJanus chains the commands through a real Janus inside
+// the test network namespace: whip-publish into a room through
+// whip-server, whep-play of that room through it. The player's normal
+// end prints nothing on stderr (pion logged errors about the pipes its
+// Close tears down).
+func TestWHIPThroughJanus(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	mustRun(t, "rooms", "create", "--room", "4444", "--server", srv.WSURL)
+	addr := freeAddr(t)
+	server := startCmd("whip-server", "--server", srv.WSURL, "--listen", addr, "--whip", "/in=room:4444", "--whep", "/out=room:4444")
+	defer func() {
+		server.stop()
+		assert.Equal(t, 0, server.wait(t, 30*time.Second), server.stderr.String())
+	}()
+	server.waitFor(t, "listening", 20*time.Second)
+	base := "http://" + addr
+	pub := startCmd("whip-publish", base+"/in", "--source", testFiles, "--ice-interface", netns.Interface)
+	defer func() { pub.stop(); pub.wait(t, 30*time.Second) }()
+	pub.waitFor(t, "publishing", 20*time.Second)
+	require.Eventually(t, func() bool {
+		ps := participants(srv.WSURL, "4444")
+		return len(ps) == 1 && ps[0].Publisher
+	}, 20*time.Second, 50*time.Millisecond, "the WHIP publisher publishes in the room")
+	var played WHEPPlayOutput
+	code, stdout, stderr := runCmd(t, "whep-play", base+"/out", "--server-offer", "--duration", "3s", "--ice-interface", netns.Interface, "--json")
+	require.Equal(t, 0, code, stderr)
+	checkSchema(t, stdout, &played)
+	require.NotEmpty(t, played.Tracks)
+	for _, tr := range played.Tracks {
+		assert.Positive(t, tr.Frames, "%+v", tr)
+	}
+	assert.Empty(t, stderr, "nothing on stderr at a normal end")
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -61,13 +63,24 @@ func (e whipEndpointSpec) target() string {
 	return "room " + e.Room.String()
 }
 
-// parseEndpointFlag reads PATH=room:ID[,display:NAME][,feed:ID][,pin:PIN][,token:T]
-// or PATH=mountpoint:ID[,pin:PIN][,token:T].
+// The forms of --whip and --whep, and the keys each takes.
+const (
+	whipForm = "/PATH=room:ID[,display:NAME][,pin:PIN][,token:T]"
+	whipKeys = "room, display, pin, token"
+	whepForm = "/PATH=room:ID[,display:NAME|feed:ID][,pin:PIN][,token:T] or /PATH=mountpoint:ID[,pin:PIN][,token:T]"
+	whepKeys = "room, display, feed, mountpoint, pin, token"
+)
+
+// parseEndpointFlag reads --whip's whipForm or --whep's whepForm.
 func parseEndpointFlag(kind, v string) (whipEndpointSpec, error) {
 	path, spec, ok := strings.Cut(v, "=")
 	e := whipEndpointSpec{Path: path, Kind: kind}
+	form, keys := whipForm, whipKeys
+	if kind == "whep" {
+		form, keys = whepForm, whepKeys
+	}
 	if !ok || !strings.HasPrefix(path, "/") || spec == "" {
-		return e, usagef("--%s %q: want /PATH=room:ID[,display:NAME] or /PATH=mountpoint:ID", kind, v)
+		return e, usagef("--%s %q: want %s", kind, v, form)
 	}
 	for part := range strings.SplitSeq(spec, ",") {
 		key, val, ok := strings.Cut(part, ":")
@@ -88,7 +101,7 @@ func parseEndpointFlag(kind, v string) (whipEndpointSpec, error) {
 		case "token":
 			e.Token = val
 		default:
-			return e, usagef("--%s %q: unknown key %q (room, display, feed, mountpoint, pin, token)", kind, v, key)
+			return e, usagef("--%s %q: unknown key %q (%s)", kind, v, key, keys)
 		}
 	}
 	return e, nil
@@ -122,10 +135,81 @@ func (e whipEndpointSpec) check() error {
 		return usagef("endpoint %s: kind %q: want whip or whep", e.Path, e.Kind)
 	case e.Kind == "whip" && !e.Mountpoint.IsZero():
 		return usagef("whip endpoint %s: a WHIP endpoint publishes into a room, not a mountpoint", e.Path)
+	case e.Kind == "whip" && !e.Feed.IsZero():
+		return usagef("whip endpoint %s: feed is for WHEP endpoints (a publisher gets its feed id from the room)", e.Path)
 	case e.Room.IsZero() && e.Mountpoint.IsZero():
 		return usagef("%s endpoint %s: say room:ID or mountpoint:ID", e.Kind, e.Path)
+	case !e.Room.IsZero() && !e.Mountpoint.IsZero():
+		return usagef("%s endpoint %s: room and mountpoint exclude each other", e.Kind, e.Path)
+	case e.Display != "" && !e.Feed.IsZero():
+		return usagef("%s endpoint %s: display and feed exclude each other (each names one publisher)", e.Kind, e.Path)
+	case !e.Mountpoint.IsZero() && (e.Display != "" || !e.Feed.IsZero()):
+		return usagef("%s endpoint %s: display and feed go with a room, not a mountpoint", e.Kind, e.Path)
 	}
 	return nil
+}
+
+// targetCheck asks Janus whether the rooms and mountpoints of endpoints
+// exist, with a VideoRoom and a Streaming handle made when first needed.
+type targetCheck struct {
+	s  *core.Session
+	vr *videoroom.Handle
+	st *streaming.Handle
+}
+
+// missing names the room or mountpoint of e when it does not exist; ""
+// when it does.
+func (c *targetCheck) missing(ctx context.Context, e whipEndpointSpec) (string, error) {
+	var err error
+	if !e.Mountpoint.IsZero() {
+		if c.st == nil {
+			if c.st, err = streaming.Attach(ctx, c.s); err != nil {
+				return "", err
+			}
+		}
+		_, err := c.st.Info(ctx, streaming.InfoRequest{Mountpoint: e.Mountpoint})
+		if errors.Is(err, streaming.ErrNoSuchMountpoint) {
+			return "mountpoint " + e.Mountpoint.String(), nil
+		}
+		return "", err
+	}
+	if c.vr == nil {
+		if c.vr, err = videoroom.Attach(ctx, c.s); err != nil {
+			return "", err
+		}
+	}
+	ok, err := c.vr.Exists(ctx, e.Room)
+	if err != nil || ok {
+		return "", err
+	}
+	return "room " + e.Room.String(), nil
+}
+
+// warnMissing prints a warning per endpoint whose room or mountpoint does
+// not exist (yet): the server still starts, as they may be made later.
+// A failure to ask is a warning too.
+func (a *app) warnMissing(ctx context.Context, client *core.Client, endpoints []whipEndpointSpec) {
+	warn := func(format string, args ...any) {
+		fmt.Fprintf(a.stderr, "gojanus whip-server: warning: "+format+"\n", args...)
+	}
+	ctx, cancel := a.bounded(ctx)
+	defer cancel()
+	s, err := client.CreateSession(ctx)
+	if err != nil {
+		warn("cannot check the rooms and mountpoints: %v", err)
+		return
+	}
+	defer func() { c, cancel := cleanupContext(ctx); defer cancel(); _ = s.Destroy(c) }()
+	check := &targetCheck{s: s}
+	for _, e := range endpoints {
+		what, err := check.missing(ctx, e)
+		switch {
+		case err != nil:
+			warn("endpoint %s: cannot check its %s: %v", e.Path, e.target(), err)
+		case what != "":
+			warn("endpoint %s: %s does not exist (yet): its requests fail until it is created", e.Path, what)
+		}
+	}
 }
 
 // register adds the endpoint to h; token is the default bearer token.
@@ -151,9 +235,9 @@ func (e whipEndpointSpec) register(h *whip.Handler, token string) error {
 
 func (a *app) whipServerCommand() *cobra.Command {
 	var (
-		cfgFile, listen, token string
-		whips, wheps, ice      []string
-		setup                  time.Duration
+		cfgFile, listen, bearer string
+		whips, wheps, ice       []string
+		setup                   time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "whip-server --whip /PATH=room:ID | --whep /PATH=room:ID|mountpoint:ID ...",
@@ -166,6 +250,14 @@ then tears every resource down.
   --whip /whip/room1=room:1234[,display:obs][,pin:PIN][,token:T]
   --whep /whep/room1=room:1234[,display:obs|feed:ID][,pin:PIN][,token:T]
   --whep /whep/mp1=mountpoint:1[,pin:PIN][,token:T]
+
+--whip takes the keys room (required), display (the publisher's name), pin
+(the room's PIN) and token (this endpoint's bearer token, instead of
+--bearer). --whep takes room or mountpoint (one of them), display or feed
+(one publisher of the room; without them, all), pin and token. --bearer
+(or GOJANUS_BEARER) is the bearer token of the endpoints without one;
+--token is Janus's. A room or mountpoint that does not exist at startup is
+a warning: it may be created later.
 
 A WHEP endpoint over a room is offered by Janus (POST without a body, PATCH
 the answer); over a mountpoint it takes the player's offer (Janus 1.1.4 and
@@ -190,8 +282,9 @@ later) or offers itself. --config reads the same from a JSON file:
 			if a.changed("listen") || cfg.Listen == "" {
 				cfg.Listen = listen
 			}
-			if a.changed("bearer") {
-				cfg.Token = token
+			// --bearer, then the file's token, then GOJANUS_BEARER.
+			if a.changed("bearer") || cfg.Token == "" {
+				cfg.Token = a.bearer(bearer)
 			}
 			for kind, list := range map[string][]string{"whip": whips, "whep": wheps} {
 				for _, v := range list {
@@ -229,13 +322,24 @@ later) or offers itself. --config reads the same from a JSON file:
 				return err
 			}
 			defer client.Close()
-			h := whip.New(client, whip.Options{ICEServers: cfg.ICEServers, SetupTimeout: setup, RequestTimeout: a.g.timeout, Logger: a.logger()})
+			a.warnMissing(ctx, client, cfg.Endpoints)
+			// The handler's line per resource created and ended is at
+			// info level: shown unless --log-level says otherwise.
+			logLevel := a.g.level
+			if !a.changed("log-level") {
+				logLevel = min(logLevel, slog.LevelInfo)
+			}
+			h := whip.New(client, whip.Options{ICEServers: cfg.ICEServers, SetupTimeout: setup, RequestTimeout: a.g.timeout, Logger: a.loggerAt(logLevel)})
 			for _, e := range cfg.Endpoints {
 				if err := e.register(h, cfg.Token); err != nil {
 					return err
 				}
 			}
 			ln, err := net.Listen("tcp", cfg.Listen)
+			if errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.EACCES) {
+				return &cliError{kind: kindFailure, err: fmt.Errorf("--listen %s: %w", cfg.Listen, err),
+					hint: "another program holds that address, or it is not this machine's: pick another with --listen"}
+			}
 			if err != nil {
 				return usagef("--listen %s: %v", cfg.Listen, err)
 			}
@@ -269,10 +373,10 @@ later) or offers itself. --config reads the same from a JSON file:
 	f := cmd.Flags()
 	f.StringVar(&cfgFile, "config", "", "JSON `file` with listen, token, ice_servers, setup_timeout and endpoints")
 	f.StringVar(&listen, "listen", "127.0.0.1:8080", "HTTP `address` to listen on")
-	f.StringArrayVar(&whips, "whip", nil, "WHIP endpoint `/PATH=room:ID[,display:NAME][,pin:PIN][,token:T]` (repeatable)")
-	f.StringArrayVar(&wheps, "whep", nil, "WHEP endpoint `/PATH=room:ID[,display:NAME|feed:ID]` or /PATH=mountpoint:ID[,pin:PIN] (repeatable)")
-	f.StringVar(&token, "bearer", "", "bearer `token` HTTP clients must send to every endpoint without a token of its own (--token is Janus's)")
-	f.StringArrayVar(&ice, "ice-server", nil, "ICE server for the clients, `URL[,username=U,credential=C]` (repeatable)")
+	f.StringArrayVar(&whips, "whip", nil, "WHIP endpoint `/PATH=KEYS`, keys room, display, pin, token (repeatable; see above)")
+	f.StringArrayVar(&wheps, "whep", nil, "WHEP endpoint `/PATH=KEYS`, keys room or mountpoint, display or feed, pin, token (repeatable; see above)")
+	bearerFlag(f, &bearer, "HTTP clients must send to every endpoint without a token of its own", "--token is Janus's")
+	f.StringArrayVar(&ice, "ice-server", nil, "ICE server for the clients: `URL`[,username=U,credential=C] (repeatable)")
 	durationFlag(f, &setup, "setup-timeout", 30*time.Second, "reap a resource whose PeerConnection is not up after this long")
 	return cmd
 }
