@@ -60,7 +60,15 @@ func (e PublishEndpoint) start(ctx context.Context, r *http.Request, s *core.Ses
 			}
 			return c.JSEP, nil
 		},
-		leave:   pub.Leave,
+		leave: func(ctx context.Context) error {
+			// Unpublish first: a publisher that left the room at once
+			// would leave its subscribers without the updated offer that
+			// tells them it is gone (Janus drops it when the room is
+			// gone from the publisher by the time its PeerConnection
+			// closes); an error here (never published) changes nothing.
+			_ = pub.Unpublish(ctx)
+			return pub.Leave(ctx)
+		},
 		room:    join.Room,
 		feed:    joined.Participant,
 		display: join.Display,

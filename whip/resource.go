@@ -122,6 +122,7 @@ func (h *Handler) watch(res *resource) {
 				}
 				h.mu.Unlock()
 			case *core.Media:
+				h.log.Debug("whip: media", "resource", res.id, "mid", e.Mid, "type", e.Type, "receiving", e.Receiving)
 				if res.side.publisher() {
 					quiet.media(e)
 				}
