@@ -46,8 +46,8 @@ type logRecorder struct {
 }
 
 func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
-func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler        { return l }
-func (l *logRecorder) WithGroup(string) slog.Handler             { return l }
+func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *logRecorder) WithGroup(string) slog.Handler            { return l }
 
 func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
 	line := map[string]string{"msg": r.Message, "level": r.Level.String()}
@@ -277,8 +277,9 @@ func mlines(sdp string) int { return strings.Count("\n"+sdp, "\nm=") }
 
 // TestDisplayPrefersLatest: with two publishers of one display name in
 // the room, a WHEP player by display gets the one the handler made last
-// (the one with audio and video), then, once that one left, the other
-// (video only); a handler that made neither answers 409.
+// (the one with audio and video), then, once that one left (DELETE, which
+// ends its player too), the other (video only); a handler that made
+// neither answers 409.
 func TestDisplayPrefersLatest(t *testing.T) {
 	if !netns.Run(t) {
 		return
@@ -318,7 +319,13 @@ func TestDisplayPrefersLatest(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, r.Status, r.Body)
 	assert.Contains(t, r.Body, "subscribe by feed")
 
+	// A player of the latest one ends when it DELETEs.
+	player, rec := play(t, f, "/whep/cam", true)
+	rec.waitFrames(t, "player of the latest publisher", 30)
 	require.NoError(t, second.Close(f.ctx))
+	playerPath := strings.TrimPrefix(player.Location(), f.base)
+	require.Eventually(t, func() bool { return f.resourceGone(t, playerPath) }, 30*time.Second, 50*time.Millisecond,
+		"the player of the publisher that left ended")
 	require.Eventually(t, func() bool { return len(f.publishersNamed(t, room, "cam")) == 1 }, 30*time.Second, 20*time.Millisecond)
 	offered("the one left (video only)", 1)
 	assert.Equal(t, http.StatusCreated, f.do(t, "POST", hs.URL+"/whep/cam", "", "").Status, "one publisher: no doubt")
