@@ -189,7 +189,8 @@ func (h *Handler) add(ep *endpoint) error {
 	return nil
 }
 
-// Len returns the number of live resources.
+// Len returns the number of resources, counting those whose teardown is
+// under way.
 func (h *Handler) Len() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -283,7 +284,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.patch(w, r, res)
 	case http.MethodDelete:
 		if !h.end(res, whyDeleted, "", true) {
-			h.answer(w, r, failf(http.StatusNotFound, "no such resource"))
+			h.notFound(w, r, res)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
@@ -417,7 +418,8 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ep *endpoint) {
 		h.answer(w, r, err)
 		return
 	}
-	res := &resource{id: randomHex(16), ep: ep, s: s, side: side, etag: `"` + randomHex(8) + `"`, done: make(chan struct{}), up: make(chan struct{})}
+	res := &resource{id: randomHex(16), ep: ep, s: s, side: side, etag: `"` + randomHex(8) + `"`,
+		done: make(chan struct{}), gone: make(chan struct{}), up: make(chan struct{})}
 	res.clientSDP = offer
 	h.mu.Lock()
 	if h.closed {
@@ -461,7 +463,7 @@ func (h *Handler) waitSettingUp(ctx context.Context, sel Subscription) error {
 	var pending []*resource
 	for _, r := range h.resources {
 		p := r.side
-		if !p.publisher() || p.room != sel.Room || (sel.Feed.IsZero() && p.display != sel.Display) || (!sel.Feed.IsZero() && p.feed != sel.Feed) {
+		if r.ended() || !p.publisher() || p.room != sel.Room || (sel.Feed.IsZero() && p.display != sel.Display) || (!sel.Feed.IsZero() && p.feed != sel.Feed) {
 			continue
 		}
 		select {
@@ -489,7 +491,7 @@ func (h *Handler) latestPublisher(room core.ID, feeds []core.ID) (core.ID, bool)
 	defer h.mu.Unlock()
 	var best *resource
 	for _, r := range h.resources {
-		if r.side.publisher() && r.side.room == room && slices.Contains(feeds, r.side.feed) && (best == nil || r.seq > best.seq) {
+		if !r.ended() && r.side.publisher() && r.side.room == room && slices.Contains(feeds, r.side.feed) && (best == nil || r.seq > best.seq) {
 			best = r
 		}
 	}

@@ -51,7 +51,8 @@ type resource struct {
 	ep   *endpoint
 	s    *core.Session
 	side *peerSide
-	done chan struct{} // closed when the resource ends
+	done chan struct{} // closed when the resource starts to end
+	gone chan struct{} // closed when its teardown is done
 	up   chan struct{} // closed when Janus reports the PeerConnection up
 	seq  uint64        // the order of the POSTs that made the resources
 
@@ -206,16 +207,17 @@ func (q *quietTimer) stop() {
 	}
 }
 
-// end removes a resource, once, and with teardown leaves its room and
+// end ends a resource, once: with teardown it leaves its room and
 // destroys its session (which detaches the handle and hangs up its
-// PeerConnection). It reports whether the resource was still live.
+// PeerConnection), then removes it, so that a 404 on it means that it is
+// gone from Janus too. It reports whether this call ended it (false:
+// it had ended or was ending).
 func (h *Handler) end(res *resource, why, detail string, teardown bool) bool {
 	h.mu.Lock()
-	if h.resources[res.id] != res {
+	if h.resources[res.id] != res || res.ended() {
 		h.mu.Unlock()
 		return false
 	}
-	delete(h.resources, res.id)
 	close(res.done)
 	h.mu.Unlock()
 	if teardown {
@@ -226,12 +228,26 @@ func (h *Handler) end(res *resource, why, detail string, teardown bool) bool {
 		_ = res.s.Destroy(ctx)
 		cancel()
 	}
+	h.mu.Lock()
+	delete(h.resources, res.id)
+	h.mu.Unlock()
+	close(res.gone)
 	args := []any{"endpoint", res.ep.path, "resource", res.id, "session", res.s.ID(), "reason", why}
 	if detail != "" {
 		args = append(args, "detail", detail)
 	}
 	h.log.Info("whip: resource ended", args...)
 	return true
+}
+
+// notFound answers 404 for a resource that ended, once its teardown is
+// done (or the request's context ends).
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, res *resource) {
+	select {
+	case <-res.gone:
+	case <-r.Context().Done():
+	}
+	h.answer(w, r, failf(http.StatusNotFound, "no such resource"))
 }
 
 // patch answers a PATCH on a resource: the client's SDP answer (the
@@ -245,7 +261,7 @@ func (h *Handler) patch(w http.ResponseWriter, r *http.Request, res *resource) {
 	res.mu.Lock()
 	defer res.mu.Unlock()
 	if res.ended() {
-		h.answer(w, r, failf(http.StatusNotFound, "no such resource"))
+		h.notFound(w, r, res)
 		return
 	}
 	match := r.Header.Get("If-Match")

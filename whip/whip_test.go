@@ -2,8 +2,10 @@ package whip_test
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"testing"
@@ -278,7 +280,8 @@ func TestProtocol(t *testing.T) {
 // room.
 func TestReapNeverConnected(t *testing.T) {
 	srv := janustest.Start(t, janusserver.Options{})
-	f := newFixture(t, srv.WSURL, whip.Options{SetupTimeout: time.Second})
+	logs := &logRecorder{}
+	f := newFixture(t, srv.WSURL, whip.Options{SetupTimeout: time.Second, Logger: slog.New(logs)})
 	room := f.room(t)
 	require.NoError(t, f.h.Publish("/whip", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Display: "ghost"}}))
 	loc := f.location(t, f.do(t, "POST", "/whip", sdp, offerOnly(t, false)))
@@ -287,11 +290,20 @@ func TestReapNeverConnected(t *testing.T) {
 	ps, err := vh.ListParticipants(f.ctx, room)
 	require.NoError(t, err)
 	require.Len(t, ps, 1, "the publisher joined")
-	require.Eventually(t, func() bool { return f.h.Len() == 0 }, 30*time.Second, 20*time.Millisecond, "reaped")
+	id := path.Base(loc)
+	// The line is logged once the teardown is done.
+	assert.Equal(t, "setup timeout", logs.waitLog(t, "whip: resource ended", "resource", id)["reason"])
+	assert.Equal(t, 0, f.h.Len())
 	assert.Equal(t, http.StatusNotFound, f.do(t, "DELETE", loc, "", "").Status)
 	ps, err = vh.ListParticipants(f.ctx, room)
 	require.NoError(t, err)
 	assert.Empty(t, ps, "the reaped publisher left the room")
+	assert.Equal(t, "ghost", logs.find("whip: resource created", "resource", id)["display"])
+
+	// A DELETE says so.
+	loc = f.location(t, f.do(t, "POST", "/whip", sdp, offerOnly(t, false)))
+	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc, "", "").Status)
+	assert.Equal(t, "DELETE", logs.find("whip: resource ended", "resource", path.Base(loc))["reason"])
 }
 
 // TestJanusRestart: Janus dies; the resources on it go (their sessions
