@@ -88,10 +88,10 @@
 // A WHEP player that vanishes without a DELETE cannot be told from a
 // live one: Janus expects no media from a player, so nothing reports it
 // gone. Its resource stays until a hangup, a DELETE or Close. A Janus
-// with ICE consent freshness checks turned on (ice_consent_freshness in
-// janus.jcfg, off by default, with libnice 0.1.19 or later) hangs up on
-// such peers, players and publishers alike, and the handler then ends
-// their resources.
+// 1.2.0 or later with ICE consent freshness checks turned on
+// (ice_consent_freshness in janus.jcfg, off by default, with libnice
+// 0.1.19 or later) hangs up on such peers, players and publishers alike,
+// and the handler then ends their resources.
 //
 // Options.Logger gets one Info line for each resource made and one when
 // it ends, with the reason.
