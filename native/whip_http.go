@@ -19,9 +19,13 @@ import (
 // The errors of a WHIP or WHEP endpoint or resource, matched by a
 // *WHIPError's status: errors.Is(err, native.ErrWHIPUnauthorized).
 var (
-	// ErrWHIPUnauthorized is a 401: no token, or one the server refuses.
+	// ErrWHIPUnauthorized is a 401: no token, or one that is wrong or
+	// expired (RFC 9725 and RFC 6750; the server's WWW-Authenticate says
+	// error="invalid_token" for the latter).
 	ErrWHIPUnauthorized = errors.New("native: whip: unauthorized")
-	// ErrWHIPForbidden is a 403: the token is known but not allowed here.
+	// ErrWHIPForbidden is a 403: the token is good but the client may not
+	// do this (not allowed on this endpoint, a room PIN or token the media
+	// server refuses).
 	ErrWHIPForbidden = errors.New("native: whip: forbidden")
 	// ErrWHIPNotFound is a 404: no such endpoint or resource (a resource
 	// the server already tore down).

@@ -60,13 +60,44 @@ func (e PublishEndpoint) start(ctx context.Context, r *http.Request, s *core.Ses
 			}
 			return c.JSEP, nil
 		},
-		leave: pub.Leave,
+		leave: func(ctx context.Context) error {
+			// Unpublish first: a publisher that left the room at once
+			// would leave its subscribers without the updated offer that
+			// tells them it is gone (Janus drops it when the room is
+			// gone from the publisher by the time its PeerConnection
+			// closes); an error here (never published) changes nothing.
+			_ = pub.Unpublish(ctx)
+			return pub.Leave(ctx)
+		},
+		room:    join.Room,
+		feed:    joined.Participant,
+		display: join.Display,
 	}, nil
 }
 
 // Subscription says what a WHEP endpoint over a VideoRoom plays: the
 // streams of one publisher (by Feed id or by Display name), a mix
 // (Streams), or, with none of them, every publisher of the room.
+//
+// Janus lists a publisher only once its PeerConnection is up, so a
+// player that POSTs right after the publisher's WHIP POST would find no
+// publisher: when a WHIP resource of this handler for that Feed or
+// Display in the room is still setting up, the POST waits for it (within
+// Options.RequestTimeout) before it subscribes; otherwise an unknown
+// publisher is 404.
+//
+// Several publishers may share a display name (a publisher that came
+// back while Janus still lists its dead self, until MediaTimeout reaps
+// it): Display picks, among those publishing, the one this handler's
+// WHIP endpoints made last; when none of them is the handler's, the POST
+// is answered 409, naming their feed ids (subscribe by Feed then).
+//
+// A player of one publisher (Feed or Display) ends when that publisher
+// stops publishing or leaves (Janus's updated offer for the
+// subscription has no active m-line left): its resource is torn down
+// and later requests on it are 404; the client makes a new POST to play
+// the next publisher. Players of Streams or of the whole room stay, and
+// the m-lines of a publisher that left go quiet.
 type Subscription struct {
 	Room core.ID
 	// Pin is the room's PIN, if it has one.
@@ -98,10 +129,13 @@ func (h *Handler) Subscribe(path string, e SubscribeEndpoint) error {
 	if e.Room.IsZero() && e.Request == nil {
 		return errors.New("whip: a subscribe endpoint needs a room")
 	}
-	return h.add(&endpoint{path: path, kind: "whep", access: e.Access, start: e.start})
+	start := func(ctx context.Context, r *http.Request, s *core.Session, offer string) (*peerSide, error) {
+		return e.start(ctx, h, r, s, offer)
+	}
+	return h.add(&endpoint{path: path, kind: "whep", access: e.Access, start: start})
 }
 
-func (e SubscribeEndpoint) start(ctx context.Context, r *http.Request, s *core.Session, offer string) (*peerSide, error) {
+func (e SubscribeEndpoint) start(ctx context.Context, h *Handler, r *http.Request, s *core.Session, offer string) (*peerSide, error) {
 	if offer != "" {
 		return nil, failf(http.StatusNotAcceptable, "Janus offers VideoRoom subscriptions itself: POST without a body, then PATCH the answer")
 	}
@@ -115,23 +149,31 @@ func (e SubscribeEndpoint) start(ctx context.Context, r *http.Request, s *core.S
 	if err != nil {
 		return nil, err
 	}
-	streams, err := sel.streams(ctx, vh)
+	if err := h.waitSettingUp(ctx, sel); err != nil {
+		return nil, err
+	}
+	streams, err := sel.streams(ctx, vh, h)
 	if err != nil {
 		return nil, err
 	}
+	oneFeed := len(sel.Streams) == 0 && (!sel.Feed.IsZero() || sel.Display != "")
 	sub, att, err := vh.JoinAsSubscriber(ctx, videoroom.SubscribeRequest{Room: sel.Room, Pin: sel.Pin, Streams: streams,
-		// The client cannot answer offers the plugin would send later,
-		// when a publisher leaves: its m-line just goes quiet.
-		Autoupdate: core.Ptr(false)})
+		// The client cannot answer the offers the plugin sends when a
+		// publisher leaves. A player of the room or of a mix is left
+		// without them (the publisher's m-line goes quiet); a player
+		// of one publisher gets them, as the sign that its publisher
+		// is gone, and ends then.
+		Autoupdate: core.Ptr(oneFeed)})
 	if err != nil {
 		return nil, err
 	}
-	return &peerSide{handle: vh.Handle, sdp: att.JSEP.SDP, offered: true, answer: sub.Start, leave: sub.Leave}, nil
+	return &peerSide{handle: vh.Handle, sdp: att.JSEP.SDP, offered: true, answer: sub.Start, leave: sub.Leave, oneFeed: oneFeed}, nil
 }
 
 // streams resolves the subscription into streams of publishers that
-// publish now.
-func (sel Subscription) streams(ctx context.Context, vh *videoroom.Handle) ([]videoroom.SubscribeStream, error) {
+// publish now; a display name shared by several goes to the handler's
+// latest publisher among them.
+func (sel Subscription) streams(ctx context.Context, vh *videoroom.Handle, h *Handler) ([]videoroom.SubscribeStream, error) {
 	switch {
 	case len(sel.Streams) > 0:
 		return sel.Streams, nil
@@ -154,8 +196,16 @@ func (sel Subscription) streams(ctx context.Context, vh *videoroom.Handle) ([]vi
 		}
 		return nil, failf(http.StatusNotFound, "no publisher in room %v", sel.Room)
 	}
-	if sel.Display != "" {
-		out = out[:1]
+	if sel.Display != "" && len(out) > 1 {
+		feeds := make([]core.ID, len(out))
+		for i, st := range out {
+			feeds[i] = st.Feed
+		}
+		latest, ok := h.latestPublisher(sel.Room, feeds)
+		if !ok {
+			return nil, failf(http.StatusConflict, "%d publishers %q in room %v (feeds %v): subscribe by feed", len(out), sel.Display, sel.Room, feeds)
+		}
+		return []videoroom.SubscribeStream{{Feed: latest}}, nil
 	}
 	return out, nil
 }

@@ -22,6 +22,9 @@ type Error struct {
 	Reason string
 	// Err is the cause, if any.
 	Err error
+	// invalidToken marks a 401 for a bearer token that was given but is
+	// wrong or expired (error="invalid_token" in WWW-Authenticate).
+	invalidToken bool
 }
 
 // Error returns the reason, and the cause's text after it.

@@ -45,9 +45,27 @@ type Options struct {
 	// 0 means 30 seconds.
 	SetupTimeout time.Duration
 	// RequestTimeout bounds each request to Janus; 0 means 15 seconds.
+	// It also bounds how long a WHEP POST waits for a publisher of this
+	// handler that is still setting up (see Subscription).
 	RequestTimeout time.Duration
-	// Logger receives one line per resource created and ended; nil
-	// discards them.
+	// MediaTimeout is how long a WHIP publisher may send no media at all
+	// before it is reaped: once Janus reports no incoming media (its
+	// "media" events with receiving false, after Janus's no_media_timer,
+	// 1 second by default) on every stream it had media on, and none
+	// comes back within MediaTimeout, the publisher leaves the room and
+	// its resource ends. This is how a publisher that died without a
+	// DELETE (killed, its network gone) goes: Janus sends no hangup for
+	// it, as nothing tells it the peer is gone. A publisher with one
+	// stream quiet (a muted microphone) and another flowing stays.
+	// 0 means 10 seconds; a negative value never reaps for this.
+	MediaTimeout time.Duration
+	// Logger receives, at Info, one line per resource created (with the
+	// room, feed and display of a publisher) and one when it ends, with
+	// the reason: "DELETE", "hangup" (Janus's reason as detail), "no
+	// media" (MediaTimeout), "setup timeout" (SetupTimeout), "session
+	// gone", "publisher gone" (a WHEP player of one publisher), "detached
+	// by Janus" or "handler closed". Failed requests with a 5xx status
+	// are logged at Warn. nil discards them.
 	Logger *slog.Logger
 }
 
@@ -63,13 +81,19 @@ type ICEServer struct {
 
 // Access is who may use an endpoint and its resources: a client sends
 // "Authorization: Bearer TOKEN". Without Token and Authorize anyone may.
-// A request without a bearer token is answered 401, one whose token is
-// refused 403.
+// As RFC 9725 and RFC 6750 say, a request without a bearer token, or
+// with a token that is wrong or expired, is answered 401 with a
+// WWW-Authenticate: Bearer challenge (error="invalid_token" for a token
+// that was given); 403 is for a client whose token is good but that may
+// not do this (an Authorize callback's *Error with that status, a room
+// PIN or room token the plugin refuses).
 type Access struct {
 	// Token is the one bearer token accepted.
 	Token string `json:"-"`
 	// Authorize, when set, decides instead of Token: it returns nil to
-	// accept, an *Error to answer with its status, any other error 403.
+	// accept, an *Error to answer with its status (403 for a client that
+	// is known but not allowed), any other error for a token it does not
+	// know or that expired (401, error="invalid_token").
 	Authorize func(r *http.Request, token string) error `json:"-"`
 }
 
@@ -91,12 +115,12 @@ func (a Access) check(r *http.Request) error {
 			if errors.As(err, &e) {
 				return e
 			}
-			return &Error{Status: http.StatusForbidden, Reason: "token refused", Err: err}
+			return &Error{Status: http.StatusUnauthorized, Reason: "invalid token", Err: err, invalidToken: true}
 		}
 		return nil
 	}
 	if subtle.ConstantTimeCompare([]byte(token), []byte(a.Token)) != 1 {
-		return failf(http.StatusForbidden, "token refused")
+		return &Error{Status: http.StatusUnauthorized, Reason: "invalid token", invalidToken: true}
 	}
 	return nil
 }
@@ -114,6 +138,7 @@ type Handler struct {
 	mu        sync.Mutex
 	endpoints map[string]*endpoint
 	resources map[string]*resource
+	seq       uint64 // resources made so far
 	closed    bool
 	wg        sync.WaitGroup
 }
@@ -126,6 +151,9 @@ func New(c *core.Client, opts Options) *Handler {
 	}
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = 15 * time.Second
+	}
+	if opts.MediaTimeout == 0 {
+		opts.MediaTimeout = 10 * time.Second
 	}
 	if opts.AllowOrigin == "" {
 		opts.AllowOrigin = "*"
@@ -161,7 +189,8 @@ func (h *Handler) add(ep *endpoint) error {
 	return nil
 }
 
-// Len returns the number of live resources.
+// Len returns the number of resources, counting those whose teardown is
+// under way.
 func (h *Handler) Len() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -180,7 +209,7 @@ func (h *Handler) Close(ctx context.Context) error {
 	}
 	h.mu.Unlock()
 	for _, r := range all {
-		h.end(r, "handler closed", true)
+		h.end(r, whyClosed, "", true)
 	}
 	done := make(chan struct{})
 	go func() { h.wg.Wait(); close(done) }()
@@ -254,8 +283,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodPatch:
 		h.patch(w, r, res)
 	case http.MethodDelete:
-		if !h.end(res, "deleted", true) {
-			h.answer(w, r, failf(http.StatusNotFound, "no such resource"))
+		if !h.end(res, whyDeleted, "", true) {
+			h.notFound(w, r, res)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
@@ -309,13 +338,17 @@ func (h *Handler) links(w http.ResponseWriter) {
 // answer writes an error's status and reason.
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request, err error) {
 	status := StatusOf(err)
+	var e *Error
 	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="gojanus"`)
+		challenge := `Bearer realm="gojanus"`
+		if errors.As(err, &e) && e.invalidToken {
+			challenge += `, error="invalid_token"`
+		}
+		w.Header().Set("WWW-Authenticate", challenge)
 	}
 	if status == http.StatusNotAcceptable {
 		w.Header().Set("Accept-Post", ContentTypeSDP)
 	}
-	var e *Error
 	reason := err.Error()
 	if errors.As(err, &e) && e.Err == nil {
 		reason = e.Reason
@@ -385,7 +418,8 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ep *endpoint) {
 		h.answer(w, r, err)
 		return
 	}
-	res := &resource{id: randomHex(16), ep: ep, s: s, side: side, etag: `"` + randomHex(8) + `"`, done: make(chan struct{})}
+	res := &resource{id: randomHex(16), ep: ep, s: s, side: side, etag: `"` + randomHex(8) + `"`,
+		done: make(chan struct{}), gone: make(chan struct{}), up: make(chan struct{})}
 	res.clientSDP = offer
 	h.mu.Lock()
 	if h.closed {
@@ -394,11 +428,17 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ep *endpoint) {
 		h.answer(w, r, failf(http.StatusServiceUnavailable, "the server is shutting down"))
 		return
 	}
+	h.seq++
+	res.seq = h.seq
 	h.resources[res.id] = res
 	h.wg.Add(1)
 	h.mu.Unlock()
 	go h.watch(res)
-	h.log.Info("whip: resource created", "endpoint", ep.path, "resource", res.id, "session", s.ID(), "server_offer", side.serverOffer())
+	args := []any{"endpoint", ep.path, "resource", res.id, "session", s.ID(), "server_offer", side.serverOffer()}
+	if side.publisher() {
+		args = append(args, "room", side.room, "feed", side.feed, "display", side.display)
+	}
+	h.log.Info("whip: resource created", args...)
 
 	hd := w.Header()
 	hd.Set("Location", locationOf(r, res.id))
@@ -408,6 +448,57 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ep *endpoint) {
 	h.links(w)
 	w.WriteHeader(http.StatusCreated)
 	_, _ = io.WriteString(w, side.sdp)
+}
+
+// waitSettingUp waits until every WHIP resource of the handler that
+// publishes what sel picks (its Feed or Display in its Room) and that
+// is still setting up has its PeerConnection up, or has ended: Janus
+// lists a publisher only from then on. It returns ctx's error, as a
+// 504, when ctx ends first.
+func (h *Handler) waitSettingUp(ctx context.Context, sel Subscription) error {
+	if len(sel.Streams) > 0 || sel.Feed.IsZero() && sel.Display == "" {
+		return nil
+	}
+	h.mu.Lock()
+	var pending []*resource
+	for _, r := range h.resources {
+		p := r.side
+		if r.ended() || !p.publisher() || p.room != sel.Room || (sel.Feed.IsZero() && p.display != sel.Display) || (!sel.Feed.IsZero() && p.feed != sel.Feed) {
+			continue
+		}
+		select {
+		case <-r.up:
+		default:
+			pending = append(pending, r)
+		}
+	}
+	h.mu.Unlock()
+	for _, r := range pending {
+		select {
+		case <-r.up:
+		case <-r.done:
+		case <-ctx.Done():
+			return &Error{Status: http.StatusGatewayTimeout, Reason: "the publisher is still setting up", Err: ctx.Err()}
+		}
+	}
+	return nil
+}
+
+// latestPublisher returns, of feeds in room, the one whose WHIP
+// resource of this handler was made last.
+func (h *Handler) latestPublisher(room core.ID, feeds []core.ID) (core.ID, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var best *resource
+	for _, r := range h.resources {
+		if !r.ended() && r.side.publisher() && r.side.room == room && slices.Contains(feeds, r.side.feed) && (best == nil || r.seq > best.seq) {
+			best = r
+		}
+	}
+	if best == nil {
+		return core.ID{}, false
+	}
+	return best.side.feed, true
 }
 
 // locationOf is the path of a new resource: the endpoint's path as the

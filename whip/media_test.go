@@ -129,21 +129,10 @@ func play(t *testing.T, f *fixture, path string, serverOffer bool) (*native.WHEP
 // feedOf finds the participant id of a room's publisher by display.
 func feedOf(t *testing.T, f *fixture, room core.ID, display string) core.ID {
 	t.Helper()
-	vh, err := videoroom.Attach(f.ctx, f.admin)
-	require.NoError(t, err)
-	var feed core.ID
-	require.Eventually(t, func() bool {
-		ps, err := vh.ListParticipants(f.ctx, room)
-		require.NoError(t, err)
-		for _, p := range ps {
-			if p.Display == display && p.Publisher {
-				feed = p.ID
-				return true
-			}
-		}
-		return false
-	}, 10*time.Second, 20*time.Millisecond, "publisher %s in the room", display)
-	return feed
+	var feeds []core.ID
+	require.Eventually(t, func() bool { feeds = f.publishersNamed(t, room, display); return len(feeds) > 0 },
+		10*time.Second, 20*time.Millisecond, "publisher %s in the room", display)
+	return feeds[0]
 }
 
 // TestWHIPAndWHEPMedia publishes a VP8 file with the native WHIP client

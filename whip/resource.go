@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/videoroom"
 )
 
 // peerSide is the Janus side of a resource, made by an endpoint's start.
@@ -28,7 +29,18 @@ type peerSide struct {
 	restart func(ctx context.Context, offer *core.JSEP) (*core.JSEP, error)
 	// leave, if set, leaves the room before the session is destroyed.
 	leave func(ctx context.Context) error
+	// room, feed and display identify a VideoRoom publisher (WHIP): the
+	// handler reaps it when its media stops (Options.MediaTimeout), and
+	// subscriptions by display or feed wait for it while it sets up.
+	room, feed core.ID
+	display    string
+	// oneFeed marks a VideoRoom subscription to one publisher: it ends
+	// when Janus's updated offer has no active media m-line left.
+	oneFeed bool
 }
+
+// publisher reports whether the side is a VideoRoom publisher.
+func (p *peerSide) publisher() bool { return !p.feed.IsZero() }
 
 // serverOffer reports whether Janus made the offer.
 func (p *peerSide) serverOffer() bool { return p.offered }
@@ -39,7 +51,10 @@ type resource struct {
 	ep   *endpoint
 	s    *core.Session
 	side *peerSide
-	done chan struct{} // closed when the resource ends
+	done chan struct{} // closed when the resource starts to end
+	gone chan struct{} // closed when its teardown is done
+	up   chan struct{} // closed when Janus reports the PeerConnection up
+	seq  uint64        // the order of the POSTs that made the resources
 
 	mu        sync.Mutex // serializes the PATCHes
 	etag      string
@@ -57,52 +72,152 @@ func (r *resource) ended() bool {
 	}
 }
 
+// Why a resource ended, as the log line says it.
+const (
+	whyDeleted     = "DELETE"
+	whyClosed      = "handler closed"
+	whyNoMedia     = "no media"
+	whySetup       = "setup timeout"
+	whySessionGone = "session gone"
+	whyHangup      = "hangup"
+	whyDetached    = "detached by Janus"
+	whyFeedGone    = "publisher gone"
+)
+
 // watch follows the resource's handle until the resource ends: a hangup
-// (the PeerConnection closed or ICE failed) or a PeerConnection that is
-// not up within SetupTimeout tears it down; a handle that ended (its
-// session is gone: Janus restarted, or the connection was lost for good)
-// removes it.
+// (the PeerConnection closed or ICE failed), a PeerConnection that is
+// not up within SetupTimeout, a publisher whose every stream stopped
+// for MediaTimeout, or a subscription whose one publisher went away
+// tears it down; a handle that ended (its session is gone: Janus
+// restarted, or the connection was lost for good) removes it.
 func (h *Handler) watch(res *resource) {
 	defer h.wg.Done()
 	setup := time.NewTimer(h.opts.SetupTimeout)
 	defer setup.Stop()
+	quiet := newQuietTimer(h.opts.MediaTimeout)
+	defer quiet.stop()
 	events := res.side.handle.Events()
 	for {
 		select {
 		case <-res.done:
 			return
 		case <-setup.C:
-			h.end(res, fmt.Sprintf("no PeerConnection within %v", h.opts.SetupTimeout), true)
+			h.end(res, whySetup, fmt.Sprintf("no PeerConnection within %v", h.opts.SetupTimeout), true)
+			return
+		case <-quiet.c():
+			h.end(res, whyNoMedia, fmt.Sprintf("Janus received no media for %v on any stream", h.opts.MediaTimeout), true)
 			return
 		case ev, ok := <-events:
 			if !ok {
-				h.end(res, fmt.Sprintf("the Janus handle ended: %v", res.side.handle.Err()), false)
+				h.end(res, whySessionGone, fmt.Sprintf("the Janus handle ended: %v", res.side.handle.Err()), false)
 				return
 			}
 			switch e := ev.(type) {
 			case *core.WebRTCUp:
 				setup.Stop()
+				h.mu.Lock()
+				select {
+				case <-res.up:
+				default:
+					close(res.up)
+				}
+				h.mu.Unlock()
+			case *core.Media:
+				h.log.Debug("whip: media", "resource", res.id, "mid", e.Mid, "type", e.Type, "receiving", e.Receiving)
+				if res.side.publisher() {
+					quiet.media(e)
+				}
+			case *videoroom.Updated:
+				if res.side.oneFeed && !e.Pending && !anyActive(e.Streams) {
+					h.end(res, whyFeedGone, "the publisher of the subscription went away", true)
+					return
+				}
 			case *core.Hangup:
-				h.end(res, "hangup: "+e.Reason, true)
+				h.end(res, whyHangup, e.Reason, true)
 				return
 			case *core.Detached:
-				h.end(res, "detached by Janus", true)
+				h.end(res, whyDetached, "", true)
 				return
 			}
 		}
 	}
 }
 
-// end removes a resource, once, and with teardown leaves its room and
+// anyActive reports whether a subscription has an audio or video m-line
+// that still has a publisher.
+func anyActive(streams []videoroom.SubscriberStream) bool {
+	for _, st := range streams {
+		if st.Active && st.Type != videoroom.MediaData {
+			return true
+		}
+	}
+	return false
+}
+
+// quietTimer runs out when every stream Janus received media on has
+// been reported without media (Media events with Receiving false) for a
+// timeout, with none back in between.
+type quietTimer struct {
+	timeout   time.Duration
+	receiving map[string]bool // by mid and simulcast substream
+	t         *time.Timer
+}
+
+// newQuietTimer returns a quietTimer; a timeout of 0 or less never runs
+// out.
+func newQuietTimer(timeout time.Duration) *quietTimer {
+	return &quietTimer{timeout: timeout, receiving: map[string]bool{}}
+}
+
+// media takes a Media event of the handle.
+func (q *quietTimer) media(e *core.Media) {
+	if q.timeout <= 0 {
+		return
+	}
+	key := e.Mid
+	if e.Substream != nil {
+		key += fmt.Sprintf("/%d", *e.Substream)
+	}
+	q.receiving[key] = e.Receiving
+	for _, r := range q.receiving {
+		if r {
+			q.stop()
+			return
+		}
+	}
+	if q.t == nil {
+		q.t = time.NewTimer(q.timeout)
+	}
+}
+
+// c is the channel that fires when the timeout ran out (nil, never
+// ready, while media flows).
+func (q *quietTimer) c() <-chan time.Time {
+	if q.t == nil {
+		return nil
+	}
+	return q.t.C
+}
+
+// stop stops the timer.
+func (q *quietTimer) stop() {
+	if q.t != nil {
+		q.t.Stop()
+		q.t = nil
+	}
+}
+
+// end ends a resource, once: with teardown it leaves its room and
 // destroys its session (which detaches the handle and hangs up its
-// PeerConnection). It reports whether the resource was still live.
-func (h *Handler) end(res *resource, why string, teardown bool) bool {
+// PeerConnection), then removes it, so that a 404 on it means that it is
+// gone from Janus too. It reports whether this call ended it (false:
+// it had ended or was ending).
+func (h *Handler) end(res *resource, why, detail string, teardown bool) bool {
 	h.mu.Lock()
-	if h.resources[res.id] != res {
+	if h.resources[res.id] != res || res.ended() {
 		h.mu.Unlock()
 		return false
 	}
-	delete(h.resources, res.id)
 	close(res.done)
 	h.mu.Unlock()
 	if teardown {
@@ -113,8 +228,26 @@ func (h *Handler) end(res *resource, why string, teardown bool) bool {
 		_ = res.s.Destroy(ctx)
 		cancel()
 	}
-	h.log.Info("whip: resource ended", "endpoint", res.ep.path, "resource", res.id, "why", why)
+	h.mu.Lock()
+	delete(h.resources, res.id)
+	h.mu.Unlock()
+	close(res.gone)
+	args := []any{"endpoint", res.ep.path, "resource", res.id, "session", res.s.ID(), "reason", why}
+	if detail != "" {
+		args = append(args, "detail", detail)
+	}
+	h.log.Info("whip: resource ended", args...)
 	return true
+}
+
+// notFound answers 404 for a resource that ended, once its teardown is
+// done (or the request's context ends).
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, res *resource) {
+	select {
+	case <-res.gone:
+	case <-r.Context().Done():
+	}
+	h.answer(w, r, failf(http.StatusNotFound, "no such resource"))
 }
 
 // patch answers a PATCH on a resource: the client's SDP answer (the
@@ -128,7 +261,7 @@ func (h *Handler) patch(w http.ResponseWriter, r *http.Request, res *resource) {
 	res.mu.Lock()
 	defer res.mu.Unlock()
 	if res.ended() {
-		h.answer(w, r, failf(http.StatusNotFound, "no such resource"))
+		h.notFound(w, r, res)
 		return
 	}
 	match := r.Header.Get("If-Match")

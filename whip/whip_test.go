@@ -2,8 +2,10 @@ package whip_test
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"testing"
@@ -49,8 +51,11 @@ func TestProtocol(t *testing.T) {
 	require.NoError(t, f.h.Publish("/whip/token", whip.PublishEndpoint{Access: whip.Access{Token: "s3cret"}, Join: videoroom.JoinRequest{Room: room}}))
 	require.NoError(t, f.h.Publish("/whip/byname", whip.PublishEndpoint{
 		Access: whip.Access{Authorize: func(r *http.Request, token string) error {
-			if token == "teapot" {
+			switch token {
+			case "teapot":
 				return &whip.Error{Status: http.StatusTeapot, Reason: "no coffee"}
+			case "guest":
+				return &whip.Error{Status: http.StatusForbidden, Reason: "guests may not publish"}
 			}
 			if token != "good" {
 				return errors.New("unknown token")
@@ -115,6 +120,7 @@ func TestProtocol(t *testing.T) {
 		status(f.do(t, "POST", "/whep/nomp", "", ""), http.StatusNotFound)
 		r = f.do(t, "POST", "/whip/pin", sdp, offer)
 		status(r, http.StatusForbidden)
+		assert.Empty(t, r.Header.Get("WWW-Authenticate"), "a refused PIN is no authentication failure")
 		t.Logf("wrong room pin: %s", strings.TrimSpace(r.Body))
 		r = f.do(t, "POST", "/whip/badid", sdp, offer)
 		status(r, http.StatusBadGateway)
@@ -126,19 +132,29 @@ func TestProtocol(t *testing.T) {
 	})
 
 	t.Run("tokens", func(t *testing.T) {
+		// RFC 9725 and RFC 6750: no token or a wrong one is 401 with a
+		// Bearer challenge; a wrong one says invalid_token.
 		r := f.do(t, "POST", "/whip/token", sdp, offer)
 		status(r, http.StatusUnauthorized)
-		assert.Contains(t, r.Header.Get("WWW-Authenticate"), "Bearer")
-		status(f.do(t, "POST", "/whip/token", sdp, offer, "Authorization", "Bearer wrong"), http.StatusForbidden)
+		assert.Equal(t, `Bearer realm="gojanus"`, r.Header.Get("WWW-Authenticate"))
+		r = f.do(t, "POST", "/whip/token", sdp, offer, "Authorization", "Bearer wrong")
+		status(r, http.StatusUnauthorized)
+		assert.Equal(t, `Bearer realm="gojanus", error="invalid_token"`, r.Header.Get("WWW-Authenticate"))
 		status(f.do(t, "POST", "/whip/token", sdp, offer, "Authorization", "Basic s3cret"), http.StatusUnauthorized)
 		r = f.do(t, "POST", "/whip/token", sdp, offer, "Authorization", "Bearer s3cret")
 		loc := f.location(t, r)
 		// The resource needs the token too.
 		status(f.do(t, "DELETE", loc, "", ""), http.StatusUnauthorized)
-		status(f.do(t, "DELETE", loc, "", "", "Authorization", "Bearer wrong"), http.StatusForbidden)
+		status(f.do(t, "DELETE", loc, "", "", "Authorization", "Bearer wrong"), http.StatusUnauthorized)
 		status(f.do(t, "DELETE", loc, "", "", "Authorization", "Bearer s3cret"), http.StatusOK)
 
-		status(f.do(t, "POST", "/whip/byname?name=carol", sdp, offer, "Authorization", "Bearer bad"), http.StatusForbidden)
+		r = f.do(t, "POST", "/whip/byname?name=carol", sdp, offer, "Authorization", "Bearer bad")
+		status(r, http.StatusUnauthorized)
+		assert.Contains(t, r.Header.Get("WWW-Authenticate"), `error="invalid_token"`)
+		// An Authorize that knows the client but does not allow it.
+		r = f.do(t, "POST", "/whip/byname?name=carol", sdp, offer, "Authorization", "Bearer guest")
+		status(r, http.StatusForbidden)
+		assert.Empty(t, r.Header.Get("WWW-Authenticate"))
 		status(f.do(t, "POST", "/whip/byname?name=carol", sdp, offer, "Authorization", "Bearer teapot"), http.StatusTeapot)
 		status(f.do(t, "POST", "/whip/byname", sdp, offer, "Authorization", "Bearer good"), http.StatusBadRequest)
 		status(f.do(t, "POST", "/whip/byname?name=oops", sdp, offer, "Authorization", "Bearer good"), http.StatusInternalServerError)
@@ -264,7 +280,8 @@ func TestProtocol(t *testing.T) {
 // room.
 func TestReapNeverConnected(t *testing.T) {
 	srv := janustest.Start(t, janusserver.Options{})
-	f := newFixture(t, srv.WSURL, whip.Options{SetupTimeout: time.Second})
+	logs := &logRecorder{}
+	f := newFixture(t, srv.WSURL, whip.Options{SetupTimeout: time.Second, Logger: slog.New(logs)})
 	room := f.room(t)
 	require.NoError(t, f.h.Publish("/whip", whip.PublishEndpoint{Join: videoroom.JoinRequest{Room: room, Display: "ghost"}}))
 	loc := f.location(t, f.do(t, "POST", "/whip", sdp, offerOnly(t, false)))
@@ -273,11 +290,20 @@ func TestReapNeverConnected(t *testing.T) {
 	ps, err := vh.ListParticipants(f.ctx, room)
 	require.NoError(t, err)
 	require.Len(t, ps, 1, "the publisher joined")
-	require.Eventually(t, func() bool { return f.h.Len() == 0 }, 30*time.Second, 20*time.Millisecond, "reaped")
+	id := path.Base(loc)
+	// The line is logged once the teardown is done.
+	assert.Equal(t, "setup timeout", logs.waitLog(t, "whip: resource ended", "resource", id)["reason"])
+	assert.Equal(t, 0, f.h.Len())
 	assert.Equal(t, http.StatusNotFound, f.do(t, "DELETE", loc, "", "").Status)
 	ps, err = vh.ListParticipants(f.ctx, room)
 	require.NoError(t, err)
 	assert.Empty(t, ps, "the reaped publisher left the room")
+	assert.Equal(t, "ghost", logs.find("whip: resource created", "resource", id)["display"])
+
+	// A DELETE says so.
+	loc = f.location(t, f.do(t, "POST", "/whip", sdp, offerOnly(t, false)))
+	assert.Equal(t, http.StatusOK, f.do(t, "DELETE", loc, "", "").Status)
+	assert.Equal(t, "DELETE", logs.find("whip: resource ended", "resource", path.Base(loc))["reason"])
 }
 
 // TestJanusRestart: Janus dies; the resources on it go (their sessions

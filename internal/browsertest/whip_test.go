@@ -97,7 +97,7 @@ func (w *whipServer) requireEmpty(tb testing.TB, ctx context.Context) {
 // the handler's WHIP endpoint, trickling its candidates by PATCH, another
 // plays it through the WHEP endpoint (server-offer flow) and decodes it,
 // both from another origin than the handler's (CORS), with a bearer token
-// (401 and 403 without or with a wrong one); both DELETE on leaving.
+// (401 without it and with a wrong one); both DELETE on leaving.
 // Afterwards the room is empty and no resource is left.
 func TestBrowserWHIP(t *testing.T) {
 	if !netns.Inside() && netns.Available() == nil {

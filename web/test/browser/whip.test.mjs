@@ -69,7 +69,8 @@ test("a WHIP page publishes the camera and a WHEP page plays it, cross-origin", 
       (url) => whipClient.request("POST", url, { token: "wrong", type: "application/sdp", body: "v=0\r\n" }),
       whip,
     );
-    assert.equal(wrong.status, 403, JSON.stringify(wrong));
+    // RFC 9725 / RFC 6750: a wrong token is 401 too (invalid_token), not 403.
+    assert.equal(wrong.status, 401, JSON.stringify(wrong));
 
     const pubState = await connected(pubPage, "WHIP publisher");
     assert.ok(pubState.resource.startsWith(new URL("whip/room/", env.whipURL).href), pubState.resource);
