@@ -88,7 +88,7 @@ func TestWhipServerCommand(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(b.stderr.String(), "whip: resource created"), b.stderr.String())
 
 	r = do("POST", "/whep/mp", "", "", "Authorization", "Bearer tok")
-	assert.Equal(t, http.StatusForbidden, r.Status, "the endpoint's own token wins")
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "the endpoint's own token wins: the global one is refused")
 	r = do("POST", "/whep/mp", "", "", "Authorization", "Bearer other")
 	assert.Equal(t, http.StatusNotFound, r.Status, r.Body)
 
