@@ -360,9 +360,7 @@ func TestRemotePublisherOptions(t *testing.T) {
 	} else {
 		rp, err := admin.AddRemotePublisher(ctx, profile)
 		require.NoError(t, err)
-		parts, err := admin.ListParticipants(ctx, room)
-		require.NoError(t, err)
-		assert.Len(t, parts, 1)
+		waitPublishing(t, ctx, admin, room, rp.Participant)
 		require.NoError(t, admin.RemoveRemotePublisher(ctx, videoroom.RemoveRemotePublisherRequest{Room: room, Participant: rp.Participant}))
 	}
 	if v < core.V(1, 3, 0) {
