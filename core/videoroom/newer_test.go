@@ -376,6 +376,7 @@ func TestRemotePublisherOptions(t *testing.T) {
 	rp, err := admin.AddRemotePublisher(ctx, srtp)
 	require.NoError(t, err)
 	assert.NotZero(t, rp.Port)
+	waitPublishing(t, ctx, admin, room, rp.Participant) // before RemoveRemotePublisher can find it
 	// The plugin checks the SRTP settings.
 	bad := srtp
 	bad.SRTPSuite = 33

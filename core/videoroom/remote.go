@@ -82,8 +82,13 @@ type AddRemotePublisherResult struct {
 }
 
 // AddRemotePublisher creates a remote publisher (the
-// "add_remote_publisher" request). It is active at once: the room's
-// participants receive a Publishers event and can subscribe to it.
+// "add_remote_publisher" request); it needs no WebRTC. Janus answers
+// before the publisher is in the room: its own thread adds it a moment
+// later, and only then do the room's participants receive a Publishers
+// event, ListParticipants list it and requests that name it
+// (UpdateRemotePublisher, RemoveRemotePublisher, subscriptions) find it;
+// before, they fail with error 428 (no such remote publisher) or
+// ErrNoSuchFeed. Wait for the Publishers event or the listing.
 func (h *Handle) AddRemotePublisher(ctx context.Context, req AddRemotePublisherRequest) (*AddRemotePublisherResult, error) {
 	if err := h.requireRemote(ctx, "add_remote_publisher", req.Metadata, req.SRTPSuite, req.SRTPCrypto, req.Streams); err != nil {
 		return nil, err
