@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
 // The Janus releases that added what this package sends (see
@@ -30,8 +31,5 @@ var (
 // uses (used) an option the server is older than since for, and nil
 // otherwise; the server's version is asked only when the option is used.
 func (h *Handle) require(ctx context.Context, verb string, used bool, option string, since core.Version) error {
-	if !used {
-		return nil
-	}
-	return api.Require(ctx, h.s, verb+" "+option, since)
+	return api.RequireUsed(ctx, h.s, plugin.Gate{Feature: verb + " " + option, Since: since, Used: used})
 }
