@@ -131,26 +131,25 @@ func FreeRTPPorts(n int) ([]int, error) {
 // WaitUDPListeners waits until something listens on each UDP port of
 // 127.0.0.1 (a receiver started to read a plain SDP), or ctx ends. Janus's
 // NoSIP plugin gives up on a session whose RTP is refused, so a receiver
-// must listen before the plain SDP that names it goes to Janus.
+// must listen before the plain SDP that names it goes to Janus. On Linux
+// it looks the ports up in the kernel's socket tables, so that it never
+// holds a port the receiver is about to bind.
 func WaitUDPListeners(ctx context.Context, ports ...int) error {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		free := slices.DeleteFunc(slices.Clone(ports), func(p int) bool {
-			c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: p})
-			if err != nil {
-				return true // taken: a listener is there
-			}
-			c.Close()
-			return false
-		})
-		if len(free) == 0 {
+		found, err := udpListening(ports)
+		if err != nil {
+			return err
+		}
+		missing := slices.DeleteFunc(slices.Clone(ports), func(p int) bool { return found[p] })
+		if len(missing) == 0 {
 			return nil
 		}
 		select {
 		case <-tick.C:
 		case <-ctx.Done():
-			return fmt.Errorf("native: nothing listens on UDP ports %v of 127.0.0.1: %w", free, ctx.Err())
+			return fmt.Errorf("native: nothing listens on UDP ports %v of 127.0.0.1: %w", missing, ctx.Err())
 		}
 	}
 }

@@ -38,7 +38,8 @@ type TrackRecorder struct {
 // Close is called: VP8, VP9 and AV1 to IVF (.ivf), Opus to Ogg (.ogg,
 // .opus), H.264 to Annex B (.h264). A video recording starts at the first
 // packet of the first keyframe, so that every frame written decodes; the
-// packets before it are counted in Stats but not written.
+// packets before it are counted in Stats but not written. A video frame
+// still incomplete when the recording ends is left out.
 //
 // pliInterval says whether the recorder asks for that keyframe itself. On
 // a PeerConnection made by NewPeer the Peer asks already
@@ -67,6 +68,9 @@ func RecordTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, path string,
 	}
 	if err != nil {
 		return nil, fmt.Errorf("native: %w", err)
+	}
+	if tr.Kind() == webrtc.RTPCodecTypeVideo {
+		w = &wholeFrames{w: w}
 	}
 	r := &TrackRecorder{track: tr, w: w, done: make(chan struct{}),
 		c: &counter{id: tr.ID(), kind: tr.Kind().String(), codec: mime}}

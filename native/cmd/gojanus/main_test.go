@@ -8,6 +8,7 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -34,6 +35,15 @@ func runCmdContext(t *testing.T, ctx context.Context, args ...string) (code int,
 	code = runContext(ctx, args, &out, &errOut)
 	t.Logf("gojanus %s -> exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(redactArgs(args), " "), code, out.String(), errOut.String())
 	return code, out.String(), errOut.String()
+}
+
+// fatalHung ends a test whose command did not end in time, with every
+// goroutine's stack in the log: where it hangs.
+func fatalHung(t *testing.T, msg string) {
+	t.Helper()
+	buf := make([]byte, 1<<22)
+	buf = buf[:runtime.Stack(buf, true)]
+	t.Fatalf("%s; the goroutines:\n%s", msg, buf)
 }
 
 // mustRun runs the command line and returns stdout, failing the test on a

@@ -52,14 +52,23 @@ func TestNoSIPCommand(t *testing.T) {
 	ff.Stderr = &ffErr
 	require.NoError(t, ff.Start())
 
+	// ffmpeg ends after 2 s of the 3 s sent; one that fails (cannot bind a
+	// port) fails the test at once, not after the command's --wait.
+	ffDone := make(chan error, 1)
+	go func() { ffDone <- ff.Wait() }()
+	select {
+	case err := <-ffDone:
+		require.NoError(t, err, "ffmpeg: %s", ffErr.String())
+	case <-ctx.Done():
+		fatalHung(t, "ffmpeg did not end")
+	}
 	var r result
 	select {
 	case r = <-done:
 	case <-ctx.Done():
-		t.Fatal("gojanus nosip did not end")
+		fatalHung(t, "gojanus nosip did not end")
 	}
 	require.Equal(t, 0, r.code, r.stderr)
-	require.NoError(t, ff.Wait(), "ffmpeg: %s", ffErr.String())
 
 	var sum NoSIPOutput
 	checkSchema(t, r.stdout, &sum)
