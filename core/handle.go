@@ -54,7 +54,7 @@ func (h *Handle) Session() *Session { return h.s }
 // Events returns the handle's ordered event stream: [*PluginEvent],
 // [*WebRTCUp], [*Media], [*SlowLink], [*Hangup], [*Trickle] and finally
 // [*Detached]. The channel is closed when the handle ends.
-func (h *Handle) Events() <-chan Event { return h.events.ch }
+func (h *Handle) Events() <-chan Event { return h.events.events() }
 
 // Done is closed when the handle has ended.
 func (h *Handle) Done() <-chan struct{} { return h.done }

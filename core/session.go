@@ -44,7 +44,7 @@ func (s *Session) Client() *Client { return s.c }
 // server expires the session and [*KeepaliveFailed] when a keepalive gets
 // no good answer. Handle events go to each handle's stream. The channel is
 // closed when the session ends.
-func (s *Session) Events() <-chan Event { return s.events.ch }
+func (s *Session) Events() <-chan Event { return s.events.events() }
 
 // Done is closed when the session has ended (destroyed, expired, found
 // unknown to the server by a claim, poll or request answered 458, or its

@@ -13,21 +13,33 @@ import (
 // runs only while the queue is not empty, and exits when the client
 // closes. Dropped events are reported in order as *EventsDropped.
 type stream struct {
-	ch chan Event
-	q  queue.Queue[Event]
+	q   queue.Queue[Event]
+	out queue.Chan[Event] // q's consumer: the channel Events returns
+	log *slog.Logger
+	src Source
 }
 
+// newStream makes a stream with no allocation but itself and its
+// channel: a client holds one per session and per handle.
 func newStream(buffer, maxQueue int, quit <-chan struct{}, log *slog.Logger, src Source) *stream {
-	s := &stream{ch: make(chan Event, buffer)}
-	s.q.Max = maxQueue
-	s.q.OnDrop = func(total int) {
-		if total == 1 || total%1000 == 0 {
-			log.Warn("janus: event reader too slow, dropping events", logIDs(src.Session, src.Handle, "dropped", total)...)
-		}
-	}
-	s.q.Into(s.ch, quit, func(n int) Event { return &EventsDropped{Source: src, Count: n} })
+	s := &stream{log: log, src: src}
+	s.out = queue.Chan[Event]{C: make(chan Event, buffer), Quit: quit, Notice: s}
+	s.q.Max, s.q.Consumer = maxQueue, &s.out
 	return s
 }
+
+// DropNotice tells the reader that n events were dropped.
+func (s *stream) DropNotice(n int) Event { return &EventsDropped{Source: s.src, Count: n} }
+
+// Dropped logs the first drop and every thousandth.
+func (s *stream) Dropped(total int) {
+	if total == 1 || total%1000 == 0 {
+		s.log.Warn("janus: event reader too slow, dropping events", logIDs(s.src.Session, s.src.Handle, "dropped", total)...)
+	}
+}
+
+// events is the stream's channel.
+func (s *stream) events() <-chan Event { return s.out.C }
 
 // push delivers ev, in order, without blocking.
 func (s *stream) push(ev Event) { s.q.Push(ev) }

@@ -172,6 +172,9 @@ func TestRecordPlayMedia(t *testing.T) {
 	events := logPluginEvents(h.Events())
 	events.await(t, ctx, "done", func(ev core.Event) bool { _, ok := ev.(*recordplay.Done); return ok })
 	require.NoError(t, sender.Close())
+	// Janus says done just before it closes the files and writes the .nfo.
+	_, err = h.WaitCompleted(ctx, rec.Recording)
+	require.NoError(t, err)
 	for _, name := range []string{"native-media-audio.mjr", "native-media-video.mjr", rec.Recording.String() + ".nfo"} {
 		assert.FileExists(t, filepath.Join(srv.RecordingsDir, name))
 	}

@@ -61,7 +61,8 @@ type Stopped struct {
 // Done reports that the handle's PeerConnection is gone and its
 // recording or playout is over (after Stop, a hangup, or at the end of a
 // playout). From Janus 1.3.1 it names the recording and tells whether it
-// is private; before, both are zero.
+// is private; before, both are zero. Janus sends it just before it closes
+// a recording's files: see Handle.WaitCompleted.
 type Done struct {
 	*core.PluginEvent
 	Recording core.ID

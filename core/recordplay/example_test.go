@@ -37,6 +37,12 @@ func ExampleAttach() {
 		panic(err)
 	}
 
+	// Janus says *Done just before it closes the files: wait until the
+	// recording is complete.
+	if _, err := h.WaitCompleted(ctx, stopped.Recording); err != nil {
+		panic(err)
+	}
+
 	// Play it back on another handle, to a Peer that receives.
 	list, err := h.List(ctx)
 	if err != nil {

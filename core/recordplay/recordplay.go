@@ -31,6 +31,8 @@ package recordplay
 import (
 	"context"
 	"errors"
+	"slices"
+	"time"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/core/internal/errfmt"
@@ -125,6 +127,35 @@ func (h *Handle) List(ctx context.Context, req ...ListRequest) ([]RecordingInfo,
 		out.List = []RecordingInfo{}
 	}
 	return out.List, nil
+}
+
+// WaitCompleted waits until the recording id is complete: its files
+// closed, its .nfo written and the recording listed by List, so that it
+// can be played. Janus sends *Done when a recording stops just before it
+// closes the files, so a Play straight after *Done can fail with
+// ErrNotFound ("No such recording"). WaitCompleted asks List again and
+// again (at 10 ms, doubling to 500 ms) until the recording is there or
+// ctx ends. A private recording (Janus 1.3.1) is listed only with the
+// plugin's admin_key in req.
+func (h *Handle) WaitCompleted(ctx context.Context, id core.ID, req ...ListRequest) (RecordingInfo, error) {
+	wait := 10 * time.Millisecond
+	for {
+		list, err := h.List(ctx, req...)
+		if err != nil {
+			return RecordingInfo{}, err
+		}
+		if i := slices.IndexFunc(list, func(r RecordingInfo) bool { return r.Recording == id }); i >= 0 {
+			return list[i], nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return RecordingInfo{}, errfmt.Errorf("janus: recordplay: recording %s not complete: %w", id, ctx.Err())
+		}
+		wait = min(2*wait, 500*time.Millisecond)
+	}
 }
 
 // Update makes the plugin scan its recordings folder again, for
@@ -245,8 +276,9 @@ func pauseOrResume[T core.Event](ctx context.Context, h *Handle, verb string) (T
 
 // Stop ends the recording or playout of the handle and closes its
 // PeerConnection ("stop" request). A *Done event follows on Events once
-// the PeerConnection is gone; a stopped recording is then complete and
-// listed.
+// the PeerConnection is gone. Janus sends it just before it closes a
+// recording's files: WaitCompleted waits until the recording is
+// complete, listed and playable.
 func (h *Handle) Stop(ctx context.Context) (*Stopped, error) {
 	return plugin.Expect[*Stopped](ctx, api, h.s, "stop", nil, h.decode)
 }

@@ -167,7 +167,19 @@ func TestRecordPlayAgainstJanus(t *testing.T) {
 		assert.True(t, stopped.IsPrivate)
 		d := awaitDone(t, ctx, h2)
 		assert.True(t, d.IsPrivate)
+		_, err = h2.WaitCompleted(ctx, core.NumID(privateID), recordplay.ListRequest{AdminKey: adminKey})
+		require.NoError(t, err, "the private recording is complete")
 	}
+	// Janus says done just before it closes the files: the recording is
+	// complete once listed.
+	info, err := h.WaitCompleted(ctx, core.NumID(id))
+	require.NoError(t, err)
+	assert.Equal(t, "signalling", info.Name)
+	short, cancelShort := context.WithTimeout(ctx, 50*time.Millisecond)
+	_, err = h.WaitCompleted(short, core.NumID(id+1000))
+	cancelShort()
+	require.ErrorIs(t, err, context.DeadlineExceeded, "a recording that never completes")
+	assert.Contains(t, err.Error(), "not complete")
 	list, err = h.List(ctx)
 	require.NoError(t, err)
 	require.Equal(t, []core.ID{core.NumID(id)}, listed(list), "the private recording is not listed without the key")

@@ -88,9 +88,9 @@ type Chat struct {
 	pending map[string]chan DataMessage
 	closed  bool
 
-	ch   chan DataMessage
 	quit chan struct{}
 	q    queue.Queue[DataMessage]
+	out  queue.Chan[DataMessage] // q's consumer: the channel Events returns
 }
 
 // NewChat starts a chat on dc, whose OnMessage it takes over. dc should
@@ -104,18 +104,22 @@ func NewChat(dc DataChannel, opts ...ChatOption) *Chat {
 	c := &Chat{
 		dc:      dc,
 		pending: map[string]chan DataMessage{},
-		ch:      make(chan DataMessage, o.buffer),
 		quit:    make(chan struct{}),
 	}
-	c.q.Max = o.maxQueued
-	c.q.Into(c.ch, c.quit, func(n int) DataMessage { return &core.EventsDropped{Count: n} })
+	c.out = queue.Chan[DataMessage]{C: make(chan DataMessage, o.buffer), Quit: c.quit, Notice: chatDrops{}}
+	c.q.Max, c.q.Consumer = o.maxQueued, &c.out
 	dc.OnMessage(c.receive)
 	return c
 }
 
 // Events returns the chat's ordered event stream (see Chat). The channel
 // is closed by Close.
-func (c *Chat) Events() <-chan DataMessage { return c.ch }
+func (c *Chat) Events() <-chan DataMessage { return c.out.C }
+
+// chatDrops tells the reader of Events how many messages were dropped.
+type chatDrops struct{}
+
+func (chatDrops) DropNotice(n int) DataMessage { return &core.EventsDropped{Count: n} }
 
 // Join joins a room ("join"). The answer's Participants are the others
 // already in the room; everyone in it, this user included, gets a

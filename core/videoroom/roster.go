@@ -130,7 +130,8 @@ type rosterEntry struct {
 // NewRoster returns an empty roster, to feed with Apply.
 func NewRoster() *Roster {
 	r := &Roster{parts: map[core.ID]*rosterEntry{}, subs: map[int]func(RosterChange){}}
-	r.changes = queue.Queue[RosterChange]{Max: MaxQueuedChanges, Deliver: r.deliver}
+	r.changes = queue.Queue[RosterChange]{Max: MaxQueuedChanges,
+		Consumer: queue.Funcs[RosterChange]{DeliverFunc: r.deliver}}
 	return r
 }
 

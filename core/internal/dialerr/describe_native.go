@@ -41,11 +41,17 @@ func Describe(kind string, err error) string {
 		return "the server does not speak TLS (use " + plain(kind) + "://, not " + plain(kind) + "s://)"
 	case errors.As(err, &hostname), errors.As(err, &unknownAuth), errors.As(err, &cert):
 		return "TLS certificate not accepted: " + innermost(err)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET),
+		strings.Contains(err.Error(), serverClosedIdle):
 		return closedMsg
 	}
 	return innermost(err)
 }
+
+// serverClosedIdle is net/http's (unexported) error for a connection the
+// server closed before the request was written: a server that closes at
+// once, seen a moment earlier than as io.EOF.
+const serverClosedIdle = "http: server closed idle connection"
 
 // innermost returns the message of the deepest error of err's chain that
 // says something, without the layers of the libraries above it.

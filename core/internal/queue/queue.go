@@ -13,27 +13,36 @@ package queue
 
 import "sync"
 
+// Consumer is where a Queue hands its values over.
+type Consumer[T any] interface {
+	// Offer hands v over without blocking and reports whether it did (a
+	// send on a buffered channel). It runs with the queue locked, and
+	// only while nothing is queued.
+	Offer(v T) bool
+	// Deliver hands v over and may block (a send on a channel,
+	// callbacks); dropped is how many values were dropped just before v.
+	// It runs on the queue's goroutine, unlocked. It returns false when
+	// the consumer is gone: the queue then discards what it holds and
+	// ends.
+	Deliver(v T, dropped int) bool
+	// Dropped runs after each drop (queue locked) with the total dropped
+	// so far, for logs.
+	Dropped(total int)
+	// Ended runs once when the queue ends: after Close once everything
+	// queued was delivered, at Abort, or when Deliver gave up. It runs
+	// with the queue locked (to close a channel Offer sends on).
+	Ended()
+}
+
 // Queue delivers values of type T in order. Its zero value is not usable;
-// fill in the fields before the first Push.
+// fill in the fields before the first Push. It allocates nothing of its
+// own until values must wait, so that a consumer that embeds it (one per
+// Janus handle) stays small.
 type Queue[T any] struct {
 	// Max is the most values waiting in the overflow (at least 1).
 	Max int
-	// Try, when set, hands v over without blocking and reports whether it
-	// did (a send on a buffered channel). It runs with the queue locked,
-	// and only while nothing is queued.
-	Try func(v T) bool
-	// Deliver hands v over and may block (a send on a channel, callbacks);
-	// dropped is how many values were dropped just before v. It runs on
-	// the queue's goroutine, unlocked. It returns false when the consumer
-	// is gone: the queue then discards what it holds and ends.
-	Deliver func(v T, dropped int) bool
-	// OnDrop, when set, runs after each drop (queue locked) with the total
-	// dropped so far, for logs.
-	OnDrop func(total int)
-	// OnEnd, when set, runs once when the queue ends: after Close once
-	// everything queued was delivered, at Abort, or when Deliver gave up.
-	// It runs with the queue locked (to close a channel Try sends on).
-	OnEnd func()
+	// Consumer takes the values.
+	Consumer Consumer[T]
 
 	mu      sync.Mutex
 	items   []T
@@ -52,7 +61,7 @@ func (q *Queue[T]) Push(v T) {
 	if q.closing || q.ended {
 		return
 	}
-	if !q.pumping && q.Try != nil && q.Try(v) {
+	if !q.pumping && q.Consumer.Offer(v) {
 		return
 	}
 	if len(q.items) >= max(q.Max, 1) {
@@ -61,9 +70,7 @@ func (q *Queue[T]) Push(v T) {
 		q.items = q.items[1:]
 		q.dropped++
 		q.pending++
-		if q.OnDrop != nil {
-			q.OnDrop(q.dropped)
-		}
+		q.Consumer.Dropped(q.dropped)
 	}
 	q.items = append(q.items, v)
 	if !q.pumping {
@@ -111,9 +118,7 @@ func (q *Queue[T]) Dropped() int {
 func (q *Queue[T]) end() {
 	q.ended = true
 	q.items = nil
-	if q.OnEnd != nil {
-		q.OnEnd()
-	}
+	q.Consumer.Ended()
 }
 
 // pump delivers queued values until the queue is empty.
@@ -136,7 +141,7 @@ func (q *Queue[T]) pump() {
 		dropped := q.pending
 		q.pending = 0
 		q.mu.Unlock()
-		if !q.Deliver(v, dropped) {
+		if !q.Consumer.Deliver(v, dropped) {
 			q.mu.Lock()
 			q.pumping = false
 			if !q.ended {
@@ -148,33 +153,82 @@ func (q *Queue[T]) pump() {
 	}
 }
 
-// Into makes q deliver into the channel ch, for a reader that may fall
-// behind: straight into ch while it has room (Try), else from the queue's
-// goroutine until quit is closed (Deliver, preceded by dropped(n) when n
-// values were dropped before the next one), and ch is closed when the
-// queue ends (OnEnd). Max and OnDrop are left to the caller.
-func (q *Queue[T]) Into(ch chan T, quit <-chan struct{}, dropped func(n int) T) {
-	q.Try = func(v T) bool {
-		select {
-		case ch <- v:
-			return true
-		default:
-			return false
-		}
+// Chan is the Consumer that delivers into the channel C, for a reader
+// that may fall behind: straight into C while it has room, else from the
+// queue's goroutine until Quit is closed, each value preceded by
+// Notice.DropNotice(n) when n values were dropped before it. C is closed
+// when the queue ends. A Notice that also has a Dropped(total int)
+// method hears of each drop (for logs).
+type Chan[T any] struct {
+	C      chan T
+	Quit   <-chan struct{}
+	Notice interface{ DropNotice(n int) T }
+}
+
+// Offer sends v if C has room.
+func (c *Chan[T]) Offer(v T) bool {
+	select {
+	case c.C <- v:
+		return true
+	default:
+		return false
 	}
-	send := func(v T) bool {
-		select {
-		case ch <- v:
-			return true
-		case <-quit:
-			return false
-		}
+}
+
+// Deliver sends the drop notice, if any, and v, unless Quit closes first.
+func (c *Chan[T]) Deliver(v T, dropped int) bool {
+	if dropped > 0 && !c.send(c.Notice.DropNotice(dropped)) {
+		return false
 	}
-	q.Deliver = func(v T, n int) bool {
-		if n > 0 && !send(dropped(n)) {
-			return false
-		}
-		return send(v)
+	return c.send(v)
+}
+
+func (c *Chan[T]) send(v T) bool {
+	select {
+	case c.C <- v:
+		return true
+	case <-c.Quit:
+		return false
 	}
-	q.OnEnd = func() { close(ch) }
+}
+
+// Dropped passes the total on to Notice's Dropped method, if it has one.
+func (c *Chan[T]) Dropped(total int) {
+	if d, ok := c.Notice.(interface{ Dropped(total int) }); ok {
+		d.Dropped(total)
+	}
+}
+
+// Ended closes C.
+func (c *Chan[T]) Ended() { close(c.C) }
+
+// Funcs is a Consumer made of functions, for consumers that need only
+// some of them: without Offer every value goes through the queue's
+// goroutine, and a missing Dropped or Ended does nothing. Deliver is
+// required.
+type Funcs[T any] struct {
+	OfferFunc   func(v T) bool
+	DeliverFunc func(v T, dropped int) bool
+	DroppedFunc func(total int)
+	EndedFunc   func()
+}
+
+// Offer calls OfferFunc, if set.
+func (f Funcs[T]) Offer(v T) bool { return f.OfferFunc != nil && f.OfferFunc(v) }
+
+// Deliver calls DeliverFunc.
+func (f Funcs[T]) Deliver(v T, dropped int) bool { return f.DeliverFunc(v, dropped) }
+
+// Dropped calls DroppedFunc, if set.
+func (f Funcs[T]) Dropped(total int) {
+	if f.DroppedFunc != nil {
+		f.DroppedFunc(total)
+	}
+}
+
+// Ended calls EndedFunc, if set.
+func (f Funcs[T]) Ended() {
+	if f.EndedFunc != nil {
+		f.EndedFunc()
+	}
 }

@@ -14,6 +14,9 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // just before it.
 type delivered struct{ v, dropped int }
 
+// funcs lets a test set DroppedFunc after making the queue.
+type funcs struct{ Funcs[int] }
+
 // blockedConsumer returns a queue whose consumer, once it has taken its
 // first value (took closes), waits for release before handing anything
 // over, and the channel of what it got.
@@ -24,16 +27,18 @@ func blockedConsumer(max int) (q *Queue[int], took, release chan struct{}, got c
 	first := true
 	q = &Queue[int]{
 		Max: max,
-		Deliver: func(v, dropped int) bool {
-			if first {
-				first = false
-				close(took)
-			}
-			<-release
-			got <- delivered{v, dropped}
-			return true
-		},
-		OnEnd: func() { close(ended) },
+		Consumer: &funcs{Funcs: Funcs[int]{
+			DeliverFunc: func(v, dropped int) bool {
+				if first {
+					first = false
+					close(took)
+				}
+				<-release
+				got <- delivered{v, dropped}
+				return true
+			},
+			EndedFunc: func() { close(ended) },
+		}},
 	}
 	return q, took, release, got, ended
 }
@@ -41,7 +46,7 @@ func blockedConsumer(max int) (q *Queue[int], took, release chan struct{}, got c
 func TestOrderDropsAndClose(t *testing.T) {
 	q, took, release, got, ended := blockedConsumer(3)
 	var drops []int
-	q.OnDrop = func(total int) { drops = append(drops, total) }
+	q.Consumer.(*funcs).DroppedFunc = func(total int) { drops = append(drops, total) }
 	q.Push(1)
 	<-took
 	for v := 2; v <= 6; v++ {
@@ -64,31 +69,48 @@ func TestOrderDropsAndClose(t *testing.T) {
 }
 
 func TestTryFirstWhileNothingIsQueued(t *testing.T) {
-	ch := make(chan int, 2)
-	ended := make(chan struct{})
-	q := &Queue[int]{
-		Max: 10,
-		Try: func(v int) bool {
-			select {
-			case ch <- v:
-				return true
-			default:
-				return false
-			}
-		},
-		Deliver: func(v, _ int) bool { ch <- v; return true },
-		OnEnd:   func() { close(ch); close(ended) },
-	}
+	out := &Chan[int]{C: make(chan int, 2), Quit: make(chan struct{}), Notice: negative{}}
+	q := &Queue[int]{Max: 10, Consumer: out}
 	for v := 1; v <= 5; v++ {
 		q.Push(v)
 	}
 	q.Close()
 	var all []int
-	for v := range ch {
+	for v := range out.C {
 		all = append(all, v)
 	}
-	<-ended
 	assert.Equal(t, []int{1, 2, 3, 4, 5}, all, "in order, across the fast path and the pump")
+}
+
+// negative is the drop notice of TestChan: -n for n dropped values.
+type negative struct{ total *int }
+
+func (negative) DropNotice(n int) int { return -n }
+
+func (d negative) Dropped(total int) { *d.total = total }
+
+func TestChan(t *testing.T) {
+	total := 0
+	quit := make(chan struct{})
+	c := &Chan[int]{C: make(chan int, 3), Quit: quit, Notice: negative{&total}}
+	assert.True(t, c.Offer(1))
+	assert.True(t, c.Deliver(4, 2), "the notice of 2 drops, then 4")
+	assert.False(t, c.Offer(5), "no room")
+	c.Dropped(3)
+	assert.Equal(t, 3, total, "Dropped reaches the notice's Dropped")
+	assert.Equal(t, []int{1, -2}, []int{<-c.C, <-c.C})
+	assert.Equal(t, 4, <-c.C)
+	for v := 6; v <= 8; v++ {
+		assert.True(t, c.Deliver(v, 0))
+	}
+	close(quit)
+	assert.False(t, c.Deliver(9, 0), "full, and the reader is gone")
+	c.Ended()
+	var rest []int
+	for v := range c.C {
+		rest = append(rest, v)
+	}
+	assert.Equal(t, []int{6, 7, 8}, rest, "closed after what it held")
 }
 
 func TestAbortDiscardsAndDeliverCanGiveUp(t *testing.T) {
@@ -104,7 +126,7 @@ func TestAbortDiscardsAndDeliverCanGiveUp(t *testing.T) {
 	assert.Empty(t, got)
 
 	gaveUp := make(chan struct{})
-	q2 := &Queue[int]{Max: 10, Deliver: func(int, int) bool { return false }, OnEnd: func() { close(gaveUp) }}
+	q2 := &Queue[int]{Max: 10, Consumer: Funcs[int]{DeliverFunc: func(int, int) bool { return false }, EndedFunc: func() { close(gaveUp) }}}
 	q2.Push(1)
 	q2.Push(2)
 	<-gaveUp

@@ -95,8 +95,9 @@ leaves it out of the list for those without the plugin's admin_key.`,
 			if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 				return mediaErr(fmt.Errorf("source: %w", err))
 			}
-			// Stop, and wait until the plugin has closed the files: the
-			// recording is then listed.
+			// Stop, and wait until the plugin has closed the files: Janus
+			// says done just before, and the recording is complete (and
+			// playable) once listed. A private one is not listed.
 			c, cancel := cleanupContext(ctx)
 			defer cancel()
 			if _, err := h.Stop(c); err != nil {
@@ -104,6 +105,11 @@ leaves it out of the list for those without the plugin's admin_key.`,
 			}
 			if err := awaitDone(c, h.Events()); err != nil {
 				return err
+			}
+			if !rec.IsPrivate {
+				if _, err := h.WaitCompleted(c, rec.Recording); err != nil {
+					return err
+				}
 			}
 			sum := RecordOutput{Server: core.RedactURL(a.g.server), Recording: rec.Recording, Name: name, Private: rec.IsPrivate,
 				Source: src, DurationMS: ran.Milliseconds(), Tracks: tracksOf(source.Stats())}
