@@ -40,6 +40,16 @@ type WHIPOptions struct {
 	// NoAutoRestart turns off the ICE restart that the session does when
 	// ICE fails after it was connected.
 	NoAutoRestart bool
+	// OnTrickleError, when set, hears of each trickle PATCH that failed
+	// other than by the server not taking candidates (405, 422, 501): a
+	// *WHIPError (a 5xx, or a 404 when the resource is gone, which also
+	// ends the session) or the request's error. Those candidates are
+	// lost; ICE may still connect over the others, or by the addresses
+	// the server learns from its checks. A 412 is not reported: an ICE
+	// restart replaced the resource's ETag meanwhile, and the candidates
+	// sent with the old one are of the old ICE session. It is called on
+	// the session's own goroutine and must not block.
+	OnTrickleError func(err error)
 }
 
 // WHIPSession is a WHIP resource (a publication, made by WHIPPublish) or
@@ -67,15 +77,17 @@ type WHIPSession struct {
 
 	restartMu sync.Mutex // one ICE restart at a time
 
-	mu       sync.Mutex
-	etag     string
-	pending  []string // local candidates to send
-	complete bool     // end-of-candidates to send
-	hold     bool     // keep candidates: the answer or a restart is on the way
-	trickle  bool     // the server takes candidates by PATCH
-	refused  error    // the server's 405 or 501 to a PATCH
-	wasUp    bool
-	retries  int // automatic ICE restarts since the PeerConnection was last connected
+	mu           sync.Mutex
+	etag         string
+	pending      []string // local candidates to send
+	complete     bool     // end-of-candidates to send
+	hold         bool     // keep candidates: the answer or a restart is on the way
+	trickle      bool     // the server takes candidates by PATCH
+	refused      error    // the server's 405 or 501 to a PATCH
+	onTrickleErr func(error)
+	gone         error // the server's 404 to a trickle PATCH
+	wasUp        bool
+	retries      int // automatic ICE restarts since the PeerConnection was last connected
 
 	closeOnce sync.Once
 	closeErr  error
@@ -114,7 +126,8 @@ func startSession(ctx context.Context, proto, url string, peer *Peer, opts WHIPO
 	s := &WHIPSession{
 		res:  whipResource{proto: proto, client: client, token: opts.Token, endpoint: url},
 		peer: peer, noTrickle: opts.NoTrickle, autoRestart: !opts.NoAutoRestart, trickle: !opts.NoTrickle, hold: true,
-		kick: make(chan struct{}, 1), failed: make(chan struct{}, 1),
+		onTrickleErr: opts.OnTrickleError,
+		kick:         make(chan struct{}, 1), failed: make(chan struct{}, 1),
 		connected: make(chan struct{}), down: make(chan struct{}), ended: make(chan struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -283,9 +296,10 @@ func (s *WHIPSession) end() { s.endOnce.Do(func() { close(s.ended) }) }
 const maxAutoRestarts = 3
 
 // Done is closed when the session is over: the PeerConnection closed
-// (Close, or the server's DTLS close), or ICE failed for good (with
+// (Close, or the server's DTLS close), ICE failed for good (with
 // NoAutoRestart at once; otherwise when the server refused a restart or
-// three restarts in a row did not reconnect).
+// three restarts in a row did not reconnect), or the server answered a
+// trickle PATCH with 404 (the resource is gone).
 func (s *WHIPSession) Done() <-chan struct{} { return s.ended }
 
 // waitConnected waits until the PeerConnection is connected.
@@ -298,6 +312,13 @@ func (s *WHIPSession) waitConnected(ctx context.Context) error {
 		case <-s.connected:
 			return nil
 		default:
+		}
+		return ErrWHIPNoConnection
+	case <-s.ended:
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.gone != nil {
+			return s.gone
 		}
 		return ErrWHIPNoConnection
 	case <-ctx.Done():
@@ -365,17 +386,39 @@ func (s *WHIPSession) trickleLoop() {
 			continue
 		}
 		_, err := s.res.patch(s.ctx, sdpFragType, sdpFragment(local.SDP, cands, done), etag)
-		var we *WHIPError
-		if errors.As(err, &we) && (errors.Is(we, ErrWHIPNotSupported) || we.Status == http.StatusUnprocessableEntity) {
-			// No trickle here: the server learns the addresses from
-			// the connectivity checks.
-			s.mu.Lock()
-			s.trickle, s.pending, s.complete = false, nil, false
-			if errors.Is(we, ErrWHIPNotSupported) {
-				s.refused = we
-			}
-			s.mu.Unlock()
+		s.trickleFailed(err)
+	}
+}
+
+// trickleFailed handles the outcome of a trickle PATCH (see
+// WHIPOptions.OnTrickleError).
+func (s *WHIPSession) trickleFailed(err error) {
+	if err == nil || s.ctx.Err() != nil {
+		return // sent, or the session is closing
+	}
+	var we *WHIPError
+	isWHIP := errors.As(err, &we)
+	switch {
+	case isWHIP && (errors.Is(we, ErrWHIPNotSupported) || we.Status == http.StatusUnprocessableEntity):
+		// No trickle here: the server learns the addresses from the
+		// connectivity checks.
+		s.mu.Lock()
+		s.trickle, s.pending, s.complete = false, nil, false
+		if errors.Is(we, ErrWHIPNotSupported) {
+			s.refused = we
 		}
+		s.mu.Unlock()
+		return
+	case isWHIP && we.Status == http.StatusPreconditionFailed:
+		return // candidates of an ICE session a restart replaced
+	case isWHIP && we.Status == http.StatusNotFound:
+		s.mu.Lock()
+		s.gone = we
+		s.mu.Unlock()
+		s.end() // the resource is gone
+	}
+	if s.onTrickleErr != nil {
+		s.onTrickleErr(err)
 	}
 }
 

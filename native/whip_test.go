@@ -475,3 +475,62 @@ func answer(location, body string) http.HandlerFunc {
 		_, _ = w.Write([]byte(body))
 	}
 }
+
+// TestWHIPTrickleErrors: a trickle PATCH that fails other than by the
+// server not taking candidates is reported to OnTrickleError, and the
+// session trickles on; a 404 (the resource is gone) also ends the
+// session, and WHIPPublish, still waiting for the connection, fails with
+// it.
+func TestWHIPTrickleErrors(t *testing.T) {
+	t.Run("503", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		srv := whiptest.New(t, whiptest.LoopbackPeer())
+		srv.PatchStatus = http.StatusServiceUnavailable
+		reported := make(chan error, 10)
+		sess, rec := publishing(t, ctx, srv, native.WHIPOptions{OnTrickleError: func(err error) {
+			select {
+			case reported <- err:
+			default:
+			}
+		}})
+		var err error
+		select {
+		case err = <-reported:
+		case <-ctx.Done():
+			t.Fatal("no trickle error reported")
+		}
+		var we *native.WHIPError
+		require.ErrorAs(t, err, &we)
+		assert.Equal(t, http.StatusServiceUnavailable, we.Status)
+		assert.Equal(t, http.MethodPatch, we.Method)
+		require.ErrorIs(t, err, native.ErrWHIPServer)
+		assert.True(t, sess.Trickle(), "a failed PATCH is no refusal: later candidates go too")
+		moreFrames(t, ctx, rec, 20)
+	})
+	t.Run("404", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		srv := whiptest.New(t, whiptest.LoopbackPeer())
+		srv.PatchStatus = http.StatusNotFound
+		src, err := native.TestPatternSource(native.TestPatternOptions{})
+		require.NoError(t, err)
+		// The 404 comes back before or after the PeerConnection connects:
+		// WHIPPublish fails with it, or the session it returned ends.
+		opts := native.WHIPOptions{HTTPClient: srv.Client(), Peer: whiptest.LoopbackPeer(), OnTrickleError: func(error) {}}
+		srv.OnTrack = func(*webrtc.PeerConnection, *webrtc.TrackRemote) {}
+		sess, err := native.WHIPPublish(ctx, srv.URL(), src, opts)
+		if err == nil {
+			// Connected before the PATCH came back: the session ends.
+			select {
+			case <-sess.Done():
+			case <-ctx.Done():
+				t.Fatal("the session did not end at the 404")
+			}
+			require.NoError(t, sess.Close(ctx))
+			return
+		}
+		require.ErrorIs(t, err, native.ErrWHIPNotFound)
+		assert.Equal(t, 1, srv.Deletes(), "the failed publish deletes its resource")
+	})
+}

@@ -32,10 +32,18 @@ func RequireJanus(t testing.TB) {
 func RequireTool(t testing.TB, names ...string) {
 	t.Helper()
 	for _, name := range names {
-		if _, err := exec.LookPath(name); err != nil {
-			Missing(t, "%s is required (go tool mage deps installs it): %v", name, err)
-		}
+		Tool(t, name)
 	}
+}
+
+// Tool is RequireTool for one program, and returns its path.
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	bin, err := exec.LookPath(name)
+	if err != nil {
+		Missing(t, "%s is required (go tool mage deps installs it): %v", name, err)
+	}
+	return bin
 }
 
 // Start starts a Janus server for the test, in a folder of t.TempDir() unless

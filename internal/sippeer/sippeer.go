@@ -126,7 +126,7 @@ onreply_route {
 // with CI=true, fails it) when kamailio is not installed.
 func Kamailio(t testing.TB, password string) *Registrar {
 	t.Helper()
-	bin := lookPath(t, "kamailio")
+	bin := janustest.Tool(t, "kamailio")
 	dir := t.TempDir()
 	addr := freeUDP(t)
 	// Debian keeps the modules under the architecture's triplet.
@@ -179,7 +179,7 @@ type UA struct {
 // (or, with CI=true, fails it) when baresip is not installed.
 func Baresip(t testing.TB, opts BaresipOptions) *UA {
 	t.Helper()
-	bin := lookPath(t, "baresip")
+	bin := janustest.Tool(t, "baresip")
 	dir := t.TempDir()
 	rec := filepath.Join(dir, "rec")
 	if err := os.Mkdir(rec, 0o755); err != nil {
@@ -473,17 +473,6 @@ func freeTCP(t testing.TB) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-// lookPath finds a program, skipping t (failing it with CI=true) when
-// it is missing.
-func lookPath(t testing.TB, name string) string {
-	t.Helper()
-	bin, err := exec.LookPath(name)
-	if err != nil {
-		janustest.Missing(t, "%s not installed (apt-get install %s): %v", name, name, err)
-	}
-	return bin
 }
 
 // tail returns the last n lines of s.

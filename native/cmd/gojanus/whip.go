@@ -51,9 +51,11 @@ func whipURLArg(cmd *cobra.Command, args []string) error {
 }
 
 // whipOptions are the client options from the flags: the bearer token,
-// the media flags' Peer.
+// the media flags' Peer. A failed trickle PATCH is a warning in the log.
 func (a *app) whipOptions(bearer string, media *mediaFlags, noTrickle bool) native.WHIPOptions {
-	return native.WHIPOptions{Token: bearer, Peer: media.peerConfig(), NoTrickle: noTrickle}
+	log := a.logger()
+	return native.WHIPOptions{Token: bearer, Peer: media.peerConfig(), NoTrickle: noTrickle,
+		OnTrickleError: func(err error) { log.Warn("candidates lost: a trickle PATCH failed", "err", err) }}
 }
 
 // whipErr turns a WHIP or WHEP client error into the command's error:
