@@ -79,12 +79,17 @@ func Start(t testing.TB, opts janusserver.Options) *janusserver.Server {
 			crashed = true // it should still be running: nothing but Stop ends it
 		default:
 		}
+		// The tail as the test left it, without Janus's shutdown lines.
+		var tail string
+		if t.Failed() {
+			tail = srv.LogTail(logTailLines)
+		}
 		err := srv.Stop()
 		if crashed && err != nil {
 			t.Errorf("janus died during the test: %v", err)
 		}
 		if t.Failed() {
-			t.Logf("tail of janus log %s:\n%s", srv.LogPath, srv.LogTail(logTailLines))
+			t.Logf("tail of janus log %s (before it was stopped):\n%s", srv.LogPath, tail)
 		}
 		if !crashed && err != nil {
 			t.Logf("stopping janus: %v", err)

@@ -100,7 +100,7 @@ func run(t *testing.T, kind string) bool {
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("netns: %s failed inside the namespace: %v\n%s", top, err, out)
+		t.Fatalf("netns: %s failed inside the namespace: %v\n%s\nnetns: why %s failed, again:\n%s", top, err, out, top, failureLines(string(out)))
 	}
 	if !strings.Contains(string(out), "--- PASS: "+top) {
 		t.Fatalf("netns: %s did not pass inside the namespace:\n%s", top, out)
@@ -286,4 +286,25 @@ func Setup() error {
 		}
 	}
 	return nil
+}
+
+// failureLines picks out of a test's output the lines that say why it
+// failed (testify's Error Trace, Error and Messages lines, the --- FAIL
+// lines), to repeat them after a long output: logs cut to their end
+// still show them.
+func failureLines(out string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(out, "\n") {
+		l := strings.TrimSpace(line)
+		for _, prefix := range []string{"Error Trace:", "Error:", "Messages:", "--- FAIL", "panic:"} {
+			if strings.HasPrefix(l, prefix) {
+				if len(l) > 500 {
+					l = l[:500] + "..."
+				}
+				b.WriteString(l + "\n")
+				break
+			}
+		}
+	}
+	return b.String()
 }

@@ -30,3 +30,19 @@ PASS
 	assert.Equal(t, "BenchmarkJoin/publish-cpu-test/gojanus", subs[1].Name)
 	assert.Equal(t, "    join_bench_test.go:90: janus 1.1.2", rest)
 }
+
+func TestFailureLines(t *testing.T) {
+	out := `=== RUN   TestX
+    x_test.go:10: a log line
+    x_test.go:12: 
+        	Error Trace:	/src/x_test.go:12
+        	Error:      	unable to find file "a.nfo"
+        	Test:       	TestX
+        	Messages:   	the files
+        [Sun Dec  6 15:16:47 2026] Bye!
+--- FAIL: TestX (1.00s)
+FAIL
+`
+	assert.Equal(t, "Error Trace:\t/src/x_test.go:12\nError:      \tunable to find file \"a.nfo\"\nMessages:   \tthe files\n--- FAIL: TestX (1.00s)\n",
+		failureLines(out))
+}

@@ -43,7 +43,8 @@ func fatalHung(t *testing.T, msg string) {
 	t.Helper()
 	buf := make([]byte, 1<<22)
 	buf = buf[:runtime.Stack(buf, true)]
-	t.Fatalf("%s; the goroutines:\n%s", msg, buf)
+	t.Logf("the goroutines:\n%s", buf)
+	require.FailNow(t, msg)
 }
 
 // mustRun runs the command line and returns stdout, failing the test on a
