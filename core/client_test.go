@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -751,4 +752,13 @@ func TestEventsLostEndsCallsWaitingForEvents(t *testing.T) {
 	info := async(func() error { _, err := c.Info(context.Background()); return err })
 	f.reply(f.expect("info"), map[string]any{"janus": "server_info"})
 	require.NoError(t, wait(t, info))
+}
+
+// TestPluginErrorReasonTrimmed: a reason Janus ends with a newline (the
+// SIP plugin's "Invalid user address") is kept without it.
+func TestPluginErrorReasonTrimmed(t *testing.T) {
+	err := PluginErrorFrom("janus.plugin.sip", json.RawMessage(`{"sip":"event","error_code":446,"error":"Invalid user address bob@127.0.0.1\n"}`))
+	var pe *PluginError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "Invalid user address bob@127.0.0.1", pe.Reason)
 }

@@ -3,6 +3,8 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 )
@@ -40,10 +42,23 @@ func (id ID) String() string {
 	return strconv.FormatUint(id.n, 10)
 }
 
-// MarshalJSON writes a number or a string.
+// MaxNumID is the largest numeric id Janus can read: it parses JSON
+// numbers as signed 64-bit integers, and drops a request with a larger
+// one without an answer.
+const MaxNumID = 1<<63 - 1
+
+// ErrIDOutOfRange is the error of a request with a numeric id above
+// MaxNumID: it fails before it is sent, instead of timing out.
+var ErrIDOutOfRange = errors.New("janus: numeric id out of range")
+
+// MarshalJSON writes a number or a string; a number above MaxNumID is
+// ErrIDOutOfRange.
 func (id ID) MarshalJSON() ([]byte, error) {
 	if id.isStr {
 		return json.Marshal(id.s)
+	}
+	if id.n > MaxNumID {
+		return nil, fmt.Errorf("%w: %d (Janus reads ids up to %d)", ErrIDOutOfRange, id.n, uint64(MaxNumID))
 	}
 	return strconv.AppendUint(nil, id.n, 10), nil
 }

@@ -31,3 +31,15 @@ func TestIDMarshalsToTheRightJSONType(t *testing.T) {
 		}
 	}
 }
+
+// TestIDOutOfRange: Janus reads numbers as signed 64-bit integers and
+// drops a request with a larger id without answering; such an id fails
+// to marshal instead.
+func TestIDOutOfRange(t *testing.T) {
+	b, err := json.Marshal(struct{ Room ID }{NumID(MaxNumID)})
+	require.NoError(t, err)
+	assert.Equal(t, `{"Room":9223372036854775807}`, string(b))
+	_, err = json.Marshal(struct{ Room ID }{NumID(MaxNumID + 1)})
+	require.ErrorIs(t, err, ErrIDOutOfRange)
+	assert.Contains(t, err.Error(), "9223372036854775808 (Janus reads ids up to 9223372036854775807)")
+}

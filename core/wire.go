@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"strconv"
+	"strings"
 )
 
 // request is an outgoing Janus API message.
@@ -223,7 +224,9 @@ func pluginError(plugin string, data json.RawMessage) error {
 	if json.Unmarshal(data, &e) != nil || (e.Code == 0 && e.Reason == "") {
 		return nil
 	}
-	return &PluginError{Plugin: plugin, Code: e.Code, Reason: e.Reason}
+	// Some plugins end their reasons with a newline (the SIP plugin's
+	// "Invalid user address ...\n").
+	return &PluginError{Plugin: plugin, Code: e.Code, Reason: strings.TrimSpace(e.Reason)}
 }
 
 // apiError turns an error frame into *Error.

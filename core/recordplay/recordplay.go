@@ -133,7 +133,7 @@ func (h *Handle) List(ctx context.Context, req ...ListRequest) ([]RecordingInfo,
 // closed, its .nfo written and the recording listed by List, so that it
 // can be played. Janus sends *Done when a recording stops just before it
 // closes the files, so a Play straight after *Done can fail with
-// ErrNotFound ("No such recording"). WaitCompleted asks List again and
+// ErrNoSuchRecording. WaitCompleted asks List again and
 // again (at 10 ms, doubling to 500 ms) until the recording is there or
 // ctx ends. A private recording (Janus 1.3.1) is listed only with the
 // plugin's admin_key in req.

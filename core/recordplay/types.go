@@ -71,7 +71,8 @@ type RecordRequest struct {
 	IsPrivate *bool `json:"is_private,omitempty"`
 	// Filename is the base name of the files in the recordings folder
 	// ("-audio.mjr", "-video.mjr", "-data.mjr" are appended); default
-	// "rec-ID".
+	// "rec-ID". Without a folder: Janus refuses a path there, writes no
+	// file, and still lists the recording (it cannot be played).
 	Filename string `json:"filename,omitempty"`
 	// AudioCodec and VideoCodec pick the codec to record among those
 	// offered (default: the offer's first); VideoProfile a VP9 or H.264

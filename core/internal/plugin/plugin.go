@@ -161,6 +161,9 @@ func Prepend(req any, kv ...string) (json.RawMessage, error) {
 		return append(out, '}'), nil
 	}
 	b, err := json.Marshal(req)
+	if me := (*json.MarshalerError)(nil); errors.Is(err, core.ErrIDOutOfRange) && errors.As(err, &me) {
+		return nil, me.Err // without encoding/json's "error calling MarshalJSON for type core.ID"
+	}
 	if err != nil {
 		return nil, err
 	}

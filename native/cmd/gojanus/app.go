@@ -39,6 +39,9 @@ type app struct {
 	// ran is set once a command's own code starts: an error before that
 	// is a usage error found by the flag parser.
 	ran bool
+	// conn follows the Janus connection and the sessions the command
+	// opened (see openSession): a media run ends when one is lost.
+	conn connWatch
 }
 
 // globals are the flags every command takes.
@@ -213,6 +216,7 @@ func (a *app) openSession(ctx, setup context.Context) (client *core.Client, s *c
 		client.Close()
 		return nil, nil, nil, err
 	}
+	a.conn.follow(client, s)
 	return client, s, func() {
 		c, cancel := cleanupContext(ctx)
 		defer cancel()
@@ -236,13 +240,19 @@ func (a *app) dialAdmin(ctx context.Context) (*core.Admin, error) {
 
 // out is where the command writes.
 func (a *app) out() output {
-	return output{stdout: a.stdout, stderr: a.stderr, json: a.g.json, terminal: a.terminal}
+	return output{stdout: a.stdout, stderr: a.stderr, json: a.g.json, terminal: a.terminal, conn: &a.conn}
 }
 
 // fail reports err on stderr (and on stdout in JSON mode) and returns the
 // exit code.
 func (a *app) fail(cmd *cobra.Command, args []string, err error) int {
 	info := describe(err, a.g.timeout)
+	if info.Kind == kindTimeout && a.conn.reconnecting() {
+		// Not a slow server: the connection was gone.
+		info.Kind = kindConnect
+		info.Message = err.Error() + " (the connection to Janus was lost; the client was dialling it again)"
+		info.Hint = "is Janus still running? The request ran out of --timeout while the client reconnected"
+	}
 	path := "gojanus"
 	if cmd != nil {
 		path = cmd.CommandPath()

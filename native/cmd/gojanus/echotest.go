@@ -58,7 +58,7 @@ func (a *app) echoTestCommand() *cobra.Command {
 				return err
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
-			err = sendFor(ctx, out, source, duration, func() []native.TrackStats {
+			ran, err := sendFor(ctx, out, source, duration, func() []native.TrackStats {
 				return slices.Concat(labelled(source.Stats(), "sent "), labelled(echoed.stats(), "echoed "))
 			})
 			if err != nil {
@@ -68,7 +68,7 @@ func (a *app) echoTestCommand() *cobra.Command {
 			_ = peer.Close()
 			echoed.wait()
 
-			sum := EchoTestOutput{Server: core.RedactURL(a.g.server), Source: src, DurationMS: duration.Milliseconds(),
+			sum := EchoTestOutput{Server: core.RedactURL(a.g.server), Source: src, DurationMS: ran.Milliseconds(),
 				Sent: tracksOf(source.Stats()), Received: echoed.summary()}
 			if len(sum.Received) == 0 || !slices.ContainsFunc(sum.Received, func(t Track) bool { return t.Packets > 0 }) {
 				return &cliError{kind: kindMedia, err: errors.New("echotest: nothing came back"),

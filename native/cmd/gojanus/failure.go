@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gojanus/gojanus/core"
@@ -52,8 +53,13 @@ func usagef(format string, args ...any) error {
 	return &cliError{kind: kindUsage, err: fmt.Errorf(format, args...)}
 }
 
-// mediaErr marks err as a failure of a media source or recording.
+// mediaErr marks err as a failure of a media source or recording, unless
+// the run ended because its Janus session did (a *sessionLost).
 func mediaErr(err error) error {
+	var lost *sessionLost
+	if errors.As(err, &lost) {
+		return lost
+	}
 	return &cliError{kind: kindMedia, err: err}
 }
 
@@ -71,6 +77,9 @@ func connectErr(flag string, err error) error {
 	case strings.Contains(err.Error(), "does not speak TLS"), strings.Contains(err.Error(), "may not speak TLS"): // core's words
 		return &cliError{kind: kindURL, err: fmt.Errorf("connect: %w", err),
 			hint: "the server does not speak TLS there: write " + flag + " with ws:// or http://, not wss:// or https://"}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &cliError{kind: kindConnect, err: fmt.Errorf("connect: %w", err),
+			hint: "start Janus there, or point " + flag + " at the running one (" + endpointHint(flag) + ")"}
 	}
 	return &cliError{kind: kindConnect, err: fmt.Errorf("connect: %w", err), hint: endpointHint(flag)}
 }
@@ -237,7 +246,13 @@ func describe(err error, timeout time.Duration) ErrorInfo {
 	var ce *cliError
 	var pe *core.PluginError
 	var je *core.Error
+	var lost *sessionLost
 	switch {
+	case errors.Is(err, core.ErrIDOutOfRange):
+		info.Kind = kindUsage
+	case errors.As(err, &lost):
+		info.Kind = kindConnect
+		info.Hint = "Janus went away during the run (stopped or restarted, or the connection was lost for good): is it still running?"
 	case errors.As(err, &ce):
 		info.Kind, info.Hint = ce.kind, ce.hint
 		if je2 := (*core.Error)(nil); errors.As(ce.err, &je2) {

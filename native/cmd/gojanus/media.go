@@ -204,17 +204,19 @@ func (a *app) sendingSession(ctx, setup context.Context, media *mediaFlags, src 
 }
 
 // sendFor runs source for duration (or until ctx ends), with a progress
-// line of stats on a terminal: the end of duration is success, an
-// interrupt ctx's error, any other end of the source a media error.
-func sendFor(ctx context.Context, out output, source native.Source, duration time.Duration, stats func() []native.TrackStats) error {
-	_, err := out.runFor(ctx, duration, stats, source.Run)
+// line of stats on a terminal: the end of duration and an interrupt (the
+// command then hangs up and prints its summary, as publish and record
+// do) are success; the loss of the Janus session is a *sessionLost; any
+// other end of the source a media error. It returns how long it sent.
+func sendFor(ctx context.Context, out output, source native.Source, duration time.Duration, stats func() []native.TrackStats) (time.Duration, error) {
+	ran, err := out.runFor(ctx, duration, stats, source.Run)
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-			return ctx.Err()
+			return ran, nil
 		}
-		return mediaErr(fmt.Errorf("source: %w", err))
+		return ran, mediaErr(fmt.Errorf("source: %w", err))
 	}
-	return nil
+	return ran, nil
 }
 
 // parseSource reads --source; a bad one is a usage error. The test

@@ -36,7 +36,7 @@ func TestEchoTestCommand(t *testing.T) {
 
 	var sum EchoTestOutput
 	checkSchema(t, mustRun(t, "echotest", "--server", srv.HTTPURL, "--source", "test", "--duration", "2s", "--json"), &sum)
-	assert.Equal(t, int64(2000), sum.DurationMS)
+	assert.GreaterOrEqual(t, sum.DurationMS, int64(1990), "it ran its --duration")
 	require.Len(t, sum.Sent, 2)
 	require.Len(t, sum.Received, 2)
 	for _, sent := range sum.Sent {

@@ -39,6 +39,9 @@ there, then sends for --duration and hangs up.`,
 			if dir := filepath.Dir(sdpOut); !isDir(dir) {
 				return usagef("--sdp-out %q: the directory %s does not exist", sdpOut, dir)
 			}
+			if isDir(sdpOut) {
+				return usagef("--sdp-out %q is a directory: give the file to write, such as %s", sdpOut, filepath.Join(sdpOut, "call.sdp"))
+			}
 			setup, cancel := a.bounded(ctx)
 			defer cancel()
 			source, s, peer, end, err := a.sendingSession(ctx, setup, &media, src)
@@ -86,7 +89,8 @@ there, then sends for --duration and hangs up.`,
 				return err
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
-			if err := sendFor(ctx, out, source, duration, source.Stats); err != nil {
+			ran, err := sendFor(ctx, out, source, duration, source.Stats)
+			if err != nil {
 				return err
 			}
 			cctx, ccancel := cleanupContext(ctx)
@@ -95,7 +99,7 @@ there, then sends for --duration and hangs up.`,
 			if err != nil {
 				return err
 			}
-			sum := NoSIPOutput{Server: core.RedactURL(a.g.server), Source: src, DurationMS: duration.Milliseconds(),
+			sum := NoSIPOutput{Server: core.RedactURL(a.g.server), Source: src, DurationMS: ran.Milliseconds(),
 				SDPFile: sdpOut, Ports: ports, Sent: tracksOf(source.Stats())}
 			return out.result(sum, func() {
 				for _, sent := range sum.Sent {

@@ -18,6 +18,8 @@ type output struct {
 	json           bool
 	// terminal enables the live progress line.
 	terminal bool
+	// conn ends media runs whose Janus session was lost (nil: never).
+	conn *connWatch
 }
 
 // linef prints one line of text output (nothing in JSON mode).
@@ -106,11 +108,16 @@ func (o output) runFor(ctx context.Context, duration time.Duration, stats func()
 		runCtx, stop = context.WithTimeout(ctx, duration)
 	}
 	defer stop()
+	runCtx, endRun := o.conn.bind(runCtx)
+	defer endRun()
 	start := time.Now()
 	waitProgress := o.showProgress(runCtx, stats)
 	err := fn(runCtx)
 	stop()
 	waitProgress()
+	if lost := o.conn.lostErr(); lost != nil {
+		return time.Since(start), lost
+	}
 	return time.Since(start), err
 }
 

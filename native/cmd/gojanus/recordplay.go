@@ -61,6 +61,11 @@ leaves it out of the list for those without the plugin's admin_key.`,
 			if err != nil {
 				return err
 			}
+			if strings.ContainsAny(filename, `/\`) {
+				// Janus would record nothing (it refuses a path in the
+				// file name) and still list the recording.
+				return usagef("--filename %q: a base name, without a folder: Janus writes into its own recordings folder", filename)
+			}
 			req := recordplay.RecordRequest{Name: name, Filename: filename}
 			if idFlag != "" {
 				if req.Recording = parseID(idFlag); req.Recording.IsString() {
@@ -200,12 +205,15 @@ for --duration.`,
 			out := a.out()
 			out.step("playing", "recording %s", id)
 			ended := false
-			ran, _ := out.runFor(ctx, duration, received.stats, func(ctx context.Context) error {
+			ran, runErr := out.runFor(ctx, duration, received.stats, func(ctx context.Context) error {
 				ended = awaitDone(ctx, h.Events()) == nil
 				return nil
 			})
 			_ = peer.Close()
 			tracks, err := received.finish()
+			if lost := (*sessionLost)(nil); errors.As(runErr, &lost) {
+				return lost
+			}
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pion/webrtc/v4"
@@ -69,6 +70,9 @@ is offered unless --video: many SIP phones refuse video.`,
 		RunE: a.action(func(ctx context.Context, _ []string) error {
 			if uri == "" {
 				return usagef("--uri is required")
+			}
+			if !isSIPURI(uri) {
+				return usagef("--uri %q: not a SIP URI (sip:USER@HOST or sips:USER@HOST)", uri)
 			}
 			if err := media.check(); err != nil {
 				return err
@@ -139,6 +143,8 @@ is offered unless --video: many SIP phones refuse video.`,
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
 			runCtx, stop := context.WithTimeout(ctx, duration)
+			runCtx, endRun := out.conn.bind(runCtx)
+			defer endRun()
 			waitProgress := out.showProgress(runCtx, func() []native.TrackStats {
 				return slices.Concat(labelled(sentStats(source, video), "sent "), labelled(received.stats(), "received "))
 			})
@@ -146,10 +152,12 @@ is offered unless --video: many SIP phones refuse video.`,
 			err = source.Run(runCtx)
 			stop()
 			waitProgress()
-			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-				if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-					return ctx.Err()
-				}
+			if lost := out.conn.lostErr(); lost != nil {
+				return lost
+			}
+			// An interrupt ends the call like its --duration: hang up and
+			// print the summary.
+			if err != nil && !errors.Is(err, context.DeadlineExceeded) && (!errors.Is(err, context.Canceled) || ctx.Err() == nil) {
 				return mediaErr(fmt.Errorf("source: %w", err))
 			}
 			received.untilQuiet(ctx, quietAfterSource, maxTailWait)
@@ -315,4 +323,16 @@ func sipHangup(ctx context.Context, h *sip.Handle) (*sip.Hangup, error) {
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// isSIPURI reports whether s looks like a SIP URI: the sip: or sips:
+// scheme and something after it. Janus checks the rest.
+func isSIPURI(s string) bool {
+	lower := strings.ToLower(s)
+	for _, scheme := range []string{"sip:", "sips:"} {
+		if strings.HasPrefix(lower, scheme) && len(s) > len(scheme) {
+			return true
+		}
+	}
+	return false
 }

@@ -149,7 +149,7 @@ and ICE servers in the answer's Link headers are used.`,
 				case <-runCtx.Done():
 				}
 			}()
-			err = sendFor(runCtx, out, source, duration, source.Stats)
+			_, err = sendFor(runCtx, out, source, duration, source.Stats)
 			select {
 			case <-sess.Done():
 				if ctx.Err() == nil {
