@@ -406,7 +406,7 @@ const (
 type receivedTracks struct {
 	trackCounter
 	record  string
-	webm    *native.WebMRecorder
+	webm    *webmRecording
 	prefix  string
 	command string // for the messages on stderr
 	stderr  io.Writer
@@ -417,16 +417,13 @@ var _ native.Sink = (*receivedTracks)(nil)
 // receiving checks --record (record) before anything is sent and returns
 // the sink of a command that receives; its files are named prefix-KIND.EXT.
 func receiving(record, prefix, command string, stderr io.Writer) (*receivedTracks, error) {
-	webm := strings.HasSuffix(strings.ToLower(record), ".webm")
-	if err := checkRecordPath(record, webm); err != nil {
+	webm, err := checkRecordPath(record, true)
+	if err != nil {
 		return nil, err
 	}
 	r := &receivedTracks{record: record, prefix: prefix, command: command, stderr: stderr}
 	if webm {
-		var err error
-		if r.webm, err = native.NewWebMRecorder(record, true, true); err != nil {
-			return nil, mediaErr(err)
-		}
+		r.webm = &webmRecording{path: record}
 	}
 	return r, nil
 }
@@ -447,7 +444,7 @@ func (r *receivedTracks) addTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRem
 	switch {
 	case r.webm != nil:
 		file = r.record
-		err = r.webm.AddTrack(pc, tr, pliInterval)
+		err = r.webm.addTrack(pc, tr)
 	case r.record != "":
 		file = filepath.Join(r.record, fmt.Sprintf("%s-%s%s", r.prefix, tr.Kind(), extFor(tr.Codec().MimeType)))
 		rec, err = native.RecordTrack(pc, tr, file, pliInterval)
@@ -470,10 +467,10 @@ func (r *receivedTracks) finish() ([]Track, error) {
 	if r.webm == nil {
 		return tracks, nil
 	}
-	if err := r.webm.Close(); err != nil {
+	if err := r.webm.close(); err != nil {
 		return tracks, mediaErr(fmt.Errorf("webm: %w", err)) // the tracks still say what arrived
 	}
-	for _, st := range r.webm.Stats() {
+	for _, st := range r.webm.stats() {
 		for i := range tracks {
 			if tracks[i].Kind == st.Kind {
 				tracks[i].Frames, tracks[i].Packets, tracks[i].Bytes = st.Frames, st.Packets, st.Bytes
@@ -493,4 +490,104 @@ func (o output) received(tracks []Track) {
 		}
 		o.step(t.Kind, "%s", line)
 	}
+}
+
+// webmRecording is a .webm --record. Its recorder is made at the first
+// track, when the session's descriptions say what it carries: audio when
+// Opus comes in, video when VP8 does (an audio-only session makes an
+// audio-only WebM, a video-only one declares no Opus track).
+type webmRecording struct {
+	path      string
+	once      sync.Once
+	rec       *native.WebMRecorder
+	withVideo bool
+	err       error
+}
+
+// addTrack records tr, making the recorder first if needed.
+func (w *webmRecording) addTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote) error {
+	w.once.Do(func() {
+		audio, video := webmKinds(pc)
+		if !audio && !video {
+			w.err = fmt.Errorf("native: WebM recording takes VP8 video and Opus audio, and the session carries neither (%s arrived)", tr.Codec().MimeType)
+			return
+		}
+		w.withVideo = video
+		w.rec, w.err = native.NewWebMRecorder(w.path, audio, video)
+	})
+	if w.err != nil {
+		return w.err
+	}
+	return w.rec.AddTrack(pc, tr, pliInterval)
+}
+
+// close finishes the file (see native.WebMRecorder.Close); a recording
+// that got no track fails too, and leaves no file.
+func (w *webmRecording) close() error {
+	w.once.Do(func() { w.err = errors.New("native: WebM recording got no track") })
+	if w.rec == nil {
+		return w.err
+	}
+	return w.rec.Close()
+}
+
+// stats is the recorder's Stats (none before the first track).
+func (w *webmRecording) stats() []native.TrackStats {
+	if w.rec == nil {
+		return nil
+	}
+	return w.rec.Stats()
+}
+
+// video reports whether the recording waits for video.
+func (w *webmRecording) video() bool {
+	return w.withVideo
+}
+
+// webmKinds says what a WebM of pc's session holds: audio when an m-line
+// of the answer has us receive Opus, video when one has us receive VP8
+// (the first format of an answer's m-line is the codec in use).
+func webmKinds(pc *webrtc.PeerConnection) (audio, video bool) {
+	answer, local := pc.RemoteDescription(), false
+	if d := pc.LocalDescription(); d != nil && d.Type == webrtc.SDPTypeAnswer {
+		answer, local = d, true
+	}
+	if answer == nil {
+		return false, false
+	}
+	parsed, err := answer.Unmarshal()
+	if err != nil {
+		return false, false
+	}
+	for _, m := range parsed.MediaDescriptions {
+		if m.MediaName.Port.Value == 0 || len(m.MediaName.Formats) == 0 {
+			continue
+		}
+		dir := "sendrecv"
+		codec := ""
+		for _, a := range m.Attributes {
+			switch a.Key {
+			case "sendrecv", "sendonly", "recvonly", "inactive":
+				dir = a.Key
+			case "rtpmap":
+				if f := strings.Fields(a.Value); len(f) == 2 && f[0] == m.MediaName.Formats[0] {
+					codec, _, _ = strings.Cut(strings.ToLower(f[1]), "/")
+				}
+			}
+		}
+		receiving := "sendonly" // the remote answer sends to us
+		if local {
+			receiving = "recvonly"
+		}
+		if dir != "sendrecv" && dir != receiving {
+			continue
+		}
+		switch {
+		case m.MediaName.Media == "audio" && codec == "opus":
+			audio = true
+		case m.MediaName.Media == "video" && codec == "vp8":
+			video = true
+		}
+	}
+	return audio, video
 }

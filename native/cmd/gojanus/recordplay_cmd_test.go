@@ -1,8 +1,10 @@
 package main
 
 import (
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,6 +23,14 @@ func recordingIDs(rs []Recording) []core.ID {
 		ids[i] = r.ID
 	}
 	return ids
+}
+
+// streamKinds lists the kinds of a media file's streams (ffprobe).
+func streamKinds(t *testing.T, path string) []string {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", path).CombinedOutput()
+	require.NoError(t, err, "ffprobe %s: %s", path, out)
+	return strings.Fields(string(out))
 }
 
 // TestRecordPlayCommands drives "gojanus record", "recordings" and "play"
@@ -81,6 +91,27 @@ func TestRecordPlayCommands(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "recording ids are numbers")
 
+	// A recording of one kind plays into a WebM of that kind only: an
+	// audio-only WebM (it used to wait for a video keyframe, fail and
+	// leave an empty file), a video-only one without an Opus track.
+	for _, tc := range []struct {
+		id, source, kind string
+	}{
+		{"700", "../../../testdata/media/opus-440hz-3s.ogg", "audio"},
+		{"701", "../../../testdata/media/vp8-320x240-30fps-3s.ivf", "video"},
+	} {
+		mustRun(t, "record", "--server", ws, "--id", tc.id, "--name", tc.kind+" only", "--source", tc.source, "--duration", "2s")
+		webm := filepath.Join(t.TempDir(), tc.kind+".webm")
+		out := mustRun(t, "play", tc.id, "--server", ws, "--record", webm)
+		mustContain(t, out, "-> "+webm, "played to its end")
+		assert.Equal(t, []string{tc.kind}, streamKinds(t, webm), tc.kind)
+		stream, least := "a:0", 50 // 20 ms frames: 100 in 2 s
+		if tc.kind == "video" {
+			stream, least = "v:0", 20 // a second may be lost before the next keyframe
+		}
+		assert.Greater(t, decodedFrames(t, webm, stream), least, tc.kind)
+	}
+
 	// A private recording (Janus 1.3.1): listed only with the admin_key.
 	if !newer {
 		code, stdout, _ := runCmd(t, "record", "--server", ws, "--name", "private", "--private", "--source", testFiles, "--duration", "1s", "--json")
@@ -94,11 +125,14 @@ func TestRecordPlayCommands(t *testing.T) {
 	}
 	checkSchema(t, mustRun(t, "record", "--server", ws, "--name", "private", "--id", "888", "--private", "--source", testFiles, "--duration", "1s", "--json"), &rec)
 	assert.True(t, rec.Private)
+	sorted := func(rs []Recording) []core.ID {
+		ids := recordingIDs(rs)
+		slices.SortFunc(ids, func(a, b core.ID) int { return int(a.Num()) - int(b.Num()) })
+		return ids
+	}
 	checkSchema(t, mustRun(t, "recordings", "--server", ws, "--json"), &list)
-	assert.Equal(t, []core.ID{core.NumID(777)}, recordingIDs(list.Recordings))
+	assert.Equal(t, []core.ID{core.NumID(700), core.NumID(701), core.NumID(777)}, sorted(list.Recordings))
 	checkSchema(t, mustRun(t, "recordings", "--server", ws, "--admin-key", "adminkey", "--json"), &list)
-	ids := recordingIDs(list.Recordings)
-	slices.SortFunc(ids, func(a, b core.ID) int { return int(a.Num()) - int(b.Num()) })
-	assert.Equal(t, []core.ID{core.NumID(777), core.NumID(888)}, ids)
+	assert.Equal(t, []core.ID{core.NumID(700), core.NumID(701), core.NumID(777), core.NumID(888)}, sorted(list.Recordings))
 	assert.Contains(t, mustRun(t, "recordings", "--server", ws, "--admin-key", "adminkey"), "opus+vp8 private")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -77,10 +76,8 @@ is offered unless --video: many SIP phones refuse video.`,
 			if err := media.check(); err != nil {
 				return err
 			}
-			if record != "" {
-				if st, err := os.Stat(record); err != nil || !st.IsDir() {
-					return usagef("--record %q: not a directory", record)
-				}
+			if _, err := checkRecordPath(record, false); err != nil {
+				return err
 			}
 			source, err := a.parseSource(src)
 			if err != nil {
@@ -199,7 +196,7 @@ is offered unless --video: many SIP phones refuse video.`,
 	f.StringVar(&authUser, "auth-user", "", "user name for the digest authentication (default: the URI's user)")
 	f.StringVar(&proxy, "proxy", "", "registrar `URI`, sip:HOST:PORT (default: the account's domain)")
 	f.StringVar(&src, "source", "test", sourceHelp)
-	f.StringVar(&record, "record", "", "record what the callee sends into this existing `directory` (audio.ogg, video.ivf)")
+	f.StringVar(&record, "record", "", "record what the callee sends into this `directory` (audio.ogg, video.ivf; made if its parent exists)")
 	durationFlag(f, &duration, "duration", 5*time.Second, "how long to send media once the call is up")
 	f.BoolVar(&video, "video", false, "offer the source's video too (the callee must take it)")
 	media.register(f, a)

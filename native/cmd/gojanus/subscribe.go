@@ -68,9 +68,9 @@ type subscription struct {
 	out  output
 	room core.ID
 	// wantWebM is set for a .webm recording, whose recorder (webm) is
-	// made once the publisher is known.
+	// made once the publisher is known, its tracks at the first track.
 	wantWebM bool
-	webm     *native.WebMRecorder
+	webm     *webmRecording
 	peer     *native.Peer
 	sub      *videoroom.Subscriber
 
@@ -91,12 +91,12 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	if err := sf.media.check(); err != nil {
 		return err
 	}
-	webm := strings.HasSuffix(strings.ToLower(sf.record), ".webm")
+	webm, err := checkRecordPath(sf.record, true)
+	if err != nil {
+		return err
+	}
 	if webm && len(sf.feeds) > 1 {
 		return usagef("a .webm recording takes one publisher, not %d", len(sf.feeds))
-	}
-	if err := checkRecordPath(sf.record, webm); err != nil {
-		return err
 	}
 	su := &subscription{a: a, sf: sf, out: a.out(), room: parseID(sf.room), wantWebM: webm,
 		streams: map[string]videoroom.SubscriberStream{}, subscribed: map[core.ID]bool{}}
@@ -139,9 +139,7 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 		return su.out.result(sum, func() { su.out.step("stopped", "interrupted before any publisher came") })
 	}
 	if webm {
-		if su.webm, err = native.NewWebMRecorder(sf.record, true, true); err != nil {
-			return mediaErr(err)
-		}
+		su.webm = &webmRecording{path: sf.record}
 	}
 
 	// Subscribe to it over a new PeerConnection.
@@ -184,10 +182,10 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	_ = su.peer.Close()
 	su.received.wait()
 	if su.webm != nil {
-		if err := su.webm.Close(); err != nil {
+		if err := su.webm.close(); err != nil {
 			ce := &cliError{kind: kindMedia, err: fmt.Errorf("webm: %w", err)}
-			if strings.Contains(err.Error(), "no frame") {
-				ce.hint = "a WebM starts at a keyframe and the publisher sent none in time: record for longer than its keyframe interval"
+			if strings.Contains(err.Error(), "no frame") && su.webm.video() {
+				ce.hint = "a WebM with video starts at a keyframe and the publisher sent none in time: record for longer than its keyframe interval"
 			}
 			return ce
 		}
@@ -211,27 +209,67 @@ func (a *app) subscribe(ctx context.Context, sf *subscribeFlags) error {
 	})
 }
 
-// checkRecordPath checks --record before anything is sent: a .webm file
-// goes into a directory that exists; a directory is made if needed.
-func checkRecordPath(path string, webm bool) error {
+// checkRecordPath checks --record before anything is sent, the same way
+// for every command that records; webmOK says whether the command takes a
+// .webm file. A .webm file goes into a directory that exists and is made
+// only when its first frame arrives (nothing is left behind when none
+// does); anything else is a directory: used if it exists, made if its
+// parent exists. A path with another file extension is refused. It
+// reports whether path is a .webm file.
+func checkRecordPath(path string, webmOK bool) (webm bool, err error) {
+	if path == "" {
+		return false, nil
+	}
+	takes := "a .webm file or a directory"
+	if !webmOK {
+		takes = "a directory"
+	}
+	st, statErr := os.Stat(path)
+	ext := filepath.Ext(filepath.Clean(path))
 	switch {
-	case path == "":
-		return nil
-	case webm:
+	case statErr == nil && st.IsDir():
+		return false, nil
+	case webmOK && strings.EqualFold(ext, ".webm"):
 		if dir := filepath.Dir(path); !isDir(dir) {
-			return usagef("--record %q: the directory %s does not exist", path, dir)
+			return false, usagef("--record %q: the directory %s does not exist", path, dir)
 		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+		if statErr == nil && !st.Mode().IsRegular() {
+			return false, usagef("--record %q: not a regular file", path)
+		}
+		if err := checkWritable(path, statErr == nil); err != nil {
+			return false, usagef("--record %q: %v", path, err)
+		}
+		return true, nil
+	case statErr == nil:
+		return false, usagef("--record %q: is a file, and --record takes %s", path, takes)
+	case ext != "":
+		return false, usagef("--record %q: --record takes %s, not a %s file", path, takes, ext)
+	}
+	if parent := filepath.Dir(filepath.Clean(path)); !isDir(parent) {
+		return false, usagef("--record %q: the directory %s does not exist (--record makes only the last directory of its path)", path, parent)
+	}
+	if err := os.Mkdir(path, 0o755); err != nil {
+		return false, usagef("--record %q: cannot make the directory: %v", path, errors.Unwrap(err))
+	}
+	return false, nil
+}
+
+// checkWritable checks that path can be written, without changing it: an
+// existing file is opened for writing, a missing one made and removed.
+func checkWritable(path string, exists bool) error {
+	if exists {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
-			return usagef("--record %q: %v", path, errors.Unwrap(err))
+			return errors.Unwrap(err)
 		}
 		return f.Close()
-	default:
-		if err := os.MkdirAll(path, 0o755); err != nil {
-			return usagef("--record %q: cannot make the directory: %v", path, errors.Unwrap(err))
-		}
-		return nil
 	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return errors.Unwrap(err)
+	}
+	f.Close()
+	return os.Remove(path)
 }
 
 // isDir reports whether path is an existing directory.
@@ -425,7 +463,7 @@ func (su *subscription) onTrack(tr *webrtc.TrackRemote, recv *webrtc.RTPReceiver
 	var rec *native.TrackRecorder
 	switch {
 	case su.webm != nil:
-		if err := su.webm.AddTrack(pc, tr, pliInterval); err != nil {
+		if err := su.webm.addTrack(pc, tr); err != nil {
 			fmt.Fprintf(su.out.stderr, "gojanus subscribe: %v\n", err)
 		}
 		file = record
@@ -452,7 +490,7 @@ const pliInterval = 0
 func (su *subscription) tracks() []Track {
 	tracks := su.received.summary()
 	if su.webm != nil {
-		for _, st := range su.webm.Stats() {
+		for _, st := range su.webm.stats() {
 			for i := range tracks {
 				if tracks[i].Kind == st.Kind {
 					tracks[i].Frames, tracks[i].Packets, tracks[i].Bytes = st.Frames, st.Packets, st.Bytes

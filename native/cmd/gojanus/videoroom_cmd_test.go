@@ -175,6 +175,19 @@ func TestRoomsPublishSubscribeCommands(t *testing.T) {
 	assert.Greater(t, decodedFrames(t, webm, "v:0"), 15)
 	assert.Greater(t, decodedFrames(t, webm, "a:0"), 40)
 
+	// An audio-only publisher into an audio-only WebM (it used to wait
+	// for a video keyframe and fail).
+	pub3 := startCmd("publish", "--server", ws, "--room", "4321", "--id", "333", "--display", "audio", "--source", "../../../testdata/media/opus-440hz-3s.ogg")
+	aoWebM := filepath.Join(t.TempDir(), "audio.webm")
+	checkSchema(t, mustRun(t, "subscribe", "--server", ws, "--room", "4321", "--feed", "333",
+		"--record", aoWebM, "--duration", "2s", "--json"), &sum)
+	require.Len(t, sum.Tracks, 1)
+	assert.Equal(t, "audio", sum.Tracks[0].Kind)
+	assert.Equal(t, []string{"audio"}, streamKinds(t, aoWebM))
+	assert.Greater(t, decodedFrames(t, aoWebM, "a:0"), 40)
+	pub3.stop()
+	require.Equal(t, 0, pub3.wait(t, 20*time.Second), pub3.stderr.String())
+
 	// Interrupted, the publishers unpublish, leave and report.
 	pub2.stop()
 	pub1.stop()
