@@ -346,15 +346,6 @@ func (st *restartStats) figures() []chaosFigure {
 	}
 }
 
-// restartOnPorts starts a Janus with opts on the ports of srv, which was
-// killed, as a restarted server would come back.
-func restartOnPorts(t *testing.T, srv *janusserver.Server, opts janusserver.Options) *janusserver.Server {
-	t.Helper()
-	opts.WSPort, opts.HTTPPort = port(srv.WSURL), port(srv.HTTPURL)
-	opts.AdminWSPort, opts.AdminHTTPPort = port(srv.AdminWSURL), port(srv.AdminHTTPURL)
-	return janustest.Start(t, opts)
-}
-
 // requireOn checks that c talks to srv: info names its server_name.
 func requireOn(t *testing.T, c *core.Client, srv *janusserver.Server) {
 	t.Helper()
@@ -453,7 +444,7 @@ func killUnderLoad(t *testing.T, tr string, size restartSize, seed uint64) {
 		downs = append(downs, down)
 		time.Sleep(down)
 		starting := time.Now()
-		srv = restartOnPorts(t, srv, opts)
+		srv = janustest.RestartOnPorts(t, srv, opts)
 		up := time.Now()
 		starts = append(starts, up.Sub(starting))
 		if tr == "ws" {
@@ -614,7 +605,7 @@ func TestChaosFailover(t *testing.T) {
 			d, _ := f.switchUnderLoad(t, c, states, kill(servers[live]), func() *janusserver.Server { return servers[next] })
 			f.kills = append(f.kills, d)
 			// The dead server comes back, the one to fall back to next.
-			servers[live] = restartOnPorts(t, servers[live], opts)
+			servers[live] = janustest.RestartOnPorts(t, servers[live], opts)
 			live = next
 		}
 		// New sessions and handles work on the last server.
@@ -638,7 +629,7 @@ func TestChaosFailover(t *testing.T) {
 			// Both are down: the client keeps trying until A is back.
 			require.Eventually(t, func() bool { return logs.count("janus: reconnect attempt failed") >= 3 }, 15*time.Second, time.Millisecond)
 			assert.Equal(t, core.StateReconnecting, c.State())
-			return restartOnPorts(t, a, opts)
+			return janustest.RestartOnPorts(t, a, opts)
 		})
 		f.downs = append(f.downs, d)
 	})
@@ -650,7 +641,7 @@ func TestChaosFailover(t *testing.T) {
 		states := newStateLog()
 		c := failoverClient(t, []string{a.WSURL, b.WSURL, c3.WSURL}, states)
 		requireOn(t, c, b)
-		a = restartOnPorts(t, a, opts)
+		a = janustest.RestartOnPorts(t, a, opts)
 		d, _ := f.switchUnderLoad(t, c, states, kill(b), func() *janusserver.Server { return a })
 		f.kills = append(f.kills, d)
 	})

@@ -210,7 +210,7 @@ func TestJanusKilledAndRestarted(t *testing.T) {
 	states.waitFor(t, core.StateReconnecting)
 	errc := make(chan error, 1)
 	go func() { _, err := h.Message(ctx, map[string]any{"audio": true}); errc <- err }()
-	srv2 := restartOnPorts(t, srv, janusserver.Options{ReclaimSessionTimeout: 20})
+	srv2 := janustest.RestartOnPorts(t, srv, janusserver.Options{ReclaimSessionTimeout: 20})
 	states.waitFor(t, core.StateReconnected)
 
 	// The new server does not know the old session: it ends, with its

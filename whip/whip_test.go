@@ -4,9 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -326,17 +324,7 @@ func TestJanusRestart(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, r.Status, "POST while Janus is down: %s", r.Body)
 	t.Logf("POST while Janus is down: %d %s", r.Status, strings.TrimSpace(r.Body))
 
-	opts := janusserver.Options{}
-	port := func(raw string) int {
-		u, err := url.Parse(raw)
-		require.NoError(t, err)
-		n, err := strconv.Atoi(u.Port())
-		require.NoError(t, err)
-		return n
-	}
-	opts.WSPort, opts.HTTPPort = port(srv.WSURL), port(srv.HTTPURL)
-	opts.AdminWSPort, opts.AdminHTTPPort = port(srv.AdminWSURL), port(srv.AdminHTTPURL)
-	janustest.Start(t, opts)
+	janustest.RestartOnPorts(t, srv, janusserver.Options{})
 	require.Eventually(t, func() bool { return f.c.State() == core.StateConnected }, 30*time.Second, 20*time.Millisecond)
 	require.Eventually(t, func() bool { return f.h.Len() == 0 }, 30*time.Second, 20*time.Millisecond, "the resource of the dead Janus went")
 	assert.Equal(t, http.StatusNotFound, f.do(t, "DELETE", loc, "", "").Status)

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"net/url"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/internal/janusserver"
 	"github.com/gojanus/gojanus/internal/janustest"
@@ -30,17 +27,7 @@ func TestMediaRunEndsWhenJanusGoes(t *testing.T) {
 
 	srv.Kill()
 	<-srv.Done()
-	opts := janusserver.Options{ICEEnforceList: netns.Interface}
-	port := func(raw string) int {
-		u, err := url.Parse(raw)
-		require.NoError(t, err)
-		n, err := strconv.Atoi(u.Port())
-		require.NoError(t, err)
-		return n
-	}
-	opts.WSPort, opts.HTTPPort = port(srv.WSURL), port(srv.HTTPURL)
-	opts.AdminWSPort, opts.AdminHTTPPort = port(srv.AdminWSURL), port(srv.AdminHTTPURL)
-	janustest.Start(t, opts)
+	janustest.RestartOnPorts(t, srv, janusserver.Options{ICEEnforceList: netns.Interface})
 
 	code := rec.wait(t, time.Minute)
 	t.Logf("stdout: %s\nstderr: %s", rec.stdout.String(), rec.stderr.String())
