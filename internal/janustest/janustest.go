@@ -14,9 +14,11 @@ package janustest
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -201,4 +203,25 @@ func VersionNumber(t testing.TB, v string) int {
 		t.Fatalf("version %q: %v", v, err)
 	}
 	return major*1000 + minor*100 + patch
+}
+
+// RestartOnPorts starts a Janus with opts on the ports of srv, which was
+// stopped or killed, as a restarted server comes back: clients reconnect
+// to the same URLs and find their sessions gone.
+func RestartOnPorts(t testing.TB, srv *janusserver.Server, opts janusserver.Options) *janusserver.Server {
+	t.Helper()
+	port := func(raw string) int {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := strconv.Atoi(u.Port())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	opts.WSPort, opts.HTTPPort = port(srv.WSURL), port(srv.HTTPURL)
+	opts.AdminWSPort, opts.AdminHTTPPort = port(srv.AdminWSURL), port(srv.AdminHTTPURL)
+	return Start(t, opts)
 }

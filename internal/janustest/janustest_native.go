@@ -5,9 +5,7 @@ package janustest
 import (
 	"context"
 	"errors"
-	"net/url"
 	"os/exec"
-	"strconv"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -106,24 +104,3 @@ func Start(t testing.TB, opts janusserver.Options) *janusserver.Server {
 }
 
 func expectedVersion() string { return janusserver.ExpectedVersion() }
-
-// RestartOnPorts starts a Janus with opts on the ports of srv, which was
-// stopped or killed, as a restarted server comes back: clients reconnect
-// to the same URLs and find their sessions gone.
-func RestartOnPorts(t testing.TB, srv *janusserver.Server, opts janusserver.Options) *janusserver.Server {
-	t.Helper()
-	port := func(raw string) int {
-		u, err := url.Parse(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := strconv.Atoi(u.Port())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	opts.WSPort, opts.HTTPPort = port(srv.WSURL), port(srv.HTTPURL)
-	opts.AdminWSPort, opts.AdminHTTPPort = port(srv.AdminWSURL), port(srv.AdminHTTPURL)
-	return Start(t, opts)
-}
