@@ -62,15 +62,17 @@ func RecordTrack(pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, path string,
 	case (strings.EqualFold(mime, webrtc.MimeTypeVP8) || strings.EqualFold(mime, webrtc.MimeTypeVP9) || strings.EqualFold(mime, webrtc.MimeTypeAV1)) && ext == ".ivf":
 		w, err = ivfwriter.New(path, ivfwriter.WithCodec(canonicalMime(mime)))
 	case strings.EqualFold(mime, webrtc.MimeTypeH264) && (ext == ".h264" || ext == ".264"):
-		w, err = h264writer.New(path)
+		// pion's IVF writer assembles whole frames itself; its H.264
+		// writer writes each NAL unit as it comes.
+		var hw *h264writer.H264Writer
+		if hw, err = h264writer.New(path); err == nil {
+			w = &wholeFrames{w: hw}
+		}
 	default:
 		return nil, fmt.Errorf("native: cannot record %s into a %q file", mime, ext)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("native: %w", err)
-	}
-	if tr.Kind() == webrtc.RTPCodecTypeVideo {
-		w = &wholeFrames{w: w}
 	}
 	r := &TrackRecorder{track: tr, w: w, done: make(chan struct{}),
 		c: &counter{id: tr.ID(), kind: tr.Kind().String(), codec: mime}}

@@ -62,7 +62,7 @@ type RTPForwarded struct {
 // later).
 type RTPForwardStopped struct {
 	*core.PluginEvent
-	StreamID uint64
+	StreamID uint32
 }
 
 // ForwarderList is the answer to ListForwarders (Janus 1.4.0 and later).
@@ -87,7 +87,7 @@ func DecodeEvent(ev *core.PluginEvent) core.Event {
 			SRTP       SRTP        `json:"srtp"`
 			Update     bool        `json:"update"`
 			UniqueID   string      `json:"unique_id"`
-			StreamID   uint64      `json:"stream_id"`
+			StreamID   uint32      `json:"stream_id"`
 			Forwarders []Forwarder `json:"forwarders"`
 			// RTPForwarders is where 1.4's listforwarders puts its list
 			// (its documentation says "forwarders").

@@ -293,7 +293,7 @@ func TestDecodeEvent(t *testing.T) {
 	assert.IsType(t, &nosip.KeyframeSent{}, ev(`{"nosip":"event","result":{"event":"keyframesent"}}`))
 	fw := ev(`{"nosip":"event","result":{"event":"rtp_forward","forwarders":[{"stream_id":7,"type":"video","host":"127.0.0.1","port":5004,"media":"video","srtp":true}]}}`).(*nosip.RTPForwarded)
 	assert.Equal(t, []nosip.Forwarder{{StreamID: 7, Type: nosip.ForwardVideo, Host: "127.0.0.1", Port: 5004, Media: "video", SRTP: true}}, fw.Forwarders)
-	assert.Equal(t, uint64(7), ev(`{"nosip":"event","result":{"event":"stop_rtp_forward","stream_id":7}}`).(*nosip.RTPForwardStopped).StreamID)
+	assert.Equal(t, uint32(7), ev(`{"nosip":"event","result":{"event":"stop_rtp_forward","stream_id":7}}`).(*nosip.RTPForwardStopped).StreamID)
 	// 1.4's list is under rtp_forwarders, its documentation says forwarders.
 	for _, key := range []string{"rtp_forwarders", "forwarders"} {
 		l := ev(`{"nosip":"event","result":{"event":"forwarders","` + key + `":[{"stream_id":8,"type":"peer_audio","media":"audio"}]}}`).(*nosip.ForwarderList)

@@ -4,61 +4,33 @@ import (
 	"context"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/core/rtpfwd"
 )
 
 // sinceForwarders: rtp_forward, stop_rtp_forward and listforwarders
 // (Janus 1.4.0).
 var sinceForwarders = core.V(1, 4, 0)
 
-// What a forwarder relays.
-const (
-	// ForwardAudio and ForwardVideo are the client's media;
-	// ForwardPeerAudio and ForwardPeerVideo the SIP peer's.
-	ForwardAudio     = "audio"
-	ForwardVideo     = "video"
-	ForwardPeerAudio = "peer_audio"
-	ForwardPeerVideo = "peer_video"
+// The RTP forwarder types, shared with the other plugin that has them
+// (see package rtpfwd).
+type (
+	// ForwardType names the media a forwarder relays.
+	ForwardType = rtpfwd.Type
+	// ForwardStream forwards one medium as plain (or SRTP) RTP.
+	ForwardStream = rtpfwd.Stream
+	// RTPForwardRequest starts forwarders ("rtp_forward").
+	RTPForwardRequest = rtpfwd.Request
+	// Forwarder is one RTP forwarder.
+	Forwarder = rtpfwd.Forwarder
 )
 
-// ForwardStream forwards one stream of the call as plain RTP.
-type ForwardStream struct {
-	// Type is ForwardAudio, ForwardVideo, ForwardPeerAudio or
-	// ForwardPeerVideo.
-	Type string `json:"type"`
-	// Host and Port are the destination; HostFamily ("ipv4", the
-	// default, or "ipv6") picks the address family Host resolves to.
-	Host       string `json:"host"`
-	HostFamily string `json:"host_family,omitempty"`
-	Port       int    `json:"port"`
-	// SSRC and PT rewrite the forwarded packets.
-	SSRC uint32 `json:"ssrc,omitempty"`
-	PT   int    `json:"pt,omitempty"`
-	// SRTPSuite (32 or 80) and SRTPCrypto (base64 key, as SDES) encrypt
-	// them.
-	SRTPSuite  int    `json:"srtp_suite,omitempty"`
-	SRTPCrypto string `json:"srtp_crypto,omitempty"`
-}
-
-// RTPForwardRequest starts RTP forwarders of the call ("rtp_forward").
-type RTPForwardRequest struct {
-	Streams []ForwardStream `json:"streams"`
-}
-
-// Forwarder is an RTP forwarder of the call.
-type Forwarder struct {
-	// StreamID identifies it (StopRTPForward).
-	StreamID uint32 `json:"stream_id"`
-	// Type is what it relays (ForwardAudio...), Media "audio" or
-	// "video".
-	Type  string `json:"type"`
-	Media string `json:"media"`
-	// Host (resolved) and Port are where it sends.
-	Host string `json:"host"`
-	Port int    `json:"port"`
-	SSRC uint32 `json:"ssrc,omitempty"`
-	PT   int    `json:"pt,omitempty"`
-	SRTP bool   `json:"srtp,omitempty"`
-}
+// The forwarder types: the client's media, or the SIP peer's.
+const (
+	ForwardAudio     = rtpfwd.Audio
+	ForwardVideo     = rtpfwd.Video
+	ForwardPeerAudio = rtpfwd.PeerAudio
+	ForwardPeerVideo = rtpfwd.PeerVideo
+)
 
 // RTPForwarding is the answer to RTPForward.
 type RTPForwarding struct {
