@@ -103,6 +103,9 @@ func (o output) showProgress(ctx context.Context, stats func() []native.TrackSta
 // stats meanwhile (showProgress), and returns how long it ran and fn's
 // error. fn's context ends when the duration is over.
 func (o output) runFor(ctx context.Context, duration time.Duration, stats func() []native.TrackStats, fn func(context.Context) error) (time.Duration, error) {
+	// start is taken before the deadline is set, so a full run never
+	// reports less than duration.
+	start := time.Now()
 	runCtx, stop := ctx, context.CancelFunc(func() {})
 	if duration > 0 {
 		runCtx, stop = context.WithTimeout(ctx, duration)
@@ -110,7 +113,6 @@ func (o output) runFor(ctx context.Context, duration time.Duration, stats func()
 	defer stop()
 	runCtx, endRun := o.conn.bind(runCtx)
 	defer endRun()
-	start := time.Now()
 	waitProgress := o.showProgress(runCtx, stats)
 	err := fn(runCtx)
 	stop()

@@ -47,3 +47,21 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	assert.Contains(t, buf.String(), "\r\033[Kvideo 0 kbit/s 7 pkts")
 	assert.True(t, strings.HasSuffix(buf.String(), "\r\033[K"), "the line is cleared at the end: %q", buf.String())
 }
+
+// TestRunForReportsAtLeastItsDuration: a run that lasts its whole
+// duration never reports less (the CLI's duration_ms was once 1999 for
+// --duration 2s: the clock started after the deadline was set).
+func TestRunForReportsAtLeastItsDuration(t *testing.T) {
+	o := output{stdout: &bytes.Buffer{}}
+	for i := range 200 {
+		d := time.Duration(1+i%3) * time.Millisecond
+		ran, err := o.runFor(context.Background(), d, nil, func(ctx context.Context) error {
+			<-ctx.Done()
+			return nil
+		})
+		assert.NoError(t, err)
+		if ran < d {
+			t.Fatalf("run %d: ran %v, less than its duration %v", i, ran, d)
+		}
+	}
+}
