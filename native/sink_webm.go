@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/at-wat/ebml-go/mkvcore"
 	"github.com/at-wat/ebml-go/webm"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
@@ -19,10 +20,14 @@ import (
 // WebMRecorder writes a received VP8 video track and/or an Opus audio
 // track into one WebM file. The file starts at the first video keyframe
 // (whose header gives the picture size), or at the first audio frame when
-// no video is expected; frames before that are dropped.
+// no video is expected; frames before that are dropped. A closed file is
+// seekable: its header holds the duration and an index of its clusters
+// (Cues), which start at video keyframes.
 type WebMRecorder struct {
 	path                 string
 	wantAudio, wantVideo bool
+	// now is the clock that timestamps frames (time.Now; tests set it).
+	now func() time.Time
 
 	mu       sync.Mutex
 	started  bool
@@ -42,7 +47,7 @@ func NewWebMRecorder(path string, audio, video bool) (*WebMRecorder, error) {
 	if !audio && !video {
 		return nil, errors.New("native: a WebM recording needs audio or video")
 	}
-	return &WebMRecorder{path: path, wantAudio: audio, wantVideo: video}, nil
+	return &WebMRecorder{path: path, wantAudio: audio, wantVideo: video, now: time.Now}, nil
 }
 
 // AddTrack starts recording a remote track (VP8 or Opus) until it ends or
@@ -117,7 +122,7 @@ func (r *WebMRecorder) write(video bool, frame []byte) bool {
 			return false
 		}
 	}
-	ts := time.Since(r.start).Milliseconds()
+	ts := r.now().Sub(r.start).Milliseconds()
 	bw := r.audio
 	if video {
 		bw = r.video
@@ -144,7 +149,7 @@ func (r *WebMRecorder) open(width, height uint64) error {
 		tracks = append(tracks, webm.TrackEntry{Name: "Video", TrackNumber: uint64(len(tracks) + 1), TrackUID: 1002,
 			CodecID: "V_VP8", TrackType: 1, DefaultDuration: 33333333, Video: &webm.Video{PixelWidth: width, PixelHeight: height}})
 	}
-	ws, err := webm.NewSimpleBlockWriter(f, tracks)
+	ws, err := webm.NewSimpleBlockWriter(f, tracks, seekableWebM(uint64(len(tracks)))...)
 	if err != nil {
 		f.Close()
 		return fmt.Errorf("native: %w", err)
@@ -157,8 +162,32 @@ func (r *WebMRecorder) open(width, height uint64) error {
 	if r.wantVideo {
 		r.video = ws[i]
 	}
-	r.file, r.started, r.start = f, true, time.Now()
+	r.file, r.started, r.start = f, true, r.now()
 	return nil
+}
+
+// WebM layout: clusters start at a keyframe of the main track (the video,
+// else the audio) once the current one is this long (ms), and the file
+// start reserves this many bytes for the index of clusters (Cues); a
+// longer index keeps every n-th entry.
+const (
+	webmMinCluster    = 2000
+	webmCuesReserved  = 16 << 10
+	webmMaxClusterLen = 0x7fff // the longest a cluster can be (int16 block offsets)
+)
+
+// seekableWebM returns the writer options for a file with its duration,
+// a SeekHead and Cues; mainTrack is the track whose keyframes start
+// clusters (the last one: video when there is video).
+func seekableWebM(mainTrack uint64) []mkvcore.BlockWriterOption {
+	return []mkvcore.BlockWriterOption{
+		// Our own Info: the writer fills in the duration of the one
+		// it is given, so it must not be the package's shared default.
+		mkvcore.WithSegmentInfo(&webm.Info{TimecodeScale: 1_000_000, MuxingApp: "gojanus", WritingApp: "gojanus"}),
+		mkvcore.WithSeekHead(true),
+		mkvcore.WithCues(webmCuesReserved),
+		mkvcore.WithMinMaxClusterDuration(mainTrack, webmMinCluster, webmMaxClusterLen),
+	}
 }
 
 // Close waits for the tracks to end (close the PeerConnection first, or

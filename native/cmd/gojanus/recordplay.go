@@ -178,6 +178,11 @@ for --duration.`,
 			if id.IsString() {
 				return usagef("%q: the plugin's recording ids are numbers", args[0])
 			}
+			if id.IsZero() {
+				// Janus never gives a recording the id 0 ("record" without
+				// an id draws one from 1 up).
+				return usagef("0 is not a recording id: see \"gojanus recordings\" for the ids")
+			}
 			received, err := receiving(record, id.String(), "play", a.stderr)
 			if err != nil {
 				return err

@@ -90,6 +90,9 @@ func TestRecordPlayCommands(t *testing.T) {
 	code, _, stderr := runCmd(t, "play", "abc", "--server", ws)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "recording ids are numbers")
+	code, _, stderr = runCmd(t, "play", "0", "--server", ws)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "0 is not a recording id")
 
 	// A recording of one kind plays into a WebM of that kind only: an
 	// audio-only WebM (it used to wait for a video keyframe, fail and
