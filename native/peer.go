@@ -41,6 +41,11 @@ type Peer struct {
 	early   earlycand.Queue // the server's candidates until its description
 	// closing is set by Close: pion's errors and warnings stop there.
 	closing *atomic.Bool
+	// ended is closed at the first "failed" or "closed" state, which
+	// endState holds.
+	ended    chan struct{}
+	endOnce  sync.Once
+	endState string
 }
 
 var _ core.Peer = (*Peer)(nil)
@@ -91,11 +96,17 @@ func NewPeer(cfg PeerConfig) (*Peer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Peer{pc: pc, closing: closing}
+	p := &Peer{pc: pc, closing: closing, ended: make(chan struct{})}
 	pc.OnICECandidate(p.candidate)
 	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
 		p.mu.Lock()
 		fn := p.onState
+		if s == webrtc.PeerConnectionStateFailed || s == webrtc.PeerConnectionStateClosed {
+			p.endOnce.Do(func() {
+				p.endState = s.String()
+				close(p.ended)
+			})
+		}
 		p.mu.Unlock()
 		if fn != nil {
 			fn(s.String())
@@ -232,11 +243,29 @@ func (p *Peer) OnLocalCandidate(fn func(core.Candidate)) {
 	p.mu.Unlock()
 }
 
-// OnStateChange registers the connection state callback.
+// OnStateChange registers the connection state callback; a later call
+// replaces it. Ended follows the end of the connection without one.
 func (p *Peer) OnStateChange(fn func(string)) {
 	p.mu.Lock()
 	p.onState = fn
 	p.mu.Unlock()
+}
+
+// Ended is closed when the connection is over: "closed" (by Close, or by
+// the remote's DTLS close, which is how Janus hangs up a PeerConnection:
+// room destroyed, participant kicked, call ended; Janus also says so in a
+// hangup event on the handle) or "failed" (ICE or DTLS: nothing from the
+// remote for too long, 30 seconds with pion's default ICE timeouts). It
+// does not reopen if an ICE restart brings a failed connection back.
+// EndState says which state closed it.
+func (p *Peer) Ended() <-chan struct{} { return p.ended }
+
+// EndState returns the state that closed Ended ("closed" or "failed"), or
+// "" while the connection is not over.
+func (p *Peer) EndState() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.endState
 }
 
 // Close closes the PeerConnection. pion's errors and warnings (about the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gojanus/gojanus/core"
+	"github.com/gojanus/gojanus/internal/whiptest"
 	"github.com/gojanus/gojanus/native"
 )
 
@@ -57,4 +59,64 @@ func TestPeerKeepsEarlyCandidates(t *testing.T) {
 	want := []string{"host 192.0.2.1:42", "host 192.0.2.2:43"}
 	require.Eventually(t, func() bool { return slices.Equal(remoteCandidates(p.PeerConnection()), want) },
 		5*time.Second, 10*time.Millisecond, "remote candidates %v, want %v", remoteCandidates(p.PeerConnection()), want)
+}
+
+// TestPeerEnded: Ended closes when the remote goes away (ICE fails: the
+// test's ICE timeouts are short) and on a local Close, with EndState
+// "closed"; not while the connection is up. Two peers over loopback.
+func TestPeerEnded(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	a, err := native.NewPeer(whiptest.LoopbackPeer())
+	require.NoError(t, err)
+	defer a.Close()
+	bConfig := whiptest.LoopbackPeer()
+	bConfig.SettingEngine.SetICETimeouts(500*time.Millisecond, 500*time.Millisecond, 100*time.Millisecond)
+	b, err := native.NewPeer(bConfig)
+	require.NoError(t, err)
+	defer b.Close()
+	_, err = a.PeerConnection().CreateDataChannel("x", nil) // something to connect
+	require.NoError(t, err)
+	a.OnLocalCandidate(func(c core.Candidate) { _ = b.AddRemoteCandidate(c) })
+	b.OnLocalCandidate(func(c core.Candidate) { _ = a.AddRemoteCandidate(c) })
+	up := make(chan struct{})
+	var once sync.Once
+	b.OnStateChange(func(st string) {
+		if st == "connected" {
+			once.Do(func() { close(up) })
+		}
+	})
+	offer, err := a.CreateOffer(ctx)
+	require.NoError(t, err)
+	require.NoError(t, b.SetRemoteDescription(ctx, offer))
+	answer, err := b.CreateAnswer(ctx)
+	require.NoError(t, err)
+	require.NoError(t, a.SetRemoteDescription(ctx, answer))
+	select {
+	case <-up:
+	case <-ctx.Done():
+		t.Fatal("the peers did not connect")
+	}
+	select {
+	case <-b.Ended():
+		t.Fatalf("ended while connected (%s)", b.EndState())
+	default:
+	}
+	assert.Empty(t, b.EndState())
+
+	require.NoError(t, a.Close()) // the remote goes away
+	select {
+	case <-a.Ended():
+		assert.Equal(t, "closed", a.EndState(), "a local Close")
+	case <-ctx.Done():
+		t.Fatal("Close did not end the peer")
+	}
+	select {
+	case <-b.Ended():
+	case <-ctx.Done():
+		t.Fatalf("the remote's end did not end the peer (state %s)", b.PeerConnection().ConnectionState())
+	}
+	// "failed" when ICE gives up; "closed" when pion reads the remote's
+	// close first (its SCTP association, here on the data channel).
+	assert.Contains(t, []string{"failed", "closed"}, b.EndState())
 }

@@ -58,7 +58,7 @@ func (a *app) echoTestCommand() *cobra.Command {
 				return err
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
-			ran, err := sendFor(ctx, out, source, duration, func() []native.TrackStats {
+			ran, err := sendFor(ctx, out.watching(peer, h.Events()), source, duration, func() []native.TrackStats {
 				return slices.Concat(labelled(source.Stats(), "sent "), labelled(echoed.stats(), "echoed "))
 			})
 			if err != nil {

@@ -54,11 +54,16 @@ func usagef(format string, args ...any) error {
 }
 
 // mediaErr marks err as a failure of a media source or recording, unless
-// the run ended because its Janus session did (a *sessionLost).
+// the run ended because its Janus session did (a *sessionLost) or its
+// PeerConnection (a *mediaLost).
 func mediaErr(err error) error {
 	var lost *sessionLost
 	if errors.As(err, &lost) {
 		return lost
+	}
+	var ml *mediaLost
+	if errors.As(err, &ml) {
+		return ml
 	}
 	return &cliError{kind: kindMedia, err: err}
 }
@@ -247,12 +252,16 @@ func describe(err error, timeout time.Duration) ErrorInfo {
 	var pe *core.PluginError
 	var je *core.Error
 	var lost *sessionLost
+	var ml *mediaLost
 	switch {
 	case errors.Is(err, core.ErrIDOutOfRange):
 		info.Kind = kindUsage
 	case errors.As(err, &lost):
 		info.Kind = kindConnect
 		info.Hint = "Janus went away during the run (stopped or restarted, or the connection was lost for good): is it still running?"
+	case errors.As(err, &ml):
+		info.Kind = kindMedia
+		info.Hint = "Janus ends a PeerConnection when its room is destroyed, the participant is kicked, or ICE or DTLS fail; its log says which"
 	case errors.As(err, &ce):
 		info.Kind, info.Hint = ce.kind, ce.hint
 		if je2 := (*core.Error)(nil); errors.As(ce.err, &je2) {

@@ -89,7 +89,7 @@ there, then sends for --duration and hangs up.`,
 				return err
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
-			ran, err := sendFor(ctx, out, source, duration, source.Stats)
+			ran, err := sendFor(ctx, out.watching(peer, h.Events()), source, duration, source.Stats)
 			if err != nil {
 				return err
 			}

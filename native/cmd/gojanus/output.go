@@ -20,6 +20,8 @@ type output struct {
 	terminal bool
 	// conn ends media runs whose Janus session was lost (nil: never).
 	conn *connWatch
+	// media ends media runs whose PeerConnection ended (nil: never).
+	media *mediaWatch
 }
 
 // linef prints one line of text output (nothing in JSON mode).
@@ -113,14 +115,20 @@ func (o output) runFor(ctx context.Context, duration time.Duration, stats func()
 	defer stop()
 	runCtx, endRun := o.conn.bind(runCtx)
 	defer endRun()
+	runCtx, endMedia := o.media.bind(runCtx)
 	waitProgress := o.showProgress(runCtx, stats)
 	err := fn(runCtx)
 	stop()
+	mediaLost := endMedia()
 	waitProgress()
+	ran := time.Since(start)
 	if lost := o.conn.lostErr(); lost != nil {
-		return time.Since(start), lost
+		return ran, lost
 	}
-	return time.Since(start), err
+	if mediaLost != nil {
+		return ran, mediaLost
+	}
+	return ran, err
 }
 
 // progressLine formats one progress line; last holds the byte counts of

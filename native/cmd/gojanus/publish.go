@@ -77,7 +77,7 @@ session. On a terminal a live line shows the bitrate and packets per track.`,
 			if err := waitUp(setup, "publish", peer, pub.Events(), nil); err != nil {
 				return err
 			}
-			out := a.out()
+			out := a.out().watching(peer, pub.Events())
 			out.step("publishing", "room %s as %q, publisher id %s, source %s", room, display, pub.ParticipantID(), src)
 			ran, err := out.runFor(ctx, duration, source.Stats, source.Run)
 			if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {

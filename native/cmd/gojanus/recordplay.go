@@ -94,7 +94,7 @@ leaves it out of the list for those without the plugin's admin_key.`,
 			if err := waitUp(setup, "record", peer, h.Events(), nil); err != nil {
 				return err
 			}
-			out := a.out()
+			out := a.out().watching(peer, h.Events())
 			out.step("recording", "%q as recording %s, source %s", name, rec.Recording, src)
 			ran, err := out.runFor(ctx, duration, source.Stats, source.Run)
 			if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
