@@ -41,7 +41,7 @@ const restartTxTimeout = 2 * time.Second
 
 // overrunSlack is how long after its deadline a call may still return:
 // the scheduling of two busy cores, not a wait of the client's.
-const overrunSlack = 200 * time.Millisecond
+const overrunSlack = 500 * time.Millisecond
 
 // restartCall is one call of the load: when it started and ended (since
 // the start of the run), its deadline (after its start: its context's, or

@@ -160,7 +160,9 @@ func TestPluginErrorIsTyped(t *testing.T) {
 }
 
 func TestTransactionTimeout(t *testing.T) {
-	c, f := newFake(t, WithTransactionTimeout(30*time.Millisecond))
+	// Long enough for the answered call below to be answered in time on
+	// a loaded machine under -race.
+	c, f := newFake(t, WithTransactionTimeout(250*time.Millisecond))
 	errc := async(func() error { _, err := c.Info(context.Background()); return err })
 	f.expect("info") // never answered
 	err := wait(t, errc)
@@ -647,7 +649,7 @@ func TestAdoptHandleOnEndedSessionIsEnded(t *testing.T) {
 // answered in time is not failed, and the timer re-arms for calls that
 // come after it fired.
 func TestTimeoutsShareOneTimer(t *testing.T) {
-	const timeout = 150 * time.Millisecond
+	const timeout = 400 * time.Millisecond // room for the answered call under -race
 	c, f := newFake(t, WithTransactionTimeout(timeout))
 	info := func() (<-chan error, time.Time) {
 		start := time.Now()

@@ -117,8 +117,8 @@ func TestStallWarnsOncePerConnection(t *testing.T) {
 	logs := &countingHandler{counts: map[string]int{}}
 	states := newStateLog()
 	c := dial(t, "ws://"+p.Addr(),
-		core.WithKeepalive(50*time.Millisecond), core.WithTransactionTimeout(200*time.Millisecond),
-		core.WithStallTimeout(300*time.Millisecond), core.WithLogger(slog.New(logs)),
+		core.WithKeepalive(50*time.Millisecond), core.WithTransactionTimeout(time.Second),
+		core.WithStallTimeout(time.Second), core.WithLogger(slog.New(logs)),
 		core.WithReconnect(core.ReconnectPolicy{Initial: 100 * time.Millisecond, Max: 100 * time.Millisecond, Multiplier: 1, MaxElapsed: time.Minute}),
 		core.WithStateHandler(states.handler))
 	_, err := c.CreateSession(ctx)
@@ -127,8 +127,8 @@ func TestStallWarnsOncePerConnection(t *testing.T) {
 	p.Stall()
 	require.Eventually(t, func() bool { return logs.count("janus: server silent") > 0 }, 15*time.Second, 5*time.Millisecond)
 	require.NoError(t, p.Close()) // redials fail from now on
-	// Ten failed redials, 100 ms apart: some twenty keepalive periods.
-	require.Eventually(t, func() bool { return logs.count("janus: reconnect attempt failed") >= 10 }, 15*time.Second, 5*time.Millisecond)
+	// Twenty failed redials, 100 ms apart: some forty keepalive periods.
+	require.Eventually(t, func() bool { return logs.count("janus: reconnect attempt failed") >= 20 }, 15*time.Second, 5*time.Millisecond)
 	assert.Equal(t, 1, logs.count("janus: server silent"), "stall warnings while redialling")
 	assert.Equal(t, core.StateReconnecting, c.State())
 }

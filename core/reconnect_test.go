@@ -140,8 +140,8 @@ func TestStalledServerTimesOutAndIsLost(t *testing.T) {
 	states := newStateLog()
 	c := dial(t, "ws://"+p.Addr(),
 		core.WithReconnect(core.ReconnectPolicy{Disabled: true}),
-		core.WithKeepalive(100*time.Millisecond), core.WithTransactionTimeout(300*time.Millisecond),
-		core.WithStallTimeout(time.Second), core.WithStateHandler(states.handler))
+		core.WithKeepalive(100*time.Millisecond), core.WithTransactionTimeout(time.Second),
+		core.WithStallTimeout(3*time.Second), core.WithStateHandler(states.handler))
 	s, err := c.CreateSession(ctx)
 	require.NoError(t, err)
 

@@ -177,8 +177,10 @@ func TestVideoRoomSimulcast(t *testing.T) {
 			// Janus asks the new layer for a keyframe and switches on it;
 			// each layer's encoder answers its own requests with its next
 			// frame, where ffmpeg's regular keyframes come every 15 frames
-			// and in-process ones every 60.
-			assert.LessOrEqual(t, waited, 6, "frames before the new layer's first keyframe")
+			// and in-process ones every 60. The count starts before the
+			// request: its round trip, the PLI and the encoder's answer
+			// take a few frames on a loaded machine.
+			assert.LessOrEqual(t, waited, 12, "frames before the new layer's first keyframe")
 		}
 	}
 	switchTo(0, low)
@@ -424,7 +426,7 @@ func waitKeyframes(t *testing.T, keyframes *keyframeLog, before int, want frameS
 		got := keyframes.since(before)
 		first := slices.Index(got, want)
 		return first >= 0 && len(got)-first >= 3
-	}, 10*time.Second, 20*time.Millisecond, "keyframes after switching to %s: %v", what, keyframes.since(before))
+	}, 30*time.Second, 20*time.Millisecond, "keyframes after switching to %s: %v", what, keyframes.since(before))
 	got := keyframes.since(before)
 	for _, later := range got[slices.Index(got, want):] {
 		assert.Equal(t, want, later, "%s keyframes: %v", what, got)

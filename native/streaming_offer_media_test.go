@@ -71,14 +71,16 @@ func TestStreamingWatchOffer(t *testing.T) {
 		10*time.Second, 10*time.Millisecond, "no media after the watch")
 
 	// Video off, audio on, in one request: audio goes on for a second
-	// (50 frames) while video stops (a frame or two on their way aside).
+	// (50 frames) while video stops.
 	off := streaming.ConfigureRequest{Streams: []streaming.StreamSettings{{Mid: "v", Send: core.Ptr(false)}, {Mid: "a", Send: core.Ptr(true)}}}
 	require.NoError(t, h.Configure(ctx, off))
 	before := recs.frames()
 	waitCounts(t, ctx, "audio while video is off", map[string]uint64{"audio": before["audio"] + 50}, recs.frames)
 	paused := recs.frames()
 	t.Logf("with video off: %v -> %v frames", before, paused)
-	assert.LessOrEqual(t, paused["video"], before["video"]+2, "video stopped while audio went on")
+	// Frames on their way when Configure was answered still count: up to
+	// 8 (a quarter second), against the 30 of a second of video.
+	assert.LessOrEqual(t, paused["video"], before["video"]+8, "video stopped while audio went on")
 
 	// Video on again.
 	require.NoError(t, h.Configure(ctx, streaming.ConfigureRequest{Streams: []streaming.StreamSettings{{Mid: "v", Send: core.Ptr(true)}}}))

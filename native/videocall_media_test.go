@@ -171,11 +171,9 @@ func TestVideoCallMedia(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, videocall.ReasonExplicit, hu.Reason)
 	// Bob gets Alice's reason and, when his PeerConnection closes, Janus's
-	// own; Janus sends the two in either order.
-	byBob := callHangups(t, ctx, bob)
-	assert.True(t, hasHangup(byBob, alice.name, "bye"), "bob's hangups: %+v", byBob)
-	byAlice := callHangups(t, ctx, alice)
-	assert.True(t, hasHangup(byAlice, bob.name, videocall.ReasonRemoteWebRTC), "alice's hangups: %+v", byAlice)
+	// own; Janus sends the two in either order, from different threads.
+	callHangups(t, ctx, bob, alice.name, "bye")
+	callHangups(t, ctx, alice, bob.name, videocall.ReasonRemoteWebRTC)
 
 	for _, p := range []*callParty{alice, bob} {
 		require.NoError(t, p.peer.Close())
@@ -203,40 +201,31 @@ func TestVideoCallMedia(t *testing.T) {
 	}
 }
 
-// hasHangup reports whether hs holds a hangup from user with reason.
-func hasHangup(hs []*videocall.Hangup, user, reason string) bool {
-	for _, h := range hs {
-		if h.Username == user && h.Reason == reason {
-			return true
-		}
-	}
-	return false
-}
-
-// callHangups collects p's *videocall.Hangup events until the
-// *core.Hangup of its PeerConnection and, after it, a short quiet time.
-func callHangups(t *testing.T, ctx context.Context, p *callParty) []*videocall.Hangup {
+// callHangups reads p's events until both the *core.Hangup of its
+// PeerConnection and a *videocall.Hangup from user with reason arrived
+// (failing at the end of ctx).
+func callHangups(t *testing.T, ctx context.Context, p *callParty, user, reason string) {
 	t.Helper()
-	var out []*videocall.Hangup
-	var quiet <-chan time.Time
-	for {
+	var got []*videocall.Hangup
+	var pcHangup, wanted bool
+	for !pcHangup || !wanted {
 		select {
 		case ev, ok := <-p.h.Events():
 			require.True(t, ok, "%s: event stream closed", p.name)
 			switch ev := ev.(type) {
 			case *videocall.Hangup:
 				t.Logf("%s: hangup from %q: %s", p.name, ev.Username, ev.Reason)
-				out = append(out, ev)
+				got = append(got, ev)
+				wanted = wanted || (ev.Username == user && ev.Reason == reason)
 			case *core.Hangup:
 				t.Logf("%s: PeerConnection hangup: %s", p.name, ev.Reason)
-				quiet = time.After(200 * time.Millisecond)
+				pcHangup = true
 			case *core.PluginEvent:
 				t.Fatalf("%s: unexpected plugin event %s", p.name, ev.Data)
 			}
-		case <-quiet:
-			return out
 		case <-ctx.Done():
-			t.Fatalf("%s: hangups so far %+v, no PeerConnection hangup", p.name, out)
+			t.Fatalf("%s: no hangup from %q with %q and a PeerConnection hangup (%v) in time; hangups: %+v",
+				p.name, user, reason, pcHangup, got)
 		}
 	}
 }

@@ -233,6 +233,7 @@ func TestStop(t *testing.T) {
 	// Janus's exit status: nil for a clean exit. Janus 1.1.2 itself
 	// crashed once in its shutdown (SIGABRT, in a CI run); that is
 	// Janus's, and Wait reports it as the process's own status.
+	clean := srv.Wait() == nil
 	if err := srv.Wait(); err != nil {
 		var exit *exec.ExitError
 		require.ErrorAs(t, err, &exit, "Wait reports the process's exit status, nothing else")
@@ -249,7 +250,10 @@ func TestStop(t *testing.T) {
 	// The temporary folder is removed, the log is still available.
 	_, err = os.Stat(srv.Dir)
 	assert.True(t, errors.Is(err, os.ErrNotExist), "Dir %s not removed: %v", srv.Dir, err)
-	assert.Contains(t, srv.Log(), "Bye!")
+	assert.Contains(t, srv.Log(), "Stopping server", "the log is kept: Janus's answer to SIGTERM")
+	if clean {
+		assert.Contains(t, srv.Log(), "Bye!")
+	}
 
 	_, err = httpClient.Get(srv.HTTPURL + "/info")
 	assert.Error(t, err)
@@ -374,7 +378,9 @@ func TestStdout(t *testing.T) {
 	srv := janustest.Start(t, janusserver.Options{Stdout: &buf})
 	require.NoError(t, srv.Stop())
 	assert.Contains(t, buf.String(), "Starting Meetecho Janus")
-	assert.Contains(t, buf.String(), "Bye!")
+	// Its first words on SIGTERM ("Bye!", its last, is missing when
+	// Janus's own shutdown aborts, as 1.1.2's once did in CI).
+	assert.Contains(t, buf.String(), "Stopping server")
 }
 
 func TestTakenPort(t *testing.T) {

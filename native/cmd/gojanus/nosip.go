@@ -61,7 +61,7 @@ there, then sends for --duration and hangs up.`,
 			if err != nil {
 				return err
 			}
-			if err := os.WriteFile(sdpOut, []byte(answer), 0o644); err != nil {
+			if err := writeWhole(sdpOut, []byte(answer)); err != nil {
 				return &cliError{kind: kindFailure, err: fmt.Errorf("--sdp-out: %w", err)}
 			}
 			out := a.out()
@@ -167,4 +167,26 @@ func describePorts(ports map[string]int) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// writeWhole writes a file that appears whole: a receiver that starts
+// when the file appears (a script, ffmpeg) never reads it half written.
+func writeWhole(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // gone once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

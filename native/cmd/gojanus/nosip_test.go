@@ -122,3 +122,23 @@ func TestNoSIPCommand(t *testing.T) {
 	require.Equal(t, 0, bg.wait(t, 30*time.Second), bg.stderr.String())
 	mustContain(t, bg.stdout.String(), "video/VP8: sent ", "audio/opus: sent ")
 }
+
+// TestWriteWhole: the SDP file appears whole (renamed into place), with
+// its mode, and no temporary file is left; over an old file too.
+func TestWriteWhole(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "call.sdp")
+	for _, body := range []string{"v=0\nfirst\n", "v=0\nsecond\n"} {
+		require.NoError(t, writeWhole(path, []byte(body)))
+		got, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, body, string(got))
+	}
+	st, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file left")
+	assert.Error(t, writeWhole(filepath.Join(dir, "missing", "x.sdp"), []byte("v=0\n")))
+}

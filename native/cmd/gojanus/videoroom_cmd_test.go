@@ -131,7 +131,7 @@ func TestRoomsPublishSubscribeCommands(t *testing.T) {
 
 	// The subscriber first: it waits for a publisher.
 	dir := t.TempDir()
-	sub := startCmd("subscribe", "--server", ws, "--room", "4321", "--record", dir, "--duration", "6s", "--wait", "30s")
+	sub := startCmd("subscribe", "--server", ws, "--room", "4321", "--record", dir, "--duration", "10s", "--wait", "30s")
 	sub.waitFor(t, "waiting", 10*time.Second)
 
 	pub1 := startCmd("publish", "--server", ws, "--room", "4321", "--id", "111", "--display", "cli-pub", "--source", testFiles, "--json")
