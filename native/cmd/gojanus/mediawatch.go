@@ -10,7 +10,7 @@ import (
 
 // mediaWatch ends a media run whose PeerConnection ended while the Janus
 // session lived: Janus hung up the handle (room destroyed, participant
-// kicked, the plugin's own end), its events ended, or ICE failed. The run
+// kicked, the plugin's own end), or ICE failed. The run
 // then ends with a *mediaLost instead of sending into nothing until its
 // --duration, or forever.
 type mediaWatch struct {
@@ -38,13 +38,16 @@ func (w *mediaWatch) bind(ctx context.Context) (context.Context, func() error) {
 	var lost error
 	go func() {
 		defer close(done)
+		events := w.events
 		for {
 			select {
-			case ev, ok := <-w.events:
+			case ev, ok := <-events:
 				if !ok {
-					lost = &mediaLost{why: "the plugin handle ended"}
-					cancel()
-					return
+					// The handle ended with its session: the connWatch
+					// reports that (a *sessionLost), so nothing is said
+					// here; the PeerConnection is still watched.
+					events = nil
+					continue
 				}
 				if h, ok := ev.(*core.Hangup); ok {
 					lost = &mediaLost{why: "Janus hung up the PeerConnection: " + h.Reason}
