@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/at-wat/ebml-go"
-	"github.com/pion/webrtc/v4/pkg/media/ivfreader"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -61,18 +60,7 @@ func TestWebMIsSeekable(t *testing.T) {
 
 			var frames [][]byte
 			if tc.video {
-				f, err := os.Open("../testdata/media/vp8-320x240-30fps-3s.ivf")
-				require.NoError(t, err)
-				defer f.Close()
-				ivf, _, err := ivfreader.NewWith(f)
-				require.NoError(t, err)
-				for {
-					frame, _, err := ivf.ParseNextFrame()
-					if err != nil {
-						break
-					}
-					frames = append(frames, frame)
-				}
+				frames = ivfFrames(t, "vp8-320x240-30fps-3s.ivf")
 				require.Len(t, frames, 90)
 			}
 			silence := []byte{0xf8, 0xff, 0xfe} // one 20 ms Opus frame
