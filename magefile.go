@@ -34,6 +34,7 @@ import (
 	"github.com/gojanus/gojanus/internal/janustest"
 	"github.com/gojanus/gojanus/internal/netns"
 	"github.com/gojanus/gojanus/internal/nodejs"
+	"github.com/gojanus/gojanus/internal/testreport"
 )
 
 // requirement is an external program the targets need, and the Debian
@@ -394,7 +395,7 @@ func Test(ctx context.Context) error {
 	// A build without them: the test pattern falls back to ffmpeg and the
 	// command says so.
 	if tags != nil {
-		if err := run(nil, mg.GoCmd(), "test", "-race", "-count=1", "-v",
+		if err := goTest(nil, "test", "-race", "-count=1", "-v",
 			"-run", "ParseSource|TestPattern|TestSourceNote|Tone", "./native/", "./native/cmd/gojanus/"); err != nil {
 			return err
 		}
@@ -422,8 +423,8 @@ func testAgainstJanus(ctx context.Context, tags []string) error {
 	// and should not share the 2 cores with another package's encoders and
 	// browsers. With the in-process encoders, as users of mage get them.
 	args := slices.Concat([]string{"test"}, tags, []string{"-p", "1", "-race", "-count=1", "-v", "-timeout", "20m", "./..."})
-	if err := run(map[string]string{"CGO_ENABLED": "1"}, mg.GoCmd(), args...); err != nil {
-		return err
+	if err := goTest(map[string]string{"CGO_ENABLED": "1"}, args...); err != nil {
+		return fmt.Errorf("the Go tests against Janus %s: %w", janusVersionUnderTest(), err)
 	}
 	// The WebAssembly build in Node: the core packages' Go tests and the
 	// JavaScript API's tests against a real Janus.
@@ -828,6 +829,46 @@ func Demo(ctx context.Context) error {
 func run(env map[string]string, name string, args ...string) error {
 	echo(env, name, args)
 	return sh.RunWithV(env, name, args...)
+}
+
+// goTest runs `go test -v` with its output shown. When the tests fail, its
+// error ends with the failed tests and their first error lines: a CI log
+// cut to its last lines still says what failed (internal/testreport).
+func goTest(env map[string]string, args ...string) error {
+	echo(env, mg.GoCmd(), args)
+	cmd := exec.Command(mg.GoCmd(), args...)
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return runReported(cmd)
+}
+
+// runReported runs cmd, a `go test -v`, as goTest does.
+func runReported(cmd *exec.Cmd) error {
+	var report testreport.Collector
+	cmd.Stdout = io.MultiWriter(os.Stdout, &report)
+	cmd.Stderr = io.MultiWriter(os.Stderr, &report)
+	err := cmd.Run()
+	if err == nil {
+		return nil
+	}
+	if summary := report.Summary(failureLines); summary != "" {
+		return fmt.Errorf("%w; what failed:\n%s", err, summary)
+	}
+	return err
+}
+
+// failureLines is how many lines the failures of a go test run get at the
+// end of mage's output.
+const failureLines = 16
+
+// janusVersionUnderTest names the Janus the tests start (janusserver.VersionEnv).
+func janusVersionUnderTest() string {
+	if v, err := janusserver.Selected(); err == nil && v != "" {
+		return v
+	}
+	return "of the machine"
 }
 
 // echo prints a command line as a shell would run it.

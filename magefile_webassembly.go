@@ -288,7 +288,7 @@ func TestWasm(ctx context.Context) error {
 	args := []string{"test", "-count=1", "-v", "-timeout", wasmTestLimit,
 		"-exec=" + filepath.Join(goroot, "lib", "wasm", "go_js_wasm_exec")}
 	args = append(args, wasmGoTestPackages...)
-	if err := runSecret(goEnv, srv.AdminSecret, "", gocmd, args...); err != nil {
+	if err := runReported(secretCmd(goEnv, srv.AdminSecret, "", gocmd, args...)); err != nil {
 		return failed("go tests in Node", err)
 	}
 
@@ -357,6 +357,13 @@ func testNodes(ctx context.Context) ([]string, error) {
 // runSecret runs a command in dir (the current folder when empty) with env
 // added, printing the command line with secret hidden.
 func runSecret(env map[string]string, secret, dir, name string, args ...string) error {
+	cmd := secretCmd(env, secret, dir, name, args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
+}
+
+// secretCmd is runSecret's command, echoed but not started.
+func secretCmd(env map[string]string, secret, dir, name string, args ...string) *exec.Cmd {
 	shown := maps.Clone(env)
 	for k, v := range shown {
 		if secret != "" && v == secret {
@@ -373,6 +380,5 @@ func runSecret(env map[string]string, secret, dir, name string, args ...string) 
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	return cmd.Run()
+	return cmd
 }
