@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/gojanus/gojanus/core"
 	"github.com/gojanus/gojanus/native"
@@ -16,6 +17,10 @@ import (
 type mediaWatch struct {
 	peer   *native.Peer
 	events <-chan core.Event
+	// until, when set, picks the plugin event that ends the run as it
+	// should (the other side of a call hung up); ended keeps it.
+	until func(core.Event) bool
+	ended core.Event
 }
 
 // watching returns o, whose runs end when peer or the handle of events
@@ -26,6 +31,22 @@ func (o output) watching(peer *native.Peer, events <-chan core.Event) output {
 	return o
 }
 
+// watchingUntil is watching, and the run also ends, without an error, at
+// the first event of the handle that until picks; watchEnded returns it.
+func (o output) watchingUntil(peer *native.Peer, events <-chan core.Event, until func(core.Event) bool) output {
+	o.media = &mediaWatch{peer: peer, events: events, until: until}
+	return o
+}
+
+// watchEnded returns the event that ended o's last run (watchingUntil), or
+// nil.
+func (o output) watchEnded() core.Event {
+	if o.media == nil {
+		return nil
+	}
+	return o.media.ended
+}
+
 // bind returns ctx, ended also when the media does, and a function that
 // stops the watch, waits for it and returns why the media ended (nil
 // when it did not): after it returns, the watch reads no more events.
@@ -33,12 +54,18 @@ func (w *mediaWatch) bind(ctx context.Context) (context.Context, func() error) {
 	if w == nil {
 		return ctx, func() error { return nil }
 	}
+	w.ended = nil
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	var lost error
 	go func() {
 		defer close(done)
-		events := w.events
+		events, ended := w.events, w.peer.Ended()
+		var grace <-chan time.Time
+		closed := func() {
+			lost = &mediaLost{why: "Janus closed the PeerConnection"} // the command closes it only after the run
+			cancel()
+		}
 		for {
 			select {
 			case ev, ok := <-events:
@@ -49,18 +76,33 @@ func (w *mediaWatch) bind(ctx context.Context) (context.Context, func() error) {
 					events = nil
 					continue
 				}
+				if w.until != nil && w.until(ev) {
+					w.ended = ev
+					cancel()
+					return
+				}
 				if h, ok := ev.(*core.Hangup); ok {
 					lost = &mediaLost{why: "Janus hung up the PeerConnection: " + h.Reason}
 					cancel()
 					return
 				}
-			case <-w.peer.Ended():
-				why := "Janus closed the PeerConnection" // the command closes it only after the run
+			case <-ended:
 				if st := w.peer.EndState(); st != "closed" {
-					why = fmt.Sprintf("the PeerConnection %s (ICE or DTLS: nothing from Janus for too long)", st)
+					lost = &mediaLost{why: fmt.Sprintf("the PeerConnection %s (ICE or DTLS: nothing from Janus for too long)", st)}
+					cancel()
+					return
 				}
-				lost = &mediaLost{why: why}
-				cancel()
+				if w.until == nil || events == nil {
+					closed()
+					return
+				}
+				// Janus closed it (DTLS close). When the plugin ended the
+				// call, its event comes first on the handle, before the
+				// core's hangup, but may still be on its way: wait for
+				// one of the two.
+				ended, grace = nil, time.After(pluginEndGrace)
+			case <-grace:
+				closed()
 				return
 			case <-ctx.Done():
 				return
@@ -73,6 +115,11 @@ func (w *mediaWatch) bind(ctx context.Context) (context.Context, func() error) {
 		return lost
 	}
 }
+
+// pluginEndGrace bounds the wait for the handle's events after Janus
+// closed a watched PeerConnection: the plugin's end of the call, or Janus's
+// hangup, which it sends within milliseconds.
+const pluginEndGrace = 5 * time.Second
 
 // mediaLost ends a media run whose PeerConnection ended.
 type mediaLost struct{ why string }

@@ -44,3 +44,56 @@ func TestMediaWatch(t *testing.T) {
 	assert.NoError(t, ctx.Err())
 	assert.NoError(t, stop())
 }
+
+// TestMediaWatchUntil: the plugin's own end of the call (until) ends the
+// run without an error and is kept; it may come after Janus closed the
+// PeerConnection, and then still wins over the core's later hangup.
+func TestMediaWatchUntil(t *testing.T) {
+	isEnd := func(ev core.Event) bool { _, ok := ev.(*core.PluginEvent); return ok }
+	end := &core.PluginEvent{}
+
+	t.Run("plugin end", func(t *testing.T) {
+		peer, err := native.NewPeer(native.PeerConfig{})
+		require.NoError(t, err)
+		defer peer.Close()
+		events := make(chan core.Event)
+		out := output{}.watchingUntil(peer, events, isEnd)
+		ctx, stop := out.media.bind(context.Background())
+		events <- &core.WebRTCUp{}
+		events <- end
+		<-ctx.Done()
+		assert.NoError(t, stop())
+		assert.Same(t, end, out.watchEnded())
+	})
+
+	for _, tc := range []struct {
+		name string
+		next core.Event
+		lost string
+	}{
+		{"closed, then the plugin's end", end, ""},
+		{"closed, then Janus's hangup", &core.Hangup{Reason: "Close PC"}, "the media connection ended: Janus hung up the PeerConnection: Close PC"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			peer, err := native.NewPeer(native.PeerConfig{})
+			require.NoError(t, err)
+			events := make(chan core.Event)
+			out := output{}.watchingUntil(peer, events, isEnd)
+			ctx, stop := out.media.bind(context.Background())
+			require.NoError(t, peer.Close())
+			<-peer.Ended()
+			events <- &core.WebRTCUp{} // read after the close: the watch waits for the handle's word
+			require.NoError(t, ctx.Err())
+			events <- tc.next
+			<-ctx.Done()
+			lost := stop()
+			if tc.lost == "" {
+				assert.NoError(t, lost)
+				assert.Same(t, end, out.watchEnded())
+				return
+			}
+			assert.EqualError(t, lost, tc.lost)
+			assert.Nil(t, out.watchEnded())
+		})
+	}
+}

@@ -33,6 +33,9 @@ type SIPCallOutput struct {
 	// the File they were recorded to (--record).
 	Sent     []Track `json:"sent"`
 	Received []Track `json:"received"`
+	// Ended is set when the other side hung up before --duration or an
+	// interrupt.
+	Ended bool `json:"ended"`
 	// HangupCode and HangupReason are the SIP status that ended the call.
 	HangupCode   int    `json:"hangup_code"`
 	HangupReason string `json:"hangup_reason"`
@@ -62,7 +65,9 @@ func (a *app) sipCallCommand() *cobra.Command {
 		Long: `Call a SIP URI through Janus's SIP plugin: register the account --register
 (with --secret, at --proxy) or use it as a guest (no --secret), send --source
 for --duration once the callee answered, count or --record what the callee
-sends, then hang up. The SIP plugin bridges WebRTC to plain RTP: audio codecs
+sends, then hang up. A callee that hangs up first ends the call early (exit 0,
+"ended" in the JSON); a PeerConnection that fails during the call is an
+error (exit 1). The SIP plugin bridges WebRTC to plain RTP: audio codecs
 the callee knows (Opus, PCMU) pass through unchanged. Only the source's audio
 is offered unless --video: many SIP phones refuse video.`,
 		Args: noArgs,
@@ -139,39 +144,55 @@ is offered unless --video: many SIP phones refuse video.`,
 				return err
 			}
 			out.step("webrtc", "connected; sending %s for %s", src, duration)
-			runCtx, stop := context.WithTimeout(ctx, duration)
-			runCtx, endRun := out.conn.bind(runCtx)
-			defer endRun()
-			waitProgress := out.showProgress(runCtx, func() []native.TrackStats {
-				return slices.Concat(labelled(sentStats(source, video), "sent "), labelled(received.stats(), "received "))
+			// The run ends at --duration, an interrupt, or when the other
+			// side hangs up (a *sip.Hangup), the normal ends of a call.
+			run := out.watchingUntil(peer, h.Events(), func(ev core.Event) bool {
+				_, ok := ev.(*sip.Hangup)
+				return ok
 			})
-			start := time.Now()
-			err = source.Run(runCtx)
-			stop()
-			waitProgress()
-			if lost := out.conn.lostErr(); lost != nil {
+			ran, err := run.runFor(ctx, duration, func() []native.TrackStats {
+				return slices.Concat(labelled(sentStats(source, video), "sent "), labelled(received.stats(), "received "))
+			}, source.Run)
+			if lost := (*sessionLost)(nil); errors.As(err, &lost) {
 				return lost
 			}
+			hangup, _ := run.watchEnded().(*sip.Hangup)
+			ended := hangup != nil
+			var mediaGone *mediaLost
+			errors.As(err, &mediaGone)
 			// An interrupt ends the call like its --duration: hang up and
 			// print the summary.
-			if err != nil && !errors.Is(err, context.DeadlineExceeded) && (!errors.Is(err, context.Canceled) || ctx.Err() == nil) {
+			if err != nil && !ended && mediaGone == nil && !errors.Is(err, context.DeadlineExceeded) && (!errors.Is(err, context.Canceled) || ctx.Err() == nil) {
 				return mediaErr(fmt.Errorf("source: %w", err))
 			}
-			received.untilQuiet(ctx, quietAfterSource, maxTailWait)
-
 			bye, cancelBye := cleanupContext(ctx)
 			defer cancelBye()
-			if err := h.HangupCall(bye); err != nil {
-				return err
+			if hangup == nil {
+				received.untilQuiet(ctx, quietAfterSource, maxTailWait)
+				err := h.HangupCall(bye)
+				switch {
+				case err != nil && mediaGone == nil:
+					return err
+				case err != nil:
+					// No call to hang up: the other side's hangup ended
+					// the media too, and is on its way.
+					ended, mediaGone = true, nil
+				}
+				if hangup, err = sipHangup(bye, h); err != nil {
+					if mediaGone != nil {
+						return mediaGone
+					}
+					return err
+				}
 			}
-			hangup, err := sipHangup(bye, h)
-			if err != nil {
-				return err
+			if mediaGone != nil {
+				// The media ended with the call up: it is hung up now.
+				return mediaGone
 			}
 			_ = peer.Close()
 			received.wait()
 			sum := SIPCallOutput{Server: core.RedactURL(a.g.server), URI: uri, From: from, Registered: secret != "",
-				CallID: calling.CallID, Source: src, DurationMS: time.Since(start).Milliseconds(),
+				CallID: calling.CallID, Source: src, DurationMS: ran.Milliseconds(), Ended: ended,
 				Sent: tracksOf(sentStats(source, video)), Received: received.summary(),
 				HangupCode: hangup.Code, HangupReason: hangup.Reason}
 			return out.result(sum, func() {
@@ -185,7 +206,11 @@ is offered unless --video: many SIP phones refuse video.`,
 					}
 					out.step("received", "%s %s: %d packets, %d bytes%s", t.Kind, t.Codec, t.Packets, t.Bytes, where)
 				}
-				out.step("hangup", "%d %s", sum.HangupCode, sum.HangupReason)
+				if sum.Ended {
+					out.step("hangup", "by the other side: %d %s", sum.HangupCode, sum.HangupReason)
+				} else {
+					out.step("hangup", "%d %s", sum.HangupCode, sum.HangupReason)
+				}
 			})
 		}),
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -50,4 +51,27 @@ func TestSIPCallCommand(t *testing.T) {
 		"--server", srv.WSURL, "--ice-interface", netns.Interface)
 	t.Logf("%s", out)
 	mustContain(t, out, "as a guest", "accepted", "received", "audio/opus", "hangup")
+	require.NoError(t, bob.WaitLog(t.Context(), "terminated"))
+}
+
+// TestSIPCallEndsWhenTheCalleeHangsUp: a call with a long --duration ends
+// when baresip hangs up, with the callee's hangup in the summary and exit
+// 0; before, it sent into the ended call until --duration and then failed
+// to hang up.
+func TestSIPCallEndsWhenTheCalleeHangsUp(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	bob := sippeer.Baresip(t, sippeer.BaresipOptions{User: "bob", AutoAnswer: true})
+	call := startCmd("sip", "call", "--uri", "sip:bob@"+bob.Addr,
+		"--source", "../../../testdata/media/opus-440hz-3s.ogg", "--duration", "10m",
+		"--server", srv.WSURL, "--ice-interface", netns.Interface)
+	t.Cleanup(func() { call.stop() })
+	call.waitFor(t, "connected; sending", 30*time.Second)
+	require.NoError(t, bob.Command("/hangup"))
+	code := call.wait(t, time.Minute)
+	t.Logf("stdout: %s\nstderr: %s", call.stdout.String(), call.stderr.String())
+	require.Equal(t, 0, code)
+	mustContainInOrder(t, call.stdout.String(), "accepted", "connected; sending", "sent", "hangup", "by the other side: ")
 }
