@@ -99,7 +99,7 @@ func runFFmpeg(t *testing.T, ctx context.Context, args ...string) (wait func() e
 
 // checkRecordings checks that Janus wrote each recording of req and that
 // it holds media, not only the .mjr header.
-func checkRecordings(t *testing.T, req nosip.RecordingRequest) {
+func checkRecordings(t *testing.T, req nosip.RecordRequest) {
 	t.Helper()
 	files := req.Files()
 	require.NotEmpty(t, files)
@@ -221,16 +221,15 @@ func TestNoSIPWebRTCToFFmpeg(t *testing.T) {
 	}
 
 	// Janus records the user's audio and video.
-	rec := nosip.RecordingRequest{Action: nosip.RecordingStart, Audio: true, Video: true, Filename: filepath.Join(dir, "call")}
-	_, err = h.Recording(ctx, rec)
+	rec := nosip.RecordRequest{Audio: true, Video: true, Filename: filepath.Join(dir, "call")}
+	_, err = h.StartRecording(ctx, rec)
 	require.NoError(t, err)
 
 	forwardVideo(t, ctx, h, version)
 
 	// ffmpeg stops after 3 s of media.
 	require.NoError(t, ffmpegDone())
-	rec.Action = nosip.RecordingStop
-	_, err = h.Recording(ctx, rec)
+	_, err = h.StopRecording(ctx, rec)
 	require.NoError(t, err)
 	checkRecordings(t, rec)
 
@@ -365,8 +364,8 @@ func ffmpegToWebRTC(t *testing.T, plainOffers bool) {
 	}
 	events.await(t, ctx, "webrtcup", func(ev core.Event) bool { _, ok := ev.(*core.WebRTCUp); return ok })
 
-	rec := nosip.RecordingRequest{Action: nosip.RecordingStart, PeerAudio: true, PeerVideo: true, Filename: filepath.Join(dir, "call")}
-	_, err := h.Recording(ctx, rec)
+	rec := nosip.RecordRequest{PeerAudio: true, PeerVideo: true, Filename: filepath.Join(dir, "call")}
+	_, err := h.StartRecording(ctx, rec)
 	require.NoError(t, err)
 
 	// ffmpeg sends the 3 s clips in real time.
@@ -384,8 +383,7 @@ func ffmpegToWebRTC(t *testing.T, plainOffers bool) {
 		return kindCounts(recs.stats(), frames)
 	})
 
-	rec.Action = nosip.RecordingStop
-	_, err = h.Recording(ctx, rec)
+	_, err = h.StopRecording(ctx, rec)
 	require.NoError(t, err)
 	if plainOffers {
 		// The plugin learns the codecs it records from a plain answer:

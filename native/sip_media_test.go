@@ -530,11 +530,13 @@ func TestSIPJanusToJanus(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, fwd.Forwarders[0].StreamID, stopped.StreamID)
 	}
-	for _, who := range []string{"user", "peer"} {
-		codec, packets := readMJR(t, base+"-"+who+"-audio.mjr")
-		t.Logf("%s recording: %s, %d packets", who, codec, packets)
+	files := all.Files()
+	require.Equal(t, []string{base + "-user-audio.mjr", base + "-peer-audio.mjr"}, files)
+	for _, f := range files {
+		codec, packets := readMJR(t, f)
+		t.Logf("%s: %s, %d packets", filepath.Base(f), codec, packets)
 		assert.Equal(t, "opus", codec)
-		assert.GreaterOrEqual(t, packets, 140, "the %s's 3 s of audio (150 packets)", who)
+		assert.GreaterOrEqual(t, packets, 140, "%s: 3 s of audio (150 packets)", filepath.Base(f))
 	}
 
 	// Alice transfers bob to carol: bob follows from a helper handle.

@@ -35,7 +35,7 @@ func ExampleHandle_OfferPeer() {
 		panic(err)
 	}
 	// Media flows; record both sides of the call on the server.
-	_, err = h.Recording(ctx, nosip.RecordingRequest{Action: nosip.RecordingStart,
+	_, err = h.StartRecording(ctx, nosip.RecordRequest{
 		Audio: true, Video: true, PeerAudio: true, PeerVideo: true, Filename: "/var/lib/janus/call-1"})
 	if err != nil {
 		panic(err)

@@ -153,17 +153,12 @@ func TestNoSIPAgainstJanus(t *testing.T) {
 			}
 
 			// Recording: the errors, then a start and a stop.
-			_, err = h.Recording(ctx, nosip.RecordingRequest{Action: nosip.RecordingStart})
+			_, err = h.StartRecording(ctx, nosip.RecordRequest{})
 			requireCode(t, err, nosip.ErrRecording, "recording")
-			_, err = h.Recording(ctx, nosip.RecordingRequest{Action: "pause", Audio: true})
-			requireCode(t, err, nosip.ErrInvalidElement, "recording")
-			_, err = h.Recording(ctx, nosip.RecordingRequest{Audio: true})
-			requireCode(t, err, nosip.ErrInvalidElement, "recording")
-			rec := nosip.RecordingRequest{Action: nosip.RecordingStart, Audio: true, PeerAudio: true, Filename: filepath.Join(t.TempDir(), "call")}
-			_, err = h.Recording(ctx, rec)
+			rec := nosip.RecordRequest{Audio: true, PeerAudio: true, Filename: filepath.Join(t.TempDir(), "call")}
+			_, err = h.StartRecording(ctx, rec)
 			require.NoError(t, err)
-			rec.Action = nosip.RecordingStop
-			_, err = h.Recording(ctx, rec)
+			_, err = h.StopRecording(ctx, rec)
 			require.NoError(t, err)
 
 			// Keyframe came with 1.3.1.
@@ -307,9 +302,9 @@ func TestDecodeEvent(t *testing.T) {
 }
 
 func TestRecordingFiles(t *testing.T) {
-	assert.Nil(t, nosip.RecordingRequest{Audio: true}.Files(), "Janus names the files")
+	assert.Nil(t, nosip.RecordRequest{Audio: true}.Files(), "Janus names the files")
 	assert.Equal(t, []string{"/r/x-user-video.mjr", "/r/x-peer-audio.mjr"},
-		nosip.RecordingRequest{Video: true, PeerAudio: true, Filename: "/r/x"}.Files())
+		nosip.RecordRequest{Video: true, PeerAudio: true, Filename: "/r/x"}.Files())
 	assert.Equal(t, []string{"x-user-audio.mjr", "x-user-video.mjr", "x-peer-audio.mjr", "x-peer-video.mjr"},
-		nosip.RecordingRequest{Audio: true, Video: true, PeerAudio: true, PeerVideo: true, Filename: "x"}.Files())
+		nosip.RecordRequest{Audio: true, Video: true, PeerAudio: true, PeerVideo: true, Filename: "x"}.Files())
 }

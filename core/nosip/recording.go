@@ -6,29 +6,19 @@ import (
 	"github.com/gojanus/gojanus/core/internal/plugin"
 )
 
-// RecordingAction starts or stops recordings.
-type RecordingAction string
-
-// The recording actions.
-const (
-	RecordingStart RecordingAction = "start"
-	RecordingStop  RecordingAction = "stop"
-)
-
-// RecordingRequest starts or stops recording the media of the session
-// ("recording"). At least one of Audio, Video, PeerAudio and PeerVideo
-// must be true (else ErrRecording).
-type RecordingRequest struct {
-	Action RecordingAction `json:"action"`
-	// Audio and Video are the WebRTC user's media; PeerAudio and
-	// PeerVideo the plain peer's. Each is recorded to its own .mjr file.
+// RecordRequest says what StartRecording and StopRecording record: the
+// WebRTC user's media (Audio, Video) and the plain peer's (PeerAudio,
+// PeerVideo), each to its own .mjr file. At least one must be true (else
+// ErrRecording). It is the SIP plugin's sip.RecordRequest, without the
+// SIP peer's keyframe request.
+type RecordRequest struct {
 	Audio     bool `json:"audio,omitempty"`
 	Video     bool `json:"video,omitempty"`
 	PeerAudio bool `json:"peer_audio,omitempty"`
 	PeerVideo bool `json:"peer_video,omitempty"`
 	// Filename is the base path of the recordings, on the server (Files
 	// lists the names Janus makes of it); empty, Janus picks names of its
-	// own in its working folder. Only start uses it.
+	// own in its working folder. Only a start uses it.
 	Filename string `json:"filename,omitempty"`
 }
 
@@ -36,32 +26,35 @@ type RecordingRequest struct {
 // server: Filename followed by "-user-audio.mjr", "-user-video.mjr",
 // "-peer-audio.mjr" and "-peer-video.mjr" for the media asked for (none
 // without a Filename).
-func (r RecordingRequest) Files() []string {
-	if r.Filename == "" {
-		return nil
-	}
-	var out []string
-	for _, f := range []struct {
-		on     bool
-		suffix string
-	}{{r.Audio, "-user-audio"}, {r.Video, "-user-video"}, {r.PeerAudio, "-peer-audio"}, {r.PeerVideo, "-peer-video"}} {
-		if f.on {
-			out = append(out, r.Filename+f.suffix+".mjr")
-		}
-	}
-	return out
+func (r RecordRequest) Files() []string {
+	return plugin.RecordingFiles(r.Filename, r.Audio, r.Video, r.PeerAudio, r.PeerVideo)
 }
 
-// Recording starts or stops recordings ("recording"). A start only
-// records media already negotiated (Generate and Process done); a stop
-// succeeds even when nothing was recorded. A recorder Janus cannot open
-// is not reported, only logged by Janus: check the files. That includes
-// every recording of a session the plain peer offered (Process of an
-// offer, AnswerPeer): the plugin learns the codecs it records from a
+// StartRecording starts recording the session's media to .mjr files on
+// the server ("recording", action start). A start only records media
+// already negotiated (Generate and Process done). A recorder Janus cannot
+// open is not reported, only logged by Janus: check the files. That
+// includes every recording of a session the plain peer offered (Process
+// of an offer, AnswerPeer): the plugin learns the codecs it records from a
 // plain answer only, and opens no recorder without them (Janus 1.1.2 and
 // 1.4.1 alike).
-func (h *Handle) Recording(ctx context.Context, req RecordingRequest) (*RecordingUpdated, error) {
-	return plugin.Expect[*RecordingUpdated](ctx, api, plugin.OverHandle(h.Handle), "recording", req, h.decode)
+func (h *Handle) StartRecording(ctx context.Context, req RecordRequest) (*RecordingUpdated, error) {
+	return h.record(ctx, "start", req)
+}
+
+// StopRecording stops the recordings req names ("recording", action
+// stop). It succeeds even when nothing was recorded. The NoSIP plugin
+// cannot pause a recording (the SIP plugin can).
+func (h *Handle) StopRecording(ctx context.Context, req RecordRequest) (*RecordingUpdated, error) {
+	return h.record(ctx, "stop", req)
+}
+
+func (h *Handle) record(ctx context.Context, action string, req RecordRequest) (*RecordingUpdated, error) {
+	body := struct {
+		Action string `json:"action"`
+		RecordRequest
+	}{action, req}
+	return plugin.Expect[*RecordingUpdated](ctx, api, plugin.OverHandle(h.Handle), "recording", body, h.decode)
 }
 
 // KeyframeRequest says whom Janus asks for a keyframe (an RTCP PLI).

@@ -57,3 +57,9 @@ func TestDecodeEvent(t *testing.T) {
 		assert.IsType(t, &core.PluginEvent{}, ev, data)
 	}
 }
+
+func TestRecordingFiles(t *testing.T) {
+	assert.Nil(t, sip.RecordRequest{Audio: true}.Files(), "Janus names the files")
+	assert.Equal(t, []string{"/r/call-user-audio.mjr", "/r/call-peer-audio.mjr", "/r/call-peer-video.mjr"},
+		sip.RecordRequest{Audio: true, PeerAudio: true, PeerVideo: true, SendPeerPLI: true, Filename: "/r/call"}.Files())
+}

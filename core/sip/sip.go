@@ -475,6 +475,14 @@ type RecordRequest struct {
 	Filename string `json:"filename,omitempty"`
 }
 
+// Files returns the paths of the recordings a start with r makes on the
+// server: Filename followed by "-user-audio.mjr", "-user-video.mjr",
+// "-peer-audio.mjr" and "-peer-video.mjr" for the media asked for (none
+// without a Filename: Janus names them).
+func (r RecordRequest) Files() []string {
+	return plugin.RecordingFiles(r.Filename, r.Audio, r.Video, r.PeerAudio, r.PeerVideo)
+}
+
 // StartRecording starts recording the call to .mjr files on the server
 // ("recording", action start). Without a call it fails with
 // ErrWrongState.
