@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -118,6 +119,7 @@ leaves it out of the list for those without the plugin's admin_key.`,
 			}
 			sum := RecordOutput{Server: core.RedactURL(a.g.server), Recording: rec.Recording, Name: name, Private: rec.IsPrivate,
 				Source: src, DurationMS: ran.Milliseconds(), Tracks: tracksOf(source.Stats())}
+			warnUnsent(a.stderr, sum.Tracks, ran, rec.Recording)
 			return out.result(sum, func() {
 				for _, t := range sum.Tracks {
 					out.step(t.Kind, "%s: sent %d frames, %d packets, %d bytes", t.Codec, t.Frames, t.Packets, t.Bytes)
@@ -135,6 +137,18 @@ leaves it out of the list for those without the plugin's admin_key.`,
 	durationFlag(f, &duration, "duration", 0, "stop after this long (default: until interrupted)")
 	media.register(f, a)
 	return cmd
+}
+
+// warnUnsent warns, on w, of each track of a recording that sent no frame
+// (a run stopped before the source's first video frame): the command
+// still succeeds, and the recording lacks that track.
+func warnUnsent(w io.Writer, tracks []Track, ran time.Duration, recording core.ID) {
+	for _, t := range tracks {
+		if t.Frames == 0 {
+			fmt.Fprintf(w, "gojanus record: warning: no %s frame was sent in the %s it ran: recording %s has no %s\n",
+				t.Kind, ran.Round(time.Millisecond), recording, t.Kind)
+		}
+	}
 }
 
 // awaitDone waits for the Record&Play *Done event on events: the

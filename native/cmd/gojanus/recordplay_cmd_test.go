@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -138,4 +139,15 @@ func TestRecordPlayCommands(t *testing.T) {
 	checkSchema(t, mustRun(t, "recordings", "--server", ws, "--admin-key", "adminkey", "--json"), &list)
 	assert.Equal(t, []core.ID{core.NumID(700), core.NumID(701), core.NumID(777), core.NumID(888)}, sorted(list.Recordings))
 	assert.Contains(t, mustRun(t, "recordings", "--server", ws, "--admin-key", "adminkey"), "opus+vp8 private")
+}
+
+// TestWarnUnsent: a track that sent nothing is named on stderr; the others
+// are not.
+func TestWarnUnsent(t *testing.T) {
+	var w strings.Builder
+	warnUnsent(&w, []Track{{Kind: "audio", Frames: 3}, {Kind: "video", Frames: 0}}, 51*time.Millisecond+400*time.Microsecond, core.NumID(7))
+	assert.Equal(t, "gojanus record: warning: no video frame was sent in the 51ms it ran: recording 7 has no video\n", w.String())
+	w.Reset()
+	warnUnsent(&w, []Track{{Kind: "audio", Frames: 3}}, time.Second, core.NumID(7))
+	assert.Empty(t, w.String())
 }
