@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -181,7 +182,14 @@ func (p *Peer) CreateOffer(ctx context.Context) (*core.JSEP, error) {
 }
 
 // CreateAnswer creates an answer and sets it as the local description.
+// In each m-line that sends a track of a fixed codec (an encoded file, a
+// static sample track), that codec comes first: a SIP phone or another
+// plain RTP peer takes an answer's first codec for both directions, and
+// pion keeps the offer's order otherwise.
 func (p *Peer) CreateAnswer(ctx context.Context) (*core.JSEP, error) {
+	if err := p.preferSentCodecs(); err != nil {
+		return nil, fmt.Errorf("native: create answer: %w", err)
+	}
 	answer, err := p.pc.CreateAnswer(nil)
 	if err != nil {
 		return nil, fmt.Errorf("native: create answer: %w", err)
@@ -190,6 +198,60 @@ func (p *Peer) CreateAnswer(ctx context.Context) (*core.JSEP, error) {
 		return nil, fmt.Errorf("native: set local answer: %w", err)
 	}
 	return &core.JSEP{Type: "answer", SDP: answer.SDP}, nil
+}
+
+// preferSentCodecs puts the codec of each sent track first among its
+// transceiver's codecs (see CreateAnswer), followed by their
+// retransmission codecs, then the others in their order.
+func (p *Peer) preferSentCodecs() error {
+	for _, t := range p.pc.GetTransceivers() {
+		s := t.Sender()
+		if s == nil || s.Track() == nil {
+			continue
+		}
+		fixed, ok := s.Track().(interface {
+			Codec() webrtc.RTPCodecCapability
+		})
+		if !ok {
+			continue
+		}
+		codecs := s.GetParameters().Codecs
+		ordered := preferCodec(codecs, fixed.Codec().MimeType)
+		if slices.EqualFunc(codecs, ordered, func(a, b webrtc.RTPCodecParameters) bool { return a.PayloadType == b.PayloadType }) {
+			continue
+		}
+		if err := t.SetCodecPreferences(ordered); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// preferCodec returns codecs with those of mime first, each followed by
+// its retransmission codec (apt=PT), then the rest in their order.
+func preferCodec(codecs []webrtc.RTPCodecParameters, mime string) []webrtc.RTPCodecParameters {
+	out := make([]webrtc.RTPCodecParameters, 0, len(codecs))
+	taken := make([]bool, len(codecs))
+	for i, c := range codecs {
+		if !strings.EqualFold(c.MimeType, mime) {
+			continue
+		}
+		out, taken[i] = append(out, c), true
+		for j, rtx := range codecs {
+			if !taken[j] && strings.EqualFold(rtx.MimeType, webrtc.MimeTypeRTX) && slices.Contains(strings.Split(rtx.SDPFmtpLine, ";"), fmt.Sprintf("apt=%d", c.PayloadType)) {
+				out, taken[j] = append(out, rtx), true
+			}
+		}
+	}
+	if len(out) == 0 {
+		return codecs
+	}
+	for i, c := range codecs {
+		if !taken[i] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // SetRemoteDescription applies the server's offer or answer.

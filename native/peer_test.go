@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -119,4 +120,72 @@ func TestPeerEnded(t *testing.T) {
 	// "failed" when ICE gives up; "closed" when pion reads the remote's
 	// close first (its SCTP association, here on the data channel).
 	assert.Contains(t, []string{"failed", "closed"}, b.EndState())
+}
+
+// TestAnswerPrefersTheSentCodec: an offer that lists PCMU and PCMA before
+// Opus (as baresip's does) is answered with Opus first when the peer sends
+// an Opus track (a SIP peer takes the answer's first codec for both
+// directions), and with the offer's order by a peer that sends nothing.
+// Video: VP8 first when sending VP8, its retransmission codec right after.
+func TestAnswerPrefersTheSentCodec(t *testing.T) {
+	me := &webrtc.MediaEngine{}
+	for _, c := range []webrtc.RTPCodecParameters{
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000}, PayloadType: 0},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMA, ClockRate: 8000}, PayloadType: 8},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, PayloadType: 111},
+	} {
+		require.NoError(t, me.RegisterCodec(c, webrtc.RTPCodecTypeAudio))
+	}
+	for _, c := range []webrtc.RTPCodecParameters{
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
+			SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"}, PayloadType: 102},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeRTX, ClockRate: 90000, SDPFmtpLine: "apt=102"}, PayloadType: 103},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, PayloadType: 96},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeRTX, ClockRate: 90000, SDPFmtpLine: "apt=96"}, PayloadType: 97},
+	} {
+		require.NoError(t, me.RegisterCodec(c, webrtc.RTPCodecTypeVideo))
+	}
+	offerer, err := webrtc.NewAPI(webrtc.WithMediaEngine(me)).NewPeerConnection(webrtc.Configuration{})
+	require.NoError(t, err)
+	defer offerer.Close()
+	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio, webrtc.RTPCodecTypeVideo} {
+		_, err = offerer.AddTransceiverFromKind(kind)
+		require.NoError(t, err)
+	}
+	offer, err := offerer.CreateOffer(nil)
+	require.NoError(t, err)
+
+	answer := func(t *testing.T, tracks ...webrtc.TrackLocal) (audio, video []string) {
+		p, err := native.NewPeer(native.PeerConfig{})
+		require.NoError(t, err)
+		defer p.Close()
+		for _, tr := range tracks {
+			_, err := p.AddTrack(tr)
+			require.NoError(t, err)
+		}
+		require.NoError(t, p.SetRemoteDescription(t.Context(), &core.JSEP{Type: "offer", SDP: offer.SDP}))
+		ans, err := p.CreateAnswer(t.Context())
+		require.NoError(t, err)
+		for _, line := range strings.Split(ans.SDP, "\r\n") {
+			if f := strings.Fields(line); len(f) > 3 && f[0] == "m=audio" {
+				audio = f[3:]
+			} else if len(f) > 3 && f[0] == "m=video" {
+				video = f[3:]
+			}
+		}
+		return audio, video
+	}
+
+	audio, video := answer(t)
+	assert.Equal(t, []string{"0", "8", "111"}, audio, "nothing sent: the offer's order")
+	require.NotEmpty(t, video)
+	assert.Equal(t, "102", video[0], "nothing sent: the offer's H.264 first")
+
+	opus, err := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "a", "s")
+	require.NoError(t, err)
+	vp8, err := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "v", "s")
+	require.NoError(t, err)
+	audio, video = answer(t, opus, vp8)
+	assert.Equal(t, []string{"111", "0", "8"}, audio, "the sent Opus first")
+	assert.Equal(t, []string{"96", "97", "102", "103"}, video, "the sent VP8 first, with its RTX")
 }

@@ -530,6 +530,7 @@ func TestEveryCommandJSON(t *testing.T) {
 		"gojanus whip-publish":        {"http://127.0.0.1:9/whip"},
 		"gojanus whep-play":           {"http://127.0.0.1:9/whep"},
 		"gojanus sip call":            {"--uri", "sip:bob@127.0.0.1"},
+		"gojanus sip answer":          {"--secret", "s"},
 	}
 	var leaves []*cobra.Command
 	var walk func(c *cobra.Command)

@@ -75,3 +75,46 @@ func TestSIPCallEndsWhenTheCalleeHangsUp(t *testing.T) {
 	require.Equal(t, 0, code)
 	mustContainInOrder(t, call.stdout.String(), "accepted", "connected; sending", "sent", "hangup", "by the other side: ")
 }
+
+// TestSIPAnswerCommand: "gojanus sip answer" registers at kamailio and
+// waits; baresip dials the account, the command answers with an Opus
+// file, records baresip's sine, and hangs up after --duration 3s. Both
+// directions decode; the answer put Opus, the codec the command sends,
+// before the PCMU and PCMA that baresip offers first.
+func TestSIPAnswerCommand(t *testing.T) {
+	janustest.RequireTool(t, "ffprobe")
+	if !netns.Run(t) {
+		return
+	}
+	srv := janustest.Start(t, janusserver.Options{ICEEnforceList: netns.Interface})
+	reg := sippeer.Kamailio(t, "s3cret")
+	carol := sippeer.Baresip(t, sippeer.BaresipOptions{User: "carol", Registrar: reg})
+	dir := t.TempDir()
+	answer := startCmd("sip", "answer", "--register", "sip:alice@127.0.0.1", "--secret", reg.Password, "--proxy", reg.URI(),
+		"--source", "../../../testdata/media/opus-440hz-3s.ogg", "--record", dir, "--wait", "1m", "--duration", "3s",
+		"--server", srv.WSURL, "--ice-interface", netns.Interface)
+	t.Cleanup(func() { answer.stop() })
+	answer.waitFor(t, "waiting", 30*time.Second)
+	require.NoError(t, carol.Command("/dial sip:alice@"+reg.Addr))
+	code := answer.wait(t, time.Minute)
+	t.Logf("stdout: %s\nstderr: %s", answer.stdout.String(), answer.stderr.String())
+	require.Equal(t, 0, code)
+	out := answer.stdout.String()
+	mustContainInOrder(t, out, "registered at", "waiting", "incoming     from sip:carol@", "accepted",
+		"connected; sending", "sent         audio audio/opus: ", "received     audio audio/opus: ", filepath.Join(dir, "audio.ogg"), "hangup ")
+	assert.NotContains(t, out, "by the other side", "the command hung up at --duration")
+	require.NoError(t, carol.WaitLog(t.Context(), "terminated"))
+	assert.Greater(t, decodedFrames(t, filepath.Join(dir, "audio.ogg"), "a:0"), 100, "baresip's sine, recorded")
+	carol.Stop()
+	heard := carol.Recording("dec")
+	require.NotEmpty(t, heard, "baresip recorded the call")
+	assert.Greater(t, decodedFrames(t, heard, "a:0"), 50, "baresip heard the file")
+	require.NoError(t, carol.WaitLog(t.Context(), "audio: Set audio decoder: opus"), "baresip took Opus")
+}
+
+// TestSIPAnswerUsage: a guest cannot be called through a registrar.
+func TestSIPAnswerUsage(t *testing.T) {
+	code, stdout, _ := runCmd(t, "sip", "answer", "--json")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, decodeError(t, stdout).Message, "--secret is required")
+}
