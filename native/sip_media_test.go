@@ -290,8 +290,9 @@ func heard(t *testing.T, ctx context.Context, p *sipParty, ua *sippeer.UA, minSe
 // code baresip gets, the second (to another account) accepted, with real
 // audio both ways
 // and, on Janus 1.2.1 and later, the DTMF digit baresip sends in its
-// media (RFC 2833) reported as a typed event. Baresip hangs up; the
-// hangup arrives typed.
+// media (RFC 2833) reported as a typed event. A second caller during the
+// call is turned away (486) and reported as a missed call. Baresip hangs
+// up; the hangup arrives typed.
 func TestSIPIncomingCallBaresip(t *testing.T) {
 	requireTool(t, "ffmpeg")
 	if !netns.Run(t) {
@@ -348,6 +349,17 @@ func TestSIPIncomingCallBaresip(t *testing.T) {
 	waitCounts(t, ctx, "carol -> dave", map[string]uint64{"audio": 100}, func() map[string]uint64 {
 		return map[string]uint64{"audio": dave.received().Packets}
 	})
+
+	// A second caller while dave is in the call: the plugin answers 486
+	// Busy Here by itself and reports a missed call.
+	erin := sippeer.Baresip(t, sippeer.BaresipOptions{User: "erin", Registrar: reg})
+	require.NoError(t, erin.Command("/dial sip:dave@"+reg.Addr))
+	missed := nextSIP[*sip.MissedCall](t, ctx, dave.h)
+	t.Logf("missed: %+v", *missed)
+	assert.Contains(t, missed.Caller, "erin")
+	assert.Contains(t, missed.Callee, "dave")
+	require.NoError(t, reg.WaitLog(ctx, "sippeer: reply 486", 1))
+	require.NoError(t, erin.WaitLog(ctx, "486 Busy Here"))
 
 	// A digit baresip sends in its media.
 	require.NoError(t, carol.Command("5"))
