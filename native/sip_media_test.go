@@ -694,3 +694,43 @@ func hangUp(t *testing.T, ctx context.Context, h *sip.Handle) *sip.Hangup {
 	}
 	return end
 }
+
+// TestSIPCallSRTPBaresip calls a baresip that requires SDES-SRTP: a call
+// without SRTP is refused, one with CallRequest.SRTP "sdes_mandatory"
+// goes through with the audio of both sides encrypted (RTP/SAVP) and
+// heard.
+func TestSIPCallSRTPBaresip(t *testing.T) {
+	requireTool(t, "ffmpeg")
+	if !netns.Run(t) {
+		return
+	}
+	_, ctx, _, s := mediaSetup(t, 90*time.Second)
+	reg := sippeer.Kamailio(t, "s3cret")
+	bob := sippeer.Baresip(t, sippeer.BaresipOptions{User: "bob", Registrar: reg, AutoAnswer: true, MediaEnc: "srtp-mand"})
+
+	plain := newSIPParty(t, ctx, s, reg, "carol", nil)
+	_, err := plain.h.CallPeer(ctx, sip.CallRequest{URI: "sip:bob@" + reg.Addr}, plain.peer, nil)
+	require.NoError(t, err)
+	hu := nextSIP[*sip.Hangup](t, ctx, plain.h)
+	t.Logf("plain RTP to an SRTP-only baresip: %d %s", hu.Code, hu.Reason)
+	assert.GreaterOrEqual(t, hu.Code, 400, "refused")
+
+	alice := newSIPParty(t, ctx, s, reg, "alice", nil)
+	calling, err := alice.h.CallPeer(ctx, sip.CallRequest{URI: "sip:bob@" + reg.Addr, SRTP: "sdes_mandatory"}, alice.peer, nil)
+	require.NoError(t, err)
+	acc := answerOf(t, ctx, alice.h, calling)
+	require.NoError(t, alice.h.Answered(ctx, acc, alice.peer))
+	alice.up(t, ctx)
+	require.NoError(t, bob.WaitLog(ctx, "Call established"))
+	require.NoError(t, alice.src.Run(ctx))
+	waitCounts(t, ctx, "baresip -> alice", map[string]uint64{"audio": 100}, func() map[string]uint64 {
+		return map[string]uint64{"audio": alice.received().Packets}
+	})
+	require.NoError(t, alice.h.HangupCall(ctx))
+	hangUp(t, ctx, alice.h)
+	require.NoError(t, bob.WaitLog(ctx, "terminated"))
+	require.NoError(t, alice.peer.Close())
+	bob.Stop()
+	assert.Contains(t, bob.Log(), "srtp: audio: SRTP is Enabled", "baresip's audio went over SRTP")
+	heard(t, ctx, alice, bob, 2)
+}

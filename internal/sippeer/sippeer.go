@@ -159,6 +159,9 @@ type BaresipOptions struct {
 	// Codecs limits its audio codecs, "pcmu" or "opus/48000/2"; empty:
 	// Opus, PCMU and PCMA.
 	Codecs string
+	// MediaEnc encrypts its media: "srtp-mand" requires SDES-SRTP in
+	// every call (RTP/SAVP), "srtp" offers it; empty: plain RTP.
+	MediaEnc string
 }
 
 // UA is a running baresip.
@@ -210,6 +213,7 @@ func Baresip(t testing.TB, opts BaresipOptions) *UA {
 		"module ausine.so",
 		"module aubridge.so",
 		"module sndfile.so",
+		"module srtp.so",
 		"module_tmp account.so",
 		"module_app menu.so",
 		"module_app ctrl_tcp.so",
@@ -227,6 +231,9 @@ func Baresip(t testing.TB, opts BaresipOptions) *UA {
 	}
 	if opts.Codecs != "" {
 		account += ";audio_codecs=" + opts.Codecs
+	}
+	if opts.MediaEnc != "" {
+		account += ";mediaenc=" + opts.MediaEnc
 	}
 	for name, text := range map[string]string{"config": config, "accounts": account + "\n", "contacts": ""} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
