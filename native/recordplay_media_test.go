@@ -220,3 +220,63 @@ func TestRecordPlayMedia(t *testing.T) {
 	require.ErrorIs(t, err, recordplay.ErrNoSuchRecording)
 	require.NoError(t, s.Destroy(ctx))
 }
+
+// TestRecordPlayPause records 3 s of Opus and pauses the recording while
+// the middle second is sent (from the 50th packet the source sent to the
+// 100th): the file lacks about those 50 packets, and holds no gap, its
+// RTP timestamps running on across the pause.
+func TestRecordPlayPause(t *testing.T) {
+	if !netns.Run(t) {
+		return
+	}
+	srv, ctx, _, s := mediaSetup(t, 90*time.Second)
+	src, err := native.FileSource(native.FileOptions{}, "../testdata/media/opus-440hz-3s.ogg")
+	require.NoError(t, err)
+	h, err := recordplay.Attach(ctx, s)
+	require.NoError(t, err)
+	sender := namespacePeer(t)
+	for _, tr := range src.Tracks() {
+		_, err := sender.AddTrack(tr)
+		require.NoError(t, err)
+	}
+	rec, err := h.RecordPeer(ctx, recordplay.RecordRequest{Name: "paused", Filename: "paused"}, sender, nil)
+	require.NoError(t, err)
+	waitWebRTCUp(t, ctx, h.Events())
+
+	sent := func() uint64 { return byKind(src.Stats())["audio"].Packets }
+	at := func(packets uint64) {
+		for sent() < packets {
+			select {
+			case <-ctx.Done():
+				t.Fatalf("the source sent %d packets, not %d", sent(), packets)
+			case <-time.After(5 * time.Millisecond): // polling the source's count
+			}
+		}
+	}
+	running := make(chan error, 1)
+	go func() { running <- src.Run(ctx) }()
+	at(50)
+	_, err = h.Pause(ctx)
+	require.NoError(t, err)
+	pausedAt := sent()
+	at(100)
+	_, err = h.Resume(ctx)
+	require.NoError(t, err)
+	resumedAt := sent()
+	require.NoError(t, <-running)
+	total := sent()
+	_, err = h.Stop(ctx)
+	require.NoError(t, err)
+	_, err = h.WaitCompleted(ctx, rec.Recording)
+	require.NoError(t, err)
+
+	codec, stamps := mjrTimestamps(t, filepath.Join(srv.RecordingsDir, "paused-audio.mjr"))
+	t.Logf("sent %d packets, paused at %d, resumed at %d; recorded %d (%s)", total, pausedAt, resumedAt, len(stamps), codec)
+	assert.Equal(t, "opus", codec)
+	unpaused := int(total - (resumedAt - pausedAt))
+	assert.InDelta(t, unpaused, len(stamps), 15, "the packets sent while paused are not in the file")
+	require.NotEmpty(t, stamps)
+	span := float64(stamps[len(stamps)-1]-stamps[0]) / 48000
+	t.Logf("RTP timestamps span %.2f s", span)
+	assert.InDelta(t, float64(len(stamps))*0.02, span, 0.3, "no gap: the timestamps span the packets written")
+}

@@ -596,6 +596,14 @@ func TestSIPJanusToJanus(t *testing.T) {
 // names and the number of RTP packets it holds.
 func readMJR(t *testing.T, path string) (codec string, packets int) {
 	t.Helper()
+	codec, stamps := mjrTimestamps(t, path)
+	return codec, len(stamps)
+}
+
+// mjrTimestamps reads a Janus recording (.mjr, version 2): the codec its
+// header names and the RTP timestamp of each packet, in file order.
+func mjrTimestamps(t *testing.T, path string) (codec string, stamps []uint32) {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	require.True(t, len(b) > 10 && string(b[:8]) == "MJR00002", "%s is an MJR v2 file", path)
@@ -604,14 +612,17 @@ func readMJR(t *testing.T, path string) (codec string, packets int) {
 		Codec string `json:"c"`
 	}
 	require.NoError(t, json.Unmarshal(b[10:10+n], &info), "MJR header %q", b[10:10+n])
-	for rest := b[10+n:]; len(rest) >= 10 && string(rest[:4]) == "MEET"; packets++ {
+	for rest := b[10+n:]; len(rest) >= 10 && string(rest[:4]) == "MEET"; {
 		size := int(binary.BigEndian.Uint16(rest[8:]))
 		if len(rest) < 10+size {
 			break
 		}
+		if pkt := rest[10 : 10+size]; size >= 12 {
+			stamps = append(stamps, binary.BigEndian.Uint32(pkt[4:8]))
+		}
 		rest = rest[10+size:] // marker, 32-bit time, length, packet
 	}
-	return info.Codec, packets
+	return info.Codec, stamps
 }
 
 // TestSIPDTMFToBaresip sends DTMF in the media (RFC 4733
