@@ -219,21 +219,10 @@ func TestSIPCallBaresip(t *testing.T) {
 	bob := sippeer.Baresip(t, sippeer.BaresipOptions{User: "bob", Registrar: reg, AutoAnswer: true})
 	alice := newSIPParty(t, ctx, s, reg, "alice", nil)
 
-	calling, err := alice.h.CallPeer(ctx, sip.CallRequest{URI: "sip:bob@" + reg.Addr}, alice.peer, nil)
-	require.NoError(t, err)
+	calling, acc := talkTo(t, ctx, alice, bob, sip.CallRequest{URI: "sip:bob@" + reg.Addr})
 	require.NotEmpty(t, calling.CallID)
-	acc := answerOf(t, ctx, alice.h, calling)
 	assert.Equal(t, calling.CallID, acc.CallID)
 	assert.Contains(t, acc.Username, "bob")
-	require.NoError(t, alice.h.Answered(ctx, acc, alice.peer))
-	alice.up(t, ctx)
-	require.NoError(t, bob.WaitLog(ctx, "Call established"))
-
-	// Our 3 s of Opus go out while baresip's sine comes in.
-	require.NoError(t, alice.src.Run(ctx))
-	waitCounts(t, ctx, "baresip -> alice", map[string]uint64{"audio": 100}, func() map[string]uint64 {
-		return map[string]uint64{"audio": alice.received().Packets}
-	})
 
 	// Hold and resume: re-INVITEs baresip accepts. Janus reports nothing
 	// when the peer accepted a re-INVITE, and ignores a hold or unhold
@@ -247,7 +236,7 @@ func TestSIPCallBaresip(t *testing.T) {
 	assert.Equal(t, 2, strings.Count(bob.Log(), "got re-INVITE"), "baresip got the hold and the resume")
 
 	// DTMF by SIP INFO: baresip answers 200 and reports the digit.
-	_, err = alice.h.SendDTMF(ctx, sip.DTMFRequest{Digit: "7", Duration: 200})
+	_, err := alice.h.SendDTMF(ctx, sip.DTMFRequest{Digit: "7", Duration: 200})
 	require.NoError(t, err)
 	require.NoError(t, reg.WaitLog(ctx, "sippeer: reply 200 OK for INFO", 1))
 	require.NoError(t, bob.WaitLog(ctx, "received DTMF: '7'"))
@@ -261,6 +250,25 @@ func TestSIPCallBaresip(t *testing.T) {
 	bob.Stop()
 
 	heard(t, ctx, alice, bob, 2)
+}
+
+// talkTo calls the baresip ua from p with req, which ua answers by
+// itself; once the call is up, p sends its 3 s of Opus while ua's sine
+// comes in, until p received 100 packets. It returns the call and its
+// answer.
+func talkTo(t *testing.T, ctx context.Context, p *sipParty, ua *sippeer.UA, req sip.CallRequest) (*sip.Calling, *sip.Accepted) {
+	t.Helper()
+	calling, err := p.h.CallPeer(ctx, req, p.peer, nil)
+	require.NoError(t, err)
+	acc := answerOf(t, ctx, p.h, calling)
+	require.NoError(t, p.h.Answered(ctx, acc, p.peer))
+	p.up(t, ctx)
+	require.NoError(t, ua.WaitLog(ctx, "Call established"))
+	require.NoError(t, p.src.Run(ctx))
+	waitCounts(t, ctx, "baresip -> caller", map[string]uint64{"audio": 100}, func() map[string]uint64 {
+		return map[string]uint64{"audio": p.received().Packets}
+	})
+	return calling, acc
 }
 
 // heard checks the audio both sides recorded in a call between p and
@@ -727,16 +735,7 @@ func TestSIPCallSRTPBaresip(t *testing.T) {
 	assert.GreaterOrEqual(t, hu.Code, 400, "refused")
 
 	alice := newSIPParty(t, ctx, s, reg, "alice", nil)
-	calling, err := alice.h.CallPeer(ctx, sip.CallRequest{URI: "sip:bob@" + reg.Addr, SRTP: "sdes_mandatory"}, alice.peer, nil)
-	require.NoError(t, err)
-	acc := answerOf(t, ctx, alice.h, calling)
-	require.NoError(t, alice.h.Answered(ctx, acc, alice.peer))
-	alice.up(t, ctx)
-	require.NoError(t, bob.WaitLog(ctx, "Call established"))
-	require.NoError(t, alice.src.Run(ctx))
-	waitCounts(t, ctx, "baresip -> alice", map[string]uint64{"audio": 100}, func() map[string]uint64 {
-		return map[string]uint64{"audio": alice.received().Packets}
-	})
+	talkTo(t, ctx, alice, bob, sip.CallRequest{URI: "sip:bob@" + reg.Addr, SRTP: "sdes_mandatory"})
 	require.NoError(t, alice.h.HangupCall(ctx))
 	hangUp(t, ctx, alice.h)
 	require.NoError(t, bob.WaitLog(ctx, "terminated"))
