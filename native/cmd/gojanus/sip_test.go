@@ -118,3 +118,16 @@ func TestSIPAnswerUsage(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, decodeError(t, stdout).Message, "--secret is required")
 }
+
+// TestSIPAnswerWaitEnds: without a call, the wait ends at --wait, an error
+// that names it.
+func TestSIPAnswerWaitEnds(t *testing.T) {
+	srv := janustest.Start(t, janusserver.Options{})
+	reg := sippeer.Kamailio(t, "s3cret")
+	code, stdout, _ := runCmd(t, "sip", "answer", "--register", "sip:alice@127.0.0.1", "--secret", reg.Password, "--proxy", reg.URI(),
+		"--wait", "1s", "--server", srv.WSURL, "--json")
+	assert.Equal(t, 1, code)
+	e := decodeError(t, stdout)
+	assert.Equal(t, kindFailure, e.Kind)
+	assert.Equal(t, "sip: no call to sip:alice@127.0.0.1 within --wait 1s", e.Message)
+}
