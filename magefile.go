@@ -848,7 +848,7 @@ func goTest(env map[string]string, args ...string) error {
 func runReported(cmd *exec.Cmd) error {
 	var report testreport.Collector
 	cmd.Stdout = io.MultiWriter(os.Stdout, &report)
-	cmd.Stderr = io.MultiWriter(os.Stderr, &report)
+	cmd.Stderr = io.MultiWriter(os.Stderr, report.Stream())
 	err := cmd.Run()
 	if err == nil {
 		return nil

@@ -8,7 +8,9 @@
 package testreport
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -29,17 +31,21 @@ type Failure struct {
 }
 
 // Collector is an io.Writer that parses `go test -v` output line by line.
-// It is safe for concurrent use (stdout and stderr may share it).
+// It is safe for concurrent use; give each further output stream (stderr)
+// its own Stream, so that their partial lines do not mix.
 type Collector struct {
 	mu      sync.Mutex
 	partial []byte
-	current string            // the test whose output this is, "" between tests
-	notes   map[string]*notes // per running test
-	pending []Failure         // failed tests whose package line is still to come
-	loose   []string          // the last lines outside any test
-	failed  []Failure         // complete
-	panics  []string          // a panic and the lines that name its test
-	tail    int               // lines after a panic still to keep
+	current string              // the test whose output this is, "" between tests
+	notes   map[string]*notes   // per running test
+	pending []Failure           // failed tests whose package line is still to come
+	loose   []string            // the last lines outside any test
+	failed  []Failure           // complete
+	panics  []string            // a panic, and the lines that name its test
+	global  bool                // panics is a timeout or a leak: the package's, not a test's
+	tail    int                 // lines after a panic still to keep
+	builds  map[string][]string // the first lines of each package's build errors
+	build   string              // the package whose build errors the lines of Write are
 }
 
 // notes are what a test printed that may explain its failure.
@@ -60,8 +66,12 @@ var (
 	// "=== RUN   TestX", "=== CONT  TestX", "=== NAME  TestX".
 	switchLine = regexp.MustCompile(`^=== (?:RUN|CONT|NAME)\s+(\S+)`)
 	pauseLine  = regexp.MustCompile(`^=== PAUSE\s+(\S+)`)
-	// "--- FAIL: TestX/sub (1.23s)", indented for subtests.
-	resultLine = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): (\S+)`)
+	// "--- FAIL: TestX/sub (1.23s)", indented by four spaces per level of
+	// subtest; more indented, it is output a test printed (the run of a
+	// test inside a network namespace, reported by the outer test).
+	resultLine = regexp.MustCompile(`^( *)--- (PASS|FAIL|SKIP): (\S+)`)
+	// "# pkg" or "# pkg [pkg.test]": the build errors of pkg follow.
+	buildLine = regexp.MustCompile(`^# (\S+)`)
 	// "FAIL\tpkg\t1.2s", "FAIL\tpkg [build failed]", "ok  \tpkg\t1.2s".
 	packageLine = regexp.MustCompile(`^(FAIL|ok)\s+(\S+)(?:\s|$)`)
 	// "    file_test.go:12: message"
@@ -74,16 +84,44 @@ var (
 func (c *Collector) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.partial = append(c.partial, p...)
+	c.partial = c.feed(c.partial, p, &c.build)
+	return len(p), nil
+}
+
+// Stream returns a writer for another output stream of the same run: its
+// lines go to c, its partial lines are kept apart.
+func (c *Collector) Stream() io.Writer { return &stream{c: c} }
+
+// stream is a Collector's further output stream.
+type stream struct {
+	c       *Collector
+	partial []byte
+	build   string // as Collector.build
+}
+
+func (s *stream) Write(p []byte) (int, error) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	s.partial = s.c.feed(s.partial, p, &s.build)
+	return len(p), nil
+}
+
+// feed parses the complete lines of partial+p and returns what is left;
+// build is the stream's package whose build errors its lines are.
+func (c *Collector) feed(partial, p []byte, build *string) []byte {
+	partial = append(partial, p...)
 	for {
-		i := strings.IndexByte(string(c.partial), '\n')
+		i := bytes.IndexByte(partial, '\n')
 		if i < 0 {
 			break
 		}
-		c.line(strings.TrimRight(string(c.partial[:i]), "\r"))
-		c.partial = c.partial[i+1:]
+		c.line(strings.TrimRight(string(partial[:i]), "\r"), build)
+		partial = partial[i+1:]
 	}
-	return len(p), nil
+	if len(partial) == 0 {
+		return nil // lets the buffer go
+	}
+	return partial
 }
 
 // Failures returns the failures seen so far, in the order they ended,
@@ -139,29 +177,45 @@ func (f Failure) name() string {
 	}
 }
 
-func (c *Collector) line(l string) {
+func (c *Collector) line(l string, build *string) {
 	if len(l) > maxLineBytes {
 		l = l[:maxLineBytes] + "…"
 	}
 	if m := switchLine.FindStringSubmatch(l); m != nil {
-		c.current = m[1]
+		c.current, *build = m[1], ""
 		return
 	}
 	if m := pauseLine.FindStringSubmatch(l); m != nil {
 		c.current = ""
 		return
 	}
-	if m := resultLine.FindStringSubmatch(l); m != nil {
-		c.result(m[1], m[2])
+	if m := resultLine.FindStringSubmatch(l); m != nil && len(m[1]) == 4*strings.Count(m[3], "/") {
+		*build = ""
+		c.result(m[2], m[3])
 		return
 	}
 	if m := packageLine.FindStringSubmatch(l); m != nil {
+		*build = ""
 		c.packageDone(m[1] == "FAIL", m[2])
+		return
+	}
+	if m := buildLine.FindStringSubmatch(l); m != nil {
+		*build = m[1]
+		return
+	}
+	if *build != "" {
+		if t := strings.TrimSpace(l); t != "" {
+			if c.builds == nil {
+				c.builds = map[string][]string{}
+			}
+			c.builds[*build] = keepFirst(c.builds[*build], t, maxLoose)
+		}
 		return
 	}
 	if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") || strings.HasPrefix(l, "goleak: ") {
 		if len(c.panics) == 0 {
 			c.panics = []string{strings.TrimSpace(l)}
+			c.global = strings.HasPrefix(l, "panic: test timed out") || strings.HasPrefix(l, "goleak: ")
 			c.tail = 2
 		}
 		return
@@ -259,22 +313,26 @@ func (c *Collector) result(status, test string) {
 }
 
 func (c *Collector) packageDone(failed bool, pkg string) {
-	pending, loose, panics := c.pending, c.loose, c.panics
-	c.pending, c.loose, c.panics, c.current, c.notes, c.tail = nil, nil, nil, "", nil, 0
+	pending, loose, panics, global := c.pending, c.loose, c.panics, c.global
+	build := c.builds[pkg]
+	delete(c.builds, pkg)
+	c.pending, c.loose, c.panics, c.global, c.current, c.notes, c.tail = nil, nil, nil, false, "", nil, 0
 	if !failed {
 		return
 	}
-	if len(pending) == 0 {
-		if len(panics) > 0 {
-			loose = panics
-		}
-		c.failed = append(c.failed, Failure{Package: pkg, Detail: loose})
-		return
-	}
-	if len(panics) > 0 {
+	switch {
+	case len(panics) > 0 && (global || len(pending) == 0):
+		// A timeout or a leak is the package's: the tests that failed
+		// before it are listed on their own.
+		c.failed = append(c.failed, Failure{Package: pkg, Detail: panics})
+	case len(panics) > 0:
 		// A test that panics is the last to end.
 		last := &pending[len(pending)-1]
 		last.Detail = append(panics, last.Detail...)
+	case len(pending) == 0 && len(build) > 0:
+		c.failed = append(c.failed, Failure{Package: pkg, Detail: build})
+	case len(pending) == 0:
+		c.failed = append(c.failed, Failure{Package: pkg, Detail: loose})
 	}
 	for _, f := range pending {
 		f.Package = pkg

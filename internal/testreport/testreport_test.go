@@ -3,6 +3,7 @@ package testreport
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -106,14 +107,63 @@ func TestPassingRunHasNoSummary(t *testing.T) {
 	assert.Empty(t, c.Summary(10))
 }
 
+// TestBuildFailure: go test prints a package's build errors on stderr,
+// long before its FAIL line on stdout; the two streams' partial lines
+// do not mix.
 func TestBuildFailure(t *testing.T) {
-	out := []byte("# example.com/broken\nbroken/x.go:3:1: syntax error: non-declaration statement outside function body\nFAIL\texample.com/broken [build failed]\nok  \texample.com/fine\t0.01s\n")
-	f := feed(out).Failures()
+	var c Collector
+	stderr := c.Stream()
+	io.WriteString(stderr, "# example.com/broken [example.com/broken.test]\nbroken/x.go:3:1: syntax error: non-declaration ")
+	io.WriteString(&c, "=== RUN   TestA\n--- PASS: TestA (0.00s)\nPASS\nok  \texample")
+	io.WriteString(stderr, "statement outside function body\n")
+	io.WriteString(&c, ".com/fine\t0.01s\nFAIL\texample.com/broken [build failed]\n")
+	f := c.Failures()
 	require.Len(t, f, 1)
-	assert.Equal(t, "example.com/broken", f[0].Package)
-	assert.Equal(t, []string{"# example.com/broken", "broken/x.go:3:1: syntax error: non-declaration statement outside function body"}, f[0].Detail)
-	assert.Equal(t, "--- FAIL example.com/broken (outside its tests)\n      # example.com/broken\n      broken/x.go:3:1: syntax error: non-declaration statement outside function body",
-		feed(out).Summary(10))
+	assert.Equal(t, Failure{Package: "example.com/broken",
+		Detail: []string{"broken/x.go:3:1: syntax error: non-declaration statement outside function body"}}, f[0])
+	assert.Equal(t, "--- FAIL example.com/broken (outside its tests)\n      broken/x.go:3:1: syntax error: non-declaration statement outside function body",
+		c.Summary(10))
+}
+
+// TestNamespaceRunIsNotCountedTwice: a media test runs again inside a
+// network namespace, and the outer test prints that run's output, more
+// indented, when it fails: one failure, with the inner run's error.
+func TestNamespaceRunIsNotCountedTwice(t *testing.T) {
+	out := "=== RUN   TestMedia\n" +
+		"    netns.go:103: netns: TestMedia failed inside the namespace: exit status 1\n" +
+		"        === RUN   TestMedia\n" +
+		"        === RUN   TestMedia/vp8\n" +
+		"            media_test.go:40: \n" +
+		"                \tError Trace:\t/x/media_test.go:40\n" +
+		"                \tError:      \tShould be true\n" +
+		"                \tTest:       \tTestMedia/vp8\n" +
+		"                \tMessages:   \tframes decoded\n" +
+		"            --- FAIL: TestMedia/vp8 (1.00s)\n" +
+		"        --- FAIL: TestMedia (1.00s)\n" +
+		"        FAIL\n" +
+		"        netns: why TestMedia failed, again:\n" +
+		"        --- FAIL: TestMedia/vp8 (1.00s)\n" +
+		"--- FAIL: TestMedia (2.00s)\n" +
+		"FAIL\n" +
+		"FAIL\tgithub.com/x/native\t2.1s\n"
+	f := feed([]byte(out)).Failures()
+	require.Len(t, f, 1)
+	assert.Equal(t, Failure{Package: "github.com/x/native", Test: "TestMedia",
+		Detail: []string{"Error: Should be true", "Messages: frames decoded"}}, f[0])
+}
+
+// TestTimeoutAfterAFailure: a test that failed, then another that hung
+// until the timeout: both are named, the timeout as the package's.
+func TestTimeoutAfterAFailure(t *testing.T) {
+	out := "=== RUN   TestA\n    a_test.go:3: broken\n--- FAIL: TestA (0.00s)\n" +
+		"=== RUN   TestHangs\n" +
+		"panic: test timed out after 20m0s\n\trunning tests:\n\t\tTestHangs (19m59s)\n\ngoroutine 7 [running]:\n" +
+		"FAIL\tgithub.com/x/p\t1200.1s\n"
+	f := feed([]byte(out)).Failures()
+	require.Len(t, f, 2)
+	assert.Equal(t, Failure{Package: "github.com/x/p", Test: "TestA", Detail: []string{"a_test.go:3: broken"}}, f[1])
+	assert.Equal(t, Failure{Package: "github.com/x/p",
+		Detail: []string{"panic: test timed out after 20m0s", "running tests:", "TestHangs (19m59s)"}}, f[0])
 }
 
 func TestLongLinesAreCut(t *testing.T) {
