@@ -187,9 +187,7 @@ func (p *Peer) CreateOffer(ctx context.Context) (*core.JSEP, error) {
 // plain RTP peer takes an answer's first codec for both directions, and
 // pion keeps the offer's order otherwise.
 func (p *Peer) CreateAnswer(ctx context.Context) (*core.JSEP, error) {
-	if err := p.preferSentCodecs(); err != nil {
-		return nil, fmt.Errorf("native: create answer: %w", err)
-	}
+	p.preferSentCodecs()
 	answer, err := p.pc.CreateAnswer(nil)
 	if err != nil {
 		return nil, fmt.Errorf("native: create answer: %w", err)
@@ -202,8 +200,9 @@ func (p *Peer) CreateAnswer(ctx context.Context) (*core.JSEP, error) {
 
 // preferSentCodecs puts the codec of each sent track first among its
 // transceiver's codecs (see CreateAnswer), followed by their
-// retransmission codecs, then the others in their order.
-func (p *Peer) preferSentCodecs() error {
+// retransmission codecs, then the others in their order. It only improves
+// the answer: a transceiver whose preferences pion refuses keeps its order.
+func (p *Peer) preferSentCodecs() {
 	for _, t := range p.pc.GetTransceivers() {
 		s := t.Sender()
 		if s == nil || s.Track() == nil {
@@ -216,30 +215,41 @@ func (p *Peer) preferSentCodecs() error {
 			continue
 		}
 		codecs := s.GetParameters().Codecs
-		ordered := preferCodec(codecs, fixed.Codec().MimeType)
+		ordered := preferCodec(codecs, fixed.Codec())
 		if slices.EqualFunc(codecs, ordered, func(a, b webrtc.RTPCodecParameters) bool { return a.PayloadType == b.PayloadType }) {
 			continue
 		}
-		if err := t.SetCodecPreferences(ordered); err != nil {
-			return err
-		}
+		_ = t.SetCodecPreferences(ordered)
 	}
-	return nil
 }
 
-// preferCodec returns codecs with those of mime first, each followed by
-// its retransmission codec (apt=PT), then the rest in their order.
-func preferCodec(codecs []webrtc.RTPCodecParameters, mime string) []webrtc.RTPCodecParameters {
+// preferCodec returns codecs with those of want first (the ones whose
+// format parameters match it before the others of its MIME type), each
+// followed by its retransmission codec (apt=PT), then the rest in their
+// order.
+func preferCodec(codecs []webrtc.RTPCodecParameters, want webrtc.RTPCodecCapability) []webrtc.RTPCodecParameters {
+	rank := func(c webrtc.RTPCodecParameters) int {
+		switch {
+		case !strings.EqualFold(c.MimeType, want.MimeType):
+			return 2
+		case fmtpMatches(want.SDPFmtpLine, c.SDPFmtpLine):
+			return 0
+		default:
+			return 1
+		}
+	}
 	out := make([]webrtc.RTPCodecParameters, 0, len(codecs))
 	taken := make([]bool, len(codecs))
-	for i, c := range codecs {
-		if !strings.EqualFold(c.MimeType, mime) {
-			continue
-		}
-		out, taken[i] = append(out, c), true
-		for j, rtx := range codecs {
-			if !taken[j] && strings.EqualFold(rtx.MimeType, webrtc.MimeTypeRTX) && slices.Contains(strings.Split(rtx.SDPFmtpLine, ";"), fmt.Sprintf("apt=%d", c.PayloadType)) {
-				out, taken[j] = append(out, rtx), true
+	for r := range 2 {
+		for i, c := range codecs {
+			if taken[i] || rank(c) != r {
+				continue
+			}
+			out, taken[i] = append(out, c), true
+			for j, rtx := range codecs {
+				if !taken[j] && strings.EqualFold(rtx.MimeType, webrtc.MimeTypeRTX) && slices.Contains(strings.Split(rtx.SDPFmtpLine, ";"), fmt.Sprintf("apt=%d", c.PayloadType)) {
+					out, taken[j] = append(out, rtx), true
+				}
 			}
 		}
 	}
@@ -252,6 +262,37 @@ func preferCodec(codecs []webrtc.RTPCodecParameters, mime string) []webrtc.RTPCo
 		}
 	}
 	return out
+}
+
+// fmtpMatches reports whether an offered codec's format parameters fit a
+// track's: the same packetization mode and profile (H.264's
+// profile-level-id without its level, VP9's profile-id) where both name
+// one.
+func fmtpMatches(track, offered string) bool {
+	params := func(fmtp string) map[string]string {
+		m := map[string]string{}
+		for _, kv := range strings.Split(fmtp, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(kv), "="); ok {
+				m[strings.ToLower(k)] = strings.ToLower(v)
+			}
+		}
+		return m
+	}
+	t, o := params(track), params(offered)
+	for _, key := range []string{"packetization-mode", "profile-id", "profile-level-id"} {
+		tv, tok := t[key]
+		ov, ook := o[key]
+		if !tok || !ook {
+			continue
+		}
+		if key == "profile-level-id" && len(tv) >= 4 && len(ov) >= 4 {
+			tv, ov = tv[:4], ov[:4]
+		}
+		if tv != ov {
+			return false
+		}
+	}
+	return true
 }
 
 // SetRemoteDescription applies the server's offer or answer.

@@ -255,14 +255,17 @@ func TestRecordPlayPause(t *testing.T) {
 	}
 	running := make(chan error, 1)
 	go func() { running <- src.Run(ctx) }()
+	// Each request takes effect between its sending and its answer.
 	at(50)
+	pauseSent := sent()
 	_, err = h.Pause(ctx)
 	require.NoError(t, err)
-	pausedAt := sent()
+	pauseDone := sent()
 	at(100)
+	resumeSent := sent()
 	_, err = h.Resume(ctx)
 	require.NoError(t, err)
-	resumedAt := sent()
+	resumeDone := sent()
 	require.NoError(t, <-running)
 	total := sent()
 	_, err = h.Stop(ctx)
@@ -271,10 +274,12 @@ func TestRecordPlayPause(t *testing.T) {
 	require.NoError(t, err)
 
 	codec, stamps := mjrTimestamps(t, filepath.Join(srv.RecordingsDir, "paused-audio.mjr"))
-	t.Logf("sent %d packets, paused at %d, resumed at %d; recorded %d (%s)", total, pausedAt, resumedAt, len(stamps), codec)
+	t.Logf("sent %d packets, paused at %d-%d, resumed at %d-%d; recorded %d (%s)", total, pauseSent, pauseDone, resumeSent, resumeDone, len(stamps), codec)
 	assert.Equal(t, "opus", codec)
-	unpaused := int(total - (resumedAt - pausedAt))
-	assert.InDelta(t, unpaused, len(stamps), 15, "the packets sent while paused are not in the file")
+	// Packets still on their way when a request takes effect: a few.
+	const inFlight = 5
+	assert.GreaterOrEqual(t, len(stamps), int(total-(resumeDone-pauseSent))-inFlight, "the packets sent outside the pause are in the file")
+	assert.LessOrEqual(t, len(stamps), int(total-(resumeSent-pauseDone))+inFlight, "the packets sent while paused are not")
 	require.NotEmpty(t, stamps)
 	span := float64(stamps[len(stamps)-1]-stamps[0]) / 48000
 	t.Logf("RTP timestamps span %.2f s", span)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,9 +60,9 @@ func TestMediaWatchUntil(t *testing.T) {
 		events := make(chan core.Event)
 		out := output{}.watchingUntil(peer, events, isEnd)
 		ctx, stop := out.media.bind(context.Background())
-		events <- &core.WebRTCUp{}
-		events <- end
-		<-ctx.Done()
+		deliver(t, events, &core.WebRTCUp{})
+		deliver(t, events, end)
+		ended(t, ctx.Done())
 		assert.NoError(t, stop())
 		assert.Same(t, end, out.watchEnded())
 	})
@@ -81,11 +82,11 @@ func TestMediaWatchUntil(t *testing.T) {
 			out := output{}.watchingUntil(peer, events, isEnd)
 			ctx, stop := out.media.bind(context.Background())
 			require.NoError(t, peer.Close())
-			<-peer.Ended()
-			events <- &core.WebRTCUp{} // read after the close: the watch waits for the handle's word
+			ended(t, peer.Ended())
+			deliver(t, events, &core.WebRTCUp{}) // read after the close: the watch waits for the handle's word
 			require.NoError(t, ctx.Err())
-			events <- tc.next
-			<-ctx.Done()
+			deliver(t, events, tc.next)
+			ended(t, ctx.Done())
 			lost := stop()
 			if tc.lost == "" {
 				assert.NoError(t, lost)
@@ -95,5 +96,26 @@ func TestMediaWatchUntil(t *testing.T) {
 			assert.EqualError(t, lost, tc.lost)
 			assert.Nil(t, out.watchEnded())
 		})
+	}
+}
+
+// deliver hands ev to the watch, failing (not hanging) when it reads no
+// more.
+func deliver(t *testing.T, events chan<- core.Event, ev core.Event) {
+	t.Helper()
+	select {
+	case events <- ev:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the watch no longer reads its events (%T)", ev)
+	}
+}
+
+// ended waits until done is closed, failing (not hanging) when it is not.
+func ended(t *testing.T, done <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not end")
 	}
 }

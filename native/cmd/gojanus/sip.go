@@ -300,13 +300,14 @@ func (a *app) sipAnswerCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "answer --register sip:USER@DOMAIN --secret PASSWORD",
 		Short: "Wait for a SIP call to a registered account, answer it, send media, record what comes",
-		Long: `Register the account --register at --proxy (with --secret) through Janus's SIP
-plugin and wait for a call to it (up to --wait; default: until interrupted).
-The first call with an SDP offer is answered with --source; what the caller
-sends is counted or recorded (--record). The call lasts until the caller
-hangs up (exit 0, "ended" in the JSON), --duration, or an interrupt, which
-hang up. A call without an SDP offer is declined (488) and is an error. Only
-the source's audio is answered unless --video.`,
+		Long: `Register the account --register at --proxy (--secret is required) through
+Janus's SIP plugin and wait for a call to it (up to --wait; default: until
+interrupted). The first call is answered with --source, its codec first; what
+the caller sends is counted or recorded (--record). The call lasts until the
+caller hangs up (exit 0, "ended" in the JSON), --duration, or an interrupt,
+which hang up. A first call without an SDP offer is declined (488) and ends
+the command with an error; so does a registration that fails while waiting.
+Only the source's audio is answered unless --video.`,
 		Args: noArgs,
 		RunE: a.action(func(ctx context.Context, _ []string) error {
 			if sf.secret == "" {
@@ -359,8 +360,9 @@ the source's audio is answered unless --video.`,
 		}),
 	}
 	f := cmd.Flags()
-	sf.register(a, f, "answers (required with --secret)", "the caller",
+	sf.register(a, f, "answers", "the caller",
 		0, "hang up this long after the call is up (default: when the caller hangs up)")
+	f.Lookup("secret").Usage = "the account's password (required): register at --proxy first"
 	durationFlag(f, &wait, "wait", 0, "give up when no call came within this long (default: wait until interrupted)")
 	return cmd
 }
@@ -379,10 +381,17 @@ func (l *sipLine) incoming(ctx context.Context, wait time.Duration) (*sip.Incomi
 		select {
 		case ev, ok := <-l.h.Events():
 			if !ok {
-				return nil, errors.New("sip: the handle ended while waiting for a call")
+				return nil, errHandleEnded("a call")
 			}
-			if in, ok := ev.(*sip.IncomingCall); ok {
-				return in, nil
+			switch ev := ev.(type) {
+			case *sip.IncomingCall:
+				return ev, nil
+			case *sip.RegistrationFailed:
+				// A refresh failed: no call can reach the account now.
+				return nil, &cliError{kind: kindFailure, err: fmt.Errorf("sip: the registration of %s failed while waiting for a call: %d %s", l.sf.from, ev.Code, ev.Reason),
+					hint: "check the registrar; --secret, --auth-user and --proxy"}
+			case *sip.Unregistered:
+				return nil, &cliError{kind: kindFailure, err: fmt.Errorf("sip: %s was unregistered while waiting for a call", l.sf.from)}
 			}
 		case <-waitCtx.Done():
 			if lost := l.out.conn.lostErr(); lost != nil {
@@ -444,7 +453,10 @@ func sipRegister(ctx context.Context, h *sip.Handle, req sip.RegisterRequest) er
 	}
 	for {
 		select {
-		case ev := <-h.Events():
+		case ev, ok := <-h.Events():
+			if !ok {
+				return errHandleEnded("the registration's outcome")
+			}
 			switch ev := ev.(type) {
 			case *sip.Registered:
 				return nil
@@ -468,8 +480,12 @@ func sipAnswered(ctx context.Context, h *sip.Handle, peer *native.Peer, out outp
 		ev := early
 		early = nil
 		if ev == nil {
+			var ok bool
 			select {
-			case ev = <-h.Events():
+			case ev, ok = <-h.Events():
+				if !ok {
+					return errHandleEnded("the callee's answer")
+				}
 			case <-ctx.Done():
 				return ctx.Err()
 			}
@@ -505,7 +521,10 @@ func sipAnswered(ctx context.Context, h *sip.Handle, peer *native.Peer, out outp
 func sipHangup(ctx context.Context, h *sip.Handle) (*sip.Hangup, error) {
 	for {
 		select {
-		case ev := <-h.Events():
+		case ev, ok := <-h.Events():
+			if !ok {
+				return nil, errHandleEnded("the end of the call")
+			}
 			if hu, ok := ev.(*sip.Hangup); ok {
 				return hu, nil
 			}
@@ -513,6 +532,12 @@ func sipHangup(ctx context.Context, h *sip.Handle) (*sip.Hangup, error) {
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// errHandleEnded is the error of a wait on a SIP handle whose events
+// ended (with its session) before what was waited for came.
+func errHandleEnded(waitingFor string) error {
+	return fmt.Errorf("sip: the handle ended while waiting for %s", waitingFor)
 }
 
 // isSIPURI reports whether s looks like a SIP URI: the sip: or sips:
