@@ -15,7 +15,8 @@
 //   - Media, WebRTC through pion: publish (media into a VideoRoom room),
 //     subscribe (to VideoRoom publishers, counting or recording what
 //     arrives), echotest (media through the EchoTest plugin), sip (SIP
-//     plugin: call, a call to a SIP URI with media both ways), nosip
+//     plugin: call, a call to a SIP URI with media both ways; answer, the
+//     answer to a call to a registered account), nosip
 //     (media through the NoSIP plugin as plain RTP to a receiver on this
 //     machine, with the SDP it reads), and the Record&Play plugin's record
 //     (media into a recording), play (a recording back, counted or
