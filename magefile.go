@@ -424,7 +424,7 @@ func testAgainstJanus(ctx context.Context, tags []string) error {
 	// browsers. With the in-process encoders, as users of mage get them.
 	args := slices.Concat([]string{"test"}, tags, []string{"-p", "1", "-race", "-count=1", "-v", "-timeout", "20m", "./..."})
 	if err := goTest(map[string]string{"CGO_ENABLED": "1"}, args...); err != nil {
-		return fmt.Errorf("the Go tests against Janus %s: %w", janusVersionUnderTest(), err)
+		return fmt.Errorf("the Go tests against %s: %w", janusUnderTest(), err)
 	}
 	// The WebAssembly build in Node: the core packages' Go tests and the
 	// JavaScript API's tests against a real Janus.
@@ -863,12 +863,12 @@ func runReported(cmd *exec.Cmd) error {
 // end of mage's output.
 const failureLines = 16
 
-// janusVersionUnderTest names the Janus the tests start (janusserver.VersionEnv).
-func janusVersionUnderTest() string {
+// janusUnderTest names the Janus the tests start (janusserver.VersionEnv).
+func janusUnderTest() string {
 	if v, err := janusserver.Selected(); err == nil && v != "" {
-		return v
+		return "Janus " + v + " (Debian sid)"
 	}
-	return "of the machine"
+	return "the machine's Janus"
 }
 
 // echo prints a command line as a shell would run it.
