@@ -835,13 +835,7 @@ func run(env map[string]string, name string, args ...string) error {
 // error ends with the failed tests and their first error lines: a CI log
 // cut to its last lines still says what failed (internal/testreport).
 func goTest(env map[string]string, args ...string) error {
-	echo(env, mg.GoCmd(), args)
-	cmd := exec.Command(mg.GoCmd(), args...)
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	return runReported(cmd)
+	return runReported(secretCmd(env, "", "", mg.GoCmd(), args...))
 }
 
 // runReported runs cmd, a `go test -v`, as goTest does.

@@ -235,10 +235,7 @@ func TestRecordPlayPause(t *testing.T) {
 	h, err := recordplay.Attach(ctx, s)
 	require.NoError(t, err)
 	sender := namespacePeer(t)
-	for _, tr := range src.Tracks() {
-		_, err := sender.AddTrack(tr)
-		require.NoError(t, err)
-	}
+	require.NoError(t, addTracks(src)(sender))
 	rec, err := h.RecordPeer(ctx, recordplay.RecordRequest{Name: "paused", Filename: "paused"}, sender, nil)
 	require.NoError(t, err)
 	waitWebRTCUp(t, ctx, h.Events())

@@ -108,10 +108,7 @@ func (o output) runFor(ctx context.Context, duration time.Duration, stats func()
 	// start is taken before the deadline is set, so a full run never
 	// reports less than duration.
 	start := time.Now()
-	runCtx, stop := ctx, context.CancelFunc(func() {})
-	if duration > 0 {
-		runCtx, stop = context.WithTimeout(ctx, duration)
-	}
+	runCtx, stop := upTo(ctx, duration)
 	defer stop()
 	runCtx, endRun := o.conn.bind(runCtx)
 	defer endRun()
@@ -129,6 +126,15 @@ func (o output) runFor(ctx context.Context, duration time.Duration, stats func()
 		return ran, mediaLost
 	}
 	return ran, err
+}
+
+// upTo returns ctx limited to d, or ctx itself when d is 0 (no limit, as
+// the --duration and --wait flags take it).
+func upTo(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d > 0 {
+		return context.WithTimeout(ctx, d)
+	}
+	return ctx, func() {}
 }
 
 // progressLine formats one progress line; last holds the byte counts of

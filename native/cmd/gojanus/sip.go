@@ -370,10 +370,7 @@ Only the source's audio is answered unless --video.`,
 // incoming waits for the next call to the account, within wait (0: until
 // ctx ends) and while the session lives.
 func (l *sipLine) incoming(ctx context.Context, wait time.Duration) (*sip.IncomingCall, error) {
-	waitCtx, stop := ctx, context.CancelFunc(func() {})
-	if wait > 0 {
-		waitCtx, stop = context.WithTimeout(ctx, wait)
-	}
+	waitCtx, stop := upTo(ctx, wait)
 	defer stop()
 	waitCtx, endWatch := l.out.conn.bind(waitCtx)
 	defer endWatch()
